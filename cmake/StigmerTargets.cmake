@@ -1,0 +1,47 @@
+# Our own code is built with warnings as errors; generated code is not.
+set(STIGMER_WARNINGS -Wall -Wextra -Werror -Wno-missing-field-initializers)
+
+# stigmer_library(<name> DEPS <targets>...): a static library from every .cc in the current folder.
+function(stigmer_library name)
+  cmake_parse_arguments(L "" "" "DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  add_library(${name} STATIC ${sources})
+  target_include_directories(${name} PUBLIC ${CMAKE_SOURCE_DIR}/src)
+  target_compile_options(${name} PRIVATE ${STIGMER_WARNINGS})
+  target_link_libraries(${name} PUBLIC ${L_DEPS})
+endfunction()
+
+# stigmer_tests(<prefix> DEPS <targets>...): one test program per label from the files in the
+# current folder: *_e2e_test.cc → e2e, *_integration_test.cc → integration, other *_test.cc → unit.
+function(stigmer_tests prefix)
+  cmake_parse_arguments(T "" "" "DEPS" ${ARGN})
+  file(GLOB all CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc)
+  set(by_label_e2e)
+  set(by_label_integration)
+  set(by_label_unit)
+  foreach(file IN LISTS all)
+    if(file MATCHES "_e2e_test\\.cc$")
+      list(APPEND by_label_e2e ${file})
+    elseif(file MATCHES "_integration_test\\.cc$")
+      list(APPEND by_label_integration ${file})
+    else()
+      list(APPEND by_label_unit ${file})
+    endif()
+  endforeach()
+  foreach(label unit integration e2e)
+    if(NOT by_label_${label})
+      continue()
+    endif()
+    set(target ${prefix}_${label}_tests)
+    add_executable(${target} ${by_label_${label}})
+    target_compile_options(${target} PRIVATE ${STIGMER_WARNINGS})
+    target_link_libraries(${target} PRIVATE ${T_DEPS} stigmer_testing GTest::gmock_main)
+    set(timeout 120)
+    if(label STREQUAL "e2e")
+      set(timeout 600)
+    endif()
+    gtest_discover_tests(${target}
+      PROPERTIES LABELS ${label} TIMEOUT ${timeout}
+      DISCOVERY_TIMEOUT 30)
+  endforeach()
+endfunction()

