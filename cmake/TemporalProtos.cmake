@@ -56,10 +56,16 @@ function(temporal_proto_closure out)
   set(${out} ${seen} PARENT_SCOPE)
 endfunction()
 temporal_proto_closure(temporal_protos)
-list(APPEND temporal_protos grpc/health/v1/health.proto)
 
 stigmer_proto_library(
   NAME temporal_api
   ROOT ${proto_root}
   PROTOS ${temporal_protos}
-  GRPC temporal/api/workflowservice/v1/service.proto grpc/health/v1/health.proto)
+  GRPC temporal/api/workflowservice/v1/service.proto)
+
+# The standard gRPC health protocol, used to probe Temporal and stigmer-server.
+stigmer_proto_library(
+  NAME grpc_health
+  ROOT ${proto_root}
+  PROTOS grpc/health/v1/health.proto
+  GRPC grpc/health/v1/health.proto)
