@@ -1,0 +1,174 @@
+#include "config/config.h"
+
+#include <cstdlib>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "config/config_keys.h"
+#include "yaml-cpp/yaml.h"
+
+namespace stigmer::config {
+namespace {
+
+struct FileValue {
+  std::string value;
+  int line = 0;
+};
+
+absl::Status FileError(const Paths& paths, int line, absl::string_view key,
+                       absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(paths.ConfigFile().string(), ":", line, ": ",
+                                                 key.empty() ? "" : absl::StrCat(key, ": "),
+                                                 problem));
+}
+
+// Reads config.yaml into dotted key → value, rejecting unknown keys and non-scalar values.
+absl::StatusOr<std::map<std::string, FileValue>> ReadConfigFile(const Paths& paths) {
+  std::map<std::string, FileValue> values;
+  std::error_code ignored;
+  if (!std::filesystem::exists(paths.ConfigFile(), ignored)) return values;
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(paths.ConfigFile().string());
+  } catch (const YAML::Exception& e) {
+    return FileError(paths, e.mark.line + 1, "", absl::StrCat("not valid YAML: ", e.msg));
+  }
+  if (root.IsNull()) return values;
+  if (!root.IsMap()) {
+    return FileError(paths, root.Mark().line + 1, "",
+                     "expected sections such as `temporal:` and `server:`");
+  }
+  for (const auto& section : root) {
+    const std::string section_name = section.first.as<std::string>();
+    if (section.second.IsNull()) continue;
+    if (!section.second.IsMap()) {
+      return FileError(paths, section.first.Mark().line + 1, section_name,
+                       "expected a section of `key: value` lines");
+    }
+    for (const auto& entry : section.second) {
+      const std::string name = absl::StrCat(section_name, ".", entry.first.as<std::string>());
+      const int line = entry.first.Mark().line + 1;
+      const ConfigKey* key = FindConfigKey(name);
+      if (key == nullptr) {
+        return FileError(paths, line, name, "unknown key; `stigmer config list` shows the keys");
+      }
+      if (!entry.second.IsNull() && !entry.second.IsScalar()) {
+        return FileError(paths, line, name, "expected a single value");
+      }
+      std::string value = entry.second.IsNull() ? "" : entry.second.as<std::string>();
+      if (absl::Status valid = ValidateValue(*key, value); !valid.ok()) {
+        return FileError(paths, line, name, valid.message());
+      }
+      values[name] = FileValue{std::move(value), line};
+    }
+  }
+  return values;
+}
+
+int AsInt(absl::string_view text) {
+  int value = 0;
+  (void)absl::SimpleAtoi(text, &value);  // validated before
+  return value;
+}
+
+absl::Duration AsDuration(absl::string_view text) {
+  absl::Duration value;
+  (void)absl::ParseDuration(text, &value);  // validated before
+  return value;
+}
+
+bool IsLocalAddress(absl::string_view address, int port) {
+  for (absl::string_view host : {"127.0.0.1", "localhost", "[::1]"}) {
+    if (address == absl::StrCat(host, ":", port)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::string_view ToString(ValueSource source) {
+  switch (source) {
+    case ValueSource::kDefault:
+      return "default";
+    case ValueSource::kFile:
+      return "config.yaml";
+    case ValueSource::kEnvironment:
+      return "environment";
+    case ValueSource::kFlag:
+      return "flag";
+  }
+  return "default";
+}
+
+EnvironmentLookup ProcessEnvironment() {
+  return [](absl::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+std::string Config::TemporalAddress() const {
+  if (temporal_is_external()) return temporal_external_address;
+  return absl::StrCat("127.0.0.1:", temporal_port);
+}
+
+std::string Config::ServerAddress() const {
+  const bool any = server_listen_address == "0.0.0.0" || server_listen_address == "::";
+  return absl::StrCat(any ? "127.0.0.1" : server_listen_address, ":", server_port);
+}
+
+absl::StatusOr<Config> LoadConfig(const Paths& paths, const EnvironmentLookup& environment,
+                                  const std::map<std::string, std::string>& flags) {
+  absl::StatusOr<std::map<std::string, FileValue>> file = ReadConfigFile(paths);
+  if (!file.ok()) return file.status();
+
+  Config config;
+  config.paths = paths;
+  for (const ConfigKey& key : AllConfigKeys()) {
+    ResolvedValue resolved{std::string(key.default_value), ValueSource::kDefault};
+    if (auto it = file->find(std::string(key.name)); it != file->end()) {
+      resolved = {it->second.value, ValueSource::kFile};
+    }
+    if (!key.env.empty()) {
+      if (std::optional<std::string> value = environment(key.env); value && !value->empty()) {
+        if (absl::Status valid = ValidateValue(key, *value); !valid.ok()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("environment variable ", key.env, ": ", valid.message()));
+        }
+        resolved = {*value, ValueSource::kEnvironment};
+      }
+    }
+    if (auto it = flags.find(std::string(key.name)); it != flags.end()) {
+      if (absl::Status valid = ValidateValue(key, it->second); !valid.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(key.name, ": ", valid.message()));
+      }
+      resolved = {it->second, ValueSource::kFlag};
+    }
+    config.values.emplace(std::string(key.name), std::move(resolved));
+  }
+
+  auto get = [&](absl::string_view name) -> const std::string& {
+    return config.values.find(name)->second.value;
+  };
+  config.temporal_binary = get("temporal.binary");
+  config.temporal_port = AsInt(get("temporal.port"));
+  config.temporal_ui_port = AsInt(get("temporal.ui_port"));
+  config.temporal_start_timeout = AsDuration(get("temporal.start_timeout"));
+  if (const std::string& address = get("temporal.address");
+      !address.empty() && !IsLocalAddress(address, config.temporal_port)) {
+    config.temporal_external_address = address;
+  }
+  config.server_port = AsInt(get("server.port"));
+  config.server_listen_address = get("server.listen_address");
+  config.server_start_timeout = AsDuration(get("server.start_timeout"));
+  config.workflow_runner_binary = get("workflow_runner.binary");
+  config.workflow_runner_start_timeout = AsDuration(get("workflow_runner.start_timeout"));
+  config.agent_runner_binary = get("agent_runner.binary");
+  config.agent_runner_start_timeout = AsDuration(get("agent_runner.start_timeout"));
+  config.log_max_bytes = int64_t{AsInt(get("logs.max_size_mb"))} << 20;
+  config.log_max_files = AsInt(get("logs.max_files"));
+  return config;
+}
+
+}  // namespace stigmer::config

@@ -1,0 +1,67 @@
+#ifndef STIGMER_CONFIG_CONFIG_H_
+#define STIGMER_CONFIG_CONFIG_H_
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "config/paths.h"
+
+namespace stigmer::config {
+
+enum class ValueSource { kDefault, kFile, kEnvironment, kFlag };
+absl::string_view ToString(ValueSource source);  // "default", "config.yaml", "environment", "flag"
+
+struct ResolvedValue {
+  std::string value;
+  ValueSource source = ValueSource::kDefault;
+};
+
+// Looks up an environment variable; nullopt when unset. Injected so that tests need not touch
+// the process environment.
+using EnvironmentLookup = std::function<std::optional<std::string>(absl::string_view name)>;
+EnvironmentLookup ProcessEnvironment();
+
+// The effective configuration: flag > environment > config.yaml > built-in default.
+struct Config {
+  Paths paths{""};
+  // Every key of AllConfigKeys() with its effective value and where it came from.
+  std::map<std::string, ResolvedValue, std::less<>> values;
+
+  std::string temporal_binary;            // may be empty: look it up (see temporal_binary_lookup.h)
+  std::string temporal_external_address;  // empty when stigmer manages a local Temporal
+  int temporal_port = 7233;
+  int temporal_ui_port = 8233;
+  absl::Duration temporal_start_timeout = absl::Seconds(60);
+  int server_port = 7234;
+  std::string server_listen_address = "127.0.0.1";
+  absl::Duration server_start_timeout = absl::Seconds(20);
+  std::string workflow_runner_binary;
+  absl::Duration workflow_runner_start_timeout = absl::Seconds(20);
+  std::string agent_runner_binary;
+  absl::Duration agent_runner_start_timeout = absl::Seconds(20);
+  int64_t log_max_bytes = 10 << 20;
+  int log_max_files = 5;
+
+  bool temporal_is_external() const { return !temporal_external_address.empty(); }
+  // Where clients reach Temporal: the external address, or 127.0.0.1:<temporal.port>.
+  std::string TemporalAddress() const;
+  // Where clients reach stigmer-server: 127.0.0.1:<server.port> unless listening elsewhere.
+  std::string ServerAddress() const;
+};
+
+// Reads paths.ConfigFile() if it exists (a missing file means all defaults), applies the
+// environment and `flags` (key → value), validates every value and returns the typed result.
+// Errors are InvalidArgument naming the file, line and key
+// ("/home/u/.stigmer/config.yaml:4: temporal.port: expected a port from 1 to 65535, got "x""),
+// or the environment variable for a bad environment value.
+absl::StatusOr<Config> LoadConfig(const Paths& paths, const EnvironmentLookup& environment,
+                                  const std::map<std::string, std::string>& flags = {});
+
+}  // namespace stigmer::config
+
+#endif  // STIGMER_CONFIG_CONFIG_H_
