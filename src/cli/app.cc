@@ -1,17 +1,181 @@
 #include "cli/app.h"
 
+#include <signal.h>
+
+#include <atomic>
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "agent/agent_runner.h"
+#include "cli/config_commands.h"
+#include "cli/log_since.h"
+#include "cli/logs_command.h"
+#include "cli/server_commands.h"
+#include "cli/terminal_output.h"
 #include "common/version.h"
+#include "config/paths.h"
+#include "daemon/supervisor_daemon.h"
+#include "server/stigmer_server_main.h"
+#include "workflow/workflow_runner.h"
 
 namespace stigmer::cli {
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+void OnInterrupt(int) { interrupted = true; }
+
+// `stigmer server logs`: Ctrl-C ends a follow cleanly instead of killing the process.
+int Logs(const config::Paths& paths, TerminalOutput& output, LogsOptions options,
+         const std::string& since) {
+  if (!since.empty()) {
+    absl::StatusOr<absl::Time> parsed = ParseSince(since, absl::Now());
+    if (!parsed.ok()) {
+      output.Error(parsed.status().message());
+      return 2;
+    }
+    options.since = *parsed;
+  }
+  options.color = output.color();
+  struct sigaction action {};
+  action.sa_handler = OnInterrupt;
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
+  return RunLogs(paths, options, output.out(), output.err(), interrupted);
+}
+
+}  // namespace
 
 int Main(int argc, char** argv) {
-  CLI::App app{"stigmer: the Stigmer stack on one machine"};
+  CLI::App app{
+      "stigmer: the Stigmer stack (Temporal, stigmer-server, workflow-runner, "
+      "agent-runner) on one machine"};
   app.set_version_flag("--version", std::string("stigmer ") + kVersion);
-  CLI11_PARSE(app, argc, argv);
-  return 0;
+  app.require_subcommand(1);
+  bool quiet = false;
+  app.add_flag("-q,--quiet", quiet, "Print only errors and requested data");
+  int exit_code = 0;
+  const config::Paths paths = config::Paths::FromEnvironment();
+  auto output = [&] { return TerminalOutput::ForProcess(quiet); };
+
+  // stigmer server [start|status|logs|stop|restart]
+  CLI::App* server =
+      app.add_subcommand("server", "Start the stack in the background, or manage it");
+  server->fallthrough();
+  server->callback([&] {
+    if (server->get_subcommands().empty()) {
+      TerminalOutput out = output();
+      exit_code = StartServer(paths, out);
+    }
+  });
+  CLI::App* start = server->add_subcommand("start", "Start the stack (the default of `server`)");
+  bool foreground = false;
+  start->add_flag("--foreground", foreground,
+                  "Run the supervisor in this terminal (for systemd and containers)");
+  start->callback([&] {
+    TerminalOutput out = output();
+    exit_code = foreground ? RunServerInForeground() : StartServer(paths, out);
+  });
+
+  CLI::App* status = server->add_subcommand("status", "Show each component's state");
+  bool json = false, watch = false;
+  status->add_flag("--json", json, "Print one JSON object");
+  status->add_flag("--watch", watch, "Keep showing changes until Ctrl-C");
+  status->callback([&] {
+    TerminalOutput out = output();
+    exit_code = ShowStatus(paths, out, json, watch);
+  });
+
+  CLI::App* logs = server->add_subcommand("logs", "Print a component's logs (daemon up or down)");
+  LogsOptions logs_options;
+  std::string since;
+  logs->add_option("-c,--component", logs_options.component,
+                   absl::StrCat("Component: ", absl::StrJoin(KnownLogComponents(), ", ")))
+      ->capture_default_str();
+  logs->add_flag("-f,--follow", logs_options.follow, "Keep printing new lines until Ctrl-C");
+  logs->add_option("-n,--lines", logs_options.lines, "How many of the last lines")
+      ->capture_default_str();
+  logs->add_option("--since", since, "Only lines since a duration ago (10m) or a time (RFC 3339)");
+  logs->add_flag("--stderr", logs_options.stderr_stream, "The component's stderr log");
+  logs->add_flag("--all", logs_options.all, "Every component, merged by time");
+  logs->callback([&] {
+    TerminalOutput out = output();
+    exit_code = Logs(paths, out, logs_options, since);
+  });
+
+  CLI::App* stop = server->add_subcommand("stop", "Stop every component in order");
+  double stop_timeout_s = 60;
+  stop->add_option("--timeout", stop_timeout_s, "Seconds to wait for everything to stop")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  stop->callback([&] {
+    TerminalOutput out = output();
+    exit_code = StopServer(paths, out, absl::Seconds(stop_timeout_s));
+  });
+
+  CLI::App* restart = server->add_subcommand("restart", "Restart one component, or all");
+  std::string restart_component;
+  restart->add_option("-c,--component", restart_component, "The component; default: all");
+  restart->callback([&] {
+    TerminalOutput out = output();
+    exit_code = RestartServer(paths, out, restart_component);
+  });
+
+  // stigmer config path|get|set|list
+  CLI::App* config = app.add_subcommand("config", "Read and change config.yaml");
+  config->require_subcommand(1);
+  config->add_subcommand("path", "Print where config.yaml is")->callback([&] {
+    TerminalOutput out = output();
+    exit_code = ConfigPath(paths, out);
+  });
+  std::string key, value;
+  CLI::App* get = config->add_subcommand("get", "Print a key's effective value");
+  get->add_option("key", key, "e.g. server.port")->required();
+  get->callback([&] {
+    TerminalOutput out = output();
+    exit_code = ConfigGet(paths, out, key);
+  });
+  CLI::App* set = config->add_subcommand("set", "Set a key in config.yaml");
+  set->add_option("key", key, "e.g. server.port")->required();
+  set->add_option("value", value, "the new value")->required();
+  set->callback([&] {
+    TerminalOutput out = output();
+    exit_code = ConfigSet(paths, out, key, value);
+  });
+  config->add_subcommand("list", "Every key, its effective value and where it comes from")
+      ->callback([&] {
+        TerminalOutput out = output();
+        exit_code = ConfigList(paths, out);
+      });
+
+  // stigmer internal …: how the daemon runs its own components. Hidden from --help.
+  CLI::App* internal = app.add_subcommand("internal", "Components run by the daemon");
+  internal->group("");
+  internal->require_subcommand(1);
+  CLI::App* supervisor = internal->add_subcommand("supervisor", "The supervisor daemon");
+  daemon::DaemonOptions daemon_options;
+  supervisor->add_flag("--foreground", daemon_options.foreground);
+  supervisor->add_option("--launcher-fd", daemon_options.launcher_fd);
+  supervisor->callback([&] { exit_code = daemon::RunSupervisorDaemon(daemon_options); });
+  internal->add_subcommand("stigmer-server", "The gRPC API")->callback([&] {
+    exit_code = server::RunStigmerServer();
+  });
+  internal->add_subcommand("workflow-runner", "The workflow worker")->callback([&] {
+    exit_code = workflow::RunWorkflowRunner();
+  });
+  internal->add_subcommand("agent-runner", "The agent worker")->callback([&] {
+    exit_code = agent::RunAgentRunner();
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : 2;
+  }
+  return exit_code;
 }
 
 }  // namespace stigmer::cli

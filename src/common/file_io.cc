@@ -13,7 +13,7 @@
 namespace stigmer {
 
 absl::Status WriteFileAtomically(const std::filesystem::path& path, absl::string_view contents,
-                                 mode_t mode) {
+                                 mode_t mode, bool durable) {
   const std::string temp = absl::StrCat(path.string(), ".tmp.", ::getpid());
   UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (!fd) return ErrnoToStatus(absl::StrCat("cannot create ", temp), errno);
@@ -31,7 +31,7 @@ absl::Status WriteFileAtomically(const std::filesystem::path& path, absl::string
     contents.remove_prefix(static_cast<size_t>(n));
   }
   if (::fchmod(fd.get(), mode) != 0) return fail("cannot chmod");
-  if (::fsync(fd.get()) != 0) return fail("cannot fsync");
+  if (durable && ::fsync(fd.get()) != 0) return fail("cannot fsync");
   fd.Reset();
   if (::rename(temp.c_str(), path.c_str()) != 0) return fail("cannot rename");
   return absl::OkStatus();

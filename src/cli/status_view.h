@@ -1,0 +1,45 @@
+#ifndef STIGMER_CLI_STATUS_VIEW_H_
+#define STIGMER_CLI_STATUS_VIEW_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "config/paths.h"
+#include "stigmer/daemon/v1/control.pb.h"
+
+namespace stigmer::cli {
+
+// What `stigmer server status` shows, from the live daemon or, when it is down, from
+// state.json and the PID files.
+struct StatusView {
+  bool daemon_running = false;
+  int daemon_pid = 0;
+  std::string home;
+  std::string phase;
+  std::vector<stigmer::daemon::v1::ComponentStatus> components;
+};
+
+StatusView FromDaemon(const stigmer::daemon::v1::GetStatusResponse& response);
+
+// The last state a daemon saved, with every component whose recorded process is gone (or is
+// not ours any more) shown as stopped. Components never recorded are listed as stopped.
+StatusView FromSavedState(const config::Paths& paths);
+
+// Exit code: 0 when every component is ready (or external), 1 when degraded, 3 when the daemon
+// is not running.
+int StatusExitCode(const StatusView& view);
+
+// The table NAME STATE PID UPTIME RESTARTS ENDPOINT LAST EXIT, one row per component.
+std::string RenderStatusTable(const StatusView& view, absl::Time now, bool color);
+
+// {"daemon": {"running", "pid", "home"}, "components": [{"name", "state", "pid", "uptime_s",
+// "restarts", "endpoint", "last_exit"}]}
+std::string RenderStatusJson(const StatusView& view, absl::Time now);
+
+// "1h02m", "3m20s", "12s"; "-" for none.
+std::string FormatUptime(absl::Duration uptime);
+
+}  // namespace stigmer::cli
+
+#endif  // STIGMER_CLI_STATUS_VIEW_H_

@@ -1,0 +1,233 @@
+#include "daemon/supervisor_daemon.h"
+
+#include <grpcpp/server_builder.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "common/file_io.h"
+#include "config/config.h"
+#include "config/config_file.h"
+#include "daemon/component_profile.h"
+#include "daemon/component_status_proto.h"
+#include "daemon/control_service.h"
+#include "daemon/daemon_state.h"
+#include "daemon/leftover_cleanup.h"
+#include "daemon/peer_checked_listener.h"
+#include "daemon/process_lock.h"
+#include "daemon/sd_notify.h"
+#include "daemon/state_file.h"
+#include "spdlog/sinks/stdout_color_sinks.h"
+#include "spdlog/spdlog.h"
+#include "supervisor/supervisor.h"
+
+extern char** environ;
+
+namespace stigmer::daemon {
+namespace {
+
+// Tells the `stigmer server` that launched us how the start went, once.
+class LauncherPipe {
+ public:
+  explicit LauncherPipe(int fd) : fd_(fd) {}
+  void Send(absl::string_view line) {
+    if (!fd_) return;
+    const std::string text = absl::StrCat(line, "\n");
+    (void)::write(fd_.get(), text.data(), text.size());
+    fd_.Reset();
+  }
+
+ private:
+  UniqueFd fd_;
+};
+
+// Keeps DaemonState and state.json in step with the supervisor. Runs on the loop thread.
+class StateRecorder final : public supervisor::SupervisorObserver {
+ public:
+  StateRecorder(DaemonState* state, const config::Paths* paths,
+                std::map<std::string, std::string> endpoints)
+      : state_(state), paths_(paths), endpoints_(std::move(endpoints)) {}
+
+  void OnStatusChanged(const supervisor::ComponentStatus& status) override {
+    stigmer::daemon::v1::ComponentStatus proto = ToProto(status, endpoints_[status.name]);
+    state_->UpdateComponent(proto);
+    auto& saved = saved_[status.name];
+    *saved.mutable_status() = proto;
+    saved.set_start_time_ticks(status.start_time_ticks);
+    saved.set_exe("");
+    if (status.pid != 0) {
+      absl::StatusOr<supervisor::ProcessIdentity> identity =
+          supervisor::ReadProcessIdentity(status.pid);
+      if (identity.ok()) saved.set_exe(identity->exe);
+    }
+    Save();
+  }
+
+  void OnAllReady() override {
+    stigmer::daemon::v1::StartFinished result;
+    result.set_ok(true);
+    state_->FinishStart(result);
+    Save();
+    NotifyServiceManager("READY=1");
+  }
+
+  void Save() {
+    stigmer::daemon::v1::SavedState file;
+    const auto snapshot = state_->Snapshot();
+    file.set_supervisor_pid(snapshot.supervisor_pid());
+    file.set_phase(snapshot.phase());
+    file.set_updated_at_unix_ms(absl::ToUnixMillis(absl::Now()));
+    for (const auto& component : snapshot.components()) {
+      *file.add_components() = saved_[component.name()];
+    }
+    if (absl::Status written = WriteStateFile(paths_->StateFile(), file); !written.ok()) {
+      spdlog::warn("cannot save state: {}", written.ToString());
+    }
+  }
+
+ private:
+  DaemonState* state_;
+  const config::Paths* paths_;
+  std::map<std::string, std::string> endpoints_;
+  std::map<std::string, stigmer::daemon::v1::SavedComponent> saved_;
+};
+
+void ConfigureLogging(bool foreground) {
+  auto logger = spdlog::stderr_color_mt("supervisor");
+  // The same line format as the components' logs, so `stigmer server logs --all` can merge them.
+  logger->set_pattern(foreground ? "%H:%M:%S.%e [%l] %v" : "%Y-%m-%dT%H:%M:%S.%eZ [%l] %v",
+                      spdlog::pattern_time_type::utc);
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+std::vector<std::string> ProcessEnvironmentList() {
+  std::vector<std::string> list;
+  for (char** entry = environ; *entry != nullptr; ++entry) list.emplace_back(*entry);
+  return list;
+}
+
+// The component that made the start fail: the first one that is neither ready nor external.
+std::string FailedComponent(const DaemonState& state) {
+  const stigmer::daemon::v1::GetStatusResponse snapshot = state.Snapshot();
+  for (const auto& component : snapshot.components()) {
+    if (component.state() != "ready" && component.state() != "external") {
+      return component.name();
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+int RunSupervisorDaemon(const DaemonOptions& options) {
+  supervisor::BlockSupervisorSignals();
+  ConfigureLogging(options.foreground);
+  LauncherPipe launcher(options.launcher_fd);
+  auto fail = [&](int code, absl::string_view message) {
+    spdlog::error("{}", std::string(message));
+    launcher.Send(absl::StrCat("ERROR ", message));
+    return code;
+  };
+
+  const config::Paths paths = config::Paths::FromEnvironment();
+  for (const auto& dir : {paths.home(), paths.DataDir(), paths.LogDir(), paths.TemporalDataDir()}) {
+    if (absl::Status made = MakeDirectories(dir); !made.ok()) return fail(2, made.message());
+  }
+  if (absl::Status ensured = config::EnsureConfigFile(paths); !ensured.ok()) {
+    return fail(2, ensured.message());
+  }
+  absl::StatusOr<config::Config> config = config::LoadConfig(paths, config::ProcessEnvironment());
+  if (!config.ok()) return fail(2, config.status().message());
+
+  absl::StatusOr<ProcessLock> lock =
+      ProcessLock::TryAcquire(paths.SupervisorLockFile(), paths.SupervisorPidFile());
+  if (!lock.ok()) {
+    if (absl::IsAlreadyExists(lock.status())) {
+      launcher.Send(absl::StrCat("RUNNING ", ReadPidFile(paths.SupervisorPidFile())));
+      return 0;
+    }
+    return fail(1, lock.status().message());
+  }
+  if (absl::Status written = lock->WritePidFile(); !written.ok()) {
+    return fail(1, written.message());
+  }
+  spdlog::info("stigmer supervisor {} starting for {}", ::getpid(), paths.home().string());
+
+  absl::StatusOr<stigmer::daemon::v1::SavedState> saved = ReadStateFile(paths.StateFile());
+  for (const std::string& action :
+       CleanUpLeftovers(paths, ComponentNames(), saved.ok() ? std::optional(*saved) : std::nullopt,
+                        absl::Seconds(10))) {
+    spdlog::info("{}", action);
+  }
+
+  char self[4096];
+  const ssize_t self_length = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (self_length <= 0) return fail(1, "cannot find the stigmer binary (/proc/self/exe)");
+  absl::StatusOr<StackProfile> profile = BuildStackProfile(
+      *config, std::string(self, static_cast<size_t>(self_length)), ProcessEnvironmentList());
+  if (!profile.ok()) {
+    lock->RemovePidFile();
+    return fail(1, profile.status().message());
+  }
+
+  absl::StatusOr<std::unique_ptr<PeerCheckedListener>> listener =
+      PeerCheckedListener::Listen(paths.SupervisorSocket());
+  if (!listener.ok()) {
+    lock->RemovePidFile();
+    return fail(1, listener.status().message());
+  }
+
+  DaemonState state(::getpid(), paths.home().string());
+  StateRecorder recorder(&state, &paths, profile->endpoints);
+  supervisor::Supervisor supervisor(profile->components, profile->stop_order, &recorder);
+  ControlService service(&state, {.restart =
+                                      [&](const std::string& name) {
+                                        const auto names = ComponentNames();
+                                        if (!name.empty() && std::find(names.begin(), names.end(),
+                                                                       name) == names.end()) {
+                                          return false;
+                                        }
+                                        supervisor.RequestRestart(name);
+                                        return true;
+                                      },
+                                  .stop =
+                                      [&] {
+                                        NotifyServiceManager("STOPPING=1");
+                                        state.SetPhase("stopping");
+                                        supervisor.RequestStop();
+                                      }});
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr) {
+    lock->RemovePidFile();
+    return fail(1, "cannot start the control API");
+  }
+  (*listener)->Serve(server.get());
+  launcher.Send("LISTENING");
+
+  absl::Status run = supervisor.Run();
+  if (!run.ok()) {
+    stigmer::daemon::v1::StartFinished result;
+    result.set_ok(false);
+    result.set_failed_component(FailedComponent(state));
+    result.set_error(std::string(run.message()));
+    state.FinishStart(result);
+    spdlog::error("start failed: {}", std::string(run.message()));
+  } else {
+    spdlog::info("all components stopped");
+  }
+  state.SetPhase(run.ok() ? "stopped" : "start_failed");
+  recorder.Save();
+  NotifyServiceManager("STOPPING=1");
+  state.Close();
+  server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+  (*listener)->Close();
+  lock->RemovePidFile();
+  return run.ok() ? 0 : 1;
+}
+
+}  // namespace stigmer::daemon

@@ -1,0 +1,26 @@
+#ifndef STIGMER_SERVER_SERVER_OPTIONS_H_
+#define STIGMER_SERVER_SERVER_OPTIONS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "temporal/worker_options.h"
+
+namespace stigmer::server {
+
+// Where stigmer-server listens and which Temporal it talks to.
+struct ServerOptions {
+  std::string listen_address = "127.0.0.1";         // an IPv4 address or a host name
+  int port = 7234;                                  // 0: any free port (see StigmerServer::port)
+  std::string temporal_address = "127.0.0.1:7233";  // host:port of Temporal's frontend
+};
+
+// ServerOptions from the environment: GRPC_PORT (an integer 0..65535), STIGMER_LISTEN_ADDRESS,
+// TEMPORAL_SERVICE_ADDRESS; unset or empty variables keep the defaults. InvalidArgument when
+// GRPC_PORT is not a port number.
+absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(
+    const temporal::EnvironmentLookup& lookup);
+
+}  // namespace stigmer::server
+
+#endif  // STIGMER_SERVER_SERVER_OPTIONS_H_

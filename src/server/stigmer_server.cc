@@ -1,0 +1,77 @@
+#include "server/stigmer_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/errno_status.h"
+#include "common/unique_fd.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "temporal/health_probe.h"
+#include "temporal/temporal_channel.h"
+
+namespace stigmer::server {
+namespace {
+
+// How long GetInfo waits for Temporal's health answer.
+constexpr absl::Duration kTemporalProbeTimeout = absl::Seconds(1);
+
+// gRPC does not say why a bind failed; binding the same address ourselves does (for IPv4).
+absl::Status ExplainBindFailure(const std::string& host, int port, const std::string& where) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) == 1) {
+    UniqueFd probe(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (probe.valid() &&
+        ::bind(probe.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+      return ErrnoToStatus(absl::StrCat("cannot listen on ", where), errno);
+    }
+  }
+  return absl::UnavailableError(absl::StrCat("cannot listen on ", where));
+}
+
+}  // namespace
+
+StigmerServer::StigmerServer(const ServerOptions& options, absl::Time started)
+    : temporal_channel_(temporal::CreateTemporalChannel(options.temporal_address)),
+      info_service_(options.temporal_address, started, [channel = temporal_channel_] {
+        return temporal::CheckTemporalServing(channel, kTemporalProbeTimeout).ok();
+      }) {}
+
+absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const ServerOptions& options) {
+  std::unique_ptr<StigmerServer> server(new StigmerServer(options, absl::Now()));
+  const std::string where = absl::StrCat(options.listen_address, ":", options.port);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddListeningPort(where, grpc::InsecureServerCredentials(), &server->port_);
+  builder.RegisterService(&server->info_service_);
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    server->shut_down_ = true;
+    return ExplainBindFailure(options.listen_address, options.port, where);
+  }
+  server->server_->GetHealthCheckService()->SetServingStatus(true);
+  return server;
+}
+
+StigmerServer::~StigmerServer() { Shutdown(); }
+
+void StigmerServer::Shutdown(absl::Duration grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  server_->Wait();
+}
+
+}  // namespace stigmer::server

@@ -1,0 +1,48 @@
+#ifndef STIGMER_SERVER_STIGMER_SERVER_H_
+#define STIGMER_SERVER_STIGMER_SERVER_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/server.h"
+#include "server/info_service.h"
+#include "server/server_options.h"
+
+namespace stigmer::server {
+
+// stigmer-server's gRPC server: grpc.health.v1 (overall "" SERVING), server reflection and
+// stigmer.v1.InfoService, listening on options.listen_address:options.port. Runs on gRPC's own
+// threads; usable in-process (tests) as well as from RunStigmerServer.
+class StigmerServer {
+ public:
+  // Binds and starts serving. Fails (Unavailable, AlreadyExists, PermissionDenied...) with
+  // "cannot listen on <address>:<port>: <reason>" when the address cannot be bound; the port is
+  // never shared with another process (SO_REUSEPORT off).
+  static absl::StatusOr<std::unique_ptr<StigmerServer>> Start(const ServerOptions& options);
+
+  ~StigmerServer();  // Shutdown(absl::Seconds(5)) unless already shut down
+  StigmerServer(const StigmerServer&) = delete;
+  StigmerServer& operator=(const StigmerServer&) = delete;
+
+  // The port bound (the chosen one when options.port was 0).
+  int port() const { return port_; }
+
+  // Stops accepting calls, lets calls in progress finish for up to `grace`, then cancels the
+  // rest and waits for them. Idempotent. Thread-safe with respect to calls being served.
+  void Shutdown(absl::Duration grace = absl::Seconds(5));
+
+ private:
+  StigmerServer(const ServerOptions& options, absl::Time started);
+
+  std::shared_ptr<grpc::Channel> temporal_channel_;
+  InfoServiceHandler info_service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace stigmer::server
+
+#endif  // STIGMER_SERVER_STIGMER_SERVER_H_

@@ -1,0 +1,45 @@
+#include "server/stigmer_server_main.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+
+#include "server/server_options.h"
+#include "server/stigmer_server.h"
+#include "spdlog/spdlog.h"
+#include "temporal/component_logging.h"
+
+namespace stigmer::server {
+
+int RunStigmerServer() {
+  temporal::ConfigureComponentLogging();
+  sigset_t stop_signals;
+  ::sigemptyset(&stop_signals);
+  ::sigaddset(&stop_signals, SIGTERM);
+  ::sigaddset(&stop_signals, SIGINT);
+  ::pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  absl::StatusOr<ServerOptions> options =
+      ServerOptionsFromEnvironment(temporal::ProcessEnvironment);
+  if (!options.ok()) {
+    spdlog::error("{}", std::string(options.status().message()));
+    return 2;
+  }
+  absl::StatusOr<std::unique_ptr<StigmerServer>> server = StigmerServer::Start(*options);
+  if (!server.ok()) {
+    spdlog::error("{}", std::string(server.status().message()));
+    return 1;
+  }
+  spdlog::info("stigmer-server listening on {}:{} (Temporal at {})", options->listen_address,
+               (*server)->port(), options->temporal_address);
+
+  int received = 0;
+  while (::sigwait(&stop_signals, &received) != 0) {
+  }
+  spdlog::info("received {}, shutting down", ::strsignal(received));
+  (*server)->Shutdown(absl::Seconds(5));
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace stigmer::server

@@ -1,0 +1,51 @@
+#include "supervisor/readiness_probe.h"
+
+#include <condition_variable>
+#include <mutex>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+
+namespace stigmer::supervisor {
+namespace {
+
+void Probe(std::stop_token stop, const std::string& target, const std::string& service,
+           const std::function<void()>& on_serving, absl::Duration interval) {
+  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  std::mutex mu;
+  std::condition_variable_any wake;
+  while (!stop.stop_requested()) {
+    const auto started = std::chrono::steady_clock::now();
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(interval));
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    grpc::health::v1::HealthCheckResponse response;
+    const grpc::Status status = stub->Check(&context, request, &response);
+    if (status.ok() && response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
+      if (!stop.stop_requested()) on_serving();
+      return;
+    }
+    // Not the tests' kind of sleep: the probe interval, cut short by cancellation.
+    std::unique_lock lock(mu);
+    wake.wait_until(lock, stop, started + absl::ToChronoMilliseconds(interval),
+                    [] { return false; });
+  }
+}
+
+}  // namespace
+
+GrpcHealthProbe::GrpcHealthProbe(std::string target, std::string service,
+                                 std::function<void()> on_serving, absl::Duration interval)
+    : thread_([target = std::move(target), service = std::move(service),
+               on_serving = std::move(on_serving), interval](std::stop_token stop) {
+        Probe(stop, target, service, on_serving, interval);
+      }) {}
+
+GrpcHealthProbe::~GrpcHealthProbe() {
+  thread_.request_stop();
+  thread_.join();
+}
+
+}  // namespace stigmer::supervisor

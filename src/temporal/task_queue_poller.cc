@@ -1,0 +1,136 @@
+#include "temporal/task_queue_poller.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "spdlog/spdlog.h"
+#include "temporal/reconnect_backoff.h"
+#include "temporal/temporal_channel.h"
+
+namespace stigmer::temporal {
+
+namespace wfs = ::temporal::api::workflowservice::v1;
+
+TaskQueuePoller::TaskQueuePoller(TaskQueuePollerOptions options, std::function<void()> on_ready,
+                                 std::unique_ptr<WorkflowTaskHandler> workflow_handler,
+                                 std::unique_ptr<ActivityTaskHandler> activity_handler)
+    : options_(std::move(options)),
+      on_ready_(std::move(on_ready)),
+      workflow_handler_(workflow_handler ? std::move(workflow_handler)
+                                         : std::make_unique<LoggingWorkflowTaskHandler>()),
+      activity_handler_(activity_handler ? std::move(activity_handler)
+                                         : std::make_unique<LoggingActivityTaskHandler>()),
+      channel_(CreateTemporalChannel(options_.temporal_address)),
+      stub_(wfs::WorkflowService::NewStub(channel_)) {}
+
+TaskQueuePoller::~TaskQueuePoller() { Stop(); }
+
+void TaskQueuePoller::Start() {
+  threads_.emplace_back(
+      [this] { RunLoop("workflow", [this](auto* context) { return PollWorkflowTask(context); }); });
+  threads_.emplace_back(
+      [this] { RunLoop("activity", [this](auto* context) { return PollActivityTask(context); }); });
+}
+
+void TaskQueuePoller::Stop() {
+  {
+    absl::MutexLock lock(&mutex_);
+    if (!stopping_) {
+      stopping_ = true;
+      for (grpc::ClientContext* context : calls_in_flight_) context->TryCancel();
+      stop_requested_.Notify();
+    }
+  }
+  std::call_once(join_once_, [this] {
+    for (std::thread& thread : threads_) thread.join();
+  });
+}
+
+bool TaskQueuePoller::Register(grpc::ClientContext* context) {
+  absl::MutexLock lock(&mutex_);
+  if (stopping_) return false;
+  calls_in_flight_.push_back(context);
+  return true;
+}
+
+void TaskQueuePoller::Unregister(grpc::ClientContext* context) {
+  absl::MutexLock lock(&mutex_);
+  calls_in_flight_.erase(std::remove(calls_in_flight_.begin(), calls_in_flight_.end(), context),
+                         calls_in_flight_.end());
+}
+
+void TaskQueuePoller::NotifyReadyOnce() {
+  if (ready_.exchange(true)) return;
+  if (on_ready_) on_ready_();
+}
+
+void TaskQueuePoller::RunLoop(const char* kind, const PollOnce& poll_once) {
+  ReconnectBackoff backoff(options_.initial_backoff, options_.max_backoff);
+  bool connected = false;
+  bool failure_logged = false;
+  while (!stop_requested_.HasBeenNotified()) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(
+        absl::Now() + (connected ? options_.poll_timeout : options_.connect_timeout)));
+    if (!Register(&context)) break;
+    const grpc::Status status = connected ? poll_once(&context) : CheckNamespace(&context);
+    Unregister(&context);
+    if (stop_requested_.HasBeenNotified()) break;
+
+    if (status.ok()) {
+      if (!connected) {
+        connected = true;
+        failure_logged = false;
+        spdlog::info("{} poller connected to Temporal at {}", kind, options_.temporal_address);
+        NotifyReadyOnce();
+      }
+      backoff.Reset();
+      continue;
+    }
+    if (connected && status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) continue;
+
+    // Log the first failure of each outage; the retries that follow only at debug level.
+    const auto level = failure_logged ? spdlog::level::debug : spdlog::level::warn;
+    spdlog::log(level, "{} poller: Temporal at {} {}: {} (code {}); retrying", kind,
+                options_.temporal_address, connected ? "lost" : "unreachable",
+                status.error_message(), static_cast<int>(status.error_code()));
+    failure_logged = true;
+    connected = false;
+    stop_requested_.WaitForNotificationWithTimeout(backoff.NextDelay());
+  }
+}
+
+grpc::Status TaskQueuePoller::CheckNamespace(grpc::ClientContext* context) {
+  wfs::DescribeNamespaceRequest request;
+  request.set_namespace_(options_.namespace_name);
+  wfs::DescribeNamespaceResponse response;
+  return stub_->DescribeNamespace(context, request, &response);
+}
+
+grpc::Status TaskQueuePoller::PollWorkflowTask(grpc::ClientContext* context) {
+  wfs::PollWorkflowTaskQueueRequest request;
+  request.set_namespace_(options_.namespace_name);
+  request.mutable_task_queue()->set_name(options_.task_queue);
+  request.mutable_task_queue()->set_kind(::temporal::api::enums::v1::TASK_QUEUE_KIND_NORMAL);
+  request.set_identity(options_.identity);
+  wfs::PollWorkflowTaskQueueResponse response;
+  grpc::Status status = stub_->PollWorkflowTaskQueue(context, request, &response);
+  if (status.ok() && !response.task_token().empty())
+    workflow_handler_->HandleWorkflowTask(response);
+  return status;
+}
+
+grpc::Status TaskQueuePoller::PollActivityTask(grpc::ClientContext* context) {
+  wfs::PollActivityTaskQueueRequest request;
+  request.set_namespace_(options_.namespace_name);
+  request.mutable_task_queue()->set_name(options_.task_queue);
+  request.mutable_task_queue()->set_kind(::temporal::api::enums::v1::TASK_QUEUE_KIND_NORMAL);
+  request.set_identity(options_.identity);
+  wfs::PollActivityTaskQueueResponse response;
+  grpc::Status status = stub_->PollActivityTaskQueue(context, request, &response);
+  if (status.ok() && !response.task_token().empty())
+    activity_handler_->HandleActivityTask(response);
+  return status;
+}
+
+}  // namespace stigmer::temporal

@@ -1,0 +1,75 @@
+#include "temporal/worker_main.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string_view>
+
+#include "common/unique_fd.h"
+#include "spdlog/spdlog.h"
+#include "temporal/component_logging.h"
+#include "temporal/task_queue_poller.h"
+
+namespace stigmer::temporal {
+namespace {
+
+void WriteReady(const UniqueFd& fd) {
+  constexpr std::string_view kReady = "READY=1\n";
+  size_t written = 0;
+  while (written < kReady.size()) {
+    const ssize_t n = ::write(fd.get(), kReady.data() + written, kReady.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      spdlog::error("cannot write readiness to fd {}: {}", fd.get(), ::strerror(errno));
+      return;
+    }
+    written += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace
+
+int RunWorker(const WorkerOptions& options) {
+  ConfigureComponentLogging();
+  sigset_t stop_signals;
+  ::sigemptyset(&stop_signals);
+  ::sigaddset(&stop_signals, SIGTERM);
+  ::sigaddset(&stop_signals, SIGINT);
+  ::pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  if (options.ready_fd >= 0 && ::fcntl(options.ready_fd, F_GETFD) < 0) {
+    spdlog::error("STIGMER_READY_FD {} is not an open file descriptor", options.ready_fd);
+    return 2;
+  }
+  // Declared before the poller, so it outlives the poller's threads.
+  UniqueFd ready_fd(options.ready_fd);
+
+  TaskQueuePollerOptions poller_options;
+  poller_options.temporal_address = options.temporal_address;
+  poller_options.namespace_name = options.namespace_name;
+  poller_options.task_queue = options.task_queue;
+  poller_options.identity = options.identity;
+  spdlog::info("polling task queue {} at {} (namespace {}, identity {})", options.task_queue,
+               options.temporal_address, options.namespace_name, options.identity);
+  TaskQueuePoller poller(poller_options, [&ready_fd] {
+    spdlog::info("ready");
+    if (!ready_fd.valid()) return;
+    WriteReady(ready_fd);
+    ready_fd.Reset();
+  });
+  poller.Start();
+
+  int received = 0;
+  while (::sigwait(&stop_signals, &received) != 0) {
+  }
+  spdlog::info("received {}, stopping", ::strsignal(received));
+  poller.Stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace stigmer::temporal

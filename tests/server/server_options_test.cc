@@ -1,0 +1,46 @@
+#include "server/server_options.h"
+
+#include <map>
+
+#include "gtest/gtest.h"
+
+namespace stigmer::server {
+namespace {
+
+temporal::EnvironmentLookup FakeEnvironment(std::map<std::string, std::string> values) {
+  return [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
+    auto found = values.find(name);
+    if (found == values.end()) return std::nullopt;
+    return found->second;
+  };
+}
+
+TEST(ServerOptionsTest, DefaultsWhenNothingIsSet) {
+  absl::StatusOr<ServerOptions> options = ServerOptionsFromEnvironment(FakeEnvironment({}));
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->listen_address, "127.0.0.1");
+  EXPECT_EQ(options->port, 7234);
+  EXPECT_EQ(options->temporal_address, "127.0.0.1:7233");
+}
+
+TEST(ServerOptionsTest, ReadsTheEnvironment) {
+  absl::StatusOr<ServerOptions> options = ServerOptionsFromEnvironment(
+      FakeEnvironment({{"GRPC_PORT", "9000"},
+                       {"STIGMER_LISTEN_ADDRESS", "0.0.0.0"},
+                       {"TEMPORAL_SERVICE_ADDRESS", "temporal:7233"}}));
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->port, 9000);
+  EXPECT_EQ(options->listen_address, "0.0.0.0");
+  EXPECT_EQ(options->temporal_address, "temporal:7233");
+}
+
+TEST(ServerOptionsTest, RejectsAPortThatIsNotAPortNumber) {
+  for (const char* bad : {"http", "-1", "65536", "80x"}) {
+    absl::StatusOr<ServerOptions> options =
+        ServerOptionsFromEnvironment(FakeEnvironment({{"GRPC_PORT", bad}}));
+    EXPECT_EQ(options.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace stigmer::server
