@@ -23,9 +23,10 @@ constexpr int kLauncherFd = 3;
 [[noreturn]] void BecomeDaemon(const std::string& self, const std::string& log_file,
                                int write_end) {
   ::setsid();
-  int null_fd = ::open("/dev/null", O_RDONLY);
+  int null_fd = ::open("/dev/null", O_RDWR);
   int log_fd = ::open(log_file.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0600);
-  if (null_fd < 0 || log_fd < 0) ::_exit(127);
+  if (log_fd < 0) log_fd = null_fd;  // an unwritable log folder must not keep the daemon down
+  if (null_fd < 0) ::_exit(127);
   ::dup2(null_fd, STDIN_FILENO);
   ::dup2(log_fd, STDOUT_FILENO);
   ::dup2(log_fd, STDERR_FILENO);
@@ -41,7 +42,8 @@ constexpr int kLauncherFd = 3;
 }  // namespace
 
 absl::StatusOr<LaunchResult> LaunchDaemon(const config::Paths& paths, absl::Duration timeout) {
-  if (absl::Status made = MakeDirectories(paths.LogDir()); !made.ok()) return made;
+  if (absl::Status made = MakeDirectories(paths.DataDir()); !made.ok()) return made;
+  (void)MakeDirectories(paths.LogDir());  // the daemon reports an unwritable log folder itself
   char self[4096];
   const ssize_t length = ::readlink("/proc/self/exe", self, sizeof self - 1);
   if (length <= 0) return ErrnoToStatus("cannot find the stigmer binary", errno);

@@ -133,8 +133,13 @@ int RunSupervisorDaemon(const DaemonOptions& options) {
   };
 
   const config::Paths paths = config::Paths::FromEnvironment();
-  for (const auto& dir : {paths.home(), paths.DataDir(), paths.LogDir(), paths.TemporalDataDir()}) {
-    if (absl::Status made = MakeDirectories(dir); !made.ok()) return fail(2, made.message());
+  for (const auto& dir : {paths.home(), paths.DataDir(), paths.TemporalDataDir()}) {
+    if (absl::Status made = MakeDirectories(dir); !made.ok()) return fail(1, made.message());
+  }
+  // Logs are not worth refusing to run for: the log sinks count what they cannot write and
+  // status reports it.
+  if (absl::Status made = MakeDirectories(paths.LogDir()); !made.ok()) {
+    spdlog::warn("{}; component output will be dropped until it can be written", made.ToString());
   }
   if (absl::Status ensured = config::EnsureConfigFile(paths); !ensured.ok()) {
     return fail(2, ensured.message());

@@ -1,0 +1,268 @@
+#include "bench_support.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <thread>
+
+#include "absl/strings/str_format.h"
+#include "common/unique_fd.h"
+
+extern char** environ;
+
+namespace stigmer::bench {
+
+double MillisBetween(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+Summary Summarize(std::vector<double> samples) {
+  Summary summary;
+  if (samples.empty()) return summary;
+  std::sort(samples.begin(), samples.end());
+  auto at = [&](double quantile) {
+    return samples[static_cast<size_t>(quantile * static_cast<double>(samples.size() - 1) + 0.5)];
+  };
+  summary.min = samples.front();
+  summary.p50 = at(0.5);
+  summary.p90 = at(0.9);
+  summary.max = samples.back();
+  summary.count = samples.size();
+  return summary;
+}
+
+std::string Describe(const Summary& summary, const std::string& unit) {
+  return absl::StrFormat("p50 %8.2f %s  p90 %8.2f %s  min %8.2f %s  max %8.2f %s  (n=%d)",
+                         summary.p50, unit, summary.p90, unit, summary.min, unit, summary.max, unit,
+                         summary.count);
+}
+
+TempDir::TempDir(const std::string& prefix) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern =
+      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/" + prefix + "-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    std::perror("mkdtemp");
+    std::exit(1);
+  }
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+int FreePort() {
+  UniqueFd socket_fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  if (!socket_fd ||
+      ::bind(socket_fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+      ::getsockname(socket_fd.get(), reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    std::perror("free port");
+    std::exit(1);
+  }
+  return ntohs(address.sin_port);
+}
+
+ChildProgram::ChildProgram(const std::vector<std::string>& argv,
+                           const std::vector<std::string>& env, const std::filesystem::path& output,
+                           int fd3) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  const std::string out = output.empty() ? "/dev/null" : output.string();
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  if (fd3 >= 0) posix_spawn_file_actions_adddup2(&actions, fd3, 3);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  std::vector<char*> args, envp;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  for (const std::string& entry : env) envp.push_back(const_cast<char*>(entry.c_str()));
+  envp.push_back(nullptr);
+  pid_t pid = -1;
+  const int error =
+      argv[0].find('/') == std::string::npos
+          ? ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), envp.data())
+          : ::posix_spawn(&pid, args[0], &actions, &attributes, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  if (error != 0) {
+    std::fprintf(stderr, "cannot start %s: %s\n", argv[0].c_str(), std::strerror(error));
+    return;
+  }
+  pid_ = pid;
+}
+
+ChildProgram::~ChildProgram() {
+  if (pid_ > 0 && !exit_code_) Stop(SIGKILL, std::chrono::milliseconds(0));
+}
+
+namespace {
+int ExitCodeOf(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+}  // namespace
+
+int ChildProgram::Wait() {
+  if (pid_ <= 0) return -1;
+  if (exit_code_) return *exit_code_;
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0) {
+    if (errno != EINTR) return -1;
+  }
+  exit_code_ = ExitCodeOf(status);
+  return *exit_code_;
+}
+
+int ChildProgram::Stop(int signal_number, std::chrono::milliseconds grace) {
+  if (pid_ <= 0) return -1;
+  if (exit_code_) return *exit_code_;
+  ::kill(pid_, signal_number);
+  const Clock::time_point deadline = Clock::now() + grace;
+  int status = 0;
+  for (;;) {
+    const pid_t got = ::waitpid(pid_, &status, WNOHANG);
+    if (got == pid_) {
+      exit_code_ = ExitCodeOf(status);
+      return *exit_code_;
+    }
+    if (got < 0 && errno != EINTR) return -1;
+    if (Clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // shutdown, not a measurement
+  }
+  ::kill(pid_, SIGKILL);
+  return Wait();
+}
+
+int RunProgram(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+               const std::filesystem::path& output) {
+  ChildProgram child(argv, env, output);
+  return child.Wait();
+}
+
+std::vector<std::string> EnvironmentWith(const std::vector<std::string>& overrides) {
+  std::vector<std::string> env;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string text = *entry;
+    const std::string name = text.substr(0, text.find('='));
+    const bool replaced = std::any_of(overrides.begin(), overrides.end(), [&](const auto& o) {
+      return o.substr(0, o.find('=')) == name;
+    });
+    if (!replaced) env.push_back(text);
+  }
+  for (const std::string& entry : overrides) {
+    if (entry.find('=') != std::string::npos) env.push_back(entry);
+  }
+  return env;
+}
+
+namespace {
+// Sums the "<key>:  N" lines of a /proc status file whose key is one of `keys`.
+int64_t SumStatusFields(const std::filesystem::path& status_file,
+                        std::initializer_list<const char*> keys) {
+  std::ifstream in(status_file);
+  std::string line;
+  int64_t total = 0;
+  while (std::getline(in, line)) {
+    for (const char* key : keys) {
+      const size_t length = std::strlen(key);
+      if (line.compare(0, length, key) == 0 && line.size() > length && line[length] == ':') {
+        total += std::atoll(line.c_str() + length + 1);
+      }
+    }
+  }
+  return total;
+}
+}  // namespace
+
+ProcessSample SampleProcess(pid_t pid) {
+  ProcessSample sample;
+  const std::filesystem::path proc = "/proc/" + std::to_string(pid);
+  sample.rss_kib = SumStatusFields(proc / "status", {"VmRSS"});
+  std::error_code error;
+  for (const auto& task : std::filesystem::directory_iterator(proc / "task", error)) {
+    sample.context_switches += SumStatusFields(
+        task.path() / "status", {"voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"});
+    ++sample.threads;
+  }
+  return sample;
+}
+
+int64_t ThreadContextSwitches(pid_t pid, pid_t tid) {
+  return SumStatusFields(std::filesystem::path("/proc") / std::to_string(pid) / "task" /
+                             std::to_string(tid) / "status",
+                         {"voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"});
+}
+
+bool FileEndsWith(const std::filesystem::path& path, const std::string& needle) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return false;
+  const off_t size = ::lseek(fd.get(), 0, SEEK_END);
+  const off_t window = static_cast<off_t>(needle.size()) + 512;
+  const off_t from = size > window ? size - window : 0;
+  std::string tail(static_cast<size_t>(size - from), '\0');
+  const ssize_t got = ::pread(fd.get(), tail.data(), tail.size(), from);
+  return got > 0 && tail.find(needle) != std::string::npos;
+}
+
+bool WaitForFile(const std::filesystem::path& path, const std::function<bool()>& done,
+                 std::chrono::milliseconds timeout) {
+  UniqueFd inotify(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
+  if (!inotify || ::inotify_add_watch(inotify.get(), path.parent_path().c_str(),
+                                      IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+    std::perror("inotify");
+    return false;
+  }
+  const Clock::time_point deadline = Clock::now() + timeout;
+  alignas(inotify_event) char events[64 * 1024];
+  for (;;) {
+    if (done()) return true;  // checked after every batch of events
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) return false;
+    pollfd ready{inotify.get(), POLLIN, 0};
+    if (::poll(&ready, 1, static_cast<int>(left)) < 0 && errno != EINTR) return false;
+    while (::read(inotify.get(), events, sizeof(events)) > 0) {
+    }
+  }
+}
+
+void AddResultRow(const std::string& metric, double stigmer, double supervisord,
+                  const std::string& unit, double goal, bool higher_is_better) {
+  const char* rows = std::getenv("STIGMER_BENCH_ROWS");
+  if (rows == nullptr || *rows == '\0') return;
+  std::ofstream out(rows, std::ios::app);
+  auto number = [](double value) {
+    return std::isnan(value) ? std::string("-") : absl::StrFormat("%.2f", value);
+  };
+  out << metric << '\t' << number(stigmer) << '\t' << number(supervisord) << '\t' << unit << '\t'
+      << number(goal) << '\t' << (higher_is_better ? "higher" : "lower") << '\n';
+}
+
+}  // namespace stigmer::bench

@@ -1,0 +1,225 @@
+// The real `stigmer server`, end to end, side by side with supervisord running 4 fixtures:
+//
+//   stack_bench --stigmer PATH --temporal PATH --fixture PATH [--status-runs N] [--idle-seconds S]
+//
+// In a temporary STIGMER_HOME with free ports (never ~/.stigmer, never the default ports):
+//   1. start overhead: `stigmer server` wall time minus the components' own time to ready
+//      (Σ ready_at − started_at from GetStatus; they start one after the other);
+//   3. the idle `stigmer internal supervisor` daemon: RSS and wake-ups (all its threads);
+//   4. `stigmer server status` vs `supervisorctl status` wall time.
+// Then `stigmer server stop`; whatever is left is killed. Rows go to $STIGMER_BENCH_ROWS.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench_support.h"
+#include "config/paths.h"
+#include "daemon/control_client.h"
+#include "supervisord_peer.h"
+
+namespace stigmer::bench {
+namespace {
+
+struct Options {
+  std::string stigmer, temporal, fixture;
+  int status_runs = 20;
+  int idle_seconds = 5;
+};
+
+// The stack under a temporary home; stopped (and, failing that, killed) when destroyed.
+class StackUnderTest {
+ public:
+  StackUnderTest(const Options& options, const std::filesystem::path& home)
+      : options_(options), paths_(home) {
+    const std::string server_port = std::to_string(FreePort());
+    env_ = EnvironmentWith({"STIGMER_HOME=" + home.string(),
+                            "STIGMER_TEMPORAL_BIN=" + options.temporal, "GRPC_PORT=" + server_port,
+                            "NO_COLOR=1", "TEMPORAL_SERVICE_ADDRESS", "STIGMER_SERVER_ADDR",
+                            "STIGMER_WORKFLOW_RUNNER_BIN", "STIGMER_AGENT_RUNNER_SCRIPT"});
+    configured_ = Stigmer({"config", "set", "temporal.port", std::to_string(FreePort())}) == 0 &&
+                  Stigmer({"config", "set", "temporal.ui_port", std::to_string(FreePort())}) == 0 &&
+                  Stigmer({"config", "set", "server.port", server_port}) == 0;
+  }
+  ~StackUnderTest() {
+    if (!started_) return;
+    Stigmer({"server", "stop"});
+    if (const pid_t daemon = DaemonPid(); daemon > 0 && ::kill(daemon, 0) == 0) {
+      std::fprintf(stderr, "the daemon survived `stigmer server stop`: SIGKILL\n");
+      ::kill(daemon, SIGKILL);  // its children die with it (PR_SET_PDEATHSIG)
+    }
+  }
+  StackUnderTest(const StackUnderTest&) = delete;
+  StackUnderTest& operator=(const StackUnderTest&) = delete;
+
+  bool configured() const { return configured_; }
+
+  // `stigmer <args>`, output appended to <home>/bench-cli.out; its exit code.
+  int Stigmer(std::vector<std::string> args) {
+    args.insert(args.begin(), options_.stigmer);
+    return RunProgram(args, env_, paths_.home() / "bench-cli.out");
+  }
+  // `stigmer server`; its wall time in ms, or nullopt if it failed.
+  std::optional<double> Start() {
+    started_ = true;
+    const Clock::time_point start = Clock::now();
+    const int exit_code = Stigmer({"server"});
+    const double millis = MillisBetween(start, Clock::now());
+    if (exit_code != 0) return std::nullopt;
+    return millis;
+  }
+  pid_t DaemonPid() const {
+    std::ifstream in(paths_.SupervisorPidFile());
+    pid_t pid = 0;
+    in >> pid;
+    return pid;
+  }
+  const config::Paths& paths() const { return paths_; }
+  const std::vector<std::string>& env() const { return env_; }
+
+ private:
+  const Options& options_;
+  config::Paths paths_;
+  std::vector<std::string> env_;
+  bool configured_ = false;
+  bool started_ = false;
+};
+
+// Wall time of `argv` run `runs` times (after one unmeasured warm-up run).
+std::vector<double> TimeCommand(const std::vector<std::string>& argv,
+                                const std::vector<std::string>& env, int runs) {
+  RunProgram(argv, env);
+  std::vector<double> samples;
+  for (int run = 0; run < runs; ++run) {
+    const Clock::time_point start = Clock::now();
+    if (RunProgram(argv, env) != 0) return {};
+    samples.push_back(MillisBetween(start, Clock::now()));
+  }
+  return samples;
+}
+
+int Run(const Options& options) {
+  TempDir home("stigmer-bench-home");
+  StackUnderTest stack(options, home.path());
+  if (!stack.configured()) {
+    std::fprintf(stderr, "stigmer config set failed (see %s)\n",
+                 (home.path() / "bench-cli.out").c_str());
+    return 1;
+  }
+  const std::optional<double> wall = stack.Start();
+  if (!wall) {
+    std::fprintf(stderr, "`stigmer server` failed; its output:\n");
+    std::ifstream in(home.path() / "bench-cli.out");
+    std::fprintf(stderr, "%s\n", std::string(std::istreambuf_iterator<char>(in), {}).c_str());
+    return 1;
+  }
+  absl::StatusOr<daemon::ControlClient> client = daemon::ControlClient::Connect(stack.paths());
+  absl::StatusOr<stigmer::daemon::v1::GetStatusResponse> status =
+      client.ok() ? client->GetStatus() : absl::StatusOr<daemon::v1::GetStatusResponse>(
+                                              client.status());
+  if (!status.ok()) {
+    std::fprintf(stderr, "GetStatus: %s\n", status.status().ToString().c_str());
+    return 1;
+  }
+  double own_ms = 0;
+  std::printf("`stigmer server` (real temporal, stigmer-server, workers): %.0f ms to all ready\n",
+              *wall);
+  for (const auto& component : status->components()) {
+    const double component_ms =
+        static_cast<double>(component.ready_at_unix_ms() - component.started_at_unix_ms());
+    own_ms += component_ms;
+    std::printf("  %-16s started → ready %6.0f ms\n", component.name().c_str(), component_ms);
+  }
+  const double overhead_ms = *wall - own_ms;
+  std::printf("  overhead (wall − Σ own; includes CLI, daemon launch, up to 100 ms of gRPC\n"
+              "  health-probe interval per probed component is counted as own time) %.0f ms\n",
+              overhead_ms);
+
+  // The peer: supervisord cold start with 4 fixtures (autostart), for the start row and for
+  // the idle and status comparisons.
+  TempDir peer_dir("stigmer-bench-supervisord");
+  std::vector<PeerProgram> programs;
+  for (const char* name : {"temporal", "stigmer-server", "workflow-runner", "agent-runner"}) {
+    programs.push_back({name, {options.fixture}, peer_dir.path() / (std::string(name) + ".log"),
+                        true});
+  }
+  std::unique_ptr<SupervisordPeer> supervisord = SupervisordPeer::Start(peer_dir.path(), programs);
+  double peer_cold_ms = NAN;
+  if (supervisord) {
+    while (!supervisord->AllRunning()) {
+    }
+    peer_cold_ms = MillisBetween(supervisord->spawned_at(), Clock::now());
+    std::printf("supervisord cold start, 4 fixtures (spawn → all RUNNING, polled): %.0f ms\n",
+                peer_cold_ms);
+  }
+  AddResultRow("start overhead (stigmer server e2e)", overhead_ms, peer_cold_ms, "ms", 100, false);
+
+  // Idle: both daemons, nobody talking to them.
+  const pid_t daemon_pid = stack.DaemonPid();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let start-up settle
+  const ProcessSample daemon_before = SampleProcess(daemon_pid);
+  const ProcessSample peer_before = supervisord ? SampleProcess(supervisord->pid()) : ProcessSample{};
+  std::this_thread::sleep_for(std::chrono::seconds(options.idle_seconds));
+  const ProcessSample daemon_after = SampleProcess(daemon_pid);
+  const ProcessSample peer_after = supervisord ? SampleProcess(supervisord->pid()) : ProcessSample{};
+  const double daemon_rate =
+      static_cast<double>(daemon_after.context_switches - daemon_before.context_switches) /
+      options.idle_seconds;
+  const double peer_rate =
+      static_cast<double>(peer_after.context_switches - peer_before.context_switches) /
+      options.idle_seconds;
+  std::printf("idle over %d s: stigmer daemon RSS %.1f MiB, %d threads, %.2f wake-ups/s "
+              "(all threads)\n",
+              options.idle_seconds, daemon_after.rss_kib / 1024.0, daemon_after.threads,
+              daemon_rate);
+  if (supervisord) {
+    std::printf("                supervisord    RSS %.1f MiB, %d threads, %.2f wake-ups/s\n",
+                peer_after.rss_kib / 1024.0, peer_after.threads, peer_rate);
+  }
+  AddResultRow("idle RSS (stigmer daemon)", daemon_after.rss_kib / 1024.0,
+               supervisord ? peer_after.rss_kib / 1024.0 : NAN, "MiB", 10, false);
+  AddResultRow("idle wake-ups (stigmer daemon)", daemon_rate, supervisord ? peer_rate : NAN, "/s",
+               1, false);
+
+  // Status commands.
+  const Summary stigmer_status = Summarize(TimeCommand(
+      {options.stigmer, "server", "status"}, stack.env(), options.status_runs));
+  const std::string supervisorctl = FindOnPath("supervisorctl");
+  Summary peer_status;
+  if (supervisord && !supervisorctl.empty()) {
+    peer_status = Summarize(TimeCommand(
+        {supervisorctl, "-c", supervisord->config_path().string(), "status"},
+        EnvironmentWith({}), options.status_runs));
+  }
+  std::printf("status command wall time\n  stigmer server status  %s\n",
+              Describe(stigmer_status, "ms").c_str());
+  std::printf("  supervisorctl status   %s\n", Describe(peer_status, "ms").c_str());
+  AddResultRow("`server status` p50", stigmer_status.count ? stigmer_status.p50 : NAN,
+               peer_status.count ? peer_status.p50 : NAN, "ms", 20, false);
+  return 0;
+}
+
+}  // namespace
+}  // namespace stigmer::bench
+
+int main(int argc, char** argv) {
+  stigmer::bench::Options options;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--stigmer") options.stigmer = value;
+    if (flag == "--temporal") options.temporal = value;
+    if (flag == "--fixture") options.fixture = value;
+    if (flag == "--status-runs") options.status_runs = std::stoi(value);
+    if (flag == "--idle-seconds") options.idle_seconds = std::stoi(value);
+  }
+  if (options.stigmer.empty() || options.temporal.empty() || options.fixture.empty()) {
+    std::fprintf(stderr, "usage: stack_bench --stigmer PATH --temporal PATH --fixture PATH\n");
+    return 64;
+  }
+  return stigmer::bench::Run(options);
+}
