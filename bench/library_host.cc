@@ -32,7 +32,7 @@ ComponentSpec FakeComponentSpec(const std::string& name, const std::string& fixt
 LibraryHost::LibraryHost(std::vector<ComponentSpec> specs)
     : supervisor_(std::move(specs), {}, this) {}
 
-LibraryHost::~LibraryHost() { Stop(); }
+LibraryHost::~LibraryHost() { Stop().IgnoreError(); }
 
 Clock::time_point LibraryHost::Start() {
   const Clock::time_point now = Clock::now();

@@ -59,10 +59,10 @@ std::vector<double> MeasureBareSpawnToReady(const Options& options, int componen
       int fds[2];
       if (::pipe2(fds, O_CLOEXEC) != 0) std::exit(1);
       UniqueFd read_end(fds[0]), write_end(fds[1]);
-      children.push_back(
-          std::make_unique<ChildProgram>(std::vector<std::string>{options.fixture}, env,
-                                         std::filesystem::path(), write_end.get()));
-      write_end.reset();
+      children.push_back(std::make_unique<ChildProgram>(std::vector<std::string>{options.fixture},
+                                                        env, std::filesystem::path(),
+                                                        write_end.get()));
+      write_end.Reset();
       char buffer[16];
       while (::read(read_end.get(), buffer, sizeof(buffer)) < 0 && errno == EINTR) {
       }
@@ -116,8 +116,9 @@ int MeasureStart(const Options& options) {
               Describe(library_summary, "ms").c_str());
   std::printf("  supervisord startAllProcesses → all RUNNING       %s\n",
               Describe(peer_summary, "ms").c_str());
-  std::printf("  (supervisord has no readiness: RUNNING right after fork with startsecs=0,\n"
-              "   so its own-time share is 0; stigmer overhead = its p50 − own p50)\n");
+  std::printf(
+      "  (supervisord has no readiness: RUNNING right after fork with startsecs=0,\n"
+      "   so its own-time share is 0; stigmer overhead = its p50 − own p50)\n");
   AddResultRow("start overhead, 4 fixtures (library)", library_summary.p50 - own_summary.p50,
                peer.empty() ? kNoPeer : peer_summary.p50, "ms", 100, false);
   return 0;
@@ -165,14 +166,13 @@ int MeasureRestart(const Options& options) {
   }
   TempDir peer_dir("stigmer-bench-supervisord");
   const std::filesystem::path pid_file = peer_dir.path() / "c1.pid";
-  std::vector<PeerProgram> programs = {{"c1",
-                                        {options.fixture, "--touch", pid_file.string()},
-                                        peer_dir.path() / "c1.log",
-                                        true}};
+  std::vector<PeerProgram> programs = {
+      {"c1", {options.fixture, "--touch", pid_file.string()}, peer_dir.path() / "c1.log", true}};
   if (auto supervisord = SupervisordPeer::Start(peer_dir.path(), programs)) {
     while (!supervisord->AllRunning()) {
     }
-    WaitForFile(pid_file, [&] { return ReadPid(pid_file) != 0; }, kWaitLimit);
+    WaitForFile(
+        pid_file, [&] { return ReadPid(pid_file) != 0; }, kWaitLimit);
     for (int run = 0; run < options.runs; ++run) {
       const std::optional<double> running = KillAndWaitForSuccessor(ReadPid(pid_file), pid_file);
       if (!running) break;
@@ -180,8 +180,9 @@ int MeasureRestart(const Options& options) {
     }
   }
   const Summary running = Summarize(library_running), peer = Summarize(peer_running);
-  std::printf("crash → restarted, zero backoff (kill -9 → the new process wrote its pid file;\n"
-              "inotify, resolution < 0.1 ms; the new pid is read after each event)\n");
+  std::printf(
+      "crash → restarted, zero backoff (kill -9 → the new process wrote its pid file;\n"
+      "inotify, resolution < 0.1 ms; the new pid is read after each event)\n");
   std::printf("  stigmer (initial_delay 0)          %s\n", Describe(running, "ms").c_str());
   std::printf("  stigmer, until the observer sees it ready (READY=1)  %s\n",
               Describe(Summarize(library_ready), "ms").c_str());
@@ -211,21 +212,24 @@ int MeasureIdle(const Options& options) {
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let start-up settle
   const pid_t self = ::getpid(), loop_tid = host.loop_thread_id();
   const int64_t loop_before = ThreadContextSwitches(self, loop_tid);
-  const ProcessSample peer_before = supervisord ? SampleProcess(supervisord->pid()) : ProcessSample{};
+  const ProcessSample peer_before =
+      supervisord ? SampleProcess(supervisord->pid()) : ProcessSample{};
   // The idle window: both supervisors sit with 4 ready children; nobody talks to them.
   std::this_thread::sleep_for(std::chrono::seconds(options.idle_seconds));
   const int64_t loop_after = ThreadContextSwitches(self, loop_tid);
   const ProcessSample host_after = SampleProcess(self);
-  const ProcessSample peer_after = supervisord ? SampleProcess(supervisord->pid()) : ProcessSample{};
+  const ProcessSample peer_after =
+      supervisord ? SampleProcess(supervisord->pid()) : ProcessSample{};
   const double seconds = options.idle_seconds;
   const double loop_rate = static_cast<double>(loop_after - loop_before) / seconds;
   const double peer_rate =
       static_cast<double>(peer_after.context_switches - peer_before.context_switches) / seconds;
   std::printf("idle supervisor with %d ready fixtures, over %d s\n", kComponents,
               options.idle_seconds);
-  std::printf("  stigmer library host: RSS %.1f MiB (whole bench process, %d threads); "
-              "loop-thread wake-ups %.2f/s\n",
-              host_after.rss_kib / 1024.0, host_after.threads, loop_rate);
+  std::printf(
+      "  stigmer library host: RSS %.1f MiB (whole bench process, %d threads); "
+      "loop-thread wake-ups %.2f/s\n",
+      host_after.rss_kib / 1024.0, host_after.threads, loop_rate);
   if (supervisord) {
     std::printf("  supervisord:          RSS %.1f MiB; wake-ups %.2f/s\n",
                 peer_after.rss_kib / 1024.0, peer_rate);
@@ -252,7 +256,9 @@ int MeasureLogs(const Options& options) {
     argv.insert(argv.end(), spew.begin(), spew.end());
     const Clock::time_point start = Clock::now();
     ChildProgram direct(argv, {"PATH=/usr/bin:/bin"}, log);
-    if (!WaitForFile(log, [&] { return FileEndsWith(log, last_line); }, kWaitLimit)) return 1;
+    if (!WaitForFile(
+            log, [&] { return FileEndsWith(log, last_line); }, kWaitLimit))
+      return 1;
     direct_ms = MillisBetween(start, Clock::now());
   }
   {
@@ -260,7 +266,9 @@ int MeasureLogs(const Options& options) {
     const std::filesystem::path log = dir.path() / "spew.log";
     LibraryHost host({FakeComponentSpec("spew", options.fixture, spew, dir.path(), false)});
     const Clock::time_point start = host.Start();
-    if (!WaitForFile(log, [&] { return FileEndsWith(log, last_line); }, kWaitLimit)) return 1;
+    if (!WaitForFile(
+            log, [&] { return FileEndsWith(log, last_line); }, kWaitLimit))
+      return 1;
     library_ms = MillisBetween(start, Clock::now());
   }
   {
@@ -271,7 +279,8 @@ int MeasureLogs(const Options& options) {
     if (auto supervisord = SupervisordPeer::Start(dir.path(), {{"spew", argv, log}})) {
       const Clock::time_point start = Clock::now();
       if (supervisord->StartProcess("spew") &&
-          WaitForFile(log, [&] { return FileEndsWith(log, last_line); }, kWaitLimit)) {
+          WaitForFile(
+              log, [&] { return FileEndsWith(log, last_line); }, kWaitLimit)) {
         peer_ms = MillisBetween(start, Clock::now());
       }
     }

@@ -54,6 +54,7 @@ int Main(int argc, char** argv) {
       "agent-runner) on one machine"};
   app.set_version_flag("--version", std::string("stigmer ") + kVersion);
   app.require_subcommand(1);
+  app.fallthrough();  // global flags such as -q work after a subcommand too (inherited)
   bool quiet = false;
   app.add_flag("-q,--quiet", quiet, "Print only errors and requested data");
   int exit_code = 0;

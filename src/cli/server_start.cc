@@ -71,9 +71,7 @@ int FollowStart(const config::Paths& paths, const config::Config& config, Termin
         PrintReadyBlock(paths, config, pid, output);
         exit_code = 0;
       } else {
-        output.Error(absl::StrCat(
-            result.failed_component().empty() ? "the start" : result.failed_component(),
-            " failed: ", result.error()));
+        output.Error(result.error());
         output.Error(
             "everything that had started was stopped; fix the cause and run "
             "`stigmer server` again");

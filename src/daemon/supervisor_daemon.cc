@@ -51,6 +51,9 @@ class StateRecorder final : public supervisor::SupervisorObserver {
       : state_(state), paths_(paths), endpoints_(std::move(endpoints)) {}
 
   void OnStatusChanged(const supervisor::ComponentStatus& status) override {
+    if (status.state == supervisor::ComponentState::kStarting && !all_ready_) {
+      starting_ = status.name;  // components start one at a time: this one is now in question
+    }
     stigmer::daemon::v1::ComponentStatus proto = ToProto(status, endpoints_[status.name]);
     state_->UpdateComponent(proto);
     auto& saved = saved_[status.name];
@@ -66,12 +69,16 @@ class StateRecorder final : public supervisor::SupervisorObserver {
   }
 
   void OnAllReady() override {
+    all_ready_ = true;
     stigmer::daemon::v1::StartFinished result;
     result.set_ok(true);
     state_->FinishStart(result);
     Save();
     NotifyServiceManager("READY=1");
   }
+
+  // The component whose start was under way when the initial start failed.
+  const std::string& starting() const { return starting_; }
 
   void Save() {
     stigmer::daemon::v1::SavedState file;
@@ -92,6 +99,8 @@ class StateRecorder final : public supervisor::SupervisorObserver {
   const config::Paths* paths_;
   std::map<std::string, std::string> endpoints_;
   std::map<std::string, stigmer::daemon::v1::SavedComponent> saved_;
+  std::string starting_;
+  bool all_ready_ = false;
 };
 
 void ConfigureLogging(bool foreground) {
@@ -107,17 +116,6 @@ std::vector<std::string> ProcessEnvironmentList() {
   std::vector<std::string> list;
   for (char** entry = environ; *entry != nullptr; ++entry) list.emplace_back(*entry);
   return list;
-}
-
-// The component that made the start fail: the first one that is neither ready nor external.
-std::string FailedComponent(const DaemonState& state) {
-  const stigmer::daemon::v1::GetStatusResponse snapshot = state.Snapshot();
-  for (const auto& component : snapshot.components()) {
-    if (component.state() != "ready" && component.state() != "external") {
-      return component.name();
-    }
-  }
-  return "";
 }
 
 }  // namespace
@@ -218,7 +216,7 @@ int RunSupervisorDaemon(const DaemonOptions& options) {
   if (!run.ok()) {
     stigmer::daemon::v1::StartFinished result;
     result.set_ok(false);
-    result.set_failed_component(FailedComponent(state));
+    result.set_failed_component(recorder.starting());
     result.set_error(std::string(run.message()));
     state.FinishStart(result);
     spdlog::error("start failed: {}", std::string(run.message()));

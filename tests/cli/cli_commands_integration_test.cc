@@ -1,0 +1,105 @@
+// The real binary's commands that need no running stack: version, help, config, bad input.
+#include "absl/strings/str_cat.h"
+#include "common/file_io.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/stigmer_home.h"
+
+namespace stigmer::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(CliCommands, VersionAndHelp) {
+  StigmerHome home;
+  CommandResult version = home.Run({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_THAT(version.out, HasSubstr("stigmer 0.1.0"));
+  CommandResult help = home.Run({"server", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* command : {"start", "status", "logs", "stop", "restart"}) {
+    EXPECT_THAT(help.out, HasSubstr(command));
+  }
+  EXPECT_THAT(home.Run({"--help"}).out, Not(HasSubstr("internal")));
+}
+
+TEST(CliCommands, UnknownCommandsAndFlagsExitTwo) {
+  StigmerHome home;
+  CommandResult unknown = home.Run({"serve"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  CommandResult bad_flag = home.Run({"server", "status", "--jsn"});
+  EXPECT_EQ(bad_flag.exit_code, 2);
+  EXPECT_THAT(bad_flag.err, HasSubstr("--jsn"));
+}
+
+TEST(CliCommands, ConfigSetGetListAndPath) {
+  StigmerHome home;
+  EXPECT_EQ(home.Run({"config", "path"}).out, home.paths().ConfigFile().string() + "\n");
+  CommandResult set = home.Run({"config", "set", "logs.max_files", "7"});
+  EXPECT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_THAT(set.out, HasSubstr("✓ logs.max_files = 7"));
+  EXPECT_EQ(home.Run({"config", "get", "logs.max_files"}).out, "7\n");
+  CommandResult list = home.Run({"config", "list"});
+  EXPECT_THAT(list.out, HasSubstr("logs.max_files"));
+  EXPECT_THAT(list.out, HasSubstr("config.yaml"));
+  EXPECT_THAT(list.out, HasSubstr("environment STIGMER_TEMPORAL_BIN"));
+  // -q works after the subcommand too.
+  CommandResult quiet = home.Run({"config", "set", "logs.max_files", "8", "-q"});
+  EXPECT_EQ(quiet.exit_code, 0);
+  EXPECT_EQ(quiet.out, "");
+}
+
+TEST(CliCommands, ConfigSetWarnsWhenTheEnvironmentOverridesIt) {
+  StigmerHome home;
+  home.env()["GRPC_PORT"] = "9999";
+  CommandResult set = home.Run({"config", "set", "server.port", "9100"});
+  EXPECT_EQ(set.exit_code, 0);
+  EXPECT_THAT(set.err, HasSubstr("⚠ GRPC_PORT is set in your environment and overrides it"));
+}
+
+TEST(CliCommands, ConfigErrorsNameTheProblem) {
+  StigmerHome home;
+  CommandResult unknown = home.Run({"config", "get", "server.prot"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err,
+              HasSubstr("unknown key \"server.prot\"; `stigmer config list` shows the keys"));
+  CommandResult bad = home.Run({"config", "set", "server.port", "http"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("server.port: expected a port from 1 to 65535, got \"http\""));
+  ASSERT_TRUE(WriteFileAtomically(home.paths().ConfigFile(), "server: [\n").ok());
+  CommandResult broken = home.Run({"config", "list"});
+  EXPECT_EQ(broken.exit_code, 2);
+  EXPECT_THAT(broken.err, HasSubstr("not valid YAML"));
+}
+
+TEST(CliCommands, LogsOfAnUnknownComponentListTheValidOnes) {
+  StigmerHome home;
+  CommandResult logs = home.Run({"server", "logs", "-c", "nope"});
+  EXPECT_EQ(logs.exit_code, 2);
+  EXPECT_THAT(logs.err, HasSubstr("valid components: stigmer-server, workflow-runner, "
+                                  "agent-runner, temporal, supervisor"));
+  CommandResult none = home.Run({"server", "logs"});
+  EXPECT_EQ(none.exit_code, 0);
+  EXPECT_THAT(none.err, HasSubstr("no logs yet for stigmer-server"));
+  CommandResult since = home.Run({"server", "logs", "--since", "yesterday"});
+  EXPECT_EQ(since.exit_code, 2);
+  EXPECT_THAT(since.err, HasSubstr("yesterday"));
+}
+
+TEST(CliCommands, StatusAndStopWithNothingRunning) {
+  StigmerHome home;
+  CommandResult status = home.Run({"server", "status"});
+  EXPECT_EQ(status.exit_code, 3);
+  EXPECT_THAT(status.out, HasSubstr("the stigmer daemon is not running"));
+  EXPECT_THAT(status.out, HasSubstr("workflow-runner  stopped"));
+  CommandResult json = home.Run({"server", "status", "--json"});
+  EXPECT_EQ(json.exit_code, 3);
+  EXPECT_THAT(json.out, HasSubstr("\"running\": false"));
+  CommandResult stop = home.Run({"server", "stop"});
+  EXPECT_EQ(stop.exit_code, 0);
+  EXPECT_THAT(stop.out, HasSubstr("stigmer is not running"));
+}
+
+}  // namespace
+}  // namespace stigmer::testing

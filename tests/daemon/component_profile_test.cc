@@ -1,0 +1,131 @@
+#include "daemon/component_profile.h"
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/test_env.h"
+
+namespace stigmer::daemon {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+config::Config TestConfig(const config::Paths& paths, std::map<std::string, std::string> env) {
+  env.emplace("STIGMER_TEMPORAL_BIN", "/bin/true");
+  absl::StatusOr<config::Config> config =
+      config::LoadConfig(paths, [env](absl::string_view name) -> std::optional<std::string> {
+        auto it = env.find(std::string(name));
+        if (it == env.end()) return std::nullopt;
+        return it->second;
+      });
+  EXPECT_TRUE(config.ok()) << config.status();
+  return *config;
+}
+
+TEST(ComponentProfileTest, FourComponentsInStartOrderAndTheSeedsStopOrder) {
+  testing::TempDir dir;
+  config::Paths paths(dir.path());
+  absl::StatusOr<StackProfile> profile =
+      BuildStackProfile(TestConfig(paths, {}), "/usr/bin/stigmer", {"PATH=/bin"});
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  std::vector<std::string> names;
+  for (const auto& spec : profile->components) names.push_back(spec.name);
+  EXPECT_THAT(names, ElementsAre("temporal", "stigmer-server", "workflow-runner", "agent-runner"));
+  EXPECT_THAT(profile->stop_order,
+              ElementsAre("workflow-runner", "agent-runner", "temporal", "stigmer-server"));
+}
+
+TEST(ComponentProfileTest, TemporalIsTheDevServerOnTheConfiguredPortsWithItsDatabase) {
+  testing::TempDir dir;
+  config::Paths paths(dir.path());
+  absl::StatusOr<StackProfile> profile =
+      BuildStackProfile(TestConfig(paths, {}), "/usr/bin/stigmer", {});
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  const auto& temporal = profile->components[0];
+  EXPECT_THAT(temporal.argv,
+              ElementsAre("/bin/true", "server", "start-dev", "--ip", "127.0.0.1", "--port", "7233",
+                          "--ui-port", "8233", "--db-filename", paths.TemporalDatabase().string(),
+                          "--ui-disable-news-fetch"));
+  EXPECT_THAT(temporal.ports, ElementsAre(7233, 8233));
+  EXPECT_EQ(temporal.readiness.kind, supervisor::ReadinessCheck::Kind::kGrpcHealth);
+  EXPECT_EQ(temporal.readiness.grpc_service, "temporal.api.workflowservice.v1.WorkflowService");
+  EXPECT_EQ(temporal.start_timeout, absl::Seconds(60));
+  EXPECT_EQ(temporal.stop_timeout, absl::Seconds(10));
+  EXPECT_EQ(temporal.stdout_log, paths.LogDir() / "temporal.log");
+  EXPECT_EQ(temporal.stderr_log, paths.LogDir() / "temporal.log");
+  EXPECT_EQ(temporal.pid_file, paths.DataDir() / "temporal.pid");
+}
+
+TEST(ComponentProfileTest, StigmerServerAndWorkersGetTheSeedsEnvironment) {
+  testing::TempDir dir;
+  config::Paths paths(dir.path());
+  absl::StatusOr<StackProfile> profile =
+      BuildStackProfile(TestConfig(paths, {{"GRPC_PORT", "9234"}}), "/usr/bin/stigmer",
+                        {"PATH=/bin", "NOTIFY_SOCKET=/run/systemd/notify", "EXECUTION_MODE=local"});
+  ASSERT_TRUE(profile.ok());
+  const auto& server = profile->components[1];
+  EXPECT_THAT(server.argv, ElementsAre("/usr/bin/stigmer", "internal", "stigmer-server"));
+  EXPECT_THAT(server.env, Contains("GRPC_PORT=9234"));
+  EXPECT_THAT(server.env, Contains("TEMPORAL_SERVICE_ADDRESS=127.0.0.1:7233"));
+  EXPECT_THAT(server.env, Contains("PATH=/bin"));
+  EXPECT_THAT(server.env, Not(Contains("NOTIFY_SOCKET=/run/systemd/notify")));
+  EXPECT_THAT(server.ports, ElementsAre(9234));
+  EXPECT_EQ(server.readiness.grpc_target, "127.0.0.1:9234");
+  EXPECT_EQ(server.stdout_log, paths.LogDir() / "daemon.log");
+  EXPECT_EQ(server.stderr_log, paths.LogDir() / "daemon.err");
+  EXPECT_EQ(server.pid_file, paths.DataDir() / "daemon.pid");
+  EXPECT_EQ(profile->endpoints.at("stigmer-server"), "127.0.0.1:9234");
+
+  const auto& runner = profile->components[2];
+  EXPECT_THAT(runner.argv, ElementsAre("/usr/bin/stigmer", "internal", "workflow-runner"));
+  EXPECT_THAT(runner.env, Contains("EXECUTION_MODE=temporal"));
+  EXPECT_THAT(runner.env, Not(Contains("EXECUTION_MODE=local")));
+  EXPECT_THAT(runner.env, Contains("STIGMER_BACKEND_ENDPOINT=127.0.0.1:9234"));
+  EXPECT_EQ(runner.readiness.kind, supervisor::ReadinessCheck::Kind::kNotifyFd);
+  EXPECT_EQ(runner.stop_timeout, absl::Seconds(5));
+  EXPECT_EQ(profile->components[3].stop_timeout, absl::Seconds(5));
+}
+
+TEST(ComponentProfileTest, CustomWorkerProgramsReplaceTheBuiltInOnes) {
+  testing::TempDir dir;
+  config::Paths paths(dir.path());
+  absl::StatusOr<StackProfile> profile =
+      BuildStackProfile(TestConfig(paths, {{"STIGMER_WORKFLOW_RUNNER_BIN", "/opt/runner"},
+                                           {"STIGMER_AGENT_RUNNER_SCRIPT", "/opt/agent.py"}}),
+                        "/usr/bin/stigmer", {});
+  ASSERT_TRUE(profile.ok());
+  EXPECT_THAT(profile->components[2].argv, ElementsAre("/opt/runner"));
+  EXPECT_THAT(profile->components[3].argv, ElementsAre("/opt/agent.py"));
+}
+
+TEST(ComponentProfileTest, AnExternalTemporalIsOnlyChecked) {
+  testing::TempDir dir;
+  config::Paths paths(dir.path());
+  absl::StatusOr<StackProfile> profile =
+      BuildStackProfile(TestConfig(paths, {{"TEMPORAL_SERVICE_ADDRESS", "temporal.internal:7233"},
+                                           {"STIGMER_TEMPORAL_BIN", "/nonexistent/temporal"}}),
+                        "/usr/bin/stigmer", {});
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  const auto& temporal = profile->components[0];
+  EXPECT_TRUE(temporal.external);
+  EXPECT_EQ(temporal.readiness.grpc_target, "temporal.internal:7233");
+  EXPECT_TRUE(temporal.ports.empty());
+  EXPECT_THAT(profile->components[2].env,
+              Contains("TEMPORAL_SERVICE_ADDRESS=temporal.internal:7233"));
+}
+
+TEST(ComponentProfileTest, NoTemporalCliMeansNothingToStart) {
+  testing::TempDir dir;
+  config::Paths paths(dir.path());
+  absl::StatusOr<StackProfile> profile =
+      BuildStackProfile(TestConfig(paths, {{"STIGMER_TEMPORAL_BIN", "/nonexistent/temporal"}}),
+                        "/usr/bin/stigmer", {});
+  ASSERT_FALSE(profile.ok());
+  EXPECT_THAT(profile.status().message(), HasSubstr("/nonexistent/temporal"));
+}
+
+}  // namespace
+}  // namespace stigmer::daemon
