@@ -205,13 +205,36 @@ ProcessSample SampleProcess(pid_t pid) {
   ProcessSample sample;
   const std::filesystem::path proc = "/proc/" + std::to_string(pid);
   sample.rss_kib = SumStatusFields(proc / "status", {"VmRSS"});
+  sample.rss_anon_kib = SumStatusFields(proc / "status", {"RssAnon"});
+  sample.rss_file_kib = SumStatusFields(proc / "status", {"RssFile", "RssShmem"});
   std::error_code error;
   for (const auto& task : std::filesystem::directory_iterator(proc / "task", error)) {
-    sample.context_switches += SumStatusFields(
+    const int64_t switches = SumStatusFields(
         task.path() / "status", {"voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"});
+    std::string name;
+    std::getline(std::ifstream(task.path() / "comm"), name);
+    sample.by_thread[std::atoi(task.path().filename().c_str())] = {name, switches};
+    sample.context_switches += switches;
     ++sample.threads;
   }
   return sample;
+}
+
+std::string DescribeWakeups(const ProcessSample& before, const ProcessSample& after,
+                            double seconds) {
+  std::vector<std::pair<double, std::string>> rates;
+  for (const auto& [tid, named] : after.by_thread) {
+    auto earlier = before.by_thread.find(tid);
+    const int64_t delta =
+        named.second - (earlier == before.by_thread.end() ? 0 : earlier->second.second);
+    if (delta > 0) rates.push_back({static_cast<double>(delta) / seconds, named.first});
+  }
+  std::sort(rates.rbegin(), rates.rend());
+  std::string text;
+  for (const auto& [rate, name] : rates) {
+    text += absl::StrFormat("%s%s %.1f/s", text.empty() ? "" : ", ", name, rate);
+  }
+  return text.empty() ? "none" : text;
 }
 
 int64_t ThreadContextSwitches(pid_t pid, pid_t tid) {

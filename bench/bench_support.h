@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,11 +82,15 @@ std::vector<std::string> EnvironmentWith(const std::vector<std::string>& overrid
 // What /proc says about a process: resident memory, context switches summed over its threads
 // (voluntary + involuntary; each wake-up of a sleeping thread is one voluntary switch).
 struct ProcessSample {
-  int64_t rss_kib = 0;
+  int64_t rss_kib = 0, rss_anon_kib = 0, rss_file_kib = 0;
   int64_t context_switches = 0;
   int threads = 0;
+  std::map<pid_t, std::pair<std::string, int64_t>> by_thread;  // tid → (name, switches)
 };
 ProcessSample SampleProcess(pid_t pid);
+// "name 2.4/s, name 1.0/s, …": the threads that woke up between two samples, busiest first.
+std::string DescribeWakeups(const ProcessSample& before, const ProcessSample& after,
+                            double seconds);
 // Context switches of one thread of `pid`.
 int64_t ThreadContextSwitches(pid_t pid, pid_t tid);
 

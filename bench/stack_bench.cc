@@ -120,8 +120,8 @@ int Run(const Options& options) {
   }
   absl::StatusOr<daemon::ControlClient> client = daemon::ControlClient::Connect(stack.paths());
   absl::StatusOr<stigmer::daemon::v1::GetStatusResponse> status =
-      client.ok() ? client->GetStatus() : absl::StatusOr<daemon::v1::GetStatusResponse>(
-                                              client.status());
+      client.ok() ? client->GetStatus()
+                  : absl::StatusOr<daemon::v1::GetStatusResponse>(client.status());
   if (!status.ok()) {
     std::fprintf(stderr, "GetStatus: %s\n", status.status().ToString().c_str());
     return 1;
@@ -136,17 +136,18 @@ int Run(const Options& options) {
     std::printf("  %-16s started → ready %6.0f ms\n", component.name().c_str(), component_ms);
   }
   const double overhead_ms = *wall - own_ms;
-  std::printf("  overhead (wall − Σ own; includes CLI, daemon launch, up to 100 ms of gRPC\n"
-              "  health-probe interval per probed component is counted as own time) %.0f ms\n",
-              overhead_ms);
+  std::printf(
+      "  overhead (wall − Σ own; includes CLI, daemon launch, up to 100 ms of gRPC\n"
+      "  health-probe interval per probed component is counted as own time) %.0f ms\n",
+      overhead_ms);
 
   // The peer: supervisord cold start with 4 fixtures (autostart), for the start row and for
   // the idle and status comparisons.
   TempDir peer_dir("stigmer-bench-supervisord");
   std::vector<PeerProgram> programs;
   for (const char* name : {"temporal", "stigmer-server", "workflow-runner", "agent-runner"}) {
-    programs.push_back({name, {options.fixture}, peer_dir.path() / (std::string(name) + ".log"),
-                        true});
+    programs.push_back(
+        {name, {options.fixture}, peer_dir.path() / (std::string(name) + ".log"), true});
   }
   std::unique_ptr<SupervisordPeer> supervisord = SupervisordPeer::Start(peer_dir.path(), programs);
   double peer_cold_ms = NAN;
@@ -163,38 +164,42 @@ int Run(const Options& options) {
   const pid_t daemon_pid = stack.DaemonPid();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let start-up settle
   const ProcessSample daemon_before = SampleProcess(daemon_pid);
-  const ProcessSample peer_before = supervisord ? SampleProcess(supervisord->pid()) : ProcessSample{};
+  const ProcessSample peer_before =
+      supervisord ? SampleProcess(supervisord->pid()) : ProcessSample{};
   std::this_thread::sleep_for(std::chrono::seconds(options.idle_seconds));
   const ProcessSample daemon_after = SampleProcess(daemon_pid);
-  const ProcessSample peer_after = supervisord ? SampleProcess(supervisord->pid()) : ProcessSample{};
+  const ProcessSample peer_after =
+      supervisord ? SampleProcess(supervisord->pid()) : ProcessSample{};
   const double daemon_rate =
       static_cast<double>(daemon_after.context_switches - daemon_before.context_switches) /
       options.idle_seconds;
   const double peer_rate =
       static_cast<double>(peer_after.context_switches - peer_before.context_switches) /
       options.idle_seconds;
-  std::printf("idle over %d s: stigmer daemon RSS %.1f MiB, %d threads, %.2f wake-ups/s "
-              "(all threads)\n",
-              options.idle_seconds, daemon_after.rss_kib / 1024.0, daemon_after.threads,
-              daemon_rate);
-  if (supervisord) {
-    std::printf("                supervisord    RSS %.1f MiB, %d threads, %.2f wake-ups/s\n",
-                peer_after.rss_kib / 1024.0, peer_after.threads, peer_rate);
-  }
+  auto print_idle = [&](const char* who, const ProcessSample& before, const ProcessSample& after,
+                        double rate) {
+    std::printf("  %-14s RSS %5.1f MiB (anon %.1f, file %.1f), %2d threads, %.2f wake-ups/s: %s\n",
+                who, after.rss_kib / 1024.0, after.rss_anon_kib / 1024.0,
+                after.rss_file_kib / 1024.0, after.threads, rate,
+                DescribeWakeups(before, after, options.idle_seconds).c_str());
+  };
+  std::printf("idle over %d s (wake-ups: context switches of all threads)\n", options.idle_seconds);
+  print_idle("stigmer daemon", daemon_before, daemon_after, daemon_rate);
+  if (supervisord) print_idle("supervisord", peer_before, peer_after, peer_rate);
   AddResultRow("idle RSS (stigmer daemon)", daemon_after.rss_kib / 1024.0,
                supervisord ? peer_after.rss_kib / 1024.0 : NAN, "MiB", 10, false);
   AddResultRow("idle wake-ups (stigmer daemon)", daemon_rate, supervisord ? peer_rate : NAN, "/s",
                1, false);
 
   // Status commands.
-  const Summary stigmer_status = Summarize(TimeCommand(
-      {options.stigmer, "server", "status"}, stack.env(), options.status_runs));
+  const Summary stigmer_status = Summarize(
+      TimeCommand({options.stigmer, "server", "status"}, stack.env(), options.status_runs));
   const std::string supervisorctl = FindOnPath("supervisorctl");
   Summary peer_status;
   if (supervisord && !supervisorctl.empty()) {
-    peer_status = Summarize(TimeCommand(
-        {supervisorctl, "-c", supervisord->config_path().string(), "status"},
-        EnvironmentWith({}), options.status_runs));
+    peer_status =
+        Summarize(TimeCommand({supervisorctl, "-c", supervisord->config_path().string(), "status"},
+                              EnvironmentWith({}), options.status_runs));
   }
   std::printf("status command wall time\n  stigmer server status  %s\n",
               Describe(stigmer_status, "ms").c_str());

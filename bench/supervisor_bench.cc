@@ -23,6 +23,7 @@
 #include "bench_support.h"
 #include "common/unique_fd.h"
 #include "library_host.h"
+#include "log_throughput.h"
 #include "spdlog/spdlog.h"
 #include "supervisor/wait_status.h"
 #include "supervisord_peer.h"
@@ -227,9 +228,10 @@ int MeasureIdle(const Options& options) {
   std::printf("idle supervisor with %d ready fixtures, over %d s\n", kComponents,
               options.idle_seconds);
   std::printf(
-      "  stigmer library host: RSS %.1f MiB (whole bench process, %d threads); "
-      "loop-thread wake-ups %.2f/s\n",
-      host_after.rss_kib / 1024.0, host_after.threads, loop_rate);
+      "  stigmer library host: RSS %.1f MiB (anon %.1f, file %.1f; the whole bench process, %d "
+      "threads); loop-thread wake-ups %.2f/s\n",
+      host_after.rss_kib / 1024.0, host_after.rss_anon_kib / 1024.0,
+      host_after.rss_file_kib / 1024.0, host_after.threads, loop_rate);
   if (supervisord) {
     std::printf("  supervisord:          RSS %.1f MiB; wake-ups %.2f/s\n",
                 peer_after.rss_kib / 1024.0, peer_rate);
@@ -238,63 +240,6 @@ int MeasureIdle(const Options& options) {
                supervisord ? peer_after.rss_kib / 1024.0 : kNoPeer, "MiB", 10, false);
   AddResultRow("idle wake-ups (library loop)", loop_rate, supervisord ? peer_rate : kNoPeer, "/s",
                1, false);
-  return 0;
-}
-
-int MeasureLogs(const Options& options) {
-  const long lines = static_cast<long>(options.log_mb) * 10000;  // 100-byte lines
-  const double megabytes = lines * 100 / 1e6;
-  const std::string last_line = "line " + std::to_string(1000000000L + lines - 1).substr(1) + " ";
-  const std::vector<std::string> spew = {"--spew-lines", std::to_string(lines)};
-  auto rate = [&](double millis) { return megabytes / (millis / 1000.0); };
-
-  double direct_ms = 0, library_ms = 0, peer_ms = NAN;
-  {  // The fixture's own speed: its stdout straight into a file.
-    TempDir dir("stigmer-bench-logs");
-    const std::filesystem::path log = dir.path() / "direct.log";
-    std::vector<std::string> argv = {options.fixture};
-    argv.insert(argv.end(), spew.begin(), spew.end());
-    const Clock::time_point start = Clock::now();
-    ChildProgram direct(argv, {"PATH=/usr/bin:/bin"}, log);
-    if (!WaitForFile(
-            log, [&] { return FileEndsWith(log, last_line); }, kWaitLimit))
-      return 1;
-    direct_ms = MillisBetween(start, Clock::now());
-  }
-  {
-    TempDir dir("stigmer-bench-logs");
-    const std::filesystem::path log = dir.path() / "spew.log";
-    LibraryHost host({FakeComponentSpec("spew", options.fixture, spew, dir.path(), false)});
-    const Clock::time_point start = host.Start();
-    if (!WaitForFile(
-            log, [&] { return FileEndsWith(log, last_line); }, kWaitLimit))
-      return 1;
-    library_ms = MillisBetween(start, Clock::now());
-  }
-  {
-    TempDir dir("stigmer-bench-supervisord");
-    const std::filesystem::path log = dir.path() / "spew.log";
-    std::vector<std::string> argv = {options.fixture};
-    argv.insert(argv.end(), spew.begin(), spew.end());
-    if (auto supervisord = SupervisordPeer::Start(dir.path(), {{"spew", argv, log}})) {
-      const Clock::time_point start = Clock::now();
-      if (supervisord->StartProcess("spew") &&
-          WaitForFile(
-              log, [&] { return FileEndsWith(log, last_line); }, kWaitLimit)) {
-        peer_ms = MillisBetween(start, Clock::now());
-      }
-    }
-  }
-  std::printf("log throughput: %.0f MB of 100-byte lines, spawn → last line in the log file\n",
-              megabytes);
-  std::printf("  fixture straight into a file (no supervisor)  %8.1f ms  %7.1f MB/s\n", direct_ms,
-              rate(direct_ms));
-  std::printf("  stigmer LogSink (timestamped lines)           %8.1f ms  %7.1f MB/s\n", library_ms,
-              rate(library_ms));
-  std::printf("  supervisord stdout_logfile                    %8.1f ms  %7.1f MB/s\n", peer_ms,
-              rate(peer_ms));
-  AddResultRow("log throughput, 100-byte lines (library)", rate(library_ms), rate(peer_ms), "MB/s",
-               200, true);
   return 0;
 }
 
@@ -317,7 +262,7 @@ Options ParseOptions(int argc, char** argv) {
 int main(int argc, char** argv) {
   using namespace stigmer::bench;
   stigmer::supervisor::BlockSupervisorSignals();  // before any thread
-  spdlog::set_level(spdlog::level::warn);
+  spdlog::set_level(spdlog::level::err);          // crashes on purpose: no warnings
   const Options options = ParseOptions(argc, argv);
   if (options.fixture.empty()) {
     std::fprintf(stderr, "usage: supervisor_bench start|restart|idle|logs --fixture PATH\n");
@@ -326,7 +271,7 @@ int main(int argc, char** argv) {
   if (options.mode == "start") return MeasureStart(options);
   if (options.mode == "restart") return MeasureRestart(options);
   if (options.mode == "idle") return MeasureIdle(options);
-  if (options.mode == "logs") return MeasureLogs(options);
+  if (options.mode == "logs") return MeasureLogThroughput(options.fixture, options.log_mb);
   std::fprintf(stderr, "unknown mode %s\n", options.mode.c_str());
   return 64;
 }

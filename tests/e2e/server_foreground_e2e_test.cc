@@ -1,0 +1,87 @@
+// `stigmer server start --foreground`, as systemd (Type=notify) or a container runs it.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "common/unique_fd.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/stigmer_home.h"
+
+namespace stigmer::testing {
+namespace {
+
+// A datagram socket standing in for systemd's NOTIFY_SOCKET.
+class NotifySocket {
+ public:
+  explicit NotifySocket(std::filesystem::path path) : path_(std::move(path)) {
+    fd_.Reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path_.c_str(), sizeof address.sun_path - 1);
+    ::bind(fd_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address);
+  }
+  // The next message, or "" after `timeout`.
+  std::string Receive(absl::Duration timeout) {
+    pollfd entry{fd_.get(), POLLIN, 0};
+    if (::poll(&entry, 1, static_cast<int>(absl::ToInt64Milliseconds(timeout))) <= 0) return "";
+    char buffer[512];
+    const ssize_t n = ::recv(fd_.get(), buffer, sizeof buffer, 0);
+    return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : "";
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  UniqueFd fd_;
+};
+
+TEST(ServerForeground, NotifiesReadyAndStoppingAndStopsEverythingOnSigterm) {
+  StigmerHome home;
+  TempDir socket_dir;
+  NotifySocket notify(socket_dir.path() / "notify");
+  home.env()["NOTIFY_SOCKET"] = notify.path().string();
+
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    for (const auto& [name, value] : home.env()) {
+      if (value.empty()) {
+        ::unsetenv(name.c_str());
+      } else {
+        ::setenv(name.c_str(), value.c_str(), 1);
+      }
+    }
+    int null_fd = ::open("/dev/null", O_RDWR);
+    ::dup2(null_fd, 0);
+    ::dup2(null_fd, 1);
+    ::dup2(null_fd, 2);
+    const std::string binary = StigmerBinary();
+    ::execl(binary.c_str(), binary.c_str(), "server", "start", "--foreground", nullptr);
+    ::_exit(127);
+  }
+  ASSERT_GT(pid, 0);
+  EXPECT_EQ(notify.Receive(absl::Seconds(90)), "READY=1");
+  EXPECT_EQ(home.Run({"server", "status"}).exit_code, 0);
+  const pid_t server = home.PidFromFile(home.paths().PidFile("stigmer-server"));
+  EXPECT_TRUE(ProcessAlive(server));
+
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  EXPECT_EQ(notify.Receive(absl::Seconds(30)), "STOPPING=1");
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_FALSE(ProcessAlive(server));
+  EXPECT_FALSE(std::filesystem::exists(home.paths().SupervisorSocket()));
+  EXPECT_FALSE(std::filesystem::exists(home.paths().PidFile("stigmer-server")));
+}
+
+}  // namespace
+}  // namespace stigmer::testing
