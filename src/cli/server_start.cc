@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "config/config_file.h"
 #include "daemon/control_client.h"
+#include "daemon/process_lock.h"
 #include "daemon/supervisor_daemon.h"
 
 namespace stigmer::cli {
@@ -36,7 +37,13 @@ void PrintReadyBlock(const config::Paths& paths, const config::Config& config, i
 // Follows the daemon's events until the initial start ends; prints one line per component as it
 // becomes ready. Returns the exit code.
 int FollowStart(const config::Paths& paths, const config::Config& config, TerminalOutput& output) {
+  // A daemon that just won the lock from ours may not listen yet: give it a moment.
   absl::StatusOr<daemon::ControlClient> client = daemon::ControlClient::Connect(paths);
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (!client.ok() && absl::Now() < deadline && daemon::IsLockHeld(paths.SupervisorLockFile())) {
+    absl::SleepFor(absl::Milliseconds(20));
+    client = daemon::ControlClient::Connect(paths);
+  }
   if (!client.ok()) {
     output.Error(absl::StrCat("cannot reach the daemon: ", client.status().message()));
     return 1;
@@ -72,6 +79,12 @@ int FollowStart(const config::Paths& paths, const config::Config& config, Termin
         exit_code = 0;
       } else {
         output.Error(result.error());
+        if (result.failed_component() == "temporal" && config.temporal_is_external()) {
+          output.Error(absl::StrCat("Temporal at ", config.TemporalAddress(),
+                                    " (TEMPORAL_SERVICE_ADDRESS or temporal.address) does not "
+                                    "answer; start it, or unset the address to let stigmer run "
+                                    "its own"));
+        }
         output.Error(
             "everything that had started was stopped; fix the cause and run "
             "`stigmer server` again");

@@ -154,7 +154,7 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
 ChildProcess::~ChildProcess() { KillAndReap(); }
 
 void ChildProcess::KillAndReap() {
-  if (reaped_) return;
+  if (reaped_ || pid_ <= 0) return;  // never kill(0 or -1, …)
   ::kill(-pid_, SIGKILL);
   ::kill(pid_, SIGKILL);  // in case the group was never created
   int status;

@@ -184,7 +184,11 @@ TEST(ServerFailures, UnreachableExternalTemporalFailsTheStartClearly) {
                   .ok());
   CommandResult start = home.Run({"server"});
   EXPECT_EQ(start.exit_code, 1);
-  EXPECT_THAT(start.err, HasSubstr("temporal failed"));
+  EXPECT_THAT(start.err, HasSubstr("component \"temporal\" failed to start: not ready within 2s"));
+  EXPECT_THAT(start.err,
+              HasSubstr(absl::StrCat("Temporal at ", home.env()["TEMPORAL_SERVICE_ADDRESS"],
+                                     " (TEMPORAL_SERVICE_ADDRESS or temporal.address) "
+                                     "does not answer")));
   EXPECT_TRUE(WaitFor([&] { return home.SupervisorProcesses().empty(); }, absl::Seconds(10)));
 }
 
