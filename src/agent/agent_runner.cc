@@ -10,7 +10,7 @@ namespace stigmer::agent {
 
 int RunAgentRunner() {
   absl::StatusOr<temporal::WorkerOptions> options =
-      temporal::WorkerOptionsFromEnvironment(temporal::ProcessEnvironment, kAgentTaskQueue);
+      temporal::WorkerOptionsFromEnvironment(ProcessEnvironment(), kAgentTaskQueue);
   if (!options.ok()) {
     std::fprintf(stderr, "agent-runner: %s\n", std::string(options.status().message()).c_str());
     return 2;

@@ -10,7 +10,7 @@ namespace stigmer::cli {
 namespace {
 
 absl::StatusOr<config::Config> Load(const config::Paths& paths, TerminalOutput& output) {
-  absl::StatusOr<config::Config> config = config::LoadConfig(paths, config::ProcessEnvironment());
+  absl::StatusOr<config::Config> config = config::LoadConfig(paths, ProcessEnvironment());
   if (!config.ok()) output.Error(config.status().message());
   return config;
 }

@@ -108,7 +108,7 @@ int StartServer(const config::Paths& paths, TerminalOutput& output) {
     output.Error(ensured.message());
     return 2;
   }
-  absl::StatusOr<config::Config> config = config::LoadConfig(paths, config::ProcessEnvironment());
+  absl::StatusOr<config::Config> config = config::LoadConfig(paths, ProcessEnvironment());
   if (!config.ok()) {
     output.Error(absl::StrCat(config.status().message(),
                               "\n  fix the file, or run `stigmer "

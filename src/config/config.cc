@@ -100,14 +100,6 @@ absl::string_view ToString(ValueSource source) {
   return "default";
 }
 
-EnvironmentLookup ProcessEnvironment() {
-  return [](absl::string_view name) -> std::optional<std::string> {
-    const char* value = std::getenv(std::string(name).c_str());
-    if (value == nullptr) return std::nullopt;
-    return std::string(value);
-  };
-}
-
 std::string Config::TemporalAddress() const {
   if (temporal_is_external()) return temporal_external_address;
   return absl::StrCat("127.0.0.1:", temporal_port);

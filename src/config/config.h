@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/environment.h"
 #include "config/paths.h"
 
 namespace stigmer::config {
@@ -20,11 +21,6 @@ struct ResolvedValue {
   std::string value;
   ValueSource source = ValueSource::kDefault;
 };
-
-// Looks up an environment variable; nullopt when unset. Injected so that tests need not touch
-// the process environment.
-using EnvironmentLookup = std::function<std::optional<std::string>(absl::string_view name)>;
-EnvironmentLookup ProcessEnvironment();
 
 // The effective configuration: flag > environment > config.yaml > built-in default.
 struct Config {

@@ -142,7 +142,7 @@ int RunSupervisorDaemon(const DaemonOptions& options) {
   if (absl::Status ensured = config::EnsureConfigFile(paths); !ensured.ok()) {
     return fail(2, ensured.message());
   }
-  absl::StatusOr<config::Config> config = config::LoadConfig(paths, config::ProcessEnvironment());
+  absl::StatusOr<config::Config> config = config::LoadConfig(paths, ProcessEnvironment());
   if (!config.ok()) return fail(2, config.status().message());
 
   absl::StatusOr<ProcessLock> lock =

@@ -5,8 +5,7 @@
 
 namespace stigmer::server {
 
-absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(
-    const temporal::EnvironmentLookup& lookup) {
+absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(const EnvironmentLookup& lookup) {
   ServerOptions options;
   if (auto port = lookup("GRPC_PORT"); port && !port->empty()) {
     if (!absl::SimpleAtoi(*port, &options.port) || options.port < 0 || options.port > 65535) {

@@ -18,8 +18,7 @@ struct ServerOptions {
 // ServerOptions from the environment: GRPC_PORT (an integer 0..65535), STIGMER_LISTEN_ADDRESS,
 // TEMPORAL_SERVICE_ADDRESS; unset or empty variables keep the defaults. InvalidArgument when
 // GRPC_PORT is not a port number.
-absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(
-    const temporal::EnvironmentLookup& lookup);
+absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(const EnvironmentLookup& lookup);
 
 }  // namespace stigmer::server
 

@@ -19,8 +19,7 @@ int RunStigmerServer() {
   ::sigaddset(&stop_signals, SIGINT);
   ::pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  absl::StatusOr<ServerOptions> options =
-      ServerOptionsFromEnvironment(temporal::ProcessEnvironment);
+  absl::StatusOr<ServerOptions> options = ServerOptionsFromEnvironment(ProcessEnvironment());
   if (!options.ok()) {
     spdlog::error("{}", std::string(options.status().message()));
     return 2;

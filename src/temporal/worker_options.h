@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/environment.h"
 
 namespace stigmer::temporal {
 
@@ -17,12 +18,6 @@ struct WorkerOptions {
   std::string identity;  // "<pid>@<hostname>" unless set
   int ready_fd = -1;     // where to write "READY=1\n" once Temporal answered; -1: nowhere
 };
-
-// Reads one environment variable; nullopt when it is not set. Tests pass a map instead.
-using EnvironmentLookup = std::function<std::optional<std::string>(const std::string& name)>;
-
-// The real process environment (getenv).
-std::optional<std::string> ProcessEnvironment(const std::string& name);
 
 // WorkerOptions for `task_queue` from the environment:
 //   TEMPORAL_SERVICE_ADDRESS  Temporal's frontend (default 127.0.0.1:7233; empty means default)

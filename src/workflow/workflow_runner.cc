@@ -7,7 +7,7 @@
 
 namespace stigmer::workflow {
 
-absl::Status CheckExecutionMode(const temporal::EnvironmentLookup& lookup) {
+absl::Status CheckExecutionMode(const EnvironmentLookup& lookup) {
   const std::optional<std::string> mode = lookup("EXECUTION_MODE");
   if (!mode || mode->empty() || *mode == "temporal") return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
@@ -15,11 +15,10 @@ absl::Status CheckExecutionMode(const temporal::EnvironmentLookup& lookup) {
 }
 
 int RunWorkflowRunner() {
-  absl::Status mode = CheckExecutionMode(temporal::ProcessEnvironment);
+  absl::Status mode = CheckExecutionMode(ProcessEnvironment());
   absl::StatusOr<temporal::WorkerOptions> options =
-      mode.ok()
-          ? temporal::WorkerOptionsFromEnvironment(temporal::ProcessEnvironment, kWorkflowTaskQueue)
-          : absl::StatusOr<temporal::WorkerOptions>(mode);
+      mode.ok() ? temporal::WorkerOptionsFromEnvironment(ProcessEnvironment(), kWorkflowTaskQueue)
+                : absl::StatusOr<temporal::WorkerOptions>(mode);
   if (!options.ok()) {
     std::fprintf(stderr, "workflow-runner: %s\n", std::string(options.status().message()).c_str());
     return 2;

@@ -11,7 +11,7 @@ inline constexpr char kWorkflowTaskQueue[] = "stigmer-workflows";
 
 // OK when EXECUTION_MODE is unset, empty or "temporal" (the only mode there is);
 // InvalidArgument naming the value otherwise.
-absl::Status CheckExecutionMode(const temporal::EnvironmentLookup& lookup);
+absl::Status CheckExecutionMode(const EnvironmentLookup& lookup);
 
 // The body of `stigmer internal workflow-runner`; returns its exit code. Checks EXECUTION_MODE,
 // reads WorkerOptionsFromEnvironment for kWorkflowTaskQueue (TEMPORAL_SERVICE_ADDRESS,

@@ -15,13 +15,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-EnvironmentLookup FakeEnvironment(std::map<std::string, std::string> values) {
-  return [values](absl::string_view name) -> std::optional<std::string> {
-    auto it = values.find(std::string(name));
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
-}
+using testing::FakeEnvironment;
 
 class ConfigTest : public ::testing::Test {
  protected:

@@ -15,12 +15,7 @@ using ::testing::Not;
 
 config::Config TestConfig(const config::Paths& paths, std::map<std::string, std::string> env) {
   env.emplace("STIGMER_TEMPORAL_BIN", "/bin/true");
-  absl::StatusOr<config::Config> config =
-      config::LoadConfig(paths, [env](absl::string_view name) -> std::optional<std::string> {
-        auto it = env.find(std::string(name));
-        if (it == env.end()) return std::nullopt;
-        return it->second;
-      });
+  absl::StatusOr<config::Config> config = config::LoadConfig(paths, testing::FakeEnvironment(env));
   EXPECT_TRUE(config.ok()) << config.status();
   return *config;
 }

@@ -3,17 +3,12 @@
 #include <map>
 
 #include "gtest/gtest.h"
+#include "testing/test_env.h"
 
 namespace stigmer::server {
 namespace {
 
-temporal::EnvironmentLookup FakeEnvironment(std::map<std::string, std::string> values) {
-  return [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
-    auto found = values.find(name);
-    if (found == values.end()) return std::nullopt;
-    return found->second;
-  };
-}
+using ::stigmer::testing::FakeEnvironment;
 
 TEST(ServerOptionsTest, DefaultsWhenNothingIsSet) {
   absl::StatusOr<ServerOptions> options = ServerOptionsFromEnvironment(FakeEnvironment({}));

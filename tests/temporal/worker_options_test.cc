@@ -8,18 +8,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "temporal/worker_identity.h"
+#include "testing/test_env.h"
 #include "workflow/workflow_runner.h"
 
 namespace stigmer::temporal {
 namespace {
 
-EnvironmentLookup FakeEnvironment(std::map<std::string, std::string> values) {
-  return [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
-    auto found = values.find(name);
-    if (found == values.end()) return std::nullopt;
-    return found->second;
-  };
-}
+using ::stigmer::testing::FakeEnvironment;
 
 TEST(WorkerIdentityTest, IsPidAtHostname) {
   EXPECT_EQ(FormatWorkerIdentity(42, "box"), "42@box");

@@ -51,6 +51,14 @@ bool WaitFor(const std::function<bool()>& condition, absl::Duration timeout) {
   }
 }
 
+EnvironmentLookup FakeEnvironment(std::map<std::string, std::string> values) {
+  return [values = std::move(values)](absl::string_view name) -> std::optional<std::string> {
+    auto found = values.find(std::string(name));
+    if (found == values.end()) return std::nullopt;
+    return found->second;
+  };
+}
+
 std::string StigmerBinary() { return STIGMER_BINARY; }
 std::string FixturePath(const std::string& name) {
   return std::string(STIGMER_FIXTURE_DIR) + "/" + name;

@@ -3,9 +3,11 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "absl/time/time.h"
+#include "common/environment.h"
 
 namespace stigmer::testing {
 
@@ -30,6 +32,9 @@ int FreePort();
 // Calls `condition` until it returns true or `timeout` passes; returns its last answer.
 // Sleeps briefly between calls: this is the only place tests wait.
 bool WaitFor(const std::function<bool()>& condition, absl::Duration timeout);
+
+// An environment holding exactly `values`.
+EnvironmentLookup FakeEnvironment(std::map<std::string, std::string> values);
 
 // The built `stigmer` binary, a fixture program from tests/fixtures, and the source tree.
 std::string StigmerBinary();
