@@ -207,6 +207,7 @@ ProcessSample SampleProcess(pid_t pid) {
   sample.rss_kib = SumStatusFields(proc / "status", {"VmRSS"});
   sample.rss_anon_kib = SumStatusFields(proc / "status", {"RssAnon"});
   sample.rss_file_kib = SumStatusFields(proc / "status", {"RssFile", "RssShmem"});
+  sample.pss_kib = SumStatusFields(proc / "smaps_rollup", {"Pss"});
   std::error_code error;
   for (const auto& task : std::filesystem::directory_iterator(proc / "task", error)) {
     const int64_t switches = SumStatusFields(
@@ -214,10 +215,18 @@ ProcessSample SampleProcess(pid_t pid) {
     std::string name;
     std::getline(std::ifstream(task.path() / "comm"), name);
     sample.by_thread[std::atoi(task.path().filename().c_str())] = {name, switches};
-    sample.context_switches += switches;
     ++sample.threads;
   }
   return sample;
+}
+
+int64_t ContextSwitchesBetween(const ProcessSample& before, const ProcessSample& after) {
+  int64_t total = 0;
+  for (const auto& [tid, named] : after.by_thread) {
+    auto earlier = before.by_thread.find(tid);
+    total += named.second - (earlier == before.by_thread.end() ? 0 : earlier->second.second);
+  }
+  return total;
 }
 
 std::string DescribeWakeups(const ProcessSample& before, const ProcessSample& after,

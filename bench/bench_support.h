@@ -79,15 +79,19 @@ int RunProgram(const std::vector<std::string>& argv, const std::vector<std::stri
 // an override without '=' ("K") removes K.
 std::vector<std::string> EnvironmentWith(const std::vector<std::string>& overrides);
 
-// What /proc says about a process: resident memory, context switches summed over its threads
-// (voluntary + involuntary; each wake-up of a sleeping thread is one voluntary switch).
+// What /proc says about a process: resident memory (RSS = anon + file-backed pages such as
+// shared libraries; PSS shares those among the processes mapping them) and the context switches
+// of each thread (voluntary + involuntary; each wake-up of a sleeping thread is one voluntary
+// switch).
 struct ProcessSample {
-  int64_t rss_kib = 0, rss_anon_kib = 0, rss_file_kib = 0;
-  int64_t context_switches = 0;
+  int64_t rss_kib = 0, rss_anon_kib = 0, rss_file_kib = 0, pss_kib = 0;
   int threads = 0;
   std::map<pid_t, std::pair<std::string, int64_t>> by_thread;  // tid → (name, switches)
 };
 ProcessSample SampleProcess(pid_t pid);
+// Context switches between two samples, summed over the threads alive at `after` (a thread
+// born in between counts from 0; the switches of one that ended in between are lost).
+int64_t ContextSwitchesBetween(const ProcessSample& before, const ProcessSample& after);
 // "name 2.4/s, name 1.0/s, …": the threads that woke up between two samples, busiest first.
 std::string DescribeWakeups(const ProcessSample& before, const ProcessSample& after,
                             double seconds);

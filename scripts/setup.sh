@@ -50,8 +50,15 @@ if ! echo "$CORE_BRIDGE_SHA256  $tarball" | sha256sum -c --status 2>/dev/null; t
     { echo "checksum mismatch for $tarball" >&2; exit 1; }
 fi
 
-# Test tools (not part of the product).
+# Test and benchmark tools (not part of the product).
 if [ "${1:-}" = "--test-tools" ]; then
+  # supervisord: the peer that `make bench` measures stigmer against.
+  if ! dpkg-query -W -f='${Status}' supervisor 2>/dev/null | grep -q "install ok installed"; then
+    say "installing supervisor (benchmark peer)"
+    sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq supervisor >/dev/null ||
+      { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq supervisor >/dev/null; }
+  fi
   if [ ! -x .cache/bin/grpcurl ]; then
     say "installing grpcurl $GRPCURL_VERSION (test tool)"
     GOBIN="$root/.cache/bin" GOFLAGS=-mod=mod go install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"

@@ -3,17 +3,9 @@
 #include <grpcpp/create_channel.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
 
 namespace stigmer::daemon {
-namespace {
-
-absl::Status FromGrpc(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
-}
-
-}  // namespace
-
 absl::StatusOr<ControlClient> ControlClient::Connect(const config::Paths& paths,
                                                      absl::Duration timeout) {
   std::error_code ignored;
@@ -33,7 +25,7 @@ absl::StatusOr<stigmer::daemon::v1::GetStatusResponse> ControlClient::GetStatus(
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
   stigmer::daemon::v1::GetStatusResponse response;
   if (auto status = stub_->GetStatus(&context, {}, &response); !status.ok()) {
-    return FromGrpc(status);
+    return FromGrpcStatus(status);
   }
   return response;
 }
@@ -44,14 +36,14 @@ absl::Status ControlClient::Restart(const std::string& component) {
   stigmer::daemon::v1::RestartRequest request;
   request.set_component(component);
   stigmer::daemon::v1::RestartResponse response;
-  return FromGrpc(stub_->Restart(&context, request, &response));
+  return FromGrpcStatus(stub_->Restart(&context, request, &response));
 }
 
 absl::Status ControlClient::Stop() {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
   stigmer::daemon::v1::StopResponse response;
-  return FromGrpc(stub_->Stop(&context, {}, &response));
+  return FromGrpcStatus(stub_->Stop(&context, {}, &response));
 }
 
 absl::Status ControlClient::Watch(
@@ -70,7 +62,7 @@ absl::Status ControlClient::Watch(
   grpc::Status status = reader->Finish();
   // The daemon exiting ends the stream; that is the normal end of a watch.
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) return absl::OkStatus();
-  return FromGrpc(status);
+  return FromGrpcStatus(status);
 }
 
 }  // namespace stigmer::daemon

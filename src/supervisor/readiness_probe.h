@@ -18,7 +18,7 @@ namespace stigmer::supervisor {
 class GrpcHealthProbe {
  public:
   GrpcHealthProbe(std::string target, std::string service, std::function<void()> on_serving,
-                  absl::Duration interval = absl::Milliseconds(100));
+                  absl::Duration interval = absl::Milliseconds(20));
   ~GrpcHealthProbe();
   GrpcHealthProbe(const GrpcHealthProbe&) = delete;
   GrpcHealthProbe& operator=(const GrpcHealthProbe&) = delete;
