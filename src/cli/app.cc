@@ -10,10 +10,12 @@
 #include "absl/strings/str_join.h"
 #include "agent/agent_runner.h"
 #include "cli/config_commands.h"
+#include "cli/execution_commands.h"
 #include "cli/log_since.h"
 #include "cli/logs_command.h"
 #include "cli/server_commands.h"
 #include "cli/terminal_output.h"
+#include "cli/workflow_commands.h"
 #include "common/version.h"
 #include "config/paths.h"
 #include "daemon/supervisor_daemon.h"
@@ -132,16 +134,16 @@ int Main(int argc, char** argv) {
     exit_code = ConfigPath(paths, out);
   });
   std::string key, value;
-  CLI::App* get = config->add_subcommand("get", "Print a key's effective value");
-  get->add_option("key", key, "e.g. server.port")->required();
-  get->callback([&] {
+  CLI::App* config_get = config->add_subcommand("get", "Print a key's effective value");
+  config_get->add_option("key", key, "e.g. server.port")->required();
+  config_get->callback([&] {
     TerminalOutput out = output();
     exit_code = ConfigGet(paths, out, key);
   });
-  CLI::App* set = config->add_subcommand("set", "Set a key in config.yaml");
-  set->add_option("key", key, "e.g. server.port")->required();
-  set->add_option("value", value, "the new value")->required();
-  set->callback([&] {
+  CLI::App* config_set = config->add_subcommand("set", "Set a key in config.yaml");
+  config_set->add_option("key", key, "e.g. server.port")->required();
+  config_set->add_option("value", value, "the new value")->required();
+  config_set->callback([&] {
     TerminalOutput out = output();
     exit_code = ConfigSet(paths, out, key, value);
   });
@@ -150,6 +152,70 @@ int Main(int argc, char** argv) {
         TerminalOutput out = output();
         exit_code = ConfigList(paths, out);
       });
+
+  // stigmer apply | run | get | delete | cancel: workflows and executions on stigmer-server.
+  CLI::App* apply = app.add_subcommand("apply", "Validate and store workflows (DSL 1.0 YAML)");
+  std::vector<std::string> apply_files;
+  bool dry_run = false;
+  apply->add_option("-f,--filename", apply_files, "Files or folders of workflows; - for stdin")
+      ->required();
+  apply->add_flag("--dry-run", dry_run, "Validate and show what would change; store nothing");
+  apply->callback([&] {
+    TerminalOutput out = output();
+    exit_code = ApplyWorkflows(paths, out, apply_files, dry_run);
+  });
+
+  CLI::App* run = app.add_subcommand("run", "Run a workflow and follow it until it ends");
+  RunOptions run_options;
+  bool no_follow = false;
+  run->add_option("workflow", run_options.workflow, "The workflow's name")->required();
+  run->add_option("--version", run_options.version, "A version number; default: the latest");
+  run->add_option("--input", run_options.input, "Input: a JSON object, or @FILE");
+  run->add_option("--env", run_options.env, "A runtime value NAME=VALUE (repeatable)");
+  run->add_option("--secret", run_options.secrets,
+                  "A secret runtime value NAME=VALUE, never stored in clear (repeatable)");
+  run->add_flag("--no-follow", no_follow, "Start it and return at once");
+  run->add_option("-o,--output", run_options.output, "table (progress lines), json or yaml")
+      ->capture_default_str();
+  run->callback([&] {
+    run_options.follow = !no_follow;
+    TerminalOutput out = output();
+    exit_code = RunWorkflow(paths, out, run_options);
+  });
+
+  CLI::App* get = app.add_subcommand("get", "List or show workflows and executions");
+  GetOptions get_options;
+  get->add_option("kind", get_options.kind, "workflows or executions")->required();
+  get->add_option("name", get_options.name, "A workflow name or an execution id");
+  get->add_option("-o,--output", get_options.output, "table, json or yaml")->capture_default_str();
+  get->add_option("--workflow", get_options.workflow, "Executions of this workflow only");
+  get->add_option("--phase", get_options.phase,
+                  "Executions in this phase only: pending, running, completed, failed, cancelled");
+  get->callback([&] {
+    TerminalOutput out = output();
+    exit_code = GetResources(paths, out, get_options);
+  });
+
+  CLI::App* remove = app.add_subcommand("delete", "Delete a workflow and all its versions");
+  std::string delete_kind, delete_name;
+  bool force = false;
+  remove->add_option("kind", delete_kind, "workflow")
+      ->required()
+      ->check(CLI::IsMember({"workflow", "workflows"}));
+  remove->add_option("name", delete_name, "The workflow's name")->required();
+  remove->add_flag("--force", force, "Delete even while executions of it run");
+  remove->callback([&] {
+    TerminalOutput out = output();
+    exit_code = DeleteWorkflow(paths, out, delete_name, force);
+  });
+
+  CLI::App* cancel = app.add_subcommand("cancel", "Cancel a running execution");
+  std::string cancel_id;
+  cancel->add_option("execution", cancel_id, "The execution's id (wex-…)")->required();
+  cancel->callback([&] {
+    TerminalOutput out = output();
+    exit_code = CancelExecution(paths, out, cancel_id);
+  });
 
   // stigmer internal …: how the daemon runs its own components. Hidden from --help.
   CLI::App* internal = app.add_subcommand("internal", "Components run by the daemon");

@@ -9,6 +9,7 @@
 #include "config/config_file.h"
 #include "daemon/control_client.h"
 #include "daemon/process_lock.h"
+#include "daemon/state_file.h"
 #include "daemon/supervisor_daemon.h"
 
 namespace stigmer::cli {
@@ -34,6 +35,32 @@ void PrintReadyBlock(const config::Paths& paths, const config::Config& config, i
   row("Logs", "stigmer server logs [-c COMPONENT] [-f]");
 }
 
+void ExplainStartFailure(const config::Config& config, const std::string& error,
+                         const std::string& component, TerminalOutput& output) {
+  output.Error(error);
+  if (component == "temporal" && config.temporal_is_external()) {
+    output.Error(absl::StrCat("Temporal at ", config.TemporalAddress(),
+                              " (TEMPORAL_SERVICE_ADDRESS or temporal.address) does not "
+                              "answer; start it, or unset the address to let stigmer run "
+                              "its own"));
+  }
+  output.Error(
+      "everything that had started was stopped; fix the cause and run "
+      "`stigmer server` again");
+}
+
+// A daemon whose start failed at once may be gone before we could watch it: its state file
+// still says why.
+bool ExplainFailureFromStateFile(const config::Paths& paths, const config::Config& config,
+                                 TerminalOutput& output) {
+  absl::StatusOr<stigmer::daemon::v1::SavedState> saved = daemon::ReadStateFile(paths.StateFile());
+  if (!saved.ok() || saved->phase() != "start_failed" || saved->start_error().empty()) {
+    return false;
+  }
+  ExplainStartFailure(config, saved->start_error(), saved->failed_component(), output);
+  return true;
+}
+
 // Follows the daemon's events until the initial start ends; prints one line per component as it
 // becomes ready. Returns the exit code.
 int FollowStart(const config::Paths& paths, const config::Config& config, TerminalOutput& output) {
@@ -45,7 +72,9 @@ int FollowStart(const config::Paths& paths, const config::Config& config, Termin
     client = daemon::ControlClient::Connect(paths);
   }
   if (!client.ok()) {
-    output.Error(absl::StrCat("cannot reach the daemon: ", client.status().message()));
+    if (!ExplainFailureFromStateFile(paths, config, output)) {
+      output.Error(absl::StrCat("cannot reach the daemon: ", client.status().message()));
+    }
     return 1;
   }
   absl::StatusOr<stigmer::daemon::v1::GetStatusResponse> status = client->GetStatus();
@@ -78,21 +107,13 @@ int FollowStart(const config::Paths& paths, const config::Config& config, Termin
         PrintReadyBlock(paths, config, pid, output);
         exit_code = 0;
       } else {
-        output.Error(result.error());
-        if (result.failed_component() == "temporal" && config.temporal_is_external()) {
-          output.Error(absl::StrCat("Temporal at ", config.TemporalAddress(),
-                                    " (TEMPORAL_SERVICE_ADDRESS or temporal.address) does not "
-                                    "answer; start it, or unset the address to let stigmer run "
-                                    "its own"));
-        }
-        output.Error(
-            "everything that had started was stopped; fix the cause and run "
-            "`stigmer server` again");
+        ExplainStartFailure(config, result.error(), result.failed_component(), output);
       }
       return false;
     }
     return !event.has_stop_finished();
   });
+  if (!finished && ExplainFailureFromStateFile(paths, config, output)) return 1;
   if (!finished) {
     output.Error(absl::StrCat("the daemon stopped before the start finished",
                               watched.ok() ? "" : absl::StrCat(": ", watched.message()), "; see ",

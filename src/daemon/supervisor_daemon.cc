@@ -86,6 +86,8 @@ class StateRecorder final : public supervisor::SupervisorObserver {
     file.set_supervisor_pid(snapshot.supervisor_pid());
     file.set_phase(snapshot.phase());
     file.set_updated_at_unix_ms(absl::ToUnixMillis(absl::Now()));
+    file.set_start_error(snapshot.start_error());
+    if (!snapshot.start_error().empty()) file.set_failed_component(starting_);
     for (const auto& component : snapshot.components()) {
       *file.add_components() = saved_[component.name()];
     }

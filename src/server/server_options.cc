@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "config/paths.h"
 
 namespace stigmer::server {
 
@@ -18,6 +19,14 @@ absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(const EnvironmentLook
   }
   if (auto temporal = lookup("TEMPORAL_SERVICE_ADDRESS"); temporal && !temporal->empty()) {
     options.temporal_address = *temporal;
+  }
+  if (auto home = lookup("STIGMER_HOME"); home && !home->empty()) {
+    options.store_path = config::Paths(*home).StoreDatabase();
+  } else {
+    const std::optional<std::string> user_home = lookup("HOME");
+    options.store_path =
+        config::Paths(std::filesystem::path(user_home.value_or("/tmp")) / ".stigmer")
+            .StoreDatabase();
   }
   return options;
 }

@@ -1,6 +1,7 @@
 #ifndef STIGMER_SERVER_SERVER_OPTIONS_H_
 #define STIGMER_SERVER_SERVER_OPTIONS_H_
 
+#include <filesystem>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -13,10 +14,12 @@ struct ServerOptions {
   std::string listen_address = "127.0.0.1";         // an IPv4 address or a host name
   int port = 7234;                                  // 0: any free port (see StigmerServer::port)
   std::string temporal_address = "127.0.0.1:7233";  // host:port of Temporal's frontend
+  std::filesystem::path store_path;                 // the SQLite store; empty: in memory
 };
 
 // ServerOptions from the environment: GRPC_PORT (an integer 0..65535), STIGMER_LISTEN_ADDRESS,
-// TEMPORAL_SERVICE_ADDRESS; unset or empty variables keep the defaults. InvalidArgument when
+// TEMPORAL_SERVICE_ADDRESS, STIGMER_HOME (the store is $STIGMER_HOME/data/stigmer.db, default
+// ~/.stigmer); unset or empty variables keep the defaults. InvalidArgument when
 // GRPC_PORT is not a port number.
 absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(const EnvironmentLookup& lookup);
 

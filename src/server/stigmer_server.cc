@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/errno_status.h"
+#include "common/file_io.h"
 #include "common/unique_fd.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -40,14 +41,28 @@ absl::Status ExplainBindFailure(const std::string& host, int port, const std::st
 
 }  // namespace
 
-StigmerServer::StigmerServer(const ServerOptions& options, absl::Time started)
+StigmerServer::StigmerServer(const ServerOptions& options, absl::Time started,
+                             std::unique_ptr<store::Store> store)
     : temporal_channel_(temporal::CreateTemporalChannel(options.temporal_address)),
-      info_service_(options.temporal_address, started, [channel = temporal_channel_] {
-        return temporal::CheckTemporalServing(channel, kTemporalProbeTimeout).ok();
-      }) {}
+      info_service_(options.temporal_address, started,
+                    [channel = temporal_channel_] {
+                      return temporal::CheckTemporalServing(channel, kTemporalProbeTimeout).ok();
+                    }),
+      store_(std::move(store)),
+      executions_(store_.get(), {.temporal_address = options.temporal_address}),
+      workflow_service_(store_.get()),
+      execution_service_(store_.get(), &executions_) {}
 
 absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const ServerOptions& options) {
-  std::unique_ptr<StigmerServer> server(new StigmerServer(options, absl::Now()));
+  if (!options.store_path.empty()) {
+    if (absl::Status made = MakeDirectories(options.store_path.parent_path()); !made.ok()) {
+      return made;
+    }
+  }
+  absl::StatusOr<std::unique_ptr<store::Store>> store =
+      store::Store::Open(options.store_path.empty() ? ":memory:" : options.store_path);
+  if (!store.ok()) return store.status();
+  std::unique_ptr<StigmerServer> server(new StigmerServer(options, absl::Now(), *std::move(store)));
   const std::string where = absl::StrCat(options.listen_address, ":", options.port);
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -55,13 +70,18 @@ absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const Server
   grpc::ServerBuilder builder;
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(where, grpc::InsecureServerCredentials(), &server->port_);
+  // Requests up to 16 MiB reach the services, which refuse documents over 4 MiB by name.
+  builder.SetMaxReceiveMessageSize(16 << 20);
   builder.RegisterService(&server->info_service_);
+  builder.RegisterService(&server->workflow_service_);
+  builder.RegisterService(&server->execution_service_);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     server->shut_down_ = true;
     return ExplainBindFailure(options.listen_address, options.port, where);
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
+  server->executions_.ResumeUnfinished();
   return server;
 }
 
@@ -70,6 +90,7 @@ StigmerServer::~StigmerServer() { Shutdown(); }
 void StigmerServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  executions_.Shutdown();  // ends every Watch stream first
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
 }

@@ -7,8 +7,12 @@
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/server.h"
+#include "server/execution_manager.h"
+#include "server/execution_service.h"
 #include "server/info_service.h"
 #include "server/server_options.h"
+#include "server/store/store.h"
+#include "server/workflow_service.h"
 
 namespace stigmer::server {
 
@@ -17,9 +21,11 @@ namespace stigmer::server {
 // threads; usable in-process (tests) as well as from RunStigmerServer.
 class StigmerServer {
  public:
-  // Binds and starts serving. Fails (Unavailable, AlreadyExists, PermissionDenied...) with
-  // "cannot listen on <address>:<port>: <reason>" when the address cannot be bound; the port is
-  // never shared with another process (SO_REUSEPORT off).
+  // Opens the store, binds and starts serving, then follows again the executions a previous
+  // server left running. Fails when the store cannot be opened. Binds and starts serving. Fails
+  // (Unavailable, AlreadyExists, PermissionDenied...) with "cannot listen on <address>:<port>:
+  // <reason>" when the address cannot be bound; the port is never shared with another process
+  // (SO_REUSEPORT off).
   static absl::StatusOr<std::unique_ptr<StigmerServer>> Start(const ServerOptions& options);
 
   ~StigmerServer();  // Shutdown(absl::Seconds(5)) unless already shut down
@@ -34,10 +40,15 @@ class StigmerServer {
   void Shutdown(absl::Duration grace = absl::Seconds(5));
 
  private:
-  StigmerServer(const ServerOptions& options, absl::Time started);
+  StigmerServer(const ServerOptions& options, absl::Time started,
+                std::unique_ptr<store::Store> store);
 
   std::shared_ptr<grpc::Channel> temporal_channel_;
   InfoServiceHandler info_service_;
+  std::unique_ptr<store::Store> store_;
+  ExecutionManager executions_;
+  WorkflowService workflow_service_;
+  ExecutionService execution_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

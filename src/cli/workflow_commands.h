@@ -1,0 +1,41 @@
+#ifndef STIGMER_CLI_WORKFLOW_COMMANDS_H_
+#define STIGMER_CLI_WORKFLOW_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "cli/api_client.h"
+#include "cli/terminal_output.h"
+#include "config/paths.h"
+
+namespace stigmer::cli {
+
+// One document of a file given to `stigmer apply`.
+struct SourceDocument {
+  std::string origin;  // "hello.yaml", or "all.yaml (document 2)"
+  std::string text;
+};
+
+// Reads FILEs and the *.yaml, *.yml and *.json files of DIRs (sorted; "-" is stdin) and splits
+// them at "---" lines into documents; blank documents are skipped. NotFound names a missing path.
+absl::StatusOr<std::vector<SourceDocument>> ReadSourceDocuments(
+    const std::vector<std::string>& paths);
+
+// Connects to stigmer-server, first starting the daemon (showing its progress) when it is not
+// running, as `stigmer apply` and `stigmer run` do.
+absl::StatusOr<ApiClient> ConnectStartingServer(const config::Paths& paths, TerminalOutput& output);
+
+// `stigmer apply -f FILE|DIR ... [--dry-run]`: every document is validated before any is stored;
+// then a table NAME VERSION STATUS ID. Exit 0, 1 when a document is invalid or the server
+// refused it (nothing is stored then), 2 for unreadable paths.
+int ApplyWorkflows(const config::Paths& paths, TerminalOutput& output,
+                   const std::vector<std::string>& files, bool dry_run);
+
+// `stigmer delete workflow NAME [--force]`. Exit 0, 1 when refused or not found.
+int DeleteWorkflow(const config::Paths& paths, TerminalOutput& output, const std::string& name,
+                   bool force);
+
+}  // namespace stigmer::cli
+
+#endif  // STIGMER_CLI_WORKFLOW_COMMANDS_H_

@@ -1,0 +1,273 @@
+#include "server/execution_projection.h"
+
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "google/protobuf/util/time_util.h"
+#include "nlohmann/json.hpp"
+#include "temporal/payloads.h"
+
+namespace stigmer::server {
+
+namespace {
+
+namespace enums = ::temporal::api::enums::v1;
+using google::protobuf::util::TimeUtil;
+using stigmer::v1::Execution;
+using stigmer::v1::ProblemDetails;
+using stigmer::v1::TaskProgress;
+
+// The JSON object the first payload of `payloads` holds; an empty object otherwise.
+nlohmann::json FirstObject(const ::temporal::api::common::v1::Payloads& payloads) {
+  absl::StatusOr<nlohmann::json> value = temporal::DecodeJsonPayloadAt(payloads, 0);
+  if (!value.ok() || !value->is_object()) return nlohmann::json::object();
+  return *std::move(value);
+}
+
+std::string StringField(const nlohmann::json& object, const char* key) {
+  const auto found = object.find(key);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : "";
+}
+
+// Sets `*timestamp` from the integer `object[key]` (ms since the epoch); false if absent.
+bool SetMillisField(const nlohmann::json& object, const char* key,
+                    google::protobuf::Timestamp* timestamp) {
+  const auto found = object.find(key);
+  if (found == object.end() || !found->is_number_integer()) return false;
+  *timestamp = TimeUtil::MillisecondsToTimestamp(found->get<int64_t>());
+  return true;
+}
+
+}  // namespace
+
+int StandardErrorStatus(const std::string& type) {
+  const std::string kind = absl::StartsWith(type, kDslErrorTypePrefix)
+                               ? type.substr(sizeof(kDslErrorTypePrefix) - 1)
+                               : "";
+  if (kind == "configuration" || kind == "validation" || kind == "expression") return 400;
+  if (kind == "authentication") return 401;
+  if (kind == "authorization") return 403;
+  if (kind == "timeout") return 408;
+  return 500;
+}
+
+ProblemDetails ProblemFromFailure(const ::temporal::api::failure::v1::Failure& failure) {
+  ProblemDetails problem;
+  const std::string& type = failure.application_failure_info().type();
+  if (failure.has_application_failure_info() &&
+      absl::StartsWith(type, "https://serverlessworkflow.io/spec/")) {
+    const nlohmann::json details = FirstObject(failure.application_failure_info().details());
+    const std::string detail_type = StringField(details, "type");
+    problem.set_type(detail_type.empty() ? type : detail_type);
+    const auto status = details.find("status");
+    problem.set_status(status != details.end() && status->is_number_integer()
+                           ? status->get<int>()
+                           : StandardErrorStatus(problem.type()));
+    const std::string title = StringField(details, "title");
+    problem.set_title(title.empty() ? failure.message() : title);
+    problem.set_detail(StringField(details, "detail"));
+    problem.set_instance(StringField(details, "instance"));
+    return problem;
+  }
+  problem.set_type(kRuntimeErrorType);
+  problem.set_status(500);
+  problem.set_title(failure.message());
+  if (failure.has_cause()) problem.set_detail(failure.cause().message());
+  return problem;
+}
+
+ExecutionProjection::ExecutionProjection(Execution execution)
+    : execution_(std::move(execution)), ended_by_marker_(execution_.tasks_size(), true) {}
+
+void ExecutionProjection::Apply(const std::vector<HistoryEvent>& events) {
+  for (const HistoryEvent& event : events) Apply(event);
+}
+
+void ExecutionProjection::Apply(const HistoryEvent& event) {
+  if (event.has_workflow_execution_started_event_attributes()) {
+    const std::string& run_id =
+        event.workflow_execution_started_event_attributes().original_execution_run_id();
+    if (run_id != run_id_) {
+      run_id_ = run_id;
+      task_by_activity_.clear();
+    }
+  }
+  int64_t& last = last_event_[run_id_];
+  if (event.event_id() <= last) return;
+  last = event.event_id();
+  ApplyNew(event);
+}
+
+void ExecutionProjection::ApplyNew(const HistoryEvent& event) {
+  switch (event.event_type()) {
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
+      const auto& started = event.workflow_execution_started_event_attributes();
+      execution_.set_phase(stigmer::v1::EXECUTION_PHASE_RUNNING);
+      if (!execution_.has_started_at()) *execution_.mutable_started_at() = event.event_time();
+      if (execution_.temporal_workflow_id().empty() && !started.workflow_id().empty()) {
+        execution_.set_temporal_workflow_id(started.workflow_id());
+      }
+      execution_.set_temporal_run_id(started.original_execution_run_id());
+      break;
+    }
+    case enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+      OnActivityScheduled(event);
+      break;
+    case enums::EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+      OnActivityEnded(event.activity_task_completed_event_attributes().scheduled_event_id(),
+                      stigmer::v1::TASK_PHASE_COMPLETED, event);
+      break;
+    case enums::EVENT_TYPE_ACTIVITY_TASK_FAILED:
+      OnActivityEnded(event.activity_task_failed_event_attributes().scheduled_event_id(),
+                      stigmer::v1::TASK_PHASE_FAILED, event);
+      break;
+    case enums::EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+      OnActivityEnded(event.activity_task_timed_out_event_attributes().scheduled_event_id(),
+                      stigmer::v1::TASK_PHASE_FAILED, event);
+      break;
+    case enums::EVENT_TYPE_ACTIVITY_TASK_CANCELED:
+      OnActivityEnded(event.activity_task_canceled_event_attributes().scheduled_event_id(),
+                      stigmer::v1::TASK_PHASE_FAILED, event);
+      break;
+    case enums::EVENT_TYPE_MARKER_RECORDED:
+      OnMarker(event);
+      break;
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
+      cancel_reason_ = event.workflow_execution_cancel_requested_event_attributes().cause();
+      break;
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED: {
+      const auto& completed = event.workflow_execution_completed_event_attributes();
+      if (!completed.new_execution_run_id().empty())
+        return OnNewRun(completed.new_execution_run_id());
+      absl::StatusOr<nlohmann::json> output = temporal::DecodeJsonPayloadAt(completed.result(), 0);
+      execution_.set_output(output.ok() ? output->dump() : "null");
+      execution_.clear_error();
+      return OnClosed(stigmer::v1::EXECUTION_PHASE_COMPLETED, event);
+    }
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED: {
+      const auto& failed = event.workflow_execution_failed_event_attributes();
+      if (!failed.new_execution_run_id().empty()) return OnNewRun(failed.new_execution_run_id());
+      *execution_.mutable_error() = ProblemFromFailure(failed.failure());
+      return OnClosed(stigmer::v1::EXECUTION_PHASE_FAILED, event);
+    }
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT: {
+      const auto& timed_out = event.workflow_execution_timed_out_event_attributes();
+      if (!timed_out.new_execution_run_id().empty()) {
+        return OnNewRun(timed_out.new_execution_run_id());
+      }
+      ProblemDetails* error = execution_.mutable_error();
+      error->Clear();
+      error->set_type(kTimeoutErrorType);
+      error->set_status(408);
+      error->set_title("Workflow timed out");
+      error->set_detail("the execution did not end within its execution timeout");
+      return OnClosed(stigmer::v1::EXECUTION_PHASE_FAILED, event);
+    }
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED: {
+      ProblemDetails* error = execution_.mutable_error();
+      error->Clear();
+      error->set_title("Execution cancelled");
+      error->set_detail(cancel_reason_);
+      return OnClosed(stigmer::v1::EXECUTION_PHASE_CANCELLED, event);
+    }
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED: {
+      ProblemDetails* error = execution_.mutable_error();
+      error->Clear();
+      error->set_title("Execution terminated");
+      error->set_detail(event.workflow_execution_terminated_event_attributes().reason());
+      return OnClosed(stigmer::v1::EXECUTION_PHASE_CANCELLED, event);
+    }
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+      return OnNewRun(
+          event.workflow_execution_continued_as_new_event_attributes().new_execution_run_id());
+    default:
+      break;
+  }
+}
+
+void ExecutionProjection::OnActivityScheduled(const HistoryEvent& event) {
+  const auto& scheduled = event.activity_task_scheduled_event_attributes();
+  const nlohmann::json task = FirstObject(scheduled.input());
+  TaskProgress* progress = execution_.add_tasks();
+  progress->set_path(StringField(task, "path"));
+  const std::string name = StringField(task, "name");
+  progress->set_name(name.empty() ? scheduled.activity_type().name() : name);
+  progress->set_phase(stigmer::v1::TASK_PHASE_RUNNING);
+  *progress->mutable_started_at() = event.event_time();
+  task_by_activity_[event.event_id()] = execution_.tasks_size() - 1;
+  ended_by_marker_.push_back(false);
+}
+
+void ExecutionProjection::OnActivityEnded(int64_t scheduled_event_id, stigmer::v1::TaskPhase phase,
+                                          const HistoryEvent& event) {
+  const auto found = task_by_activity_.find(scheduled_event_id);
+  if (found == task_by_activity_.end()) return;
+  TaskProgress* progress = execution_.mutable_tasks(found->second);
+  if (progress->phase() != stigmer::v1::TASK_PHASE_RUNNING) return;
+  progress->set_phase(phase);
+  *progress->mutable_ended_at() = event.event_time();
+}
+
+void ExecutionProjection::OnMarker(const HistoryEvent& event) {
+  const auto& marker = event.marker_recorded_event_attributes();
+  if (marker.marker_name() != kTaskMarkerName) return;
+  const auto details = marker.details().find(kTaskMarkerDetailsKey);
+  if (details == marker.details().end()) return;
+  const nlohmann::json task = FirstObject(details->second);
+  const std::string path = StringField(task, "path");
+  if (path.empty()) return;
+
+  // The entry an activity opened for this occurrence of the task, if any.
+  int index = -1;
+  for (int i = execution_.tasks_size() - 1; i >= 0; --i) {
+    if (execution_.tasks(i).path() != path) continue;
+    if (!ended_by_marker_[i] && execution_.tasks(i).phase() != stigmer::v1::TASK_PHASE_FAILED) {
+      index = i;
+    }
+    break;
+  }
+  if (index < 0) {
+    execution_.add_tasks()->set_path(path);
+    ended_by_marker_.push_back(false);
+    index = execution_.tasks_size() - 1;
+  }
+  TaskProgress* progress = execution_.mutable_tasks(index);
+  const std::string name = StringField(task, "name");
+  if (!name.empty()) progress->set_name(name);
+  progress->set_phase(marker.has_failure() ? stigmer::v1::TASK_PHASE_FAILED
+                                           : stigmer::v1::TASK_PHASE_COMPLETED);
+  if (!SetMillisField(task, "started_at_ms", progress->mutable_started_at()) &&
+      !progress->has_started_at()) {
+    *progress->mutable_started_at() = event.event_time();
+  }
+  if (!SetMillisField(task, "ended_at_ms", progress->mutable_ended_at())) {
+    *progress->mutable_ended_at() = event.event_time();
+  }
+  ended_by_marker_[index] = true;
+}
+
+void ExecutionProjection::OnNewRun(const std::string& run_id) {
+  execution_.set_phase(stigmer::v1::EXECUTION_PHASE_RUNNING);
+  execution_.set_temporal_run_id(run_id);
+}
+
+void ExecutionProjection::OnClosed(stigmer::v1::ExecutionPhase phase, const HistoryEvent& event) {
+  execution_.set_phase(phase);
+  *execution_.mutable_ended_at() = event.event_time();
+}
+
+void ApplyHistoryEvents(const std::vector<HistoryEvent>& events, Execution* execution) {
+  if (events.empty()) return;
+  execution->clear_phase();
+  execution->clear_started_at();
+  execution->clear_ended_at();
+  execution->clear_tasks();
+  execution->clear_output();
+  execution->clear_error();
+  execution->clear_temporal_run_id();
+  ExecutionProjection projection(std::move(*execution));
+  projection.Apply(events);
+  *execution = projection.execution();
+}
+
+}  // namespace stigmer::server

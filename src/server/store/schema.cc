@@ -1,0 +1,97 @@
+#include "server/store/schema.h"
+
+#include <array>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace stigmer::store {
+namespace {
+
+// Times are nanoseconds since the Unix epoch (UTC). Phases are stigmer.v1.ExecutionPhase values.
+constexpr std::array<const char*, 1> kMigrations = {
+    // 1: workflows with every version; executions, whose record outlives their workflow.
+    R"sql(
+CREATE TABLE workflows (
+  id TEXT PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL UNIQUE,
+  latest_version INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE workflow_versions (
+  workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  document_version TEXT NOT NULL,
+  dsl TEXT NOT NULL,
+  namespace TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (workflow_id, version)
+) WITHOUT ROWID;
+CREATE TABLE executions (
+  id TEXT PRIMARY KEY NOT NULL,
+  workflow_id TEXT REFERENCES workflows(id) ON DELETE SET NULL,
+  workflow_name TEXT NOT NULL,
+  workflow_version INTEGER NOT NULL,
+  phase INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  request_id TEXT UNIQUE,
+  record BLOB NOT NULL
+);
+CREATE INDEX executions_by_time ON executions (created_at, id);
+CREATE INDEX executions_by_workflow_id ON executions (workflow_id, created_at, id);
+CREATE INDEX executions_by_workflow_name ON executions (workflow_name, created_at, id);
+CREATE INDEX executions_by_phase ON executions (phase, created_at, id);
+)sql",
+};
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+absl::StatusOr<int> CurrentSchemaVersion(Database& db) {
+  absl::Status status = db.Execute(
+      "CREATE TABLE IF NOT EXISTS schema_version ("
+      " version INTEGER PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)");
+  if (!status.ok()) return status;
+  absl::StatusOr<Query> query = db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  if (!query.ok()) return query.status();
+  absl::StatusOr<bool> row = query->Step();
+  if (!row.ok()) return row.status();
+  return static_cast<int>(query->ColumnInt(0));
+}
+
+absl::Status MigrateSchema(Database& db) {
+  for (;;) {
+    absl::StatusOr<Transaction> transaction = Transaction::Begin(db);
+    if (!transaction.ok()) return transaction.status();
+    // Read inside the write transaction: another process may be migrating the same file.
+    absl::StatusOr<int> current = CurrentSchemaVersion(db);
+    if (!current.ok()) return current.status();
+    if (*current > LatestSchemaVersion()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the store ", db.path().string(), " has schema version ", *current,
+          " but this stigmer knows versions up to ", LatestSchemaVersion(),
+          ": it was written by a newer stigmer; upgrade stigmer or use another STIGMER_HOME"));
+    }
+    if (*current == LatestSchemaVersion()) return transaction->Commit();
+    absl::Status status = db.Execute(kMigrations[*current]);
+    if (!status.ok()) {
+      return absl::Status(status.code(), absl::StrCat("schema migration ", *current + 1,
+                                                      " failed: ", status.message()));
+    }
+    absl::StatusOr<Query> record =
+        db.Prepare("INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)");
+    if (!record.ok()) return record.status();
+    record->Bind(1, int64_t{*current + 1});
+    record->Bind(2, absl::ToUnixNanos(absl::Now()));
+    status = record->Run();
+    if (!status.ok()) return status;
+    status = transaction->Commit();
+    if (!status.ok()) return status;
+  }
+}
+
+}  // namespace stigmer::store

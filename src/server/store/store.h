@@ -1,0 +1,148 @@
+#ifndef STIGMER_SERVER_STORE_STORE_H_
+#define STIGMER_SERVER_STORE_STORE_H_
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "server/store/sqlite_database.h"
+#include "stigmer/v1/execution.pb.h"
+#include "stigmer/v1/workflow.pb.h"
+
+namespace stigmer::store {
+
+struct ApplyResult {
+  stigmer::v1::Workflow workflow;  // as stored (or as it would be, for a dry run)
+  stigmer::v1::ApplyOutcome outcome = stigmer::v1::APPLY_OUTCOME_UNSPECIFIED;
+};
+
+struct WorkflowPage {
+  std::vector<stigmer::v1::Workflow> workflows;  // by name, the latest version of each
+  std::string next_page_token;                   // empty on the last page
+};
+
+struct ExecutionFilter {
+  std::string workflow;  // a workflow's name or id; empty: every workflow
+  stigmer::v1::ExecutionPhase phase = stigmer::v1::EXECUTION_PHASE_UNSPECIFIED;  // UNSPECIFIED: any
+  int page_size = 0;       // 0: 50; above 500: 500; negative: InvalidArgument
+  std::string page_token;  // from the previous page; empty for the first
+};
+
+struct ExecutionPage {
+  std::vector<stigmer::v1::Execution> executions;  // newest first (created_at, then id, desc)
+  std::string next_page_token;                     // empty on the last page
+};
+
+// stigmer-server's catalogue of workflows (every version kept) and executions, in one SQLite file
+// (see Database::Open for its settings, schema.h for migrations).
+//
+// Threads: every method may be called from any thread. The store has one connection, and a
+// mutex serializes calls on it; other processes may open the same file (writes wait for each
+// other up to 5 s, then Unavailable).
+//
+// Writes: each write method is one transaction (BEGIN IMMEDIATE … COMMIT); on any error it is
+// rolled back and nothing of the call is left. Once a call has returned OK its data survives the
+// process being killed.
+//
+// Secrets: a RuntimeValue with secret = true is stored with its value replaced by "***", whatever
+// the caller passes; the clear value never reaches the file (nor its journal).
+//
+// Errors: NotFound, AlreadyExists, InvalidArgument, FailedPrecondition as documented per method;
+// Unavailable when the file stays locked by another process; Internal/DataLoss from SQLite.
+class Store {
+  class PassKey;  // only Open makes stores
+
+ public:
+  // Opens the store at `path` (creating it with mode 0600, and its folder with 0700, if
+  // missing) and brings its schema up to date. A schema newer than this binary's →
+  // FailedPrecondition, leaving the file untouched. Database::kInMemory (":memory:") gives a
+  // store that lives only as long as the object (for tests; nothing survives it).
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::filesystem::path& path);
+
+  // For std::make_unique in Open; nobody else can make a PassKey.
+  Store(PassKey, Database db);
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // --- Workflows. ---
+
+  // Stores a workflow document. The caller fills `draft`'s name, namespace, document_version,
+  // dsl, definition and digest (the rest is ignored); the store assigns id, version and times.
+  // No workflow of that name → a new one (CREATED, new id, version 1). The latest version has
+  // another digest → a new version (UPDATED, version + 1). Same digest → nothing is stored
+  // (UNCHANGED, the latest version returned). With `dry_run`, the result is computed the same
+  // way but nothing is stored (a CREATED id is then not reserved).
+  // InvalidArgument when name or digest is empty.
+  absl::StatusOr<ApplyResult> ApplyWorkflow(const stigmer::v1::Workflow& draft, absl::Time now,
+                                            bool dry_run);
+
+  // A workflow by name or id ("wfl-…"): `version` 0 means the latest.
+  // NotFound: `workflow "x" not found`, `workflow "x" has no version 7`.
+  // InvalidArgument for a negative version.
+  absl::StatusOr<stigmer::v1::Workflow> GetWorkflow(absl::string_view name_or_id, int version);
+
+  // Workflows by name, the latest version of each, `page_size` at a time (see ExecutionFilter for
+  // the size rule). Keyset paging: a page follows the last name of the previous one, so a
+  // workflow created or deleted between pages neither repeats nor hides the others.
+  // InvalidArgument for a bad token or a negative page size.
+  absl::StatusOr<WorkflowPage> ListWorkflows(int page_size, absl::string_view page_token);
+
+  // Deletes a workflow and all its versions; returns how many versions were deleted.
+  // Executions are kept: their record still names the workflow and version they ran, and they
+  // remain listable by that name (their link to the workflow row is cleared).
+  // FailedPrecondition, unless `force`, while executions of it are PENDING or RUNNING:
+  // `workflow "x" has 2 executions pending or running; cancel them or delete with --force`.
+  // NotFound as GetWorkflow.
+  absl::StatusOr<int> DeleteWorkflow(absl::string_view name_or_id, bool force);
+
+  // --- Executions. ---
+
+  // Stores a new execution. REQUIRES: id is "wex-<ULID>", created_at is set, `workflow` names an
+  // existing workflow that has `workflow_version` (else InvalidArgument / NotFound). An empty
+  // `request_id` means none. AlreadyExists when the id or the request id is already stored.
+  absl::Status InsertExecution(const stigmer::v1::Execution& execution,
+                               absl::string_view request_id);
+
+  // The execution created with `request_id`. NotFound if none (or `request_id` is empty).
+  absl::StatusOr<stigmer::v1::Execution> FindExecutionByRequestId(absl::string_view request_id);
+
+  // NotFound: `execution "wex-…" not found`.
+  absl::StatusOr<stigmer::v1::Execution> GetExecution(absl::string_view id);
+
+  // Replaces the stored record of `execution.id()` (its phase is indexed from the record).
+  // NotFound if there is none. InvalidArgument if the workflow, its version or created_at
+  // differ from the stored ones: those never change.
+  absl::Status UpdateExecution(const stigmer::v1::Execution& execution);
+
+  // Removes an execution (for a Create that failed to start). NotFound if there is none.
+  absl::Status DeleteExecution(absl::string_view id);
+
+  // Executions, newest first, optionally of one workflow (by name, which also finds executions
+  // of a deleted workflow of that name; or by id) and in one phase. Keyset paging as for
+  // workflows. InvalidArgument for a bad token or a negative page size.
+  absl::StatusOr<ExecutionPage> ListExecutions(const ExecutionFilter& filter);
+
+  // Every PENDING or RUNNING execution, oldest first, to resume following them after a restart.
+  absl::StatusOr<std::vector<stigmer::v1::Execution>> ListUnfinishedExecutions();
+
+ private:
+  class PassKey {
+    friend class Store;
+    PassKey() = default;
+  };
+
+  absl::Mutex mu_;
+  Database db_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace stigmer::store
+
+#endif  // STIGMER_SERVER_STORE_STORE_H_

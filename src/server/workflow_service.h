@@ -1,0 +1,31 @@
+#ifndef STIGMER_SERVER_WORKFLOW_SERVICE_H_
+#define STIGMER_SERVER_WORKFLOW_SERVICE_H_
+
+#include "server/store/store.h"
+#include "stigmer/v1/workflow.grpc.pb.h"
+
+namespace stigmer::server {
+
+// stigmer.v1.WorkflowService: translates requests and statuses; the work is in
+// workflow_catalog.h and the store.
+class WorkflowService final : public stigmer::v1::WorkflowService::Service {
+ public:
+  explicit WorkflowService(store::Store* store) : store_(store) {}
+
+  grpc::Status Apply(grpc::ServerContext* context, const stigmer::v1::ApplyWorkflowRequest* request,
+                     stigmer::v1::ApplyWorkflowResponse* response) override;
+  grpc::Status Get(grpc::ServerContext* context, const stigmer::v1::GetWorkflowRequest* request,
+                   stigmer::v1::Workflow* response) override;
+  grpc::Status List(grpc::ServerContext* context, const stigmer::v1::ListWorkflowsRequest* request,
+                    stigmer::v1::ListWorkflowsResponse* response) override;
+  grpc::Status Delete(grpc::ServerContext* context,
+                      const stigmer::v1::DeleteWorkflowRequest* request,
+                      stigmer::v1::DeleteWorkflowResponse* response) override;
+
+ private:
+  store::Store* store_;
+};
+
+}  // namespace stigmer::server
+
+#endif  // STIGMER_SERVER_WORKFLOW_SERVICE_H_

@@ -1,0 +1,60 @@
+#include "temporal/payloads.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace stigmer::temporal {
+
+Payload JsonPayload(const nlohmann::json& value) {
+  Payload payload;
+  (*payload.mutable_metadata())[kEncodingKey] = kJsonPlainEncoding;
+  payload.set_data(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return payload;
+}
+
+absl::StatusOr<nlohmann::json> DecodeJsonPayload(const Payload& payload) {
+  const auto found = payload.metadata().find(kEncodingKey);
+  if (found == payload.metadata().end()) {
+    return absl::InvalidArgumentError("payload has no \"encoding\" metadata");
+  }
+  const std::string& encoding = found->second;
+  if (encoding == kBinaryNullEncoding) return nlohmann::json(nullptr);
+  if (encoding != kJsonPlainEncoding) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("payload encoding \"", encoding, "\" is not json/plain"));
+  }
+  nlohmann::json value = nlohmann::json::parse(payload.data(), nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) {
+    return absl::InvalidArgumentError("json/plain payload does not hold valid JSON");
+  }
+  return value;
+}
+
+Payloads JsonPayloads(const std::vector<nlohmann::json>& values) {
+  Payloads payloads;
+  for (const nlohmann::json& value : values) *payloads.add_payloads() = JsonPayload(value);
+  return payloads;
+}
+
+absl::StatusOr<std::vector<nlohmann::json>> DecodeJsonPayloads(const Payloads& payloads) {
+  std::vector<nlohmann::json> values;
+  values.reserve(payloads.payloads_size());
+  for (int i = 0; i < payloads.payloads_size(); ++i) {
+    absl::StatusOr<nlohmann::json> value = DecodeJsonPayload(payloads.payloads(i));
+    if (!value.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("payload ", i, ": ", value.status().message()));
+    }
+    values.push_back(*std::move(value));
+  }
+  return values;
+}
+
+absl::StatusOr<nlohmann::json> DecodeJsonPayloadAt(const Payloads& payloads, int index) {
+  if (index < 0 || index >= payloads.payloads_size()) return nlohmann::json(nullptr);
+  return DecodeJsonPayload(payloads.payloads(index));
+}
+
+}  // namespace stigmer::temporal

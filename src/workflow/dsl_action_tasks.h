@@ -1,0 +1,39 @@
+#ifndef STIGMER_WORKFLOW_DSL_ACTION_TASKS_H_
+#define STIGMER_WORKFLOW_DSL_ACTION_TASKS_H_
+
+#include "nlohmann/json.hpp"
+#include "workflow/dsl_task_validator.h"
+#include "workflow/dsl_validation_context.h"
+
+namespace stigmer::workflow {
+
+// The checks of the task types that act (as opposed to the ones that direct the flow), each for
+// a task already known to be of that type. Problems go into `context`, below place.pointer.
+
+// `call`: http (with.method and with.endpoint required; headers, query, body, output
+// content|response|raw, redirect). grpc, openapi, asyncapi, a2a and mcp calls, and calls of
+// use.functions, are refused as not supported yet; any other name is an unknown call type.
+void ValidateCallTask(ValidationContext& context, const nlohmann::ordered_json& task,
+                      const TaskPlace& place);
+
+// `raise`: raise.error, an error definition or the name of one in use.errors.
+void ValidateRaiseTask(ValidationContext& context, const nlohmann::ordered_json& task,
+                       const TaskPlace& place);
+
+// `run`: exactly one of shell, container, script, workflow (only shell is supported: command
+// required; arguments, environment, stdin), `await` (boolean) and `return`
+// (stdout|stderr|code|all|none) inside `run`.
+void ValidateRunTask(ValidationContext& context, const nlohmann::ordered_json& task,
+                     const TaskPlace& place);
+
+// `set`: a non-empty object, or a runtime expression.
+void ValidateSetTask(ValidationContext& context, const nlohmann::ordered_json& task,
+                     const TaskPlace& place);
+
+// `wait`: a duration.
+void ValidateWaitTask(ValidationContext& context, const nlohmann::ordered_json& task,
+                      const TaskPlace& place);
+
+}  // namespace stigmer::workflow
+
+#endif  // STIGMER_WORKFLOW_DSL_ACTION_TASKS_H_

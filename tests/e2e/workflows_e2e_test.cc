@@ -1,0 +1,126 @@
+// `stigmer apply`, `run`, `get`, `cancel` and `delete` through the daemon, with the real Temporal.
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/file_io.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "testing/stigmer_home.h"
+
+namespace stigmer::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string Example(const std::string& name) { return (SourceDir() / "examples" / name).string(); }
+
+// The id in "✓ started wex-… (hello version 1)".
+std::string StartedId(const std::string& out) {
+  const size_t at = out.find("wex-");
+  return at == std::string::npos ? "" : out.substr(at, out.find_first_of(" \n", at) - at);
+}
+
+TEST(Workflows, ApplyRunGetCancelDeleteThroughTheDaemon) {
+  StigmerHome home;
+  // apply starts the daemon when it is not running.
+  CommandResult apply = home.Run({"apply", "-f", Example("hello.yaml")});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  EXPECT_THAT(apply.out, HasSubstr("starting it"));
+  EXPECT_THAT(apply.out, HasSubstr("NAME   VERSION  STATUS   ID"));
+  EXPECT_THAT(apply.out, HasSubstr("hello  1        created  wfl-"));
+
+  CommandResult again = home.Run({"apply", "-f", Example("hello.yaml")});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_THAT(again.out, HasSubstr("hello  1        unchanged"));
+
+  CommandResult workflows = home.Run({"get", "workflows"});
+  EXPECT_EQ(workflows.exit_code, 0);
+  EXPECT_THAT(workflows.out, HasSubstr("hello"));
+  CommandResult as_json = home.Run({"get", "workflow", "hello", "-o", "json"});
+  ASSERT_EQ(as_json.exit_code, 0);
+  nlohmann::json workflow = nlohmann::json::parse(as_json.out);
+  EXPECT_EQ(workflow["name"], "hello");
+  EXPECT_EQ(workflow["version"], 1);
+  EXPECT_THAT(workflow["definition"].get<std::string>(), HasSubstr("greet"));
+
+  CommandResult run = home.Run({"run", "hello", "--no-follow", "--input", R"({"name": "Ada"})",
+                                "--secret", "TOKEN=hunter2"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string id = StartedId(run.out);
+  ASSERT_FALSE(id.empty()) << run.out;
+
+  CommandResult executions = home.Run({"get", "executions"});
+  EXPECT_EQ(executions.exit_code, 0);
+  EXPECT_THAT(executions.out, HasSubstr(id));
+  EXPECT_THAT(executions.out, HasSubstr("hello"));
+  CommandResult one = home.Run({"get", "executions", id, "-o", "json"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  nlohmann::json execution = nlohmann::json::parse(one.out);
+  EXPECT_EQ(execution["temporal_workflow_id"], id);
+  EXPECT_EQ(nlohmann::json::parse(execution["input"].get<std::string>())["name"], "Ada");
+  EXPECT_THAT(one.out, Not(HasSubstr("hunter2")));
+  absl::StatusOr<std::string> store = ReadFileToString(home.paths().StoreDatabase());
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ(store->find("hunter2"), std::string::npos) << "a secret reached the store";
+
+  // Deleting a workflow with a running execution needs --force.
+  CommandResult refused = home.Run({"delete", "workflow", "hello"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("--force"));
+
+  CommandResult cancel = home.Run({"cancel", id});
+  EXPECT_EQ(cancel.exit_code, 0) << cancel.err;
+  EXPECT_THAT(cancel.out, HasSubstr(absl::StrCat("cancel requested for ", id)));
+
+  CommandResult forced = home.Run({"delete", "workflow", "hello", "--force"});
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_THAT(forced.out, HasSubstr("workflow hello deleted"));
+}
+
+TEST(Workflows, InvalidDocumentsAreRefusedWholeWithTheirPointer) {
+  StigmerHome home;
+  TempDir dir;
+  ASSERT_TRUE(WriteFileAtomically(dir.path() / "a.yaml",
+                                  "document: {dsl: '1.0.0', namespace: t, name: good, version: "
+                                  "'1.0.0'}\ndo:\n  - one:\n      set: {a: 1}\n")
+                  .ok());
+  ASSERT_TRUE(WriteFileAtomically(dir.path() / "b.yaml",
+                                  "document: {dsl: '1.0.0', namespace: t, name: bad, version: "
+                                  "'1.0.0'}\ndo:\n  - fetch:\n      call: smtp\n")
+                  .ok());
+  CommandResult apply = home.Run({"apply", "-f", dir.path().string()});
+  EXPECT_EQ(apply.exit_code, 1);
+  EXPECT_THAT(apply.err, HasSubstr("/do/0/fetch/call: unknown call type \"smtp\""));
+  EXPECT_THAT(apply.err, HasSubstr("nothing was applied"));
+  CommandResult workflows = home.Run({"get", "workflows"});
+  EXPECT_THAT(workflows.out, Not(HasSubstr("good")));
+
+  CommandResult missing = home.Run({"apply", "-f", (dir.path() / "none.yaml").string()});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("none.yaml"));
+
+  CommandResult unknown = home.Run({"run", "nope", "--no-follow"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("workflow \"nope\" not found"));
+  CommandResult bad_input = home.Run({"run", "good", "--input", "[1, 2]"});
+  EXPECT_EQ(bad_input.exit_code, 2);
+  EXPECT_THAT(bad_input.err, HasSubstr("--input must be a JSON object"));
+}
+
+TEST(Workflows, GrpcurlListsOurServices) {
+  const std::string grpcurl = (SourceDir() / ".cache" / "bin" / "grpcurl").string();
+  ASSERT_TRUE(std::filesystem::exists(grpcurl)) << "run scripts/setup.sh --test-tools";
+  StigmerHome home;
+  ASSERT_EQ(home.Run({"server"}).exit_code, 0);
+  CommandResult list =
+      RunCommand({grpcurl, "-plaintext", absl::StrCat("127.0.0.1:", home.server_port()), "list"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  for (const char* service : {"stigmer.v1.WorkflowService", "stigmer.v1.ExecutionService",
+                              "stigmer.v1.InfoService", "grpc.health.v1.Health"}) {
+    EXPECT_THAT(list.out, HasSubstr(service));
+  }
+}
+
+}  // namespace
+}  // namespace stigmer::testing

@@ -1,0 +1,285 @@
+// The projection of histories recorded from the real Temporal dev server
+// (tests/temporal/temporal_client_recorder_integration_test.cc wrote tests/fixtures/histories).
+
+#include "server/execution_projection.h"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "google/protobuf/util/time_util.h"
+#include "gtest/gtest.h"
+#include "temporal/payloads.h"
+#include "testing/test_env.h"
+
+namespace stigmer::server {
+namespace {
+
+namespace enums = ::temporal::api::enums::v1;
+using google::protobuf::util::MessageDifferencer;
+using google::protobuf::util::TimeUtil;
+using stigmer::v1::Execution;
+
+std::vector<HistoryEvent> LoadHistory(const std::string& name) {
+  const auto path = testing::SourceDir() / "tests/fixtures/histories" / (name + ".json");
+  std::ifstream in(path);
+  std::stringstream json;
+  json << in.rdbuf();
+  ::temporal::api::history::v1::History history;
+  const auto status = google::protobuf::util::JsonStringToMessage(json.str(), &history);
+  EXPECT_TRUE(status.ok()) << path << ": " << status;
+  EXPECT_GT(history.events_size(), 0) << path;
+  return {history.events().begin(), history.events().end()};
+}
+
+// The record the server holds before any event: its own fields only.
+Execution Stored() {
+  Execution execution;
+  execution.set_id("wex-fixture");
+  execution.set_workflow("fixture");
+  execution.set_workflow_version(1);
+  execution.set_phase(stigmer::v1::EXECUTION_PHASE_PENDING);
+  execution.set_input(R"({"name":"world"})");
+  execution.set_temporal_workflow_id("wex-fixture");
+  return execution;
+}
+
+Execution Project(const std::vector<HistoryEvent>& events) {
+  Execution execution = Stored();
+  ApplyHistoryEvents(events, &execution);
+  return execution;
+}
+
+const HistoryEvent& Find(const std::vector<HistoryEvent>& events, enums::EventType type) {
+  for (const HistoryEvent& event : events) {
+    if (event.event_type() == type) return event;
+  }
+  ADD_FAILURE() << "no event of type " << type;
+  return events.front();
+}
+
+TEST(ExecutionProjectionTest, CompletedExecution) {
+  const auto events = LoadHistory("completed");
+  const Execution execution = Project(events);
+  EXPECT_EQ(execution.phase(), stigmer::v1::EXECUTION_PHASE_COMPLETED);
+  EXPECT_EQ(execution.output(), R"({"greeting":"hello"})");
+  EXPECT_FALSE(execution.has_error());
+  EXPECT_EQ(execution.started_at(), events.front().event_time());
+  EXPECT_EQ(execution.ended_at(), events.back().event_time());
+  EXPECT_EQ(
+      execution.temporal_run_id(),
+      events.front().workflow_execution_started_event_attributes().original_execution_run_id());
+  EXPECT_FALSE(execution.temporal_run_id().empty());
+  // Own fields are kept.
+  EXPECT_EQ(execution.id(), "wex-fixture");
+  EXPECT_EQ(execution.input(), R"({"name":"world"})");
+
+  ASSERT_EQ(execution.tasks_size(), 2);
+  const auto& fetch = execution.tasks(0);  // an activity, then its marker: one entry
+  EXPECT_EQ(fetch.path(), "/do/0/fetch");
+  EXPECT_EQ(fetch.name(), "fetch");
+  EXPECT_EQ(fetch.phase(), stigmer::v1::TASK_PHASE_COMPLETED);
+  EXPECT_LE(fetch.started_at(),
+            Find(events, enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).event_time());
+  EXPECT_EQ(fetch.ended_at(), Find(events, enums::EVENT_TYPE_MARKER_RECORDED).event_time());
+  const auto& greet = execution.tasks(1);
+  EXPECT_EQ(greet.path(), "/do/1/greet");
+  EXPECT_EQ(greet.name(), "greet");
+  EXPECT_EQ(greet.phase(), stigmer::v1::TASK_PHASE_COMPLETED);
+  EXPECT_LE(greet.started_at(), greet.ended_at());
+}
+
+TEST(ExecutionProjectionTest, ApplyingTwiceOrInBatchesGivesTheSameRecord) {
+  for (const char* name : {"completed", "failed_dsl", "failed_runtime", "cancelled", "terminated",
+                           "timed_out", "continued_as_new"}) {
+    SCOPED_TRACE(name);
+    const auto events = LoadHistory(name);
+    const Execution once = Project(events);
+    Execution twice = once;
+    ApplyHistoryEvents(events, &twice);
+    EXPECT_TRUE(MessageDifferencer::Equals(once, twice));
+
+    // As a follower delivers: one event at a time, every batch delivered twice, then the whole
+    // history again.
+    ExecutionProjection projection(Stored());
+    for (const HistoryEvent& event : events) {
+      projection.Apply(std::vector<HistoryEvent>{event});
+      projection.Apply(std::vector<HistoryEvent>{event});
+    }
+    projection.Apply(events);
+    EXPECT_TRUE(MessageDifferencer::Equals(once, projection.execution()))
+        << once.DebugString() << "\nvs\n"
+        << projection.execution().DebugString();
+  }
+}
+
+TEST(ExecutionProjectionTest, RunningExecutionShowsTheTaskInFlight) {
+  auto events = LoadHistory("completed");
+  size_t scheduled = 0;
+  while (events[scheduled].event_type() != enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) ++scheduled;
+  events.resize(scheduled + 1);
+  const Execution execution = Project(events);
+  EXPECT_EQ(execution.phase(), stigmer::v1::EXECUTION_PHASE_RUNNING);
+  EXPECT_FALSE(execution.has_ended_at());
+  EXPECT_TRUE(execution.output().empty());
+  ASSERT_EQ(execution.tasks_size(), 1);
+  EXPECT_EQ(execution.tasks(0).path(), "/do/0/fetch");
+  EXPECT_EQ(execution.tasks(0).phase(), stigmer::v1::TASK_PHASE_RUNNING);
+  EXPECT_EQ(execution.tasks(0).started_at(), events.back().event_time());
+}
+
+TEST(ExecutionProjectionTest, FailedWithDslError) {
+  const auto events = LoadHistory("failed_dsl");
+  const Execution execution = Project(events);
+  EXPECT_EQ(execution.phase(), stigmer::v1::EXECUTION_PHASE_FAILED);
+  EXPECT_EQ(execution.error().type(),
+            "https://serverlessworkflow.io/spec/1.0.0/errors/communication");
+  EXPECT_EQ(execution.error().status(), 404);
+  EXPECT_EQ(execution.error().title(), "Not Found");
+  EXPECT_EQ(execution.error().detail(), "GET http://127.0.0.1:8080/missing answered 404");
+  EXPECT_EQ(execution.error().instance(), "/do/1/fetch");
+  EXPECT_EQ(execution.ended_at(), events.back().event_time());
+  ASSERT_EQ(execution.tasks_size(), 2);
+  EXPECT_EQ(execution.tasks(0).path(), "/do/0/prepare");
+  EXPECT_EQ(execution.tasks(0).phase(), stigmer::v1::TASK_PHASE_COMPLETED);
+  EXPECT_EQ(execution.tasks(1).path(), "/do/1/fetch");
+  EXPECT_EQ(execution.tasks(1).phase(), stigmer::v1::TASK_PHASE_FAILED);
+  EXPECT_EQ(execution.tasks(1).ended_at(),
+            Find(events, enums::EVENT_TYPE_ACTIVITY_TASK_FAILED).event_time());
+}
+
+TEST(ExecutionProjectionTest, FailedWithOtherFailureIsARuntimeError) {
+  const Execution execution = Project(LoadHistory("failed_runtime"));
+  EXPECT_EQ(execution.phase(), stigmer::v1::EXECUTION_PHASE_FAILED);
+  EXPECT_EQ(execution.error().type(), kRuntimeErrorType);
+  EXPECT_EQ(execution.error().status(), 500);
+  EXPECT_EQ(execution.error().title(), "interpreter crashed");
+  EXPECT_EQ(execution.error().detail(), "std::bad_alloc");
+}
+
+TEST(ExecutionProjectionTest, CancelledAndTerminated) {
+  const auto cancelled_events = LoadHistory("cancelled");
+  const Execution cancelled = Project(cancelled_events);
+  EXPECT_EQ(cancelled.phase(), stigmer::v1::EXECUTION_PHASE_CANCELLED);
+  EXPECT_EQ(cancelled.error().title(), "Execution cancelled");
+  EXPECT_EQ(cancelled.error().detail(), "the user cancelled it");
+  EXPECT_EQ(cancelled.ended_at(), cancelled_events.back().event_time());
+  ASSERT_EQ(cancelled.tasks_size(), 1);
+  EXPECT_EQ(cancelled.tasks(0).name(), "first");
+
+  const Execution terminated = Project(LoadHistory("terminated"));
+  EXPECT_EQ(terminated.phase(), stigmer::v1::EXECUTION_PHASE_CANCELLED);
+  EXPECT_EQ(terminated.error().title(), "Execution terminated");
+  EXPECT_EQ(terminated.error().detail(), "stopped by the test");
+  EXPECT_TRUE(terminated.has_ended_at());
+}
+
+TEST(ExecutionProjectionTest, TimedOutIsATimeoutError) {
+  const Execution execution = Project(LoadHistory("timed_out"));
+  EXPECT_EQ(execution.phase(), stigmer::v1::EXECUTION_PHASE_FAILED);
+  EXPECT_EQ(execution.error().type(), kTimeoutErrorType);
+  EXPECT_EQ(execution.error().status(), 408);
+  EXPECT_TRUE(execution.has_ended_at());
+}
+
+TEST(ExecutionProjectionTest, ContinuedAsNewFollowsTheNewRun) {
+  const auto events = LoadHistory("continued_as_new");
+  size_t boundary = 0;
+  while (events[boundary].event_type() != enums::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW) {
+    ++boundary;
+  }
+  const std::string new_run = events[boundary]
+                                  .workflow_execution_continued_as_new_event_attributes()
+                                  .new_execution_run_id();
+  // At the end of the first run: still RUNNING, on the new run.
+  const Execution between = Project({events.begin(), events.begin() + boundary + 1});
+  EXPECT_EQ(between.phase(), stigmer::v1::EXECUTION_PHASE_RUNNING);
+  EXPECT_EQ(between.temporal_run_id(), new_run);
+  EXPECT_FALSE(between.has_ended_at());
+
+  const Execution execution = Project(events);
+  EXPECT_EQ(execution.phase(), stigmer::v1::EXECUTION_PHASE_COMPLETED);
+  EXPECT_EQ(execution.temporal_run_id(), new_run);
+  EXPECT_EQ(execution.output(), R"({"n":2})");
+  EXPECT_EQ(execution.started_at(), events.front().event_time());
+  ASSERT_EQ(execution.tasks_size(), 2);
+  EXPECT_EQ(execution.tasks(0).name(), "first");
+  EXPECT_EQ(execution.tasks(1).name(), "second");
+}
+
+// Synthetic events for what the recorded histories do not show.
+HistoryEvent MarkerEvent(int64_t id, const nlohmann::json& task, bool failed = false) {
+  HistoryEvent event;
+  event.set_event_id(id);
+  event.set_event_type(enums::EVENT_TYPE_MARKER_RECORDED);
+  *event.mutable_event_time() = TimeUtil::MillisecondsToTimestamp(1'700'000'000'000 + id);
+  auto* marker = event.mutable_marker_recorded_event_attributes();
+  marker->set_marker_name(kTaskMarkerName);
+  (*marker->mutable_details())[kTaskMarkerDetailsKey] = temporal::JsonPayloads({task});
+  if (failed) marker->mutable_failure()->set_message("failed");
+  return event;
+}
+
+TEST(ExecutionProjectionTest, EveryLoopIterationIsATaskOfItsOwn) {
+  const nlohmann::json step = {{"path", "/do/0/loop/for/do/0/step"},
+                               {"name", "step"},
+                               {"started_at_ms", 1'700'000'000'000},
+                               {"ended_at_ms", 1'700'000'000'005}};
+  const Execution execution =
+      Project({MarkerEvent(5, step), MarkerEvent(6, step), MarkerEvent(7, step, /*failed=*/true)});
+  ASSERT_EQ(execution.tasks_size(), 3);
+  EXPECT_EQ(execution.tasks(0).phase(), stigmer::v1::TASK_PHASE_COMPLETED);
+  EXPECT_EQ(execution.tasks(2).phase(), stigmer::v1::TASK_PHASE_FAILED);
+  EXPECT_EQ(TimeUtil::TimestampToMilliseconds(execution.tasks(0).started_at()), 1'700'000'000'000);
+  EXPECT_EQ(TimeUtil::TimestampToMilliseconds(execution.tasks(0).ended_at()), 1'700'000'000'005);
+}
+
+TEST(ExecutionProjectionTest, MarkersOfOtherNamesOrWithoutAPathAreIgnored) {
+  HistoryEvent other = MarkerEvent(5, {{"path", "/do/0/a"}, {"name", "a"}});
+  other.mutable_marker_recorded_event_attributes()->set_marker_name("Version");
+  const Execution execution = Project({other, MarkerEvent(6, {{"name", "no path"}})});
+  EXPECT_EQ(execution.tasks_size(), 0);
+}
+
+TEST(ExecutionProjectionTest, ProblemFromFailure) {
+  ::temporal::api::failure::v1::Failure failure;
+  failure.set_message("took too long");
+  failure.mutable_application_failure_info()->set_type(
+      "https://serverlessworkflow.io/spec/1.0.0/errors/timeout");
+  stigmer::v1::ProblemDetails problem = ProblemFromFailure(failure);
+  EXPECT_EQ(problem.type(), kTimeoutErrorType);
+  EXPECT_EQ(problem.status(), 408);
+  EXPECT_EQ(problem.title(), "took too long");
+
+  failure.mutable_application_failure_info()->set_type(
+      "https://serverlessworkflow.io/spec/1.0.0/errors/validation");
+  *failure.mutable_application_failure_info()->mutable_details() =
+      temporal::JsonPayloads({{{"title", "Bad input"}, {"instance", "/do/0/check"}}});
+  problem = ProblemFromFailure(failure);
+  EXPECT_EQ(problem.type(), "https://serverlessworkflow.io/spec/1.0.0/errors/validation");
+  EXPECT_EQ(problem.status(), 400);
+  EXPECT_EQ(problem.title(), "Bad input");
+  EXPECT_EQ(problem.instance(), "/do/0/check");
+
+  ::temporal::api::failure::v1::Failure plain;
+  plain.set_message("boom");
+  problem = ProblemFromFailure(plain);
+  EXPECT_EQ(problem.type(), kRuntimeErrorType);
+  EXPECT_EQ(problem.status(), 500);
+  EXPECT_EQ(problem.title(), "boom");
+  EXPECT_TRUE(problem.detail().empty());
+
+  EXPECT_EQ(StandardErrorStatus("https://serverlessworkflow.io/spec/1.0.0/errors/authentication"),
+            401);
+  EXPECT_EQ(StandardErrorStatus("https://serverlessworkflow.io/spec/1.0.0/errors/authorization"),
+            403);
+  EXPECT_EQ(StandardErrorStatus("https://serverlessworkflow.io/spec/1.0.0/errors/communication"),
+            500);
+  EXPECT_EQ(StandardErrorStatus("urn:other"), 500);
+}
+
+}  // namespace
+}  // namespace stigmer::server
