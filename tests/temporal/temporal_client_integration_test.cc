@@ -10,7 +10,7 @@
 #include "temporal/history_follower.h"
 #include "temporal/payloads.h"
 #include "temporal/temporal_client.h"
-#include "temporal_client_test_responder.h"
+#include "testing/test_responder.h"
 #include "testing/temporal_dev_server.h"
 
 namespace stigmer::testing {

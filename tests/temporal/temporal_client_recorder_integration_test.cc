@@ -14,7 +14,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "temporal/temporal_client.h"
-#include "temporal_client_test_responder.h"
+#include "testing/test_responder.h"
 #include "testing/temporal_dev_server.h"
 
 namespace stigmer::testing {

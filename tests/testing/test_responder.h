@@ -1,5 +1,5 @@
-#ifndef STIGMER_TESTS_TEMPORAL_TEMPORAL_CLIENT_TEST_RESPONDER_H_
-#define STIGMER_TESTS_TEMPORAL_TEMPORAL_CLIENT_TEST_RESPONDER_H_
+#ifndef STIGMER_TESTS_TESTING_TEST_RESPONDER_H_
+#define STIGMER_TESTS_TESTING_TEST_RESPONDER_H_
 
 // A hand-written stand-in for a worker, for tests that need a workflow to make progress before
 // workflow-runner exists: it polls one task queue of the real Temporal server and answers each
@@ -197,4 +197,4 @@ class TestResponder {
 
 }  // namespace stigmer::testing
 
-#endif  // STIGMER_TESTS_TEMPORAL_TEMPORAL_CLIENT_TEST_RESPONDER_H_
+#endif  // STIGMER_TESTS_TESTING_TEST_RESPONDER_H_

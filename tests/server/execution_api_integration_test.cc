@@ -1,0 +1,228 @@
+// stigmer-server in-process against the real Temporal dev server: the workflow and execution API,
+// and what Temporal sees of it. A test responder stands in for workflow-runner.
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "server/stigmer_server.h"
+#include "stigmer/v1/execution.grpc.pb.h"
+#include "stigmer/v1/workflow.grpc.pb.h"
+#include "temporal/payloads.h"
+#include "temporal/temporal_client.h"
+#include "testing/temporal_dev_server.h"
+#include "testing/test_env.h"
+#include "testing/test_responder.h"
+
+namespace stigmer::server {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kHello[] = R"(document:
+  dsl: '1.0.0'
+  namespace: test
+  name: hello
+  version: '1.0.0'
+do:
+  - greet:
+      set:
+        greeting: ${ "Hello, " + .name }
+)";
+
+class ExecutionApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<testing::TemporalDevServer>> temporal =
+        testing::TemporalDevServer::Start();
+    ASSERT_TRUE(temporal.ok()) << temporal.status();
+    temporal_ = std::move(*temporal);
+    StartServer();
+    auto client = temporal::TemporalClient::Connect(temporal_->address());
+    ASSERT_TRUE(client.ok()) << client.status();
+    temporal_client_ = std::move(*client);
+  }
+
+  void StartServer() {
+    ServerOptions options;
+    options.port = 0;
+    options.temporal_address = temporal_->address();
+    options.store_path = dir_.path() / "stigmer.db";
+    absl::StatusOr<std::unique_ptr<StigmerServer>> server = StigmerServer::Start(options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                       grpc::InsecureChannelCredentials());
+    workflows_ = stigmer::v1::WorkflowService::NewStub(channel);
+    executions_ = stigmer::v1::ExecutionService::NewStub(channel);
+  }
+
+  stigmer::v1::Execution Create(const std::string& input) {
+    grpc::ClientContext context;
+    stigmer::v1::CreateExecutionRequest request;
+    request.set_workflow("hello");
+    request.set_input(input);
+    auto* secret = request.add_runtime();
+    secret->set_name("TOKEN");
+    secret->set_value("hunter2");
+    secret->set_secret(true);
+    stigmer::v1::Execution execution;
+    grpc::Status status = executions_->Create(&context, request, &execution);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return execution;
+  }
+
+  void Apply() {
+    grpc::ClientContext context;
+    stigmer::v1::ApplyWorkflowRequest request;
+    request.set_definition(kHello);
+    stigmer::v1::ApplyWorkflowResponse response;
+    ASSERT_TRUE(workflows_->Apply(&context, request, &response).ok());
+  }
+
+  // Every state Watch delivers for `id`, until the stream ends.
+  std::vector<stigmer::v1::Execution> WatchUntilEnd(const std::string& id) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+    stigmer::v1::WatchExecutionRequest request;
+    request.set_id(id);
+    auto reader = executions_->Watch(&context, request);
+    std::vector<stigmer::v1::Execution> seen;
+    stigmer::v1::Execution execution;
+    while (reader->Read(&execution)) seen.push_back(execution);
+    return seen;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<testing::TemporalDevServer> temporal_;
+  std::unique_ptr<StigmerServer> server_;
+  std::unique_ptr<temporal::TemporalClient> temporal_client_;
+  std::unique_ptr<stigmer::v1::WorkflowService::Stub> workflows_;
+  std::unique_ptr<stigmer::v1::ExecutionService::Stub> executions_;
+};
+
+TEST_F(ExecutionApiTest, ApplyGetListThenCreateStartsTheWorkflowOnTemporalAndWatchFollowsIt) {
+  {
+    grpc::ClientContext context;
+    stigmer::v1::ApplyWorkflowRequest request;
+    request.set_definition(kHello);
+    stigmer::v1::ApplyWorkflowResponse response;
+    ASSERT_TRUE(workflows_->Apply(&context, request, &response).ok());
+    EXPECT_EQ(response.outcome(), stigmer::v1::APPLY_OUTCOME_CREATED);
+    EXPECT_EQ(response.workflow().name(), "hello");
+    EXPECT_THAT(response.workflow().id(), HasSubstr("wfl-"));
+  }
+  {
+    grpc::ClientContext context;
+    stigmer::v1::GetWorkflowRequest request;
+    request.set_name("hello");
+    stigmer::v1::Workflow workflow;
+    ASSERT_TRUE(workflows_->Get(&context, request, &workflow).ok());
+    EXPECT_EQ(workflow.version(), 1);
+    EXPECT_EQ(workflow.definition(), kHello);
+  }
+  {
+    grpc::ClientContext context;
+    stigmer::v1::ListWorkflowsResponse list;
+    ASSERT_TRUE(workflows_->List(&context, {}, &list).ok());
+    ASSERT_EQ(list.workflows_size(), 1);
+  }
+
+  stigmer::v1::Execution execution = Create(R"({"name": "Ada"})");
+  EXPECT_THAT(execution.id(), HasSubstr("wex-"));
+  EXPECT_EQ(execution.phase(), stigmer::v1::EXECUTION_PHASE_RUNNING);
+  EXPECT_EQ(execution.runtime(0).value(), "***");
+
+  // Temporal shows the workflow with our id, type, task queue and input.
+  absl::StatusOr<temporal::WorkflowDescription> described =
+      temporal_client_->Describe(execution.id());
+  ASSERT_TRUE(described.ok()) << described.status();
+  EXPECT_EQ(described->workflow_type, "ServerlessWorkflow");
+  EXPECT_EQ(described->task_queue, "stigmer-workflows");
+  auto history = temporal_client_->GetFullHistory(execution.id());
+  ASSERT_TRUE(history.ok());
+  auto input = temporal::DecodeJsonPayloads(
+      history->front().workflow_execution_started_event_attributes().input());
+  ASSERT_TRUE(input.ok());
+  ASSERT_EQ(input->size(), 3u);
+  EXPECT_EQ((*input)[0]["document"]["name"], "hello");
+  EXPECT_EQ((*input)[1]["name"], "Ada");
+  EXPECT_EQ((*input)[2]["secrets"]["TOKEN"], "hunter2");
+
+  // A watcher sees the task finish and the output arrive, then the stream ends.
+  std::vector<stigmer::v1::Execution> seen;
+  std::thread watcher([&] { seen = WatchUntilEnd(execution.id()); });
+  testing::TestResponder worker(*temporal_client_, "stigmer-workflows");
+  ASSERT_TRUE(
+      worker
+          .RespondNextWorkflowTask({worker.TaskMarker({{"path", "/do/0/greet"}, {"name", "greet"}}),
+                                    testing::TestResponder::Complete({{"greeting", "Hello, Ada"}})})
+          .ok());
+  watcher.join();
+  ASSERT_FALSE(seen.empty());
+  const stigmer::v1::Execution& last = seen.back();
+  EXPECT_EQ(last.phase(), stigmer::v1::EXECUTION_PHASE_COMPLETED);
+  EXPECT_EQ(nlohmann::json::parse(last.output())["greeting"], "Hello, Ada");
+  ASSERT_EQ(last.tasks_size(), 1);
+  EXPECT_EQ(last.tasks(0).name(), "greet");
+  EXPECT_EQ(last.tasks(0).phase(), stigmer::v1::TASK_PHASE_COMPLETED);
+
+  // Cancel reaches Temporal as a cancel request.
+  stigmer::v1::Execution second = Create("{}");
+  {
+    grpc::ClientContext context;
+    stigmer::v1::CancelExecutionRequest request;
+    request.set_id(second.id());
+    stigmer::v1::Execution response;
+    ASSERT_TRUE(executions_->Cancel(&context, request, &response).ok());
+  }
+  EXPECT_TRUE(testing::WaitFor(
+      [&] {
+        auto events = temporal_client_->GetFullHistory(second.id());
+        if (!events.ok()) return false;
+        for (const auto& event : *events) {
+          if (event.has_workflow_execution_cancel_requested_event_attributes()) return true;
+        }
+        return false;
+      },
+      absl::Seconds(10)));
+}
+
+TEST_F(ExecutionApiTest, AWatcherOfARestartedServerStillSeesLaterChanges) {
+  Apply();
+  stigmer::v1::Execution execution = Create(R"({"name": "Grace"})");
+  server_->Shutdown();
+  server_.reset();
+  StartServer();  // same store: it follows the open execution again
+
+  std::vector<stigmer::v1::Execution> seen;
+  std::thread watcher([&] { seen = WatchUntilEnd(execution.id()); });
+  testing::TestResponder worker(*temporal_client_, "stigmer-workflows");
+  ASSERT_TRUE(
+      worker.RespondNextWorkflowTask({testing::TestResponder::Complete({{"done", true}})}).ok());
+  watcher.join();
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back().phase(), stigmer::v1::EXECUTION_PHASE_COMPLETED);
+  EXPECT_EQ(nlohmann::json::parse(seen.back().output())["done"], true);
+}
+
+TEST_F(ExecutionApiTest, WithTemporalDownCreateIsUnavailableAndStoresNothing) {
+  Apply();
+  temporal_->Stop();
+  grpc::ClientContext context;
+  stigmer::v1::CreateExecutionRequest request;
+  request.set_workflow("hello");
+  stigmer::v1::Execution execution;
+  grpc::Status status = executions_->Create(&context, request, &execution);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("Temporal is down"));
+  EXPECT_THAT(status.error_message(), HasSubstr("nothing was stored"));
+  grpc::ClientContext list_context;
+  stigmer::v1::ListExecutionsResponse list;
+  ASSERT_TRUE(executions_->List(&list_context, {}, &list).ok());
+  EXPECT_EQ(list.executions_size(), 0);
+}
+
+}  // namespace
+}  // namespace stigmer::server
