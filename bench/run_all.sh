@@ -8,7 +8,9 @@
 #
 # Environment: STIGMER_TEMPORAL_BIN (default .venv/bin/temporal), BENCH_RUNS (default 20),
 # BENCH_PEER_RUNS (default 10: supervisord notices an exit only once a second, so each of its
-# start or restart runs costs 1-2 s), BENCH_IDLE_SECONDS (default 5), BENCH_LOG_MB (default 100).
+# start or restart runs costs 1-2 s), BENCH_IDLE_SECONDS (default 5), BENCH_LOG_MB (default 100);
+# api_bench: BENCH_API_CLIENTS (default 16) and the calls per phase, BENCH_API_APPLY (1600),
+# BENCH_API_GET (48000), BENCH_API_CREATE (960, and as many straight to Temporal).
 # Everything runs in temporary folders with free ports; every process started is stopped.
 set -uo pipefail
 
@@ -18,15 +20,20 @@ stigmer=$build/src/stigmer
 fixture=$build/tests/fixtures/fake_component
 supervisor_bench=$build/bench/supervisor_bench
 stack_bench=$build/bench/stack_bench
+api_bench=$build/bench/api_bench
 temporal=${STIGMER_TEMPORAL_BIN:-$root/.venv/bin/temporal}
 runs=${BENCH_RUNS:-20}
 peer_runs=${BENCH_PEER_RUNS:-10}
 idle_seconds=${BENCH_IDLE_SECONDS:-5}
 log_mb=${BENCH_LOG_MB:-100}
+api_clients=${BENCH_API_CLIENTS:-16}
+api_apply=${BENCH_API_APPLY:-1600}
+api_get=${BENCH_API_GET:-48000}
+api_create=${BENCH_API_CREATE:-960}
 
 # supervisord from the Debian package, or else from the project's virtual environment.
 PATH=$PATH:$root/.venv/bin
-for program in "$stigmer" "$fixture" "$supervisor_bench" "$stack_bench"; do
+for program in "$stigmer" "$fixture" "$supervisor_bench" "$stack_bench" "$api_bench"; do
   [ -x "$program" ] || { echo "missing $program: build first (make bench)" >&2; exit 2; }
 done
 command -v supervisord >/dev/null ||
@@ -34,7 +41,8 @@ command -v supervisord >/dev/null ||
 
 STIGMER_BENCH_ROWS=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-rows.XXXXXX")
 export STIGMER_BENCH_ROWS
-trap 'rm -f "$STIGMER_BENCH_ROWS"' EXIT
+api_table=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-api.XXXXXX")
+trap 'rm -f "$STIGMER_BENCH_ROWS" "$api_table"' EXIT
 
 # Latencies suffer on a busy machine: the summary shows how busy it was.
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -60,6 +68,9 @@ if [ -x "$temporal" ]; then
   step "stigmer server end to end (real Temporal) vs supervisord" \
     "$stack_bench" --stigmer "$stigmer" --temporal "$temporal" --fixture "$fixture" \
     --status-runs "$runs" --idle-seconds "$idle_seconds"
+  step "stigmer-server API, ${api_clients} clients (real Temporal) vs Temporal's own start" \
+    "$api_bench" --temporal "$temporal" --clients "$api_clients" --apply "$api_apply" \
+    --get "$api_get" --create "$api_create" --table "$api_table"
 else
   echo "no Temporal CLI at $temporal (scripts/setup.sh installs it): end-to-end rows skipped" >&2
 fi
@@ -82,4 +93,11 @@ awk -F'\t' '
     printf "%-42s %12s %12s %8s %12s  %s\n", metric, ours " " unit, (peer == "-" ? "-" : peer " " unit),
            ratio, sign " " goal + 0 " " unit, result
   }' "$STIGMER_BENCH_ROWS"
+
+# The API's own table: its peer is Temporal's StartWorkflowExecution, measured in the same run.
+if [ -s "$api_table" ]; then
+  printf '\n\033[1m== API summary\033[0m (%s concurrent clients; temporal = Temporal'"'"'s own call, same dev server and run)\n' \
+    "$api_clients"
+  cat "$api_table"
+fi
 exit $failed
