@@ -27,8 +27,8 @@ build: setup $(BUILD)/build.ninja
 run: build
 	@mkdir -p -m 0700 $(HOME_DIR)/bin
 	@[ -e $(HOME_DIR)/bin/temporal ] || ln -s $(CURDIR)/.venv/bin/temporal $(HOME_DIR)/bin/temporal
-	$(STIGMER) server
-	$(STIGMER) server status
+	@$(STIGMER) server
+	@$(STIGMER) server status
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
