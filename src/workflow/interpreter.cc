@@ -1,0 +1,74 @@
+#include "workflow/interpreter.h"
+
+#include <utility>
+
+#include "workflow/task_runner.h"
+
+namespace stigmer::workflow {
+namespace {
+
+RunResult Failed(WorkflowError error) {
+  RunResult result;
+  result.state = RunResult::State::kFailed;
+  result.error = std::move(error);
+  return result;
+}
+
+// The workflow-level transformation `document[field].<member>`, if any, of `data`.
+absl::StatusOr<nlohmann::json> Transform(TaskRunner& runner, const nlohmann::ordered_json& document,
+                                         const char* field, const char* member,
+                                         nlohmann::json data) {
+  auto outer = document.find(field);
+  if (outer == document.end() || !outer->is_object()) return data;
+  auto expression = outer->find(member);
+  if (expression == outer->end()) return data;
+  ExpressionVariables variables = runner.WorkflowVariables();
+  if (expression->is_string()) {
+    return runner.evaluator().Evaluate(expression->get<std::string>(), data, variables);
+  }
+  return runner.evaluator().EvaluateValue(*expression, data, variables);
+}
+
+}  // namespace
+
+absl::StatusOr<RunResult> Interpret(const WorkflowDocument& document, const nlohmann::json& input,
+                                    const RuntimeValues& runtime, WorkflowContext& context,
+                                    const InterpreterOptions& options) {
+  nlohmann::json workflow = {{"id", runtime.workflow_id},
+                             {"definition", nlohmann::json(document.json)},
+                             {"input", input},
+                             {"startedAt", DescribeTime(context.Now())}};
+  TaskRunner runner(document, runtime, context, options, std::move(workflow));
+
+  absl::StatusOr<nlohmann::json> transformed =
+      Transform(runner, document.json, "input", "from", input);
+  if (!transformed.ok())
+    return Failed(ExpressionFailure(transformed.status(), "/input/from").error);
+
+  auto tasks = document.json.find("do");
+  if (tasks == document.json.end()) {
+    return Failed(
+        StandardError("configuration", "Invalid workflow", "the workflow has no `do`", ""));
+  }
+  absl::StatusOr<TaskOutcome> outcome =
+      runner.RunTaskList(*tasks, "/do", *std::move(transformed), {});
+  if (!outcome.ok()) return outcome.status();
+  switch (outcome->kind) {
+    case TaskOutcome::Kind::kRaised:
+      return Failed(std::move(outcome->error));
+    case TaskOutcome::Kind::kSuspended:
+      return RunResult{};
+    case TaskOutcome::Kind::kCompleted:
+    case TaskOutcome::Kind::kEnded:
+      break;
+  }
+  absl::StatusOr<nlohmann::json> output =
+      Transform(runner, document.json, "output", "as", std::move(outcome->output));
+  if (!output.ok()) return Failed(ExpressionFailure(output.status(), "/output/as").error);
+  RunResult result;
+  result.state = RunResult::State::kCompleted;
+  result.output = *std::move(output);
+  return result;
+}
+
+}  // namespace stigmer::workflow

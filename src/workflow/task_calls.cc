@@ -1,0 +1,73 @@
+// The task types with side effects: `call: http` and `run: shell`, delegated to the context.
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "workflow/task_runner.h"
+
+namespace stigmer::workflow {
+namespace {
+
+// The outcome of a task from the outcome of its side effect.
+TaskOutcome FromActivity(ActivityOutcome activity, const std::string& path) {
+  switch (activity.state) {
+    case ActivityOutcome::State::kPending:
+      return TaskOutcome::Suspended();
+    case ActivityOutcome::State::kFailed:
+      if (activity.error.instance.empty()) activity.error.instance = path;
+      return TaskOutcome::Raised(std::move(activity.error));
+    case ActivityOutcome::State::kCompleted:
+      break;
+  }
+  return TaskOutcome::Completed(std::move(activity.output));
+}
+
+TaskOutcome NotSupported(const std::string& what, const std::string& path) {
+  return TaskOutcome::Raised(StandardError("configuration", "Not supported",
+                                           absl::StrCat(what, " is not supported yet"), path));
+}
+
+}  // namespace
+
+absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& task,
+                                                const std::string& path,
+                                                const nlohmann::json& input,
+                                                const ExpressionVariables& variables) {
+  const nlohmann::ordered_json& call = task["call"];
+  if (!call.is_string() || call.get<std::string>() != "http") {
+    return NotSupported(absl::StrCat("call: ", call.is_string() ? call.get<std::string>() : "?"),
+                        path);
+  }
+  nlohmann::json with = nlohmann::json::object();
+  if (auto arguments = task.find("with"); arguments != task.end()) {
+    absl::StatusOr<nlohmann::json> evaluated =
+        evaluator_.EvaluateValue(*arguments, input, variables);
+    if (!evaluated.ok()) return ExpressionFailure(evaluated.status(), path);
+    with = *std::move(evaluated);
+  }
+  nlohmann::json request = {{"task", path}, {"input", input}, {"with", std::move(with)}};
+  absl::StatusOr<ActivityOutcome> outcome = context_.CallActivity("http", request);
+  if (!outcome.ok()) return outcome.status();
+  return FromActivity(*std::move(outcome), path);
+}
+
+absl::StatusOr<TaskOutcome> TaskRunner::RunShell(const nlohmann::ordered_json& task,
+                                                 const std::string& path,
+                                                 const nlohmann::json& input,
+                                                 const ExpressionVariables& variables) {
+  const nlohmann::ordered_json& run = task["run"];
+  auto shell = run.is_object() ? run.find("shell") : run.end();
+  if (!run.is_object() || shell == run.end()) return NotSupported("this `run` process", path);
+  absl::StatusOr<nlohmann::json> evaluated = evaluator_.EvaluateValue(*shell, input, variables);
+  if (!evaluated.ok()) return ExpressionFailure(evaluated.status(), path);
+  nlohmann::json request = {{"task", path},
+                            {"input", input},
+                            {"shell", *std::move(evaluated)},
+                            {"return", run.value("return", "stdout")},
+                            {"await", run.value("await", true)}};
+  absl::StatusOr<ActivityOutcome> outcome = context_.CallActivity("shell", request);
+  if (!outcome.ok()) return outcome.status();
+  return FromActivity(*std::move(outcome), path);
+}
+
+}  // namespace stigmer::workflow
