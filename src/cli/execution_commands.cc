@@ -16,6 +16,7 @@
 #include "common/grpc_status.h"
 #include "config/config.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/execution_phase.h"
 
 namespace stigmer::cli {
 namespace {
@@ -54,12 +55,6 @@ absl::Status AddRuntimeValues(const std::vector<std::string>& pairs, bool secret
     value->set_secret(secret);
   }
   return absl::OkStatus();
-}
-
-bool IsTerminal(stigmer::v1::ExecutionPhase phase) {
-  return phase == stigmer::v1::EXECUTION_PHASE_COMPLETED ||
-         phase == stigmer::v1::EXECUTION_PHASE_FAILED ||
-         phase == stigmer::v1::EXECUTION_PHASE_CANCELLED;
 }
 
 std::string Seconds(const google::protobuf::Timestamp& from,
@@ -180,7 +175,7 @@ int RunWorkflow(const config::Paths& paths, TerminalOutput& output, const RunOpt
   ProgressPrinter progress(output);
   // A broken stream (the server restarted) is picked up again: Watch always starts with the
   // whole current state, so nothing is missed.
-  for (int attempt = 0; attempt < 30 && !IsTerminal(execution.phase()); ++attempt) {
+  for (int attempt = 0; attempt < 30 && !server::IsTerminalPhase(execution.phase()); ++attempt) {
     grpc::ClientContext context;
     stigmer::v1::WatchExecutionRequest watch;
     watch.set_id(execution.id());
@@ -189,9 +184,9 @@ int RunWorkflow(const config::Paths& paths, TerminalOutput& output, const RunOpt
     while (reader->Read(&update)) {
       execution = update;
       if (*format == OutputFormat::kTable) progress.Show(execution);
-      if (IsTerminal(execution.phase())) break;
+      if (server::IsTerminalPhase(execution.phase())) break;
     }
-    if (IsTerminal(execution.phase())) {
+    if (server::IsTerminalPhase(execution.phase())) {
       context.TryCancel();
       break;
     }
@@ -203,7 +198,7 @@ int RunWorkflow(const config::Paths& paths, TerminalOutput& output, const RunOpt
     absl::StatusOr<ApiClient> again = ApiClient::Connect(client->address(), absl::Seconds(10));
     if (again.ok()) client = std::move(again);
   }
-  if (!IsTerminal(execution.phase())) {
+  if (!server::IsTerminalPhase(execution.phase())) {
     output.Error(absl::StrCat("lost track of ", execution.id(), "; `stigmer get executions ",
                               execution.id(), "` shows it"));
     return 1;

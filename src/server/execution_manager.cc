@@ -4,6 +4,7 @@
 #include "common/ulid.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
+#include "server/execution_phase.h"
 #include "server/execution_projection.h"
 #include "spdlog/spdlog.h"
 #include "workflow/workflow_document.h"
@@ -15,12 +16,6 @@ using stigmer::v1::Execution;
 using stigmer::v1::ExecutionPhase;
 
 constexpr size_t kMaxInputBytes = 4 << 20;
-
-bool IsTerminal(ExecutionPhase phase) {
-  return phase == stigmer::v1::EXECUTION_PHASE_COMPLETED ||
-         phase == stigmer::v1::EXECUTION_PHASE_FAILED ||
-         phase == stigmer::v1::EXECUTION_PHASE_CANCELLED;
-}
 
 google::protobuf::Timestamp Timestamp(absl::Time time) {
   return google::protobuf::util::TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(time));
@@ -150,7 +145,7 @@ absl::StatusOr<Execution> ExecutionManager::Create(
 absl::StatusOr<Execution> ExecutionManager::Cancel(const std::string& id) {
   absl::StatusOr<Execution> execution = store_->GetExecution(id);
   if (!execution.ok()) return execution.status();
-  if (IsTerminal(execution->phase())) {
+  if (IsTerminalPhase(execution->phase())) {
     return absl::FailedPreconditionError(
         absl::StrCat("execution ", id, " has already ended (",
                      stigmer::v1::ExecutionPhase_Name(execution->phase()), ")"));

@@ -1,17 +1,9 @@
 #include "server/execution_service.h"
 
 #include "common/grpc_status.h"
+#include "server/execution_phase.h"
 
 namespace stigmer::server {
-namespace {
-
-bool IsTerminal(stigmer::v1::ExecutionPhase phase) {
-  return phase == stigmer::v1::EXECUTION_PHASE_COMPLETED ||
-         phase == stigmer::v1::EXECUTION_PHASE_FAILED ||
-         phase == stigmer::v1::EXECUTION_PHASE_CANCELLED;
-}
-
-}  // namespace
 
 grpc::Status ExecutionService::Create(grpc::ServerContext*,
                                       const stigmer::v1::CreateExecutionRequest* request,
@@ -65,7 +57,7 @@ grpc::Status ExecutionService::Watch(grpc::ServerContext* context,
       if (!writer->Write(*execution)) break;
       last_sent = std::move(bytes);
     }
-    if (IsTerminal(execution->phase())) break;
+    if (IsTerminalPhase(execution->phase())) break;
   }
   return grpc::Status::OK;
 }

@@ -1,0 +1,17 @@
+#ifndef STIGMER_SERVER_EXECUTION_PHASE_H_
+#define STIGMER_SERVER_EXECUTION_PHASE_H_
+
+#include "stigmer/v1/execution.pb.h"
+
+namespace stigmer::server {
+
+// COMPLETED, FAILED and CANCELLED: the execution will not change any more.
+inline bool IsTerminalPhase(stigmer::v1::ExecutionPhase phase) {
+  return phase == stigmer::v1::EXECUTION_PHASE_COMPLETED ||
+         phase == stigmer::v1::EXECUTION_PHASE_FAILED ||
+         phase == stigmer::v1::EXECUTION_PHASE_CANCELLED;
+}
+
+}  // namespace stigmer::server
+
+#endif  // STIGMER_SERVER_EXECUTION_PHASE_H_
