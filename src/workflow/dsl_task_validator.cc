@@ -14,6 +14,8 @@
 namespace stigmer::workflow {
 namespace {
 
+constexpr size_t kMaxTaskNameLength = 255;
+
 using Json = nlohmann::ordered_json;
 using TypeValidator = void (*)(ValidationContext&, const Json&, const TaskPlace&);
 
@@ -141,6 +143,15 @@ void ValidateTaskList(ValidationContext& context, const Json& list, const std::s
     names[i] = item.begin().key();
     if (names[i].empty()) {
       context.Report(item_pointer, "a task name must not be empty");
+      continue;
+    }
+    // Names appear in paths, logs and the CLI's output; YAML itself limits a key to 1024
+    // characters, so a longer one could not be written back as YAML.
+    if (names[i].size() > kMaxTaskNameLength ||
+        std::any_of(names[i].begin(), names[i].end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+      context.Report(item_pointer, absl::StrCat("a task name must be at most ", kMaxTaskNameLength,
+                                                " characters, without control characters"));
       continue;
     }
     auto [it, inserted] = first_index.emplace(names[i], i);

@@ -120,6 +120,17 @@ TEST(TaskListValidationTest, TaskNamesAreUniqueWithinAList) {
       IsEmpty());
 }
 
+// Regression (found by make fuzz): a 600-character name full of tabs was accepted, and its JSON
+// could not be read back as YAML.
+TEST(TaskListValidationTest, TaskNamesAreShortAndPrintable) {
+  const std::string rule = "a task name must be at most 255 characters, without control characters";
+  EXPECT_THAT(BodyProblems("do:\n  - \"a\\tb\":\n" + std::string(kSetTask)),
+              ElementsAre(P("/do/0", rule)));
+  EXPECT_THAT(BodyProblems("do:\n  - " + std::string(256, 'n') + ":\n" + kSetTask),
+              ElementsAre(P("/do/0", rule)));
+  EXPECT_THAT(BodyProblems("do:\n  - " + std::string(255, 'n') + ":\n" + kSetTask), IsEmpty());
+}
+
 TEST(TaskValidationTest, ATaskHasExactlyOneType) {
   EXPECT_THAT(BodyProblems("do:\n  - nothing:\n      then: end\n"),
               ElementsAre(P("/do/0/nothing",
