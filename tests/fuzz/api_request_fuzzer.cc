@@ -17,8 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }();
   stigmer::v1::ApplyWorkflowRequest request;
   if (!request.ParseFromArray(data, static_cast<int>(size))) return 0;
-  absl::StatusOr<stigmer::store::ApplyResult> result = stigmer::server::ApplyWorkflowDocument(
-      *store, request.definition(), request.dry_run());
+  absl::StatusOr<stigmer::store::ApplyResult> result =
+      stigmer::server::ApplyWorkflowDocument(*store, request.definition(), request.dry_run());
   if (!result.ok() && !absl::IsInvalidArgument(result.status())) std::abort();
   return 0;
 }

@@ -10,8 +10,8 @@
 #include "temporal/history_follower.h"
 #include "temporal/payloads.h"
 #include "temporal/temporal_client.h"
-#include "testing/test_responder.h"
 #include "testing/temporal_dev_server.h"
+#include "testing/test_responder.h"
 
 namespace stigmer::testing {
 namespace {

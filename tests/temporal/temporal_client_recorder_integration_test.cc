@@ -14,8 +14,8 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "temporal/temporal_client.h"
-#include "testing/test_responder.h"
 #include "testing/temporal_dev_server.h"
+#include "testing/test_responder.h"
 
 namespace stigmer::testing {
 namespace {
