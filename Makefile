@@ -67,7 +67,7 @@ SOURCES = $(shell git ls-files '*.cc' '*.h')
 format:
 	clang-format -i $(SOURCES)
 format-check:
-	clang-format --dry-run -Werror $(SOURCES)
+	@clang-format --dry-run -Werror $(SOURCES) && echo "clang-format: clean"
 
 install: build
 	cmake --install $(BUILD) --prefix $(or $(PREFIX),$(HOME)/.local)
