@@ -64,23 +64,6 @@ struct Options {
   int clients = 16, apply = 1600, get = 48000, create = 800, rounds = 3;
 };
 
-// SIGINT, SIGTERM and SIGHUP only set this flag: calls then fail at once, phases end, and the
-// servers are stopped as usual.
-std::atomic<bool> interrupted{false};
-
-void WatchForInterrupts() {
-  sigset_t set;
-  sigemptyset(&set);
-  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, signal_number);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // inherited by every later thread
-  std::thread([set] {
-    int signal_number = 0;
-    sigwait(&set, &signal_number);
-    std::fprintf(stderr, "interrupted: stopping what was started\n");
-    interrupted = true;
-  }).detach();
-}
-
 constexpr char kInterrupted[] = "interrupted";
 constexpr absl::Duration kCallTimeout = absl::Seconds(10);
 
@@ -130,7 +113,7 @@ class ApiBench {
 
   // Apply of `definition(client, index)`; "" when the outcome is `expected`.
   std::string Apply(int client, const std::string& definition, stigmer::v1::ApplyOutcome expected) {
-    if (interrupted) return kInterrupted;
+    if (Interrupted()) return kInterrupted;
     grpc::ClientContext context;
     SetDeadline(context);
     stigmer::v1::ApplyWorkflowRequest request;
@@ -144,7 +127,7 @@ class ApiBench {
   }
 
   std::string Get(int client, const std::string& name) {
-    if (interrupted) return kInterrupted;
+    if (Interrupted()) return kInterrupted;
     grpc::ClientContext context;
     SetDeadline(context);
     stigmer::v1::GetWorkflowRequest request;
@@ -156,7 +139,7 @@ class ApiBench {
   }
 
   std::string Create(int client, const std::string& workflow) {
-    if (interrupted) return kInterrupted;
+    if (Interrupted()) return kInterrupted;
     grpc::ClientContext context;
     SetDeadline(context);
     stigmer::v1::CreateExecutionRequest request;
@@ -172,7 +155,7 @@ class ApiBench {
   // Temporal's own StartWorkflowExecution, as TemporalClient::StartWorkflow makes it for Create.
   std::string StartOnTemporal(int client, const std::string& workflow_id,
                               const temporal::Payloads& input) {
-    if (interrupted) return kInterrupted;
+    if (Interrupted()) return kInterrupted;
     grpc::ClientContext context;
     SetDeadline(context);
     wfs::StartWorkflowExecutionRequest request;
@@ -310,7 +293,7 @@ int Run(const Options& options) {
   bench.Load(options.clients * 5, create);
   std::vector<LoadResult> starts, creates;
   const int per_round = std::max(options.clients, options.create / std::max(1, options.rounds));
-  for (round = 1; round <= options.rounds && !interrupted; ++round) {
+  for (round = 1; round <= options.rounds && !Interrupted(); ++round) {
     starts.push_back(bench.Load(per_round, start_on_temporal));
     creates.push_back(bench.Load(per_round, create));
   }
@@ -319,7 +302,7 @@ int Run(const Options& options) {
   Report("ExecutionService.Create", created, &failed);
   // The same with a single client, for the cost of one call without queueing.
   std::vector<LoadResult> single_starts, single_creates;
-  for (int half = 0; half < 2 && !interrupted; ++half, ++round) {
+  for (int half = 0; half < 2 && !Interrupted(); ++half, ++round) {
     single_starts.push_back(bench.Load(options.single / 2, start_on_temporal, 1));
     single_creates.push_back(bench.Load(options.single / 2, create, 1));
   }
@@ -359,7 +342,7 @@ int Run(const Options& options) {
     out << table;
   }
   (*server)->Shutdown(absl::Seconds(5));  // stops the followers first, then Temporal goes
-  return failed || interrupted ? 1 : 0;
+  return failed || Interrupted() ? 1 : 0;
 }
 
 }  // namespace

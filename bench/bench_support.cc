@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +25,24 @@
 extern char** environ;
 
 namespace stigmer::bench {
+namespace {
+std::atomic<bool> interrupted{false};
+}  // namespace
+
+void WatchForInterrupts() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, signal_number);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // inherited by every later thread
+  std::thread([set] {
+    int signal_number = 0;
+    sigwait(&set, &signal_number);
+    std::fprintf(stderr, "interrupted: stopping what was started\n");
+    interrupted = true;
+  }).detach();
+}
+
+bool Interrupted() { return interrupted.load(); }
 
 double MillisBetween(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();

@@ -17,6 +17,12 @@
 // the result rows that bench/run_all.sh turns into the summary table.
 namespace stigmer::bench {
 
+// Makes SIGINT, SIGTERM and SIGHUP only set a flag (read with Interrupted()), so that a bench
+// always stops what it started. Blocks them for the process: call from main() before any other
+// thread starts.
+void WatchForInterrupts();
+bool Interrupted();
+
 using Clock = std::chrono::steady_clock;
 
 // Milliseconds between two points of the steady clock, as a double.

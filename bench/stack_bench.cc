@@ -116,23 +116,6 @@ absl::StatusOr<daemon::v1::GetStatusResponse> GetStatus(const config::Paths& pat
   return client->GetStatus();
 }
 
-// Ctrl-C (SIGINT), SIGTERM and SIGHUP only set this flag, so that the stack and supervisord
-// are always stopped: Run checks it between its steps and returns early.
-std::atomic<bool> interrupted{false};
-
-void WatchForInterrupts() {
-  sigset_t set;
-  sigemptyset(&set);
-  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, signal_number);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // inherited by every later thread
-  std::thread([set] {
-    int signal_number = 0;
-    sigwait(&set, &signal_number);
-    std::fprintf(stderr, "interrupted: stopping what was started\n");
-    interrupted = true;
-  }).detach();
-}
-
 // One `stigmer server` from stopped to all ready; prints the breakdown and returns the overhead
 // in ms, or nullopt (after printing why) if the start failed.
 std::optional<double> MeasureStartOverhead(StackUnderTest& stack) {
@@ -174,7 +157,7 @@ int Run(const Options& options) {
       "other; up to 100 ms of gRPC health-probe interval per probed component counts as "
       "own time)\n");
   std::vector<double> overheads;
-  for (int run = 0; run < options.start_runs && !interrupted; ++run) {
+  for (int run = 0; run < options.start_runs && !Interrupted(); ++run) {
     if (run > 0 && stack.Stigmer({"server", "stop"}) != 0) {
       std::fprintf(stderr, "`stigmer server stop` failed\n");
       return 1;
@@ -183,7 +166,7 @@ int Run(const Options& options) {
     if (!overhead) return 1;
     overheads.push_back(*overhead);
   }
-  if (interrupted) return 130;
+  if (Interrupted()) return 130;
   // The peer: supervisord cold start with 4 fixtures (autostart), for the start row and for
   // the idle and status comparisons.
   TempDir peer_dir("stigmer-bench-supervisord");
@@ -194,7 +177,7 @@ int Run(const Options& options) {
   }
   std::unique_ptr<SupervisordPeer> supervisord;
   std::vector<double> peer_starts;
-  for (int run = 0; run < options.start_runs && !interrupted; ++run) {
+  for (int run = 0; run < options.start_runs && !Interrupted(); ++run) {
     supervisord.reset();  // the last one stays up for the idle and status comparisons
     supervisord = SupervisordPeer::Start(peer_dir.path(), programs);
     if (!supervisord) break;
@@ -209,7 +192,7 @@ int Run(const Options& options) {
   AddResultRow("start overhead (stigmer server e2e)", overhead.p50,
                peer_starts.empty() ? NAN : peer_start.p50, "ms", 100, false);
 
-  if (interrupted) return 130;
+  if (Interrupted()) return 130;
   // Idle: both daemons, nobody talking to them.
   const pid_t daemon_pid = stack.DaemonPid();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let start-up settle
@@ -242,7 +225,7 @@ int Run(const Options& options) {
   AddResultRow("idle wake-ups (stigmer daemon)", daemon_rate, supervisord ? peer_rate : NAN, "/s",
                1, false);
 
-  if (interrupted) return 130;
+  if (Interrupted()) return 130;
   // Status commands.
   const Summary stigmer_status = Summarize(
       TimeCommand({options.stigmer, "server", "status"}, stack.env(), options.status_runs));

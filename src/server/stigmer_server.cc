@@ -62,7 +62,7 @@ absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const Server
   absl::StatusOr<std::unique_ptr<store::Store>> store =
       store::Store::Open(options.store_path.empty() ? ":memory:" : options.store_path);
   if (!store.ok()) return store.status();
-  std::unique_ptr<StigmerServer> server(new StigmerServer(options, absl::Now(), *std::move(store)));
+  auto server = std::make_unique<StigmerServer>(options, absl::Now(), *std::move(store));
   const std::string where = absl::StrCat(options.listen_address, ":", options.port);
 
   grpc::EnableDefaultHealthCheckService(true);

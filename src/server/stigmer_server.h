@@ -28,6 +28,9 @@ class StigmerServer {
   // (SO_REUSEPORT off).
   static absl::StatusOr<std::unique_ptr<StigmerServer>> Start(const ServerOptions& options);
 
+  // Use Start(); public only so that Start can use std::make_unique.
+  StigmerServer(const ServerOptions& options, absl::Time started,
+                std::unique_ptr<store::Store> store);
   ~StigmerServer();  // Shutdown(absl::Seconds(5)) unless already shut down
   StigmerServer(const StigmerServer&) = delete;
   StigmerServer& operator=(const StigmerServer&) = delete;
@@ -40,9 +43,6 @@ class StigmerServer {
   void Shutdown(absl::Duration grace = absl::Seconds(5));
 
  private:
-  StigmerServer(const ServerOptions& options, absl::Time started,
-                std::unique_ptr<store::Store> store);
-
   std::shared_ptr<grpc::Channel> temporal_channel_;
   InfoServiceHandler info_service_;
   std::unique_ptr<store::Store> store_;

@@ -51,13 +51,7 @@ TEST(ServerForeground, NotifiesReadyAndStoppingAndStopsEverythingOnSigterm) {
 
   const pid_t pid = ::fork();
   if (pid == 0) {
-    for (const auto& [name, value] : home.env()) {
-      if (value.empty()) {
-        ::unsetenv(name.c_str());
-      } else {
-        ::setenv(name.c_str(), value.c_str(), 1);
-      }
-    }
+    ApplyEnvironment(home.env());
     int null_fd = ::open("/dev/null", O_RDWR);
     ::dup2(null_fd, 0);
     ::dup2(null_fd, 1);

@@ -24,6 +24,10 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& env = {},
                          absl::Duration timeout = absl::Seconds(120));
 
+// Applies `env` to this process's environment (an empty value unsets). For a forked child
+// before exec.
+void ApplyEnvironment(const std::map<std::string, std::string>& env);
+
 // True while a process with this pid exists (zombies of other parents count as gone).
 bool ProcessAlive(pid_t pid);
 
