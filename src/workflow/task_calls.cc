@@ -46,7 +46,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& ta
     with = *std::move(evaluated);
   }
   nlohmann::json request = {{"task", path}, {"input", input}, {"with", std::move(with)}};
-  absl::StatusOr<ActivityOutcome> outcome = context_.CallActivity("http", request);
+  absl::StatusOr<ActivityOutcome> outcome = context_.CallActivity(path, "http", request);
   if (!outcome.ok()) return outcome.status();
   return FromActivity(*std::move(outcome), path);
 }
@@ -65,7 +65,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunShell(const nlohmann::ordered_json& t
                             {"shell", *std::move(evaluated)},
                             {"return", run.value("return", "stdout")},
                             {"await", run.value("await", true)}};
-  absl::StatusOr<ActivityOutcome> outcome = context_.CallActivity("shell", request);
+  absl::StatusOr<ActivityOutcome> outcome = context_.CallActivity(path, "shell", request);
   if (!outcome.ok()) return outcome.status();
   return FromActivity(*std::move(outcome), path);
 }

@@ -207,7 +207,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunWait(const nlohmann::ordered_json& ta
     return TaskOutcome::Raised(StandardError("configuration", "Invalid duration",
                                              std::string(duration.status().message()), path));
   }
-  absl::StatusOr<bool> fired = context_.Sleep(*duration);
+  absl::StatusOr<bool> fired = context_.Sleep(path, *duration);
   if (!fired.ok()) return fired.status();
   if (!*fired) return TaskOutcome::Suspended();
   return TaskOutcome::Completed(input);

@@ -120,6 +120,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTask(const std::string& name,
                                                 const std::string& path,
                                                 const nlohmann::json& raw_input,
                                                 const Scope& scope) {
+  const absl::Time started_at = context_.Now();
   ExpressionVariables variables = WorkflowVariables();
   variables.extra = scope;
   variables.task = TaskDescriptor(name, path, task, raw_input);
@@ -163,7 +164,8 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTask(const std::string& name,
     context_data_ = *std::move(exported);
   }
 
-  if (absl::Status marked = context_.TaskFinished(path, name, outcome.output); !marked.ok()) {
+  if (absl::Status marked = context_.TaskFinished(path, name, started_at, outcome.output);
+      !marked.ok()) {
     return marked;
   }
   // A directive chosen by the task itself (a switch case) wins over the task's `then`.

@@ -37,14 +37,22 @@ struct ActivityOutcome {
 // it is given are the same.
 //
 // Contract for implementations:
-// - Every side effect (CallActivity, Sleep, TaskFinished) takes the next sequence number, in
-//   call order, starting at 1 for each run of the interpreter. A call whose sequence number is
-//   in history must match the recorded step (kind for activities, a timer for Sleep, a marker
-//   for TaskFinished); a mismatch is a non-deterministic definition and is returned as
-//   FailedPrecondition, which the interpreter passes up unchanged (it does not turn context
-//   errors into DSL errors).
-// - Now() and Random() return values that history determines (e.g. the workflow task's start
-//   time and a seed recorded at the start), never the clock or the OS's randomness.
+// - Side effects are keyed by the task path they belong to (a JSON pointer such as
+//   "/do/1/fetch") and the occurrence of that path in the run: the n-th call for a path is
+//   step "<path>#<n>" (a loop or a retry calls the same path again). A step already in history
+//   must match the recorded one (an activity of the same kind, a timer, a marker); a mismatch,
+//   or a step in history that the run never reaches again, is a non-deterministic definition,
+//   returned as FailedPrecondition, which the interpreter passes up unchanged (it does not turn
+//   context errors into DSL errors).
+// - Calls for different paths may interleave (fork branches run one after the other on every
+//   replay, each as far as history lets it).
+// - A step not in history becomes a new command, buffered in call order; CommandMark() and
+//   DropCommandsSince() let a fork discard what its losing branches asked for.
+// - Time is logical: Clock() is the point of history the run has reached (it advances when the
+//   run consumes a result that history recorded later than that point), Now() is the workflow
+//   time at that point, never the wall clock. A fork runs each branch from the same clock and
+//   then sets the clock to where the winning (or last) branch ended.
+// - Random() returns values that history determines, never the OS's randomness.
 // - A non-OK status means the run cannot go on (non-determinism, a broken history); the
 //   interpreter stops at once and returns it.
 // Not thread-safe: one interpreter run uses a context at a time.
@@ -52,23 +60,33 @@ class WorkflowContext {
  public:
   virtual ~WorkflowContext() = default;
 
-  // Workflow time.
+  // Workflow time at Clock().
   virtual absl::Time Now() = 0;
   // Deterministic randomness.
   virtual uint64_t Random() = 0;
 
-  // Runs side effect `kind` ("http" or "shell") with `input` (see interpreter.h for its shape).
-  virtual absl::StatusOr<ActivityOutcome> CallActivity(const std::string& kind,
+  // Runs side effect `kind` ("http" or "shell") for the task at `path` with `input` (see
+  // interpreter.h for its shape).
+  virtual absl::StatusOr<ActivityOutcome> CallActivity(const std::string& path,
+                                                       const std::string& kind,
                                                        const nlohmann::json& input) = 0;
 
-  // A durable timer of `duration`: true once it has fired, false while it is pending (the
-  // interpreter suspends).
-  virtual absl::StatusOr<bool> Sleep(absl::Duration duration) = 0;
+  // A durable timer of `duration` for the task at `path`: true once it has fired, false while
+  // it is pending (the interpreter suspends).
+  virtual absl::StatusOr<bool> Sleep(const std::string& path, absl::Duration duration) = 0;
 
-  // Records that the task at `path` (a JSON pointer such as "/do/0/greet") named `name`
+  // Records that the task at `path` named `name`, started at `started_at` (workflow time),
   // finished with the transformed `output`. A marker: it never suspends.
   virtual absl::Status TaskFinished(const std::string& path, const std::string& name,
-                                    const nlohmann::json& output) = 0;
+                                    absl::Time started_at, const nlohmann::json& output) = 0;
+
+  // The logical clock (see above). Starts at 0.
+  virtual int64_t Clock() const = 0;
+  virtual void SetClock(int64_t clock) = 0;
+
+  // The number of new commands buffered so far, and dropping those buffered after a mark.
+  virtual size_t CommandMark() const = 0;
+  virtual void DropCommandsSince(size_t mark) = 0;
 };
 
 }  // namespace stigmer::workflow

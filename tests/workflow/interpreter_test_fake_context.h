@@ -30,21 +30,25 @@ class FakeContext : public WorkflowContext {
   absl::Time Now() override { return absl::FromUnixSeconds(1700000000); }
   uint64_t Random() override { return 4; }
 
-  absl::StatusOr<ActivityOutcome> CallActivity(const std::string& kind,
+  absl::StatusOr<ActivityOutcome> CallActivity(const std::string& /*path*/, const std::string& kind,
                                                const nlohmann::json& input) override {
     calls.push_back({kind, input});
     auto it = results.find(static_cast<int>(calls.size()));
     return it == results.end() ? ActivityOutcome::Pending() : it->second;
   }
-  absl::StatusOr<bool> Sleep(absl::Duration duration) override {
+  absl::StatusOr<bool> Sleep(const std::string& /*path*/, absl::Duration duration) override {
     calls.push_back({"sleep", absl::ToInt64Seconds(duration)});
     return fire_all_timers || fired.count(static_cast<int>(calls.size())) > 0;
   }
   absl::Status TaskFinished(const std::string& path, const std::string& name,
-                            const nlohmann::json& output) override {
+                            absl::Time /*started_at*/, const nlohmann::json& output) override {
     calls.push_back({"marker", {{"path", path}, {"name", name}, {"output", output}}});
     return absl::OkStatus();
   }
+  int64_t Clock() const override { return clock; }
+  void SetClock(int64_t value) override { clock = value; }
+  size_t CommandMark() const override { return calls.size(); }
+  void DropCommandsSince(size_t mark) override { dropped += calls.size() - mark; }
 
   // The paths of the markers, in order.
   std::vector<std::string> MarkerPaths() const {
@@ -59,6 +63,8 @@ class FakeContext : public WorkflowContext {
   std::map<int, ActivityOutcome> results;  // activity results by sequence number
   std::set<int> fired;                     // fired timers by sequence number
   bool fire_all_timers = false;
+  int64_t clock = 0;
+  size_t dropped = 0;  // calls a fork dropped
 };
 
 // A document with the standard header and `body` (YAML from `do:` on). Fails the test when it
