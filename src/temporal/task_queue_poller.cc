@@ -20,16 +20,23 @@ TaskQueuePoller::TaskQueuePoller(TaskQueuePollerOptions options, std::function<v
                                          : std::make_unique<LoggingWorkflowTaskHandler>()),
       activity_handler_(activity_handler ? std::move(activity_handler)
                                          : std::make_unique<LoggingActivityTaskHandler>()),
-      channel_(CreateTemporalChannel(options_.temporal_address)),
+      channel_(options_.channel ? options_.channel
+                                : CreateTemporalChannel(options_.temporal_address)),
       stub_(wfs::WorkflowService::NewStub(channel_)) {}
 
 TaskQueuePoller::~TaskQueuePoller() { Stop(); }
 
 void TaskQueuePoller::Start() {
-  threads_.emplace_back(
-      [this] { RunLoop("workflow", [this](auto* context) { return PollWorkflowTask(context); }); });
-  threads_.emplace_back(
-      [this] { RunLoop("activity", [this](auto* context) { return PollActivityTask(context); }); });
+  for (int i = 0; i < std::max(1, options_.workflow_pollers); ++i) {
+    threads_.emplace_back([this] {
+      RunLoop("workflow", [this](auto* context) { return PollWorkflowTask(context); });
+    });
+  }
+  for (int i = 0; i < std::max(1, options_.activity_pollers); ++i) {
+    threads_.emplace_back([this] {
+      RunLoop("activity", [this](auto* context) { return PollActivityTask(context); });
+    });
+  }
 }
 
 void TaskQueuePoller::Stop() {

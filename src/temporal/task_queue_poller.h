@@ -33,10 +33,16 @@ struct TaskQueuePollerOptions {
   // Spacing of attempts while Temporal cannot be reached (see ReconnectBackoff).
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(5);
+  // Threads polling for workflow tasks and for activity tasks; each handles one task at a time.
+  int workflow_pollers = 1;
+  int activity_pollers = 1;
+  // The channel to Temporal, shared with the handlers; null: one is made for temporal_address.
+  std::shared_ptr<grpc::Channel> channel;
 };
 
-// Long-polls one task queue for workflow tasks and for activity tasks, each on its own thread,
-// and hands every task received to a handler.
+// Long-polls one task queue for workflow tasks and for activity tasks, on
+// `workflow_pollers` + `activity_pollers` threads, and hands every task received to a handler
+// (so handlers are called from several threads at once when there are several pollers).
 //
 // Each thread first checks Temporal is there (DescribeNamespace), then polls. A poll that ends
 // with DEADLINE_EXCEEDED or with an empty task is normal: it polls again. Any other failure
@@ -56,7 +62,7 @@ class TaskQueuePoller {
   TaskQueuePoller(const TaskQueuePoller&) = delete;
   TaskQueuePoller& operator=(const TaskQueuePoller&) = delete;
 
-  // Starts both polling threads. REQUIRES: called at most once.
+  // Starts the polling threads. REQUIRES: called at most once.
   void Start();
 
   // Cancels the calls in flight and joins the threads; returns promptly (no poll is waited out).

@@ -8,11 +8,15 @@
 
 #include <cerrno>
 #include <string_view>
+#include <thread>
+#include <utility>
 
+#include "absl/synchronization/notification.h"
 #include "common/unique_fd.h"
 #include "spdlog/spdlog.h"
 #include "temporal/component_logging.h"
 #include "temporal/task_queue_poller.h"
+#include "temporal/temporal_channel.h"
 
 namespace stigmer::temporal {
 namespace {
@@ -33,7 +37,7 @@ void WriteReady(const UniqueFd& fd) {
 
 }  // namespace
 
-int RunWorker(const WorkerOptions& options) {
+int RunWorker(const WorkerOptions& options, const HandlerFactory& make_handlers) {
   ConfigureComponentLogging();
   sigset_t stop_signals;
   ::sigemptyset(&stop_signals);
@@ -53,21 +57,40 @@ int RunWorker(const WorkerOptions& options) {
   poller_options.namespace_name = options.namespace_name;
   poller_options.task_queue = options.task_queue;
   poller_options.identity = options.identity;
+  poller_options.workflow_pollers = options.workflow_pollers;
+  poller_options.activity_pollers = options.activity_pollers;
+  poller_options.channel = CreateTemporalChannel(options.temporal_address);
+  WorkerHandlers handlers;
+  if (make_handlers) handlers = make_handlers(poller_options.channel);
   spdlog::info("polling task queue {} at {} (namespace {}, identity {})", options.task_queue,
                options.temporal_address, options.namespace_name, options.identity);
-  TaskQueuePoller poller(poller_options, [&ready_fd] {
-    spdlog::info("ready");
-    if (!ready_fd.valid()) return;
-    WriteReady(ready_fd);
-    ready_fd.Reset();
-  });
+  TaskQueuePoller poller(
+      poller_options,
+      [&ready_fd] {
+        spdlog::info("ready");
+        if (!ready_fd.valid()) return;
+        WriteReady(ready_fd);
+        ready_fd.Reset();
+      },
+      std::move(handlers.workflow), std::move(handlers.activity));
   poller.Start();
 
   int received = 0;
   while (::sigwait(&stop_signals, &received) != 0) {
   }
   spdlog::info("received {}, stopping", ::strsignal(received));
-  poller.Stop();
+  absl::Notification stopped;
+  std::thread stopper([&poller, &stopped] {
+    poller.Stop();
+    stopped.Notify();
+  });
+  if (!stopped.WaitForNotificationWithTimeout(options.stop_timeout)) {
+    spdlog::warn("tasks still running after {}; exiting anyway (Temporal hands them out again)",
+                 absl::FormatDuration(options.stop_timeout));
+    spdlog::shutdown();
+    ::_exit(0);
+  }
+  stopper.join();
   spdlog::info("stopped");
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "temporal/worker_options.h"
 
 #include <cstdlib>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -23,6 +24,15 @@ absl::StatusOr<WorkerOptions> WorkerOptionsFromEnvironment(const EnvironmentLook
           "STIGMER_READY_FD must be a file descriptor number, not \"", *ready_fd, "\""));
     }
     options.ready_fd = fd;
+  }
+  for (auto [name, count] : {std::pair{"STIGMER_WORKFLOW_POLLERS", &options.workflow_pollers},
+                             std::pair{"STIGMER_ACTIVITY_POLLERS", &options.activity_pollers}}) {
+    auto value = lookup(name);
+    if (!value || value->empty()) continue;
+    if (!absl::SimpleAtoi(*value, count) || *count < 1 || *count > 64) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, " must be a number from 1 to 64, not \"", *value, "\""));
+    }
   }
   return options;
 }

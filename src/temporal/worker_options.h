@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/environment.h"
 
 namespace stigmer::temporal {
@@ -15,15 +16,21 @@ struct WorkerOptions {
   std::string temporal_address = "127.0.0.1:7233";  // host:port of Temporal's frontend
   std::string namespace_name = "default";
   std::string task_queue;
-  std::string identity;  // "<pid>@<hostname>" unless set
-  int ready_fd = -1;     // where to write "READY=1\n" once Temporal answered; -1: nowhere
+  std::string identity;      // "<pid>@<hostname>" unless set
+  int ready_fd = -1;         // where to write "READY=1\n" once Temporal answered; -1: nowhere
+  int workflow_pollers = 2;  // threads polling for workflow tasks
+  int activity_pollers = 4;  // threads polling for (and running) activity tasks
+  // SIGTERM: running activity tasks get this long to finish before the worker exits anyway.
+  absl::Duration stop_timeout = absl::Seconds(10);
 };
 
 // WorkerOptions for `task_queue` from the environment:
 //   TEMPORAL_SERVICE_ADDRESS  Temporal's frontend (default 127.0.0.1:7233; empty means default)
 //   STIGMER_READY_FD          the readiness fd, a non-negative integer (default: none)
-// Namespace "default", identity DefaultWorkerIdentity(). InvalidArgument when STIGMER_READY_FD is
-// not a non-negative integer.
+//   STIGMER_WORKFLOW_POLLERS  workflow task pollers, 1 to 64 (default 2)
+//   STIGMER_ACTIVITY_POLLERS  activity task pollers, 1 to 64 (default 4)
+// Namespace "default", identity DefaultWorkerIdentity(). InvalidArgument naming the variable
+// when one of them is not a number in range.
 absl::StatusOr<WorkerOptions> WorkerOptionsFromEnvironment(const EnvironmentLookup& lookup,
                                                            const std::string& task_queue);
 

@@ -2,21 +2,37 @@
 #define STIGMER_WORKFLOW_WORKFLOW_RUNNER_H_
 
 #include "absl/status/status.h"
+#include "temporal/temporal_client.h"
 #include "temporal/worker_options.h"
+#include "workflow/activity_control.h"
+#include "workflow/workflow_task_processor.h"
 
 namespace stigmer::workflow {
 
 // The Temporal task queue that workflow executions are started on.
-inline constexpr char kWorkflowTaskQueue[] = "stigmer-workflows";
+using temporal::kWorkflowTaskQueue;
 
 // OK when EXECUTION_MODE is unset, empty or "temporal" (the only mode there is);
 // InvalidArgument naming the value otherwise.
 absl::Status CheckExecutionMode(const EnvironmentLookup& lookup);
 
+// The guards of workflow-runner, from the environment:
+//   STIGMER_MAX_ITERATIONS      iterations of one `for` / backward jumps of one list (10000)
+//   STIGMER_MAX_HISTORY_EVENTS  events one execution's history may reach (20000)
+//   STIGMER_MAX_OUTPUT_BYTES    bytes of an HTTP response body or of a shell task's stdout or
+//                               stderr (1048576)
+// InvalidArgument naming the variable when one is not a positive number.
+struct RunnerSettings {
+  WorkflowTaskOptions workflow;
+  ActivityLimits activity;
+};
+absl::StatusOr<RunnerSettings> RunnerSettingsFromEnvironment(const EnvironmentLookup& lookup);
+
 // The body of `stigmer internal workflow-runner`; returns its exit code. Checks EXECUTION_MODE,
 // reads WorkerOptionsFromEnvironment for kWorkflowTaskQueue (TEMPORAL_SERVICE_ADDRESS,
-// STIGMER_READY_FD) and runs temporal::RunWorker. Exit 2 with the reason on stderr when the
-// environment is invalid; otherwise RunWorker's code (0 after SIGTERM/SIGINT).
+// STIGMER_READY_FD, pollers) and RunnerSettingsFromEnvironment, and runs temporal::RunWorker
+// with ServerlessWorkflowTaskHandler and DslActivityTaskHandler. Exit 2 with the reason on stderr
+// when the environment is invalid; otherwise RunWorker's code (0 after SIGTERM/SIGINT).
 int RunWorkflowRunner();
 
 }  // namespace stigmer::workflow

@@ -44,8 +44,18 @@ TEST(Workflows, ApplyRunGetCancelDeleteThroughTheDaemon) {
   EXPECT_EQ(workflow["version"], 1);
   EXPECT_THAT(workflow["definition"].get<std::string>(), HasSubstr("greet"));
 
-  CommandResult run = home.Run({"run", "hello", "--no-follow", "--input", R"({"name": "Ada"})",
-                                "--secret", "TOKEN=hunter2"});
+  // A workflow that waits long enough to be cancelled.
+  const std::filesystem::path slow = home.paths().home() / "slow.yaml";
+  ASSERT_TRUE(WriteFileAtomically(
+                  slow, R"(document: {dsl: '1.0.0', namespace: test, name: slow, version: '1.0.0'}
+do:
+  - pause:
+      wait: {minutes: 10}
+)")
+                  .ok());
+  ASSERT_EQ(home.Run({"apply", "-f", slow.string()}).exit_code, 0);
+  CommandResult run = home.Run(
+      {"run", "slow", "--no-follow", "--input", R"({"name": "Ada"})", "--secret", "TOKEN=hunter2"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::string id = StartedId(run.out);
   ASSERT_FALSE(id.empty()) << run.out;
@@ -53,7 +63,7 @@ TEST(Workflows, ApplyRunGetCancelDeleteThroughTheDaemon) {
   CommandResult executions = home.Run({"get", "executions"});
   EXPECT_EQ(executions.exit_code, 0);
   EXPECT_THAT(executions.out, HasSubstr(id));
-  EXPECT_THAT(executions.out, HasSubstr("hello"));
+  EXPECT_THAT(executions.out, HasSubstr("slow"));
   CommandResult one = home.Run({"get", "executions", id, "-o", "json"});
   ASSERT_EQ(one.exit_code, 0) << one.err;
   nlohmann::json execution = nlohmann::json::parse(one.out);
@@ -65,7 +75,7 @@ TEST(Workflows, ApplyRunGetCancelDeleteThroughTheDaemon) {
   EXPECT_EQ(store->find("hunter2"), std::string::npos) << "a secret reached the store";
 
   // Deleting a workflow with a running execution needs --force.
-  CommandResult refused = home.Run({"delete", "workflow", "hello"});
+  CommandResult refused = home.Run({"delete", "workflow", "slow"});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr("--force"));
 
@@ -73,9 +83,9 @@ TEST(Workflows, ApplyRunGetCancelDeleteThroughTheDaemon) {
   EXPECT_EQ(cancel.exit_code, 0) << cancel.err;
   EXPECT_THAT(cancel.out, HasSubstr(absl::StrCat("cancel requested for ", id)));
 
-  CommandResult forced = home.Run({"delete", "workflow", "hello", "--force"});
+  CommandResult forced = home.Run({"delete", "workflow", "slow", "--force"});
   EXPECT_EQ(forced.exit_code, 0) << forced.err;
-  EXPECT_THAT(forced.out, HasSubstr("workflow hello deleted"));
+  EXPECT_THAT(forced.out, HasSubstr("workflow slow deleted"));
 }
 
 TEST(Workflows, InvalidDocumentsAreRefusedWholeWithTheirPointer) {

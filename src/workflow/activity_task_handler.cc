@@ -1,0 +1,150 @@
+#include "workflow/activity_task_handler.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/util/time_util.h"
+#include "grpcpp/client_context.h"
+#include "spdlog/spdlog.h"
+#include "temporal/payloads.h"
+#include "workflow/dsl_failure.h"
+#include "workflow/http_activity.h"
+#include "workflow/shell_activity.h"
+
+namespace stigmer::workflow {
+namespace {
+
+namespace tapi = ::temporal::api;
+namespace wfs = ::temporal::api::workflowservice::v1;
+
+constexpr absl::Duration kCallTimeout = absl::Seconds(10);
+
+std::unique_ptr<grpc::ClientContext> NewContext() {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(absl::Now() + kCallTimeout));
+  return context;
+}
+
+// Heartbeats on behalf of a running activity, at most every `interval`, and remembers when
+// Temporal asked it to stop.
+class HeartbeatControl final : public ActivityControl {
+ public:
+  HeartbeatControl(wfs::WorkflowService::Stub& stub, const std::string& namespace_name,
+                   const std::string& identity, const std::string& task_token,
+                   absl::Duration interval)
+      : stub_(stub),
+        namespace_(namespace_name),
+        identity_(identity),
+        task_token_(task_token),
+        interval_(interval),
+        last_beat_(absl::Now()) {}
+
+  bool KeepGoing() override {
+    if (stop_) return false;
+    const absl::Time now = absl::Now();
+    if (now - last_beat_ < interval_) return true;
+    last_beat_ = now;
+    wfs::RecordActivityTaskHeartbeatRequest request;
+    request.set_namespace_(namespace_);
+    request.set_task_token(task_token_);
+    request.set_identity(identity_);
+    wfs::RecordActivityTaskHeartbeatResponse response;
+    grpc::Status status = stub_.RecordActivityTaskHeartbeat(NewContext().get(), request, &response);
+    if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+      gone_ = stop_ = true;  // the workflow ended, or this attempt timed out
+    } else if (status.ok() && response.cancel_requested()) {
+      stop_ = true;
+    }
+    return !stop_;
+  }
+
+  bool gone() const { return gone_; }
+
+ private:
+  wfs::WorkflowService::Stub& stub_;
+  const std::string& namespace_;
+  const std::string& identity_;
+  const std::string& task_token_;
+  const absl::Duration interval_;
+  absl::Time last_beat_;
+  bool stop_ = false;
+  bool gone_ = false;
+};
+
+ActivityResult Run(const std::string& kind, const nlohmann::json& input,
+                   const ActivityLimits& limits, ActivityControl& control) {
+  if (kind == "http") return RunHttpActivity(input, limits, control);
+  if (kind == "shell") return RunShellActivity(input, limits, control);
+  return ActivityResult::Failure(StandardError(
+      "configuration", "Unknown activity",
+      absl::StrCat("workflow-runner has no activity \"", kind, "\" (it runs http and shell)"), ""));
+}
+
+}  // namespace
+
+DslActivityTaskHandler::DslActivityTaskHandler(std::shared_ptr<grpc::Channel> channel,
+                                               std::string namespace_name, std::string identity,
+                                               ActivityLimits limits)
+    : stub_(wfs::WorkflowService::NewStub(std::move(channel))),
+      namespace_(std::move(namespace_name)),
+      identity_(std::move(identity)),
+      limits_(limits) {}
+
+void DslActivityTaskHandler::HandleActivityTask(const wfs::PollActivityTaskQueueResponse& task) {
+  const std::string& kind = task.activity_type().name();
+  const std::string label =
+      absl::StrCat(task.workflow_execution().workflow_id(), " ", task.activity_id());
+  spdlog::debug("{}: {} activity, attempt {}", label, kind, task.attempt());
+
+  absl::Duration heartbeat_timeout = absl::Milliseconds(
+      google::protobuf::util::TimeUtil::DurationToMilliseconds(task.heartbeat_timeout()));
+  const absl::Duration interval = heartbeat_timeout > absl::ZeroDuration()
+                                      ? std::max(absl::Milliseconds(500), heartbeat_timeout / 3)
+                                      : absl::Seconds(5);
+  HeartbeatControl control(*stub_, namespace_, identity_, task.task_token(), interval);
+
+  absl::StatusOr<nlohmann::json> input = temporal::DecodeJsonPayloadAt(task.input(), 1);
+  ActivityResult result =
+      input.ok()
+          ? Run(kind, *input, limits_, control)
+          : ActivityResult::Failure(StandardError("configuration", "Invalid activity input",
+                                                  std::string(input.status().message()), ""));
+
+  grpc::Status status;
+  if (result.state == ActivityResult::State::kCancelled) {
+    if (control.gone()) {
+      spdlog::info("{}: stopped: the workflow no longer waits for it", label);
+      return;
+    }
+    wfs::RespondActivityTaskCanceledRequest request;
+    request.set_namespace_(namespace_);
+    request.set_task_token(task.task_token());
+    request.set_identity(identity_);
+    wfs::RespondActivityTaskCanceledResponse response;
+    status = stub_->RespondActivityTaskCanceled(NewContext().get(), request, &response);
+  } else if (result.ok()) {
+    wfs::RespondActivityTaskCompletedRequest request;
+    request.set_namespace_(namespace_);
+    request.set_task_token(task.task_token());
+    request.set_identity(identity_);
+    *request.mutable_result() = temporal::JsonPayloads({result.output});
+    wfs::RespondActivityTaskCompletedResponse response;
+    status = stub_->RespondActivityTaskCompleted(NewContext().get(), request, &response);
+  } else {
+    spdlog::info("{}: failed: {} {}", label, result.error.title, result.error.detail);
+    wfs::RespondActivityTaskFailedRequest request;
+    request.set_namespace_(namespace_);
+    request.set_task_token(task.task_token());
+    request.set_identity(identity_);
+    *request.mutable_failure() = FailureFromError(result.error);
+    wfs::RespondActivityTaskFailedResponse response;
+    status = stub_->RespondActivityTaskFailed(NewContext().get(), request, &response);
+  }
+  if (!status.ok() && status.error_code() != grpc::StatusCode::NOT_FOUND) {
+    spdlog::warn("{}: cannot report the activity's outcome: {}", label, status.error_message());
+  }
+}
+
+}  // namespace stigmer::workflow

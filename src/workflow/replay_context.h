@@ -1,0 +1,79 @@
+#ifndef STIGMER_WORKFLOW_REPLAY_CONTEXT_H_
+#define STIGMER_WORKFLOW_REPLAY_CONTEXT_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "temporal/api/command/v1/message.pb.h"
+#include "workflow/replay_history.h"
+#include "workflow/workflow_context.h"
+
+namespace stigmer::workflow {
+
+using Command = ::temporal::api::command::v1::Command;
+
+// How the commands for new steps are built.
+struct CommandOptions {
+  std::string task_queue = "stigmer-workflows";  // where activities are scheduled
+  // One attempt of an activity may run this long.
+  absl::Duration activity_start_to_close = absl::Hours(1);
+  // An attempt that stops heartbeating for this long (its worker died) is retried.
+  absl::Duration activity_heartbeat_timeout = absl::Seconds(10);
+  // Attempts per activity. A DSL failure is never retried by Temporal (it is marked
+  // non-retryable; retrying is the workflow's business, `catch.retry`): only lost attempts are.
+  int activity_max_attempts = 3;
+};
+
+// The WorkflowContext of one replay: answers the interpreter from a ReplayHistory and buffers a
+// command for every step history does not hold yet (see workflow_context.h for the contract).
+// Steps are matched by kind and id (StepId); an activity recorded with another type, or a step
+// in history that the run never reached (CheckAllStepsReached), is non-determinism:
+// FailedPrecondition naming the step. Not thread-safe.
+class ReplayContext final : public WorkflowContext {
+ public:
+  // `history` must outlive the context.
+  ReplayContext(const ReplayHistory& history, CommandOptions options);
+
+  absl::Time Now() override;
+  uint64_t Random() override;
+  absl::StatusOr<ActivityOutcome> CallActivity(const std::string& path, const std::string& kind,
+                                               const nlohmann::json& input) override;
+  absl::StatusOr<bool> Sleep(const std::string& path, absl::Duration duration) override;
+  absl::Status TaskFinished(const std::string& path, const std::string& name, absl::Time started_at,
+                            const nlohmann::json& output) override;
+  int64_t Clock() const override { return clock_; }
+  void SetClock(int64_t clock) override { clock_ = clock; }
+  size_t CommandMark() const override { return commands_.size(); }
+  void DropCommandsSince(size_t mark) override;
+
+  // OK when the run consumed every step history holds; FailedPrecondition otherwise.
+  absl::Status CheckAllStepsReached() const;
+
+  // The new commands, in call order.
+  std::vector<Command> TakeCommands() { return std::move(commands_); }
+
+  // What the run is waiting on, one line per step ("/do/1/fetch: http activity"): the answer
+  // to the stack-trace query.
+  const std::vector<std::string>& waiting_on() const { return waiting_on_; }
+
+ private:
+  void Consume(const RecordedStep& step);
+  Command ScheduleActivity(const std::string& id, const std::string& path, const std::string& kind,
+                           const nlohmann::json& input) const;
+
+  const ReplayHistory& history_;
+  const CommandOptions options_;
+  int64_t clock_ = 0;
+  uint64_t random_state_;
+  std::map<std::string, int> activity_calls_, timer_calls_, marker_calls_;  // per path
+  std::set<std::pair<RecordedStep::Kind, std::string>> consumed_;
+  std::vector<Command> commands_;
+  std::vector<std::string> waiting_on_;
+};
+
+}  // namespace stigmer::workflow
+
+#endif  // STIGMER_WORKFLOW_REPLAY_CONTEXT_H_

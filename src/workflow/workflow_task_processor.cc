@@ -1,0 +1,158 @@
+#include "workflow/workflow_task_processor.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "temporal/payloads.h"
+#include "workflow/dsl_failure.h"
+
+namespace stigmer::workflow {
+namespace {
+
+namespace tapi = ::temporal::api;
+
+Command CompleteCommand(const nlohmann::json& output) {
+  Command command;
+  command.set_command_type(tapi::enums::v1::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION);
+  *command.mutable_complete_workflow_execution_command_attributes()->mutable_result() =
+      temporal::JsonPayloads({output});
+  return command;
+}
+
+Command FailCommand(const WorkflowError& error) {
+  Command command;
+  command.set_command_type(tapi::enums::v1::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION);
+  *command.mutable_fail_workflow_execution_command_attributes()->mutable_failure() =
+      FailureFromError(error);
+  return command;
+}
+
+Command CancelCommand() {
+  Command command;
+  command.set_command_type(tapi::enums::v1::COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION);
+  command.mutable_cancel_workflow_execution_command_attributes();
+  return command;
+}
+
+WorkflowTaskAnswer FailTask(tapi::enums::v1::WorkflowTaskFailedCause cause, std::string message) {
+  WorkflowTaskAnswer answer;
+  answer.completed = false;
+  answer.cause = cause;
+  answer.message = std::move(message);
+  return answer;
+}
+
+WorkflowTaskAnswer FailRun(WorkflowError error) {
+  WorkflowTaskAnswer answer;
+  answer.commands.push_back(FailCommand(error));
+  return answer;
+}
+
+struct RunInput {
+  std::shared_ptr<const WorkflowDocument> document;
+  nlohmann::json input;
+  RuntimeValues runtime;
+};
+
+absl::StatusOr<RunInput> ReadRunInput(const ReplayHistory& history, const std::string& workflow_id,
+                                      DocumentCache& documents) {
+  absl::StatusOr<std::vector<nlohmann::json>> payloads =
+      temporal::DecodeJsonPayloads(history.started().input());
+  if (!payloads.ok()) return payloads.status();
+  if (payloads->empty() || !(*payloads)[0].is_object()) {
+    return absl::InvalidArgumentError(
+        "the first input payload must be the workflow document as a JSON object");
+  }
+  RunInput run;
+  absl::StatusOr<std::shared_ptr<const WorkflowDocument>> document =
+      documents.Get((*payloads)[0].dump());
+  if (!document.ok()) return document.status();
+  run.document = *std::move(document);
+  run.input = payloads->size() > 1 ? (*payloads)[1] : nlohmann::json::object();
+  run.runtime.workflow_id = workflow_id;
+  if (payloads->size() > 2 && (*payloads)[2].is_object()) {
+    const nlohmann::json& values = (*payloads)[2];
+    if (values.contains("secrets") && values["secrets"].is_object()) {
+      run.runtime.secrets = values["secrets"];
+    }
+    if (values.contains("environment") && values["environment"].is_object()) {
+      run.runtime.runtime["metadata"] = {{"environment", values["environment"]}};
+    }
+  }
+  return run;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const WorkflowDocument>> DocumentCache::Get(
+    const std::string& json_text) {
+  {
+    absl::MutexLock lock(&mutex_);
+    if (auto it = documents_.find(json_text); it != documents_.end()) return it->second;
+  }
+  absl::StatusOr<WorkflowDocument> parsed = ParseWorkflowDocument(json_text);
+  if (!parsed.ok()) return parsed.status();
+  auto document = std::make_shared<const WorkflowDocument>(*std::move(parsed));
+  absl::MutexLock lock(&mutex_);
+  if (documents_.size() >= capacity_) documents_.clear();
+  documents_.emplace(json_text, document);
+  return document;
+}
+
+WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
+                                       const std::string& workflow_id, int64_t started_event_id,
+                                       const WorkflowTaskOptions& options,
+                                       DocumentCache& documents) {
+  absl::StatusOr<ReplayHistory> history = ReplayHistory::Index(events, started_event_id);
+  if (!history.ok()) {
+    return FailTask(tapi::enums::v1::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+                    std::string(history.status().message()));
+  }
+  if (history->cancel_requested()) {
+    WorkflowTaskAnswer answer;
+    answer.commands.push_back(CancelCommand());
+    return answer;
+  }
+  if (history->event_count() >= options.max_history_events) {
+    return FailRun(StandardError(
+        "runtime", "History limit reached",
+        absl::StrCat("the execution's history reached ", history->event_count(),
+                     " events, the most allowed (", options.max_history_events,
+                     "); a loop that never waits on a timer or an activity is the usual cause"),
+        "/"));
+  }
+  absl::StatusOr<RunInput> run = ReadRunInput(*history, workflow_id, documents);
+  if (!run.ok()) {
+    return FailRun(StandardError("configuration", "Invalid workflow input",
+                                 std::string(run.status().message()), "/"));
+  }
+
+  ReplayContext context(*history, options.commands);
+  absl::StatusOr<RunResult> result =
+      Interpret(*run->document, run->input, run->runtime, context, options.interpreter);
+  absl::Status reached = result.ok() ? context.CheckAllStepsReached() : result.status();
+  if (!reached.ok()) {
+    const auto cause =
+        absl::IsFailedPrecondition(reached)
+            ? tapi::enums::v1::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR
+            : tapi::enums::v1::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE;
+    return FailTask(cause, std::string(reached.message()));
+  }
+
+  WorkflowTaskAnswer answer;
+  answer.commands = context.TakeCommands();
+  answer.waiting_on = context.waiting_on();
+  switch (result->state) {
+    case RunResult::State::kCompleted:
+      answer.commands.push_back(CompleteCommand(result->output));
+      break;
+    case RunResult::State::kFailed:
+      answer.commands.push_back(FailCommand(result->error));
+      break;
+    case RunResult::State::kSuspended:
+      break;
+  }
+  return answer;
+}
+
+}  // namespace stigmer::workflow

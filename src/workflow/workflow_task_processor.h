@@ -1,0 +1,80 @@
+#ifndef STIGMER_WORKFLOW_WORKFLOW_TASK_PROCESSOR_H_
+#define STIGMER_WORKFLOW_WORKFLOW_TASK_PROCESSOR_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "temporal/api/enums/v1/failed_cause.pb.h"
+#include "workflow/interpreter.h"
+#include "workflow/replay_context.h"
+#include "workflow/replay_history.h"
+
+namespace stigmer::workflow {
+
+// The query the Temporal UI and CLI send for a workflow's "stack trace".
+inline constexpr char kStackTraceQuery[] = "__stack_trace";
+
+struct WorkflowTaskOptions {
+  CommandOptions commands;
+  InterpreterOptions interpreter;
+  // A run whose history reaches this many events fails with a runtime error (Temporal itself
+  // refuses to go past 51,200).
+  int64_t max_history_events = 20000;
+};
+
+// The answer to one workflow task.
+struct WorkflowTaskAnswer {
+  // true: RespondWorkflowTaskCompleted with `commands`; false: RespondWorkflowTaskFailed with
+  // `cause` and `message` (Temporal retries the task later; nothing is recorded for the run).
+  bool completed = true;
+  std::vector<Command> commands;
+  ::temporal::api::enums::v1::WorkflowTaskFailedCause cause =
+      ::temporal::api::enums::v1::WORKFLOW_TASK_FAILED_CAUSE_UNSPECIFIED;
+  std::string message;
+  // What the run waits on (the stack-trace query's answer), one line each.
+  std::vector<std::string> waiting_on;
+};
+
+// Parsed workflow documents by their JSON text, so that replaying a workflow does not parse and
+// validate its document on every task. Thread-safe; holds at most `capacity` documents.
+class DocumentCache {
+ public:
+  explicit DocumentCache(size_t capacity = 64) : capacity_(capacity) {}
+  absl::StatusOr<std::shared_ptr<const WorkflowDocument>> Get(const std::string& json_text);
+
+ private:
+  const size_t capacity_;
+  absl::Mutex mutex_;
+  std::map<std::string, std::shared_ptr<const WorkflowDocument>> documents_ ABSL_GUARDED_BY(mutex_);
+};
+
+// Decides a workflow task of a ServerlessWorkflow run by deterministic replay: indexes `events`
+// (the run's whole history, up to the task's WorkflowTaskStarted `started_event_id`), re-runs
+// the interpreter from the start against it, and answers with the commands for the steps
+// history does not hold yet, followed by the run's completion or failure when it ended.
+//
+// The run's input is the three payloads stigmer-server starts it with: the document as JSON,
+// the workflow input, and {"environment": {...}, "secrets": {...}} (secrets become $secrets;
+// environment values $runtime.metadata.environment).
+//
+// - A cancel request in history → CancelWorkflowExecution (the execution ends CANCELLED).
+// - A document or input that cannot be read, or a history over max_history_events → the run
+//   fails with a DSL error saying so.
+// - An uncaught DSL error → FailWorkflowExecution whose application_failure_info carries the
+//   error type and the problem details (see execution_projection.h).
+// - Non-determinism → the task fails with NON_DETERMINISTIC_ERROR and the message names the
+//   step; a history that cannot be read → the task fails with UNHANDLED_FAILURE.
+// Pure: no I/O; thread-safe as long as `documents` is.
+WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
+                                       const std::string& workflow_id, int64_t started_event_id,
+                                       const WorkflowTaskOptions& options,
+                                       DocumentCache& documents);
+
+}  // namespace stigmer::workflow
+
+#endif  // STIGMER_WORKFLOW_WORKFLOW_TASK_PROCESSOR_H_

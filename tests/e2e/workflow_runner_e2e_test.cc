@@ -1,0 +1,146 @@
+// Workflows actually run: the examples through `stigmer run` with the daemon, the real Temporal
+// dev server and workflow-runner; and workflow-runner killed mid-workflow.
+
+#include <signal.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/file_io.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "testing/command_runner.h"
+#include "testing/local_http_server.h"
+#include "testing/stigmer_home.h"
+
+namespace stigmer::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+// `stigmer run NAME --input INPUT -o json`: the execution record it prints at the end.
+nlohmann::json RunToEnd(const StigmerHome& home, const std::string& name,
+                        const nlohmann::json& input) {
+  CommandResult run = home.Run({"run", name, "--input", input.dump(), "-o", "json"});
+  EXPECT_EQ(run.exit_code, 0) << name << ": " << run.out << run.err;
+  const size_t start = run.out.find('{');
+  if (start == std::string::npos) return nullptr;
+  nlohmann::json execution = nlohmann::json::parse(run.out.substr(start), nullptr, false);
+  EXPECT_FALSE(execution.is_discarded()) << run.out;
+  return execution;
+}
+
+nlohmann::json OutputOf(const nlohmann::json& execution) {
+  if (!execution.is_object() || !execution.contains("output")) return nullptr;
+  return nlohmann::json::parse(execution["output"].get<std::string>(), nullptr, false);
+}
+
+class WorkflowRunnerE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CommandResult apply = home_.Run({"apply", "-f", (SourceDir() / "examples").string()});
+    ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  }
+  StigmerHome home_;
+};
+
+TEST_F(WorkflowRunnerE2e, EveryExampleReachesItsOutput) {
+  EXPECT_EQ(OutputOf(RunToEnd(home_, "hello", {{"name", "Ada"}})),
+            nlohmann::json({{"greeting", "Hello, Ada!"}}));
+  EXPECT_EQ(
+      OutputOf(RunToEnd(home_, "order-routing",
+                        {{"items", {{{"price", 30}, {"qty", 2}}, {{"price", 5}, {"qty", 1}}}}})),
+      nlohmann::json({{"total", 65}, {"route", "manual review"}}));
+  EXPECT_EQ(OutputOf(RunToEnd(home_, "loop", {{"cities", {"Paris", "Lima", "Oslo"}}})),
+            nlohmann::json({{"itinerary", {"1. Paris", "2. Lima", "3. Oslo"}}}));
+  EXPECT_EQ(
+      OutputOf(RunToEnd(home_, "errors", {{"quantity", -1}})),
+      nlohmann::json({{"quantity", 1}, {"corrected", "quantity must be at least 1, not -1"}}));
+  EXPECT_EQ(OutputOf(RunToEnd(home_, "shell", {{"word", "durable"}})),
+            nlohmann::json({{"upper", "DURABLE"}, {"characters", 7}, {"code", 0}}));
+
+  LocalHttpServer server([](const HttpServerRequest& request) {
+    HttpServerResponse response;
+    response.headers = {{"Content-Type", "application/json"}};
+    response.body = nlohmann::json({{"path", request.path}, {"name", "widget"}}).dump();
+    return response;
+  });
+  EXPECT_EQ(OutputOf(RunToEnd(home_, "http", {{"base", server.url()}, {"id", 42}})),
+            nlohmann::json({{"item", {{"path", "/items/42"}, {"name", "widget"}}}}));
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(server.requests()[0].headers["accept"], "application/json");
+}
+
+TEST_F(WorkflowRunnerE2e, WaitHoldsTheWorkflowForTwoSeconds) {
+  const absl::Time start = absl::Now();
+  CommandResult run = home_.Run({"run", "wait"});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_GE(absl::Now() - start, absl::Seconds(2));
+  EXPECT_THAT(run.out, HasSubstr("✓ pause done (2."));
+  EXPECT_THAT(run.out, HasSubstr("\"waited\": \"2s\""));
+}
+
+TEST_F(WorkflowRunnerE2e, UncaughtErrorPrintsItsProblemDetailsAndExitsNonZero) {
+  const std::filesystem::path file = home_.paths().home() / "broken.yaml";
+  ASSERT_TRUE(WriteFileAtomically(
+                  file, R"(document: {dsl: '1.0.0', namespace: test, name: broken, version: '1.0.0'}
+do:
+  - list:
+      run:
+        shell:
+          command: ls /no/such/folder
+)")
+                  .ok());
+  ASSERT_EQ(home_.Run({"apply", "-f", file.string()}).exit_code, 0);
+  CommandResult run = home_.Run({"run", "broken"});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_THAT(run.err, HasSubstr("failed: Command failed"));
+  EXPECT_THAT(run.err, HasSubstr("No such file or directory"));
+  EXPECT_THAT(run.err, HasSubstr("errors/runtime, status 500, at /do/0/list"));
+}
+
+TEST_F(WorkflowRunnerE2e, KilledWorkflowRunnerIsRestartedAndTheWorkflowCompletes) {
+  CommandResult started = home_.Run({"run", "wait", "--no-follow"});
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  const size_t at = started.out.find("wex-");
+  ASSERT_NE(at, std::string::npos) << started.out;
+  const std::string id = started.out.substr(at, started.out.find_first_of(" \n", at) - at);
+
+  const pid_t runner = home_.Component("workflow-runner")["pid"].get<pid_t>();
+  ASSERT_GT(runner, 0);
+  // Kill it while the workflow waits on its timer.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        CommandResult get = home_.Run({"get", "executions", id, "-o", "json"});
+        return get.exit_code == 0 && get.out.find("\"pause\"") != std::string::npos;
+      },
+      absl::Seconds(20)));
+  ASSERT_EQ(::kill(runner, SIGKILL), 0);
+
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        nlohmann::json component = home_.Component("workflow-runner");
+        return component.is_object() && component["pid"].get<pid_t>() != runner &&
+               component["state"] == "ready";
+      },
+      absl::Seconds(30)))
+      << home_.StatusJson().dump(2);
+  nlohmann::json execution;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        CommandResult get = home_.Run({"get", "executions", id, "-o", "json"});
+        if (get.exit_code != 0) return false;
+        execution = nlohmann::json::parse(get.out, nullptr, false);
+        return execution.is_object() && execution["phase"] == "EXECUTION_PHASE_COMPLETED";
+      },
+      absl::Seconds(60)))
+      << execution.dump(2);
+  EXPECT_EQ(OutputOf(execution)["waited"], "2s");
+}
+
+}  // namespace
+}  // namespace stigmer::testing

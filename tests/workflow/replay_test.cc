@@ -1,0 +1,220 @@
+// Offline replay of histories the real dev server recorded (workflow_runner_integration_test.cc
+// with STIGMER_RECORD_HISTORIES=1): deciding every workflow task of a recorded run again gives
+// exactly the commands Temporal recorded, and a changed definition is non-determinism.
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "temporal/payloads.h"
+#include "testing/test_env.h"
+#include "workflow/workflow_task_processor.h"
+
+namespace stigmer::workflow {
+namespace {
+
+namespace tapi = ::temporal::api;
+using tapi::enums::v1::EventType;
+using ::testing::HasSubstr;
+
+std::vector<HistoryEvent> LoadHistory(const std::string& name) {
+  const std::string path = absl::StrCat(testing::SourceDir().string(),
+                                        "/tests/fixtures/histories/workflow_", name, ".json");
+  std::ifstream in(path);
+  std::stringstream json;
+  json << in.rdbuf();
+  tapi::history::v1::History history;
+  const auto status = google::protobuf::util::JsonStringToMessage(json.str(), &history);
+  EXPECT_TRUE(status.ok()) << path << ": " << status;
+  return {history.events().begin(), history.events().end()};
+}
+
+// What a command became in history, as "<kind> <id>", so the two can be compared.
+std::string Describe(const Command& command) {
+  switch (command.command_type()) {
+    case tapi::enums::v1::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
+      return absl::StrCat("activity ",
+                          command.schedule_activity_task_command_attributes().activity_id());
+    case tapi::enums::v1::COMMAND_TYPE_START_TIMER:
+      return absl::StrCat("timer ", command.start_timer_command_attributes().timer_id());
+    case tapi::enums::v1::COMMAND_TYPE_RECORD_MARKER:
+      return absl::StrCat(
+          "marker ",
+          command.record_marker_command_attributes().details().at("task").payloads(0).data());
+    case tapi::enums::v1::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
+      return absl::StrCat(
+          "complete ",
+          command.complete_workflow_execution_command_attributes().result().payloads(0).data());
+    case tapi::enums::v1::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
+      return absl::StrCat("fail ", command.fail_workflow_execution_command_attributes()
+                                       .failure()
+                                       .application_failure_info()
+                                       .details()
+                                       .payloads(0)
+                                       .data());
+    default:
+      return absl::StrCat("command ", static_cast<int>(command.command_type()));
+  }
+}
+
+// The same for the event a command recorded; empty for other events.
+std::string Describe(const HistoryEvent& event) {
+  switch (event.event_type()) {
+    case EventType::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+      return absl::StrCat("activity ",
+                          event.activity_task_scheduled_event_attributes().activity_id());
+    case EventType::EVENT_TYPE_TIMER_STARTED:
+      return absl::StrCat("timer ", event.timer_started_event_attributes().timer_id());
+    case EventType::EVENT_TYPE_MARKER_RECORDED:
+      return absl::StrCat(
+          "marker ",
+          event.marker_recorded_event_attributes().details().at("task").payloads(0).data());
+    case EventType::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+      return absl::StrCat(
+          "complete ",
+          event.workflow_execution_completed_event_attributes().result().payloads(0).data());
+    case EventType::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+      return absl::StrCat("fail ", event.workflow_execution_failed_event_attributes()
+                                       .failure()
+                                       .application_failure_info()
+                                       .details()
+                                       .payloads(0)
+                                       .data());
+    default:
+      return "";
+  }
+}
+
+WorkflowTaskOptions Options() {
+  WorkflowTaskOptions options;
+  options.commands.task_queue = "ignored";
+  return options;
+}
+
+// Decides every completed workflow task of `events` again and compares the commands with what
+// history recorded after it.
+void ExpectReplayMatches(const std::string& name) {
+  const std::vector<HistoryEvent> events = LoadHistory(name);
+  ASSERT_FALSE(events.empty());
+  DocumentCache documents;
+  int tasks = 0;
+  for (size_t i = 0; i + 1 < events.size(); ++i) {
+    if (events[i].event_type() != EventType::EVENT_TYPE_WORKFLOW_TASK_STARTED ||
+        events[i + 1].event_type() != EventType::EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+      continue;
+    }
+    ++tasks;
+    std::vector<std::string> recorded;
+    for (size_t j = i + 2; j < events.size(); ++j) {
+      const std::string described = Describe(events[j]);
+      if (described.empty()) break;
+      recorded.push_back(described);
+    }
+    const WorkflowTaskAnswer answer = ProcessWorkflowTask(
+        events, absl::StrCat("wex-", name), events[i].event_id(), Options(), documents);
+    ASSERT_TRUE(answer.completed) << name << " task at event " << events[i].event_id() << ": "
+                                  << answer.message;
+    std::vector<std::string> decided;
+    for (const Command& command : answer.commands) decided.push_back(Describe(command));
+    EXPECT_EQ(decided, recorded) << name << ", task started at event " << events[i].event_id();
+  }
+  EXPECT_GT(tasks, 0) << name;
+}
+
+TEST(ReplayTest, PureWorkflowDecidesTheRecordedCommands) { ExpectReplayMatches("pure"); }
+TEST(ReplayTest, ShellAndTimerWorkflowDecidesTheRecordedCommands) {
+  ExpectReplayMatches("shell_wait");
+}
+TEST(ReplayTest, FailedWorkflowDecidesTheRecordedCommands) { ExpectReplayMatches("raise"); }
+
+// The last workflow task of `events` decided with the document changed by `change`.
+WorkflowTaskAnswer ReplayChanged(std::vector<HistoryEvent> events,
+                                 const std::function<void(nlohmann::json&)>& change) {
+  auto* input = events[0].mutable_workflow_execution_started_event_attributes()->mutable_input();
+  auto document = temporal::DecodeJsonPayloadAt(*input);
+  EXPECT_TRUE(document.ok());
+  change(*document);
+  *input->mutable_payloads(0) = temporal::JsonPayload(*document);
+  int64_t last_started = 0;
+  for (const HistoryEvent& event : events) {
+    if (event.event_type() == EventType::EVENT_TYPE_WORKFLOW_TASK_STARTED) {
+      last_started = event.event_id();
+    }
+  }
+  DocumentCache documents;
+  return ProcessWorkflowTask(events, "wex-changed", last_started, Options(), documents);
+}
+
+TEST(ReplayTest, RenamedTaskIsNonDeterminism) {
+  const WorkflowTaskAnswer answer =
+      ReplayChanged(LoadHistory("shell_wait"), [](nlohmann::json& doc) {
+        doc["do"][0] = {{"nap", doc["do"][0]["pause"]}};
+      });
+  EXPECT_FALSE(answer.completed);
+  EXPECT_EQ(answer.cause, tapi::enums::v1::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR);
+  EXPECT_THAT(answer.message, HasSubstr("non-deterministic workflow"));
+  EXPECT_THAT(answer.message, HasSubstr("history holds timer /do/0/pause#1"));
+}
+
+TEST(ReplayTest, ChangedActivityKindIsNonDeterminism) {
+  const WorkflowTaskAnswer answer =
+      ReplayChanged(LoadHistory("shell_wait"), [](nlohmann::json& doc) {
+        doc["do"][1]["greet"] = {{"call", "http"},
+                                 {"with", {{"method", "get"}, {"endpoint", "http://x"}}}};
+      });
+  EXPECT_FALSE(answer.completed);
+  EXPECT_EQ(answer.cause, tapi::enums::v1::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR);
+  EXPECT_THAT(answer.message,
+              HasSubstr("step /do/1/greet#1 is a \"shell\" activity in history, the workflow "
+                        "now runs \"http\""));
+}
+
+TEST(ReplayTest, CancelRequestInHistoryCancelsTheRun) {
+  std::vector<HistoryEvent> events = LoadHistory("shell_wait");
+  // Cut the history after the first workflow task and add a cancel request and a new task.
+  size_t cut = 0;
+  while (cut < events.size() &&
+         events[cut].event_type() != EventType::EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+    ++cut;
+  }
+  ASSERT_LT(cut, events.size());
+  events.resize(cut + 1);
+  int64_t next = events.back().event_id() + 1;
+  HistoryEvent cancel;
+  cancel.set_event_id(next++);
+  cancel.set_event_type(EventType::EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
+  cancel.mutable_workflow_execution_cancel_requested_event_attributes()->set_cause("stop");
+  events.push_back(cancel);
+  HistoryEvent started;
+  started.set_event_id(next);
+  started.set_event_type(EventType::EVENT_TYPE_WORKFLOW_TASK_STARTED);
+  events.push_back(started);
+  DocumentCache documents;
+  const WorkflowTaskAnswer answer =
+      ProcessWorkflowTask(events, "wex-cancel", started.event_id(), Options(), documents);
+  ASSERT_TRUE(answer.completed);
+  ASSERT_EQ(answer.commands.size(), 1u);
+  EXPECT_EQ(answer.commands[0].command_type(),
+            tapi::enums::v1::COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION);
+}
+
+TEST(ReplayTest, HistoryOverTheLimitFailsTheRunWithAClearError) {
+  std::vector<HistoryEvent> events = LoadHistory("pure");
+  WorkflowTaskOptions options = Options();
+  options.max_history_events = 3;
+  DocumentCache documents;
+  const WorkflowTaskAnswer answer =
+      ProcessWorkflowTask(events, "wex-long", events[2].event_id(), options, documents);
+  ASSERT_TRUE(answer.completed);
+  ASSERT_EQ(answer.commands.size(), 1u);
+  EXPECT_THAT(Describe(answer.commands[0]), HasSubstr("History limit reached"));
+  EXPECT_THAT(Describe(answer.commands[0]), HasSubstr("the most allowed (3)"));
+}
+
+}  // namespace
+}  // namespace stigmer::workflow

@@ -1,0 +1,303 @@
+// workflow-runner's handlers against the real Temporal dev server: workflows started the way
+// stigmer-server starts them run to their end, task by task, through deterministic replay.
+//
+// With STIGMER_RECORD_HISTORIES=1 the histories of the recorded scenarios are saved as
+// tests/fixtures/histories/workflow_NAME.json for the offline replay tests (replay_test.cc).
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "temporal/payloads.h"
+#include "temporal/task_queue_poller.h"
+#include "temporal/temporal_channel.h"
+#include "temporal/temporal_client.h"
+#include "testing/temporal_dev_server.h"
+#include "testing/test_env.h"
+#include "workflow/activity_task_handler.h"
+#include "workflow/workflow_document.h"
+#include "workflow/workflow_task_handler.h"
+
+namespace stigmer::workflow {
+namespace {
+
+namespace tapi = ::temporal::api;
+using tapi::enums::v1::EventType;
+using temporal::HistoryEvent;
+
+constexpr char kHeader[] =
+    "document: {dsl: '1.0.0', namespace: test, name: runner, version: '0.1.0'}\n";
+
+class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
+ protected:
+  void SetUp() override {
+    TemporalDevServerSuite::SetUp();
+    auto client = temporal::TemporalClient::Connect(temporal_address());
+    ASSERT_TRUE(client.ok()) << client.status();
+    client_ = std::move(*client);
+    queue_ =
+        absl::StrCat("runner-", ::testing::UnitTest::GetInstance()->current_test_info()->name());
+
+    temporal::TaskQueuePollerOptions options;
+    options.temporal_address = temporal_address();
+    options.task_queue = queue_;
+    options.identity = "runner-test";
+    options.workflow_pollers = 2;
+    options.activity_pollers = 2;
+    options.channel = temporal::CreateTemporalChannel(temporal_address());
+    WorkflowTaskOptions workflow_options;
+    workflow_options.commands.task_queue = queue_;
+    workflow_options.commands.activity_heartbeat_timeout = absl::Seconds(5);
+    poller_ = std::make_unique<temporal::TaskQueuePoller>(
+        options, nullptr,
+        std::make_unique<ServerlessWorkflowTaskHandler>(options.channel, "default", "runner-test",
+                                                        workflow_options),
+        std::make_unique<DslActivityTaskHandler>(options.channel, "default", "runner-test",
+                                                 ActivityLimits{}));
+    poller_->Start();
+  }
+
+  void TearDown() override {
+    if (poller_) poller_->Stop();
+  }
+
+  // Starts `body` (YAML from `do:` on) on `input` as stigmer-server does; returns the id.
+  std::string Start(const std::string& name, const std::string& body, const nlohmann::json& input,
+                    nlohmann::json runtime = {{"environment", nlohmann::json::object()},
+                                              {"secrets", nlohmann::json::object()}}) {
+    absl::StatusOr<WorkflowDocument> document = ParseWorkflowDocument(absl::StrCat(kHeader, body));
+    EXPECT_TRUE(document.ok()) << document.status();
+    if (!document.ok()) return "";
+    temporal::StartWorkflowOptions options;
+    options.workflow_id = absl::StrCat("wex-", name);
+    options.task_queue = queue_;
+    options.input = {nlohmann::json::parse(document->json.dump()), input, std::move(runtime)};
+    auto run = client_->StartWorkflow(options);
+    EXPECT_TRUE(run.ok()) << run.status();
+    return options.workflow_id;
+  }
+
+  // The history once the run has closed (waits up to `timeout`).
+  std::vector<HistoryEvent> WaitClosed(const std::string& workflow_id,
+                                       absl::Duration timeout = absl::Seconds(30)) {
+    std::vector<HistoryEvent> events;
+    const bool closed = testing::WaitFor(
+        [&] {
+          auto history = client_->GetFullHistory(workflow_id);
+          if (!history.ok() || history->empty()) return false;
+          events = *std::move(history);
+          switch (events.back().event_type()) {
+            case EventType::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+            case EventType::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+            case EventType::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
+              return true;
+            default:
+              return false;
+          }
+        },
+        timeout);
+    EXPECT_TRUE(closed) << workflow_id << " did not close; last event "
+                        << (events.empty() ? 0 : static_cast<int>(events.back().event_type()));
+    return events;
+  }
+
+  static nlohmann::json Output(const std::vector<HistoryEvent>& events) {
+    if (events.empty() || !events.back().has_workflow_execution_completed_event_attributes()) {
+      return "not completed";
+    }
+    auto output = temporal::DecodeJsonPayloadAt(
+        events.back().workflow_execution_completed_event_attributes().result());
+    return output.ok() ? *output : nlohmann::json("unreadable");
+  }
+
+  static std::vector<std::string> MarkerPaths(const std::vector<HistoryEvent>& events) {
+    std::vector<std::string> paths;
+    for (const HistoryEvent& event : events) {
+      if (!event.has_marker_recorded_event_attributes()) continue;
+      const auto& details = event.marker_recorded_event_attributes().details();
+      auto task = temporal::DecodeJsonPayloadAt(details.at("task"));
+      if (task.ok()) paths.push_back((*task)["path"]);
+    }
+    return paths;
+  }
+
+  static int Count(const std::vector<HistoryEvent>& events, EventType type) {
+    int count = 0;
+    for (const HistoryEvent& event : events) count += event.event_type() == type ? 1 : 0;
+    return count;
+  }
+
+  static void Save(const std::string& name, const std::vector<HistoryEvent>& events) {
+    const char* record = std::getenv("STIGMER_RECORD_HISTORIES");
+    if (record == nullptr || std::string(record) != "1") return;
+    tapi::history::v1::History history;
+    for (const HistoryEvent& event : events) *history.add_events() = event;
+    google::protobuf::util::JsonPrintOptions options;
+    options.add_whitespace = true;
+    std::string json;
+    ASSERT_TRUE(google::protobuf::util::MessageToJsonString(history, &json, options).ok());
+    std::ofstream(absl::StrCat(testing::SourceDir().string(), "/tests/fixtures/histories/workflow_",
+                               name, ".json"))
+        << json;
+  }
+
+  std::unique_ptr<temporal::TemporalClient> client_;
+  std::string queue_;
+  std::unique_ptr<temporal::TaskQueuePoller> poller_;
+};
+
+TEST_F(WorkflowRunnerTest, PureTasksCompleteWithTheirOutputAndAMarkerPerTask) {
+  const std::string id = Start("pure", R"(do:
+  - total:
+      set:
+        sum: ${ [.numbers[]] | add }
+        numbers: ${ .numbers }
+  - size:
+      switch:
+        - big:
+            when: ${ .sum > 5 }
+            then: double
+        - small:
+            then: exit
+  - double:
+      for:
+        each: n
+        in: ${ .numbers }
+      do:
+        - add:
+            set:
+              sum: ${ .sum + $n }
+              numbers: ${ .numbers }
+)",
+                               {{"numbers", {1, 2, 3}}});
+  const std::vector<HistoryEvent> events = WaitClosed(id);
+  EXPECT_EQ(Output(events), nlohmann::json({{"sum", 12}, {"numbers", {1, 2, 3}}}));
+  EXPECT_EQ(
+      MarkerPaths(events),
+      (std::vector<std::string>{"/do/0/total", "/do/1/size", "/do/2/double/do/0/add",
+                                "/do/2/double/do/0/add", "/do/2/double/do/0/add", "/do/2/double"}));
+  Save("pure", events);
+}
+
+TEST_F(WorkflowRunnerTest, ShellTaskRunsAsAnActivityAndWaitUsesATimer) {
+  const std::string id = Start("shell_wait", R"(do:
+  - pause:
+      wait: {seconds: 1}
+  - greet:
+      run:
+        shell:
+          command: echo "hello $NAME"
+          environment:
+            NAME: ${ .name }
+  - shout:
+      set:
+        message: ${ . | ascii_upcase }
+)",
+                               {{"name", "ada"}});
+  const std::vector<HistoryEvent> events = WaitClosed(id);
+  EXPECT_EQ(Output(events), nlohmann::json({{"message", "HELLO ADA"}}));
+  EXPECT_EQ(Count(events, EventType::EVENT_TYPE_TIMER_FIRED), 1);
+  EXPECT_EQ(Count(events, EventType::EVENT_TYPE_ACTIVITY_TASK_COMPLETED), 1);
+  Save("shell_wait", events);
+}
+
+TEST_F(WorkflowRunnerTest, UncaughtErrorFailsTheRunWithItsProblemDetails) {
+  const std::string id = Start("raise", R"(do:
+  - check:
+      raise:
+        error:
+          type: https://serverlessworkflow.io/spec/1.0.0/errors/validation
+          status: 400
+          title: Bad order
+          detail: ${ "order " + .id + " has no items" }
+)",
+                               {{"id", "o-1"}});
+  const std::vector<HistoryEvent> events = WaitClosed(id);
+  ASSERT_FALSE(events.empty());
+  ASSERT_TRUE(events.back().has_workflow_execution_failed_event_attributes());
+  const auto& failure = events.back().workflow_execution_failed_event_attributes().failure();
+  EXPECT_EQ(failure.application_failure_info().type(),
+            "https://serverlessworkflow.io/spec/1.0.0/errors/validation");
+  auto problem = temporal::DecodeJsonPayloadAt(failure.application_failure_info().details());
+  ASSERT_TRUE(problem.ok());
+  EXPECT_EQ((*problem)["detail"], "order o-1 has no items");
+  EXPECT_EQ((*problem)["instance"], "/do/0/check");
+  EXPECT_EQ((*problem)["status"], 400);
+  Save("raise", events);
+}
+
+TEST_F(WorkflowRunnerTest, FailingShellCommandIsARuntimeErrorWithItsExitCode) {
+  const std::string id = Start("shell_fails", R"(do:
+  - broken:
+      run:
+        shell:
+          command: echo oops >&2; exit 3
+)",
+                               nlohmann::json::object());
+  const std::vector<HistoryEvent> events = WaitClosed(id);
+  ASSERT_FALSE(events.empty());
+  ASSERT_TRUE(events.back().has_workflow_execution_failed_event_attributes());
+  const auto& failure = events.back().workflow_execution_failed_event_attributes().failure();
+  auto problem = temporal::DecodeJsonPayloadAt(failure.application_failure_info().details());
+  ASSERT_TRUE(problem.ok());
+  EXPECT_EQ((*problem)["type"], "https://serverlessworkflow.io/spec/1.0.0/errors/runtime");
+  EXPECT_EQ((*problem)["instance"], "/do/0/broken");
+  EXPECT_NE((*problem)["detail"].get<std::string>().find("oops"), std::string::npos) << *problem;
+  // A DSL failure is not retried by Temporal.
+  EXPECT_EQ(Count(events, EventType::EVENT_TYPE_ACTIVITY_TASK_FAILED), 1);
+}
+
+TEST_F(WorkflowRunnerTest, CancelRequestEndsTheRunCancelled) {
+  const std::string id = Start("cancel", R"(do:
+  - pause:
+      wait: {minutes: 10}
+)",
+                               nlohmann::json::object());
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        auto history = client_->GetFullHistory(id);
+        return history.ok() && Count(*history, EventType::EVENT_TYPE_TIMER_STARTED) == 1;
+      },
+      absl::Seconds(20)));
+  ASSERT_TRUE(client_->RequestCancel(id, "", "no longer needed").ok());
+  const std::vector<HistoryEvent> events = WaitClosed(id);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().event_type(), EventType::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
+}
+
+TEST_F(WorkflowRunnerTest, StackTraceQueryNamesTheTaskTheRunWaitsOn) {
+  const std::string id = Start("query", R"(do:
+  - first:
+      set: {ready: true}
+  - pause:
+      wait: {minutes: 10}
+)",
+                               nlohmann::json::object());
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        auto history = client_->GetFullHistory(id);
+        return history.ok() && Count(*history, EventType::EVENT_TYPE_TIMER_STARTED) == 1;
+      },
+      absl::Seconds(20)));
+  tapi::workflowservice::v1::QueryWorkflowRequest request;
+  request.set_namespace_("default");
+  request.mutable_execution()->set_workflow_id(id);
+  request.mutable_query()->set_query_type("__stack_trace");
+  tapi::workflowservice::v1::QueryWorkflowResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+  grpc::Status status = client_->stub().QueryWorkflow(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  auto answer = temporal::DecodeJsonPayloadAt(response.query_result());
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(*answer, "/do/1/pause: timer of 10m");
+  ASSERT_TRUE(client_->Terminate(id, "", "test over").ok());
+}
+
+}  // namespace
+}  // namespace stigmer::workflow
