@@ -48,6 +48,45 @@ TEST(WorkerOptionsTest, RejectsAReadyFdThatIsNotANumber) {
   }
 }
 
+TEST(WorkerOptionsTest, ReadsPollerCountsAndRejectsOutOfRange) {
+  absl::StatusOr<WorkerOptions> options = WorkerOptionsFromEnvironment(
+      FakeEnvironment({{"STIGMER_WORKFLOW_POLLERS", "3"}, {"STIGMER_ACTIVITY_POLLERS", "8"}}), "q");
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->workflow_pollers, 3);
+  EXPECT_EQ(options->activity_pollers, 8);
+  for (const char* bad : {"0", "65", "many"}) {
+    absl::StatusOr<WorkerOptions> refused =
+        WorkerOptionsFromEnvironment(FakeEnvironment({{"STIGMER_ACTIVITY_POLLERS", bad}}), "q");
+    EXPECT_EQ(
+        refused.status().message(),
+        absl::StrCat("STIGMER_ACTIVITY_POLLERS must be a number from 1 to 64, not \"", bad, "\""));
+  }
+}
+
+TEST(RunnerSettingsTest, DefaultsAndGuardsFromTheEnvironment) {
+  absl::StatusOr<workflow::RunnerSettings> defaults =
+      workflow::RunnerSettingsFromEnvironment(FakeEnvironment({}));
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(defaults->workflow.interpreter.max_iterations, 10000);
+  EXPECT_EQ(defaults->workflow.max_history_events, 20000);
+  EXPECT_EQ(defaults->activity.max_output_bytes, 1u << 20);
+  EXPECT_EQ(defaults->workflow.commands.task_queue, "stigmer-workflows");
+
+  absl::StatusOr<workflow::RunnerSettings> set = workflow::RunnerSettingsFromEnvironment(
+      FakeEnvironment({{"STIGMER_MAX_ITERATIONS", "50"},
+                       {"STIGMER_MAX_HISTORY_EVENTS", "1000"},
+                       {"STIGMER_MAX_OUTPUT_BYTES", "4096"}}));
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->workflow.interpreter.max_iterations, 50);
+  EXPECT_EQ(set->workflow.max_history_events, 1000);
+  EXPECT_EQ(set->activity.max_output_bytes, 4096u);
+
+  absl::StatusOr<workflow::RunnerSettings> refused = workflow::RunnerSettingsFromEnvironment(
+      FakeEnvironment({{"STIGMER_MAX_HISTORY_EVENTS", "60000"}}));
+  EXPECT_EQ(refused.status().message(),
+            "STIGMER_MAX_HISTORY_EVENTS must be a number from 1 to 50000, not \"60000\"");
+}
+
 TEST(ExecutionModeTest, OnlyTemporalIsSupported) {
   EXPECT_TRUE(workflow::CheckExecutionMode(FakeEnvironment({})).ok());
   EXPECT_TRUE(workflow::CheckExecutionMode(FakeEnvironment({{"EXECUTION_MODE", ""}})).ok());

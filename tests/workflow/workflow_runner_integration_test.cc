@@ -4,6 +4,8 @@
 // With STIGMER_RECORD_HISTORIES=1 the histories of the recorded scenarios are saved as
 // tests/fixtures/histories/workflow_NAME.json for the offline replay tests (replay_test.cc).
 
+#include <signal.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -268,6 +270,34 @@ TEST_F(WorkflowRunnerTest, CancelRequestEndsTheRunCancelled) {
   const std::vector<HistoryEvent> events = WaitClosed(id);
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back().event_type(), EventType::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
+}
+
+TEST_F(WorkflowRunnerTest, CancelStopsARunningShellCommand) {
+  testing::TempDir dir;
+  const std::string pid_file = (dir.path() / "pid").string();
+  const std::string id = Start("cancel_shell",
+                               absl::StrCat(R"(do:
+  - slow:
+      run:
+        shell:
+          command: echo $$ > )",
+                                            pid_file, R"(; exec sleep 60
+)"),
+                               nlohmann::json::object());
+  pid_t pid = 0;
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        std::ifstream in(pid_file);
+        return static_cast<bool>(in >> pid) && pid > 0;
+      },
+      absl::Seconds(20)));
+  ASSERT_TRUE(client_->RequestCancel(id, "", "stop it").ok());
+  const std::vector<HistoryEvent> events = WaitClosed(id);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().event_type(), EventType::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
+  // The activity learns at its next heartbeat (every third of the 5 s heartbeat timeout).
+  EXPECT_TRUE(testing::WaitFor([&] { return ::kill(pid, 0) != 0; }, absl::Seconds(15)))
+      << "the command is still running";
 }
 
 TEST_F(WorkflowRunnerTest, StackTraceQueryNamesTheTaskTheRunWaitsOn) {
