@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include <map>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -69,12 +69,15 @@ class ProgressPrinter {
   explicit ProgressPrinter(TerminalOutput& output) : output_(output) {}
 
   void Show(const Execution& execution) {
-    for (const auto& task : execution.tasks()) {
-      const std::string key = task.path();
-      const stigmer::v1::TaskPhase before =
-          seen_.contains(key) ? seen_[key] : stigmer::v1::TASK_PHASE_UNSPECIFIED;
-      if (before == task.phase()) continue;
-      seen_[key] = task.phase();
+    // Entries are only ever appended (a loop or a retry adds one per run of a task), so an
+    // entry's place identifies it.
+    if (seen_.size() < static_cast<size_t>(execution.tasks_size())) {
+      seen_.resize(execution.tasks_size(), stigmer::v1::TASK_PHASE_UNSPECIFIED);
+    }
+    for (int i = 0; i < execution.tasks_size(); ++i) {
+      const auto& task = execution.tasks(i);
+      if (seen_[i] == task.phase()) continue;
+      seen_[i] = task.phase();
       if (task.phase() == stigmer::v1::TASK_PHASE_RUNNING) {
         output_.Info(absl::StrCat(task.name(), " started (", task.path(), ")"));
       } else if (task.phase() == stigmer::v1::TASK_PHASE_COMPLETED) {
@@ -88,7 +91,7 @@ class ProgressPrinter {
 
  private:
   TerminalOutput& output_;
-  std::map<std::string, stigmer::v1::TaskPhase> seen_;
+  std::vector<stigmer::v1::TaskPhase> seen_;  // by entry
 };
 
 int Finish(const Execution& execution, TerminalOutput& output, const std::string& format) {

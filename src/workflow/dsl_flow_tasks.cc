@@ -139,8 +139,29 @@ void ValidateForkTask(ValidationContext& context, const Json& task, const TaskPl
   if (!context.ExpectObject(fork, fork_pointer)) return;
   context.RejectUnknownMembers(fork, fork_pointer, {"branches", "compete"});
   if (context.Require(fork, fork_pointer, "branches")) {
-    ValidateTaskList(context, fork["branches"], JsonPointerAppend(fork_pointer, "branches"),
-                     place.scope);
+    const Json& branches = fork["branches"];
+    std::string branches_pointer = JsonPointerAppend(fork_pointer, "branches");
+    ValidateTaskList(context, branches, branches_pointer, place.scope);
+    // A branch runs alone: it cannot go to another branch.
+    for (size_t i = 0; branches.is_array() && i < branches.size(); ++i) {
+      const Json& item = branches[i];
+      if (!item.is_object() || item.size() != 1 || !item.begin().value().is_object()) continue;
+      const Json& branch = item.begin().value();
+      auto then = branch.find("then");
+      // Only names of other branches: ValidateFlowDirective reports any other name.
+      bool names_a_branch = false;
+      for (const Json& other : branches) {
+        names_a_branch |= then != branch.end() && other.is_object() && other.size() == 1 &&
+                          *then == other.begin().key();
+      }
+      if (!names_a_branch) continue;
+      context.Report(JsonPointerAppend(JsonPointerAppend(JsonPointerAppend(branches_pointer, i),
+                                                         item.begin().key()),
+                                       "then"),
+                     absl::StrCat("a fork branch runs on its own: its \"then\" may be continue, "
+                                  "exit or end, not the task \"",
+                                  then->get<std::string>(), "\""));
+    }
   }
   if (fork.contains("compete")) {
     context.ExpectBoolean(fork["compete"], JsonPointerAppend(fork_pointer, "compete"));

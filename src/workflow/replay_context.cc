@@ -155,18 +155,28 @@ void ReplayContext::DropCommandsSince(size_t mark) {
   if (mark < commands_.size()) commands_.resize(mark);
 }
 
+void ReplayContext::DropCommands(size_t begin, size_t end) {
+  end = std::min(end, commands_.size());
+  if (begin >= end) return;
+  commands_.erase(commands_.begin() + static_cast<std::ptrdiff_t>(begin),
+                  commands_.begin() + static_cast<std::ptrdiff_t>(end));
+}
+
 absl::Status ReplayContext::CheckAllStepsReached() const {
+  const RecordedStep* earliest = nullptr;
   for (RecordedStep::Kind kind :
        {RecordedStep::Kind::kActivity, RecordedStep::Kind::kTimer, RecordedStep::Kind::kMarker}) {
     for (const auto& [id, step] : history_.steps(kind)) {
-      if (consumed_.count({kind, id}) == 0) {
-        return NonDeterministic(absl::StrCat("history holds ", KindName(kind), " ", id, " (event ",
-                                             step.event_id,
-                                             "), which the workflow no longer reaches"));
+      if (consumed_.count({kind, id}) == 0 &&
+          (earliest == nullptr || step.event_id < earliest->event_id)) {
+        earliest = &step;
       }
     }
   }
-  return absl::OkStatus();
+  if (earliest == nullptr) return absl::OkStatus();
+  return NonDeterministic(absl::StrCat("history holds ", KindName(earliest->kind), " ",
+                                       earliest->id, " (event ", earliest->event_id,
+                                       "), which the workflow no longer reaches"));
 }
 
 Command ReplayContext::ScheduleActivity(const std::string& id, const std::string& path,

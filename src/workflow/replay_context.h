@@ -48,8 +48,10 @@ class ReplayContext final : public WorkflowContext {
   void SetClock(int64_t clock) override { clock_ = clock; }
   size_t CommandMark() const override { return commands_.size(); }
   void DropCommandsSince(size_t mark) override;
+  void DropCommands(size_t begin, size_t end) override;
 
-  // OK when the run consumed every step history holds; FailedPrecondition otherwise.
+  // OK when the run consumed every step history holds; FailedPrecondition naming the earliest
+  // step it did not reach otherwise.
   absl::Status CheckAllStepsReached() const;
 
   // The new commands, in call order.

@@ -1,4 +1,4 @@
-// The pure task types: set, do, switch, for, try, raise, and wait (a timer).
+// The task types that direct the flow: set, do, switch, for, raise, and wait (a timer).
 
 #include <utility>
 
@@ -19,7 +19,8 @@ std::string StringOr(const nlohmann::ordered_json& object, const char* key,
 
 TaskOutcome Unsupported(const std::string& what, const std::string& path) {
   return TaskOutcome::Raised(StandardError("configuration", "Not supported",
-                                           absl::StrCat(what, " is not supported yet"), path));
+                                           absl::StrCat(what, " is not supported by stigmer yet"),
+                                           path));
 }
 
 }  // namespace
@@ -44,7 +45,8 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTaskBody(const nlohmann::ordered_json
   if (task.contains("wait")) return RunWait(task, path, input);
   if (task.contains("call")) return RunCall(task, path, input, variables);
   if (task.contains("run")) return RunShell(task, path, input, variables);
-  for (const char* type : {"fork", "emit", "listen"}) {
+  if (task.contains("fork")) return RunFork(task, path, input, scope);
+  for (const char* type : {"emit", "listen"}) {
     if (task.contains(type)) return Unsupported(absl::StrCat("task type `", type, "`"), path);
   }
   return Unsupported("a task without a known type", path);
@@ -126,44 +128,6 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunFor(const nlohmann::ordered_json& tas
     data = std::move(outcome->output);
   }
   return TaskOutcome::Completed(std::move(data));
-}
-
-absl::StatusOr<TaskOutcome> TaskRunner::RunTry(const nlohmann::ordered_json& task,
-                                               const std::string& path, const nlohmann::json& input,
-                                               const ExpressionVariables& variables,
-                                               const Scope& scope) {
-  absl::StatusOr<TaskOutcome> attempt =
-      RunTaskList(task["try"], JsonPointerAppend(path, "try"), input, scope);
-  if (!attempt.ok() || attempt->kind != TaskOutcome::Kind::kRaised) return attempt;
-  auto handler = task.find("catch");
-  if (handler == task.end() || !handler->is_object()) return attempt;
-  const WorkflowError& error = attempt->error;
-
-  if (const auto errors = handler->find("errors"); errors != handler->end()) {
-    if (auto with = errors->find("with"); with != errors->end()) {
-      absl::StatusOr<nlohmann::json> filter = evaluator_.EvaluateValue(*with, input, variables);
-      if (!filter.ok()) return ExpressionFailure(filter.status(), path);
-      if (!ErrorMatchesFilter(error, *filter)) return attempt;
-    }
-  }
-  Scope caught = scope;
-  caught[StringOr(*handler, "as", "error")] = error.ToJson();
-  ExpressionVariables catch_variables = variables;
-  catch_variables.extra = caught;
-  catch_variables.context = context_data_;
-  for (const auto& [key, rethrow_when] :
-       {std::pair{"when", false}, std::pair{"exceptWhen", true}}) {
-    const std::string condition = StringOr(*handler, key, "");
-    if (condition.empty()) continue;
-    absl::StatusOr<bool> holds = evaluator_.EvaluateCondition(condition, input, catch_variables);
-    if (!holds.ok()) return ExpressionFailure(holds.status(), path);
-    if (*holds == rethrow_when) return attempt;
-  }
-  if (handler->contains("retry")) return Unsupported("catch.retry", path);
-  auto tasks = handler->find("do");
-  if (tasks == handler->end()) return TaskOutcome::Completed(input);
-  return RunTaskList(*tasks, JsonPointerAppend(JsonPointerAppend(path, "catch"), "do"), input,
-                     caught);
 }
 
 absl::StatusOr<TaskOutcome> TaskRunner::RunRaise(const nlohmann::ordered_json& task,

@@ -8,18 +8,10 @@
 namespace stigmer::workflow {
 namespace {
 
-// The name and definition of the one-entry map `entry` of a task list.
-std::pair<std::string, const nlohmann::ordered_json*> TaskEntry(
-    const nlohmann::ordered_json& entry) {
-  if (!entry.is_object() || entry.size() != 1) return {"", nullptr};
-  auto it = entry.begin();
-  return {it.key(), &it.value()};
-}
-
 // The index of the task named `name` in `list`, or -1.
 int FindTask(const nlohmann::ordered_json& list, const std::string& name) {
   for (size_t i = 0; i < list.size(); ++i) {
-    if (TaskEntry(list[i]).first == name) return static_cast<int>(i);
+    if (TaskListEntry(list[i]).first == name) return static_cast<int>(i);
   }
   return -1;
 }
@@ -34,6 +26,13 @@ const nlohmann::ordered_json* Member(const nlohmann::ordered_json& task, const c
 }
 
 }  // namespace
+
+std::pair<std::string, const nlohmann::ordered_json*> TaskListEntry(
+    const nlohmann::ordered_json& entry) {
+  if (!entry.is_object() || entry.size() != 1) return {"", nullptr};
+  auto it = entry.begin();
+  return {it.key(), &it.value()};
+}
 
 TaskOutcome ExpressionFailure(const absl::Status& status, const std::string& path) {
   return TaskOutcome::Raised(
@@ -53,7 +52,10 @@ TaskRunner::TaskRunner(const WorkflowDocument& document, const RuntimeValues& ru
       runtime_(runtime),
       context_(context),
       options_(options),
-      workflow_descriptor_(std::move(workflow_descriptor)) {}
+      workflow_descriptor_(std::move(workflow_descriptor)),
+      own_evaluator_(options.evaluator == nullptr ? std::make_unique<ExpressionEvaluator>()
+                                                  : nullptr),
+      evaluator_(options.evaluator != nullptr ? *options.evaluator : *own_evaluator_) {}
 
 ExpressionVariables TaskRunner::WorkflowVariables() const {
   ExpressionVariables variables;
@@ -79,7 +81,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTaskList(const nlohmann::ordered_json
   int backward_jumps = 0;
   size_t index = 0;
   while (index < list.size()) {
-    auto [name, task] = TaskEntry(list[index]);
+    auto [name, task] = TaskListEntry(list[index]);
     const std::string task_path = JsonPointerAppend(JsonPointerAppend(path, index), name);
     if (task == nullptr) {
       return TaskOutcome::Raised(StandardError("configuration", "Invalid task",
@@ -125,6 +127,16 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTask(const std::string& name,
   variables.extra = scope;
   variables.task = TaskDescriptor(name, path, task, raw_input);
 
+  // `if` sees the raw input, before any other expression of the task (dsl-reference.md, Task).
+  if (auto condition = task.find("if"); condition != task.end() && condition->is_string()) {
+    ExpressionVariables if_variables = variables;
+    if_variables.input = raw_input;
+    absl::StatusOr<bool> run =
+        evaluator_.EvaluateCondition(condition->get<std::string>(), raw_input, if_variables);
+    if (!run.ok()) return ExpressionFailure(run.status(), path);
+    if (!*run) return TaskOutcome::Completed(raw_input);
+  }
+
   nlohmann::json input = raw_input;
   if (const nlohmann::ordered_json* from = Member(task, "input", "from")) {
     absl::StatusOr<nlohmann::json> transformed =
@@ -134,13 +146,6 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTask(const std::string& name,
     input = *std::move(transformed);
   }
   variables.input = input;
-
-  if (auto condition = task.find("if"); condition != task.end() && condition->is_string()) {
-    absl::StatusOr<bool> run =
-        evaluator_.EvaluateCondition(condition->get<std::string>(), input, variables);
-    if (!run.ok()) return ExpressionFailure(run.status(), path);
-    if (!*run) return TaskOutcome::Completed(raw_input);
-  }
 
   absl::StatusOr<TaskOutcome> body = RunTaskBody(task, path, input, variables, scope);
   if (!body.ok() || body->kind != TaskOutcome::Kind::kCompleted) return body;

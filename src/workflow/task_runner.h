@@ -5,7 +5,9 @@
 // task_*.cc files; see interpreter.h for the behaviour.
 
 #include <map>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
@@ -64,7 +66,8 @@ class TaskRunner {
                                       const Scope& scope);
 
   // The task's own work on its transformed input; the raw output. Defined in task_flow.cc
-  // (set, do, switch, for, try, raise, wait) and task_calls.cc (call, run).
+  // (set, do, switch, for, raise, wait), task_retry.cc (try), task_fork.cc (fork) and
+  // task_calls.cc (call, run).
   absl::StatusOr<TaskOutcome> RunTaskBody(const nlohmann::ordered_json& task,
                                           const std::string& path, const nlohmann::json& input,
                                           ExpressionVariables& variables, const Scope& scope);
@@ -77,6 +80,13 @@ class TaskRunner {
   absl::StatusOr<TaskOutcome> RunTry(const nlohmann::ordered_json& task, const std::string& path,
                                      const nlohmann::json& input,
                                      const ExpressionVariables& variables, const Scope& scope);
+  absl::StatusOr<TaskOutcome> RunFork(const nlohmann::ordered_json& task, const std::string& path,
+                                      const nlohmann::json& input, const Scope& scope);
+  // One fork branch, the task `name` at `path`: its outcome once its `then` is applied
+  // (continue and exit complete the branch, end ends it).
+  absl::StatusOr<TaskOutcome> RunBranch(const std::string& name, const nlohmann::ordered_json& task,
+                                        const std::string& path, const nlohmann::json& input,
+                                        const Scope& scope);
   absl::StatusOr<TaskOutcome> RunRaise(const nlohmann::ordered_json& task, const std::string& path,
                                        const nlohmann::json& input,
                                        const ExpressionVariables& variables);
@@ -100,8 +110,14 @@ class TaskRunner {
   const InterpreterOptions& options_;
   nlohmann::json workflow_descriptor_;
   nlohmann::json context_data_ = nlohmann::json::object();  // $context
-  ExpressionEvaluator evaluator_;
+  std::unique_ptr<ExpressionEvaluator> own_evaluator_;      // when options.evaluator is null
+  ExpressionEvaluator& evaluator_;
 };
+
+// The name and definition of the entry `entry` of a task list (a one-key map); {"", nullptr}
+// when it is not one.
+std::pair<std::string, const nlohmann::ordered_json*> TaskListEntry(
+    const nlohmann::ordered_json& entry);
 
 // An expression error raised at `path` from an evaluator status.
 TaskOutcome ExpressionFailure(const absl::Status& status, const std::string& path);

@@ -47,7 +47,8 @@ struct ActivityOutcome {
 // - Calls for different paths may interleave (fork branches run one after the other on every
 //   replay, each as far as history lets it).
 // - A step not in history becomes a new command, buffered in call order; CommandMark() and
-//   DropCommandsSince() let a fork discard what its losing branches asked for.
+//   DropCommands() let a fork discard what the branches that did not decide it asked for
+//   (the range of any branch, not only the last: see DropCommands).
 // - Time is logical: Clock() is the point of history the run has reached (it advances when the
 //   run consumes a result that history recorded later than that point), Now() is the workflow
 //   time at that point, never the wall clock. A fork runs each branch from the same clock and
@@ -87,6 +88,10 @@ class WorkflowContext {
   // The number of new commands buffered so far, and dropping those buffered after a mark.
   virtual size_t CommandMark() const = 0;
   virtual void DropCommandsSince(size_t mark) = 0;
+  // Drops the new commands buffered at positions [begin, end) (marks CommandMark() gave),
+  // keeping those before and after, in order: a fork drops the ranges of several branches, so
+  // a range is often in the middle of the buffer.
+  virtual void DropCommands(size_t begin, size_t end) = 0;
 };
 
 }  // namespace stigmer::workflow

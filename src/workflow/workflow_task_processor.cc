@@ -127,9 +127,13 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
                                  std::string(run.status().message()), "/"));
   }
 
+  // One evaluator per worker thread keeps compiled expressions across workflow tasks.
+  thread_local ExpressionEvaluator evaluator;
+  InterpreterOptions interpreter = options.interpreter;
+  interpreter.evaluator = &evaluator;
   ReplayContext context(*history, options.commands);
   absl::StatusOr<RunResult> result =
-      Interpret(*run->document, run->input, run->runtime, context, options.interpreter);
+      Interpret(*run->document, run->input, run->runtime, context, interpreter);
   absl::Status reached = result.ok() ? context.CheckAllStepsReached() : result.status();
   if (!reached.ok()) {
     const auto cause =

@@ -3,6 +3,7 @@
 
 #include <signal.h>
 
+#include <atomic>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -32,6 +33,12 @@ nlohmann::json RunToEnd(const StigmerHome& home, const std::string& name,
   nlohmann::json execution = nlohmann::json::parse(run.out.substr(start), nullptr, false);
   EXPECT_FALSE(execution.is_discarded()) << run.out;
   return execution;
+}
+
+int Count(const std::string& text, const std::string& what) {
+  int count = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
 }
 
 nlohmann::json OutputOf(const nlohmann::json& execution) {
@@ -82,6 +89,35 @@ TEST_F(WorkflowRunnerE2e, WaitHoldsTheWorkflowForTwoSeconds) {
   EXPECT_GE(absl::Now() - start, absl::Seconds(2));
   EXPECT_THAT(run.out, HasSubstr("✓ pause done (2."));
   EXPECT_THAT(run.out, HasSubstr("\"waited\": \"2s\""));
+}
+
+TEST_F(WorkflowRunnerE2e, RetrySucceedsOnTheThirdAttempt) {
+  std::atomic<int> calls{0};
+  LocalHttpServer server([&calls](const HttpServerRequest&) {
+    HttpServerResponse response;
+    const int attempt = ++calls;
+    if (attempt < 3) {
+      response.status = 503;
+      response.body = "busy";
+      return response;
+    }
+    response.headers = {{"Content-Type", "application/json"}};
+    response.body = nlohmann::json({{"attempt", attempt}}).dump();
+    return response;
+  });
+  CommandResult run = home_.Run(
+      {"run", "retry", "--input", nlohmann::json({{"url", server.url() + "/flaky"}}).dump()});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(calls.load(), 3);
+  EXPECT_THAT(run.out, HasSubstr("\"attempt\": 3"));
+  // Each attempt is its own entry: two failed, then one done.
+  EXPECT_EQ(Count(run.err, "✗ call failed (/do/0/fetch/try/0/call)"), 2) << run.err;
+  EXPECT_EQ(Count(run.out, "✓ call done"), 1) << run.out;
+}
+
+TEST_F(WorkflowRunnerE2e, ForkRunsBranchesAndCompeteTakesTheFirst) {
+  EXPECT_EQ(OutputOf(RunToEnd(home_, "fork", nlohmann::json::object())),
+            nlohmann::json({{"sides", {{{"side", "left"}}, "right"}}, {"winner", "quick"}}));
 }
 
 TEST_F(WorkflowRunnerE2e, UncaughtErrorPrintsItsProblemDetailsAndExitsNonZero) {

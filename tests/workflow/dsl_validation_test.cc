@@ -297,6 +297,22 @@ TEST(ForkValidationTest, NeedsBranches) {
                           P("/do/0/f/fork/compete", "must be true or false")));
 }
 
+TEST(ForkValidationTest, AcceptsBranchesThatCompete) {
+  EXPECT_THAT(BodyProblems("do:\n  - f:\n      fork:\n        compete: true\n        branches:\n"
+                           "          - a:\n              set: {a: 1}\n              then: exit\n"
+                           "          - b:\n              wait: PT1S\n              then: end\n"),
+              IsEmpty());
+}
+
+TEST(ForkValidationTest, ABranchCannotGoToAnotherBranch) {
+  EXPECT_THAT(BodyProblems("do:\n  - f:\n      fork:\n        branches:\n"
+                           "          - a:\n              set: {a: 1}\n              then: b\n"
+                           "          - b:\n              set: {b: 1}\n"),
+              ElementsAre(P("/do/0/f/fork/branches/0/a/then",
+                            "a fork branch runs on its own: its \"then\" may be continue, exit or "
+                            "end, not the task \"b\"")));
+}
+
 TEST(SwitchValidationTest, CasesNeedThenAndOneDefaultAtMost) {
   EXPECT_THAT(BodyProblems("do:\n  - s:\n      switch: []\n"),
               ElementsAre(Field(&ValidationProblem::pointer, "/do/0/s/switch")));
@@ -324,6 +340,32 @@ TEST(TryValidationTest, NeedsTryAndCatch) {
                            "      catch:\n        retry:\n          backoff:\n"
                            "            constant: {}\n            linear: {}\n"),
               ElementsAre(Field(&ValidationProblem::pointer, "/do/0/t/catch/retry/backoff")));
+}
+
+TEST(TryValidationTest, AcceptsRetryPoliciesInlineAndByName) {
+  EXPECT_THAT(BodyProblems("use:\n  retries:\n    transient:\n"
+                           "      when: ${ $error.status == 503 }\n      delay: PT2S\n"
+                           "      backoff:\n        exponential: {}\n"
+                           "      limit:\n        attempt:\n          count: 3\n"
+                           "do:\n  - t:\n      try:\n        - a:\n            set: {a: 1}\n"
+                           "      catch:\n        retry: transient\n"
+                           "  - u:\n      try:\n        - a:\n            set: {a: 1}\n"
+                           "      catch:\n        as: failure\n        retry:\n"
+                           "          exceptWhen: ${ $failure.status == 400 }\n"
+                           "          delay:\n            seconds: 1\n"
+                           "          jitter:\n            from: PT0S\n            to: PT1S\n"
+                           "          limit:\n            duration: PT1M\n"
+                           "        do:\n          - b:\n              set: {b: 1}\n"),
+              IsEmpty());
+}
+
+TEST(TryValidationTest, RetryPolicyFieldsAreChecked) {
+  EXPECT_THAT(
+      BodyProblems("do:\n  - t:\n      try:\n        - a:\n            set: {a: 1}\n"
+                   "      catch:\n        retry:\n          delay: soon\n"
+                   "          limit:\n            attempt:\n              count: -1\n"),
+      ElementsAre(Field(&ValidationProblem::pointer, "/do/0/t/catch/retry/delay"),
+                  P("/do/0/t/catch/retry/limit/attempt/count", "must be a non-negative integer")));
 }
 
 // --- expressions ---

@@ -1,5 +1,5 @@
-// raise, try/catch, side effects, suspension and replay, from the text of dsl.md and
-// dsl-reference.md (serverlessworkflow/specification).
+// raise, try/catch, side effects (call, run, wait, do), suspension and replay, from the text of
+// dsl.md and dsl-reference.md (serverlessworkflow/specification).
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -10,7 +10,6 @@ namespace stigmer::workflow {
 namespace {
 
 using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using json = nlohmann::json;
 
 constexpr char kErrors[] = "https://serverlessworkflow.io/spec/1.0.0/errors/";
@@ -127,20 +126,6 @@ TEST(InterpreterTryTest, ACaughtErrorWithoutCatchDoOutputsTheTryInput) {
   EXPECT_EQ(result.output, json({{"a", 1}}));
 }
 
-TEST(InterpreterTryTest, RetryIsNotSupportedYet) {
-  RunResult result = RunWorkflow(TryDocument(503, R"(        retry:
-          delay:
-            seconds: 3
-          limit:
-            attempt:
-              count: 5
-)"),
-                                 json::object());
-  ASSERT_EQ(result.state, RunResult::State::kFailed);
-  EXPECT_EQ(result.error.type, std::string(kErrors) + "configuration");
-  EXPECT_THAT(result.error.detail, HasSubstr("catch.retry is not supported yet"));
-}
-
 constexpr char kCallThenWait[] = R"(do:
   - getPet:
       call: http
@@ -212,6 +197,76 @@ TEST(InterpreterSideEffectTest, APendingTimerSuspends) {
   EXPECT_EQ(result.state, RunResult::State::kSuspended);
   ASSERT_EQ(context.calls.size(), 1u);
   EXPECT_EQ(context.calls[0].detail, json(60));
+}
+
+// dsl-reference.md, Wait: a duration object; the task outputs its input.
+TEST(SpecSideEffectTest, WaitSleepsForTheDurationAndPassesItsInputOn) {
+  FakeContext context;
+  context.fire_all_timers = true;
+  RunResult result = RunWorkflow(R"(do:
+  - waitAWhile:
+      wait:
+        minutes: 1
+        seconds: 30
+)",
+                                 {{"kept", true}}, &context);
+  ASSERT_EQ(result.state, RunResult::State::kCompleted);
+  EXPECT_EQ(result.output, json({{"kept", true}}));
+  ASSERT_FALSE(context.calls.empty());
+  EXPECT_EQ(context.calls[0].path, "/do/0/waitAWhile");
+  EXPECT_EQ(context.sleeps, std::vector<absl::Duration>{absl::Seconds(90)});
+}
+
+// dsl-reference.md, Run: `await` and `return` reach the shell activity, whose result is the
+// task's raw output (then transformed by output.as).
+TEST(SpecSideEffectTest, RunShellPassesAwaitAndReturnAndTransformsTheResult) {
+  FakeContext context;
+  context.results[1] =
+      ActivityOutcome::Completed({{"code", 0}, {"stdout", "hi\n"}, {"stderr", ""}});
+  RunResult result = RunWorkflow(R"(do:
+  - runShell:
+      run:
+        shell:
+          command: echo
+          arguments:
+            - ${ .word }
+        return: all
+        await: true
+      output:
+        as: .stdout
+)",
+                                 {{"word", "hi"}}, &context);
+  ASSERT_EQ(result.state, RunResult::State::kCompleted);
+  EXPECT_EQ(result.output, json("hi\n"));
+  EXPECT_EQ(context.calls[0].kind, "shell");
+  EXPECT_EQ(context.calls[0].detail["shell"], json({{"command", "echo"}, {"arguments", {"hi"}}}));
+  EXPECT_EQ(context.calls[0].detail["return"], "all");
+  EXPECT_EQ(context.calls[0].detail["await"], true);
+}
+
+// dsl-reference.md, Do: subtasks run in sequence, each one completed before the next begins.
+TEST(SpecSideEffectTest, DoRunsCallsOneAfterTheOther) {
+  FakeContext context;
+  RunResult first = RunWorkflow(R"(do:
+  - bookHotel:
+      call: http
+      with:
+        method: post
+        endpoint: https://booking.example.com/hotels
+        body:
+          city: Antwerp
+  - bookFlight:
+      call: http
+      with:
+        method: post
+        endpoint: https://booking.example.com/flights
+        body:
+          to: Lisbon
+)",
+                                json::object(), &context);
+  EXPECT_EQ(first.state, RunResult::State::kSuspended);
+  ASSERT_EQ(context.calls.size(), 1u);  // the flight waits for the hotel
+  EXPECT_EQ(context.calls[0].path, "/do/0/bookHotel");
 }
 
 // Replays kCallThenWait like the worker does: run, record the pending step's result, run again

@@ -4,9 +4,11 @@
 // A WorkflowContext for interpreter tests: records every side effect in call order and answers
 // from results keyed by sequence number (1-based), like a replayed history.
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -20,35 +22,57 @@ namespace stigmer::workflow {
 struct RecordedCall {
   std::string kind;  // "http", "shell", "sleep" or "marker"
   nlohmann::json detail;
+  std::string path;  // the task path the call was made for
   bool operator==(const RecordedCall& other) const {
     return kind == other.kind && detail == other.detail;
   }
 };
 
+// Workflow time at clock 0.
+inline absl::Time FakeStartTime() { return absl::FromUnixSeconds(1700000000); }
+
 class FakeContext : public WorkflowContext {
  public:
-  absl::Time Now() override { return absl::FromUnixSeconds(1700000000); }
-  uint64_t Random() override { return 4; }
+  // One second of workflow time per clock tick.
+  absl::Time Now() override { return FakeStartTime() + absl::Seconds(clock); }
+  uint64_t Random() override { return random_values.empty() ? 4 : NextRandom(); }
 
-  absl::StatusOr<ActivityOutcome> CallActivity(const std::string& /*path*/, const std::string& kind,
+  absl::StatusOr<ActivityOutcome> CallActivity(const std::string& path, const std::string& kind,
                                                const nlohmann::json& input) override {
-    calls.push_back({kind, input});
-    auto it = results.find(static_cast<int>(calls.size()));
-    return it == results.end() ? ActivityOutcome::Pending() : it->second;
+    calls.push_back({kind, input, path});
+    if (auto it = results.find(static_cast<int>(calls.size())); it != results.end()) {
+      Observe();
+      return it->second;
+    }
+    if (auto it = results_by_path.find(path); it != results_by_path.end()) {
+      if (auto at = observed_at_by_path.find(path); at != observed_at_by_path.end()) {
+        clock = std::max(clock, at->second);
+      }
+      return it->second;
+    }
+    return ActivityOutcome::Pending();
   }
-  absl::StatusOr<bool> Sleep(const std::string& /*path*/, absl::Duration duration) override {
-    calls.push_back({"sleep", absl::ToInt64Seconds(duration)});
-    return fire_all_timers || fired.count(static_cast<int>(calls.size())) > 0;
+  absl::StatusOr<bool> Sleep(const std::string& path, absl::Duration duration) override {
+    calls.push_back({"sleep", absl::ToInt64Seconds(duration), path});
+    sleeps.push_back(duration);
+    const bool has_fired = fire_all_timers || fired.count(static_cast<int>(calls.size())) > 0;
+    if (has_fired) Observe();
+    return has_fired;
   }
   absl::Status TaskFinished(const std::string& path, const std::string& name,
                             absl::Time /*started_at*/, const nlohmann::json& output) override {
-    calls.push_back({"marker", {{"path", path}, {"name", name}, {"output", output}}});
+    calls.push_back({"marker", {{"path", path}, {"name", name}, {"output", output}}, path});
     return absl::OkStatus();
   }
   int64_t Clock() const override { return clock; }
   void SetClock(int64_t value) override { clock = value; }
   size_t CommandMark() const override { return calls.size(); }
-  void DropCommandsSince(size_t mark) override { dropped += calls.size() - mark; }
+  void DropCommandsSince(size_t mark) override { DropCommands(mark, calls.size()); }
+  // Calls stay in `calls` (so that their indexes stay meaningful); the ranges are recorded.
+  void DropCommands(size_t begin, size_t end) override {
+    dropped += end - begin;
+    dropped_ranges.emplace_back(begin, end);
+  }
 
   // The paths of the markers, in order.
   std::vector<std::string> MarkerPaths() const {
@@ -59,12 +83,41 @@ class FakeContext : public WorkflowContext {
     return paths;
   }
 
+  // Whether call `index` (0-based) is in a dropped range.
+  bool IsDropped(size_t index) const {
+    for (const auto& [begin, end] : dropped_ranges) {
+      if (index >= begin && index < end) return true;
+    }
+    return false;
+  }
+
   std::vector<RecordedCall> calls;
   std::map<int, ActivityOutcome> results;  // activity results by sequence number
   std::set<int> fired;                     // fired timers by sequence number
+  // Activity results by task path, for calls `results` does not answer (a path's every call).
+  std::map<std::string, ActivityOutcome> results_by_path;
+  std::map<std::string, int64_t> observed_at_by_path;  // like observed_at, by path
+  // The clock at which history recorded the result of a call, by sequence number: answering
+  // the call moves the clock there (never back), like a replay consuming it.
+  std::map<int, int64_t> observed_at;
   bool fire_all_timers = false;
   int64_t clock = 0;
-  size_t dropped = 0;  // calls a fork dropped
+  std::vector<absl::Duration> sleeps;   // every Sleep's duration, in order
+  std::vector<uint64_t> random_values;  // Random() answers, in turn (4 when empty)
+  size_t dropped = 0;                   // calls a fork dropped
+  std::vector<std::pair<size_t, size_t>> dropped_ranges;
+
+ private:
+  void Observe() {
+    auto it = observed_at.find(static_cast<int>(calls.size()));
+    if (it != observed_at.end()) clock = std::max(clock, it->second);
+  }
+  uint64_t NextRandom() {
+    uint64_t value = random_values[next_random_ % random_values.size()];
+    ++next_random_;
+    return value;
+  }
+  size_t next_random_ = 0;
 };
 
 // A document with the standard header and `body` (YAML from `do:` on). Fails the test when it
