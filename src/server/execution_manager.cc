@@ -7,6 +7,7 @@
 #include "server/execution_phase.h"
 #include "server/execution_projection.h"
 #include "spdlog/spdlog.h"
+#include "workflow/dsl_timeout.h"
 #include "workflow/workflow_document.h"
 
 namespace stigmer::server {
@@ -122,6 +123,9 @@ absl::StatusOr<Execution> ExecutionManager::Create(
   start.task_queue = options_.task_queue;
   start.input = *std::move(payloads);
   start.request_id = execution.id();
+  // The workflow's `timeout` bounds the whole execution; Temporal enforces it.
+  const nlohmann::ordered_json document(start.input[0]);
+  start.execution_timeout = workflow::TimeoutAfter(document, document);
   absl::StatusOr<std::string> run_id = (*client)->StartWorkflow(start);
   if (!run_id.ok()) {
     (void)store_->DeleteExecution(execution.id());

@@ -51,7 +51,10 @@ struct RunResult {
 // (context.Sleep), `fork` (branches, compete), `call: http` and `run: shell`
 // (context.CallActivity), flow directives, `if`, `input.from`, `output.as`, `export.as` and the
 // workflow's `input.from` and `output.as`. Other task types raise a configuration error naming
-// the type. Not enforced: `timeout`, schemas, `limit.attempt.duration` of a retry policy.
+// the type. `timeout` on `call: http` and `run: shell` tasks is passed to the side effect as
+// "timeout_ms" (the worker bounds the activity with it); the workflow's `timeout` is the
+// execution timeout stigmer-server starts it with. Not enforced: `timeout` on other tasks,
+// schemas, `limit.attempt.duration` of a retry policy.
 //
 // Data flow, as dsl.md's "Data Flow" and dsl-reference.md's Task properties say: `if` is
 // evaluated first, on the raw input, bound to `.` and $input (dsl-reference.md's Task table and

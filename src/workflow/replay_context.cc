@@ -191,7 +191,14 @@ Command ReplayContext::ScheduleActivity(const std::string& id, const std::string
   activity->mutable_task_queue()->set_kind(tapi::enums::v1::TASK_QUEUE_KIND_NORMAL);
   *activity->mutable_input() =
       temporal::JsonPayloads({{{"path", path}, {"name", TaskName(path)}, {"step", id}}, input});
-  *activity->mutable_start_to_close_timeout() = ProtoDuration(options_.activity_start_to_close);
+  // A task `timeout` bounds the activity, all attempts together; it then fails with a timeout.
+  const int64_t timeout_ms = input.is_object() ? input.value("timeout_ms", int64_t{0}) : 0;
+  if (timeout_ms > 0) {
+    *activity->mutable_schedule_to_close_timeout() = ProtoDuration(absl::Milliseconds(timeout_ms));
+  }
+  *activity->mutable_start_to_close_timeout() =
+      timeout_ms > 0 ? ProtoDuration(absl::Milliseconds(timeout_ms))
+                     : ProtoDuration(options_.activity_start_to_close);
   *activity->mutable_heartbeat_timeout() = ProtoDuration(options_.activity_heartbeat_timeout);
   auto* retry = activity->mutable_retry_policy();
   *retry->mutable_initial_interval() = ProtoDuration(absl::Seconds(1));

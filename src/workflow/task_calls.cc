@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "workflow/dsl_timeout.h"
 #include "workflow/task_runner.h"
 
 namespace stigmer::workflow {
@@ -20,6 +21,15 @@ TaskOutcome FromActivity(ActivityOutcome activity, const std::string& path) {
       break;
   }
   return TaskOutcome::Completed(std::move(activity.output));
+}
+
+// The task's `timeout`, if any, as "timeout_ms": the activity may take no longer, attempts
+// included.
+void AddTimeout(const nlohmann::ordered_json& document, const nlohmann::ordered_json& task,
+                nlohmann::json& request) {
+  if (std::optional<absl::Duration> after = TimeoutAfter(document, task)) {
+    request["timeout_ms"] = absl::ToInt64Milliseconds(*after);
+  }
 }
 
 TaskOutcome NotSupported(const std::string& what, const std::string& path) {
@@ -46,6 +56,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& ta
     with = *std::move(evaluated);
   }
   nlohmann::json request = {{"task", path}, {"input", input}, {"with", std::move(with)}};
+  AddTimeout(document_.json, task, request);
   absl::StatusOr<ActivityOutcome> outcome = context_.CallActivity(path, "http", request);
   if (!outcome.ok()) return outcome.status();
   return FromActivity(*std::move(outcome), path);
@@ -65,6 +76,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunShell(const nlohmann::ordered_json& t
                             {"shell", *std::move(evaluated)},
                             {"return", run.value("return", "stdout")},
                             {"await", run.value("await", true)}};
+  AddTimeout(document_.json, task, request);
   absl::StatusOr<ActivityOutcome> outcome = context_.CallActivity(path, "shell", request);
   if (!outcome.ok()) return outcome.status();
   return FromActivity(*std::move(outcome), path);

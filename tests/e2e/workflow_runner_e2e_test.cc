@@ -139,6 +139,25 @@ do:
   EXPECT_THAT(run.err, HasSubstr("errors/runtime, status 500, at /do/0/list"));
 }
 
+TEST_F(WorkflowRunnerE2e, WorkflowTimeoutEndsTheExecution) {
+  const std::filesystem::path file = home_.paths().home() / "late.yaml";
+  ASSERT_TRUE(WriteFileAtomically(
+                  file, R"(document: {dsl: '1.0.0', namespace: test, name: late, version: '1.0.0'}
+timeout:
+  after:
+    seconds: 1
+do:
+  - pause:
+      wait:
+        minutes: 10
+)")
+                  .ok());
+  ASSERT_EQ(home_.Run({"apply", "-f", file.string()}).exit_code, 0);
+  CommandResult run = home_.Run({"run", "late"});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_THAT(run.err, HasSubstr("errors/timeout, status 408"));
+}
+
 TEST_F(WorkflowRunnerE2e, KilledWorkflowRunnerIsRestartedAndTheWorkflowCompletes) {
   CommandResult started = home_.Run({"run", "wait", "--no-follow"});
   ASSERT_EQ(started.exit_code, 0) << started.err;

@@ -254,6 +254,28 @@ TEST_F(WorkflowRunnerTest, FailingShellCommandIsARuntimeErrorWithItsExitCode) {
   EXPECT_EQ(Count(events, EventType::EVENT_TYPE_ACTIVITY_TASK_FAILED), 1);
 }
 
+TEST_F(WorkflowRunnerTest, TaskTimeoutBoundsItsActivity) {
+  const std::string id = Start("timeout", R"(do:
+  - slow:
+      timeout:
+        after:
+          seconds: 1
+      run:
+        shell:
+          command: sleep 30
+)",
+                               nlohmann::json::object());
+  const std::vector<HistoryEvent> events = WaitClosed(id);
+  ASSERT_FALSE(events.empty());
+  ASSERT_TRUE(events.back().has_workflow_execution_failed_event_attributes());
+  const auto& failure = events.back().workflow_execution_failed_event_attributes().failure();
+  auto problem = temporal::DecodeJsonPayloadAt(failure.application_failure_info().details());
+  ASSERT_TRUE(problem.ok());
+  EXPECT_EQ((*problem)["type"], "https://serverlessworkflow.io/spec/1.0.0/errors/timeout");
+  EXPECT_EQ((*problem)["status"], 408);
+  EXPECT_EQ((*problem)["instance"], "/do/0/slow");
+}
+
 TEST_F(WorkflowRunnerTest, CancelRequestEndsTheRunCancelled) {
   const std::string id = Start("cancel", R"(do:
   - pause:
