@@ -39,6 +39,24 @@ tapi::query::v1::WorkflowQueryResult AnswerQuery(const std::string& type,
   return result;
 }
 
+// One line in workflow-runner's log when a run ends.
+void LogOutcome(const std::string& workflow_id, const Command& last) {
+  switch (last.command_type()) {
+    case tapi::enums::v1::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
+      spdlog::info("{}: completed", workflow_id);
+      break;
+    case tapi::enums::v1::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
+      spdlog::info("{}: failed: {}", workflow_id,
+                   last.fail_workflow_execution_command_attributes().failure().message());
+      break;
+    case tapi::enums::v1::COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
+      spdlog::info("{}: cancelled", workflow_id);
+      break;
+    default:
+      break;
+  }
+}
+
 }  // namespace
 
 ServerlessWorkflowTaskHandler::ServerlessWorkflowTaskHandler(std::shared_ptr<grpc::Channel> channel,
@@ -120,6 +138,7 @@ void ServerlessWorkflowTaskHandler::Respond(const wfs::PollWorkflowTaskQueueResp
     status = stub_->RespondWorkflowTaskCompleted(&context, request, &response);
     spdlog::debug("{}: workflow task answered with {} commands", workflow_id,
                   answer.commands.size());
+    if (!answer.commands.empty()) LogOutcome(workflow_id, answer.commands.back());
   } else {
     spdlog::warn("{}: workflow task failed: {}", workflow_id, answer.message);
     wfs::RespondWorkflowTaskFailedRequest request;

@@ -137,6 +137,13 @@ do:
   EXPECT_THAT(run.err, HasSubstr("failed: Command failed"));
   EXPECT_THAT(run.err, HasSubstr("No such file or directory"));
   EXPECT_THAT(run.err, HasSubstr("errors/runtime, status 500, at /do/0/list"));
+  // workflow-runner's log has a line per finished execution.
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        CommandResult logs = home_.Run({"server", "logs", "-c", "workflow-runner"});
+        return logs.out.find(": failed: Command failed") != std::string::npos;
+      },
+      absl::Seconds(10)));
 }
 
 TEST_F(WorkflowRunnerE2e, WorkflowTimeoutEndsTheExecution) {
