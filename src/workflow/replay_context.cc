@@ -63,7 +63,7 @@ const char* KindName(RecordedStep::Kind kind) {
 ReplayContext::ReplayContext(const ReplayHistory& history, CommandOptions options)
     : history_(history),
       options_(std::move(options)),
-      random_state_(Seed(history.started().original_execution_run_id())) {}
+      random_state_(Seed(history.started().first_execution_run_id())) {}
 
 absl::Time ReplayContext::Now() {
   const std::vector<absl::Time>& times = history_.task_times();
@@ -101,6 +101,7 @@ absl::StatusOr<ActivityOutcome> ReplayContext::CallActivity(const std::string& p
   Consume(*step);
   switch (step->state) {
     case RecordedStep::State::kPending:
+      waits_on_recorded_step_ = true;
       waiting_on_.push_back(absl::StrCat(path, ": ", kind, " activity"));
       return ActivityOutcome::Pending();
     case RecordedStep::State::kFailed:
@@ -125,6 +126,7 @@ absl::StatusOr<bool> ReplayContext::Sleep(const std::string& path, absl::Duratio
   } else {
     Consume(*step);
     if (step->state != RecordedStep::State::kPending) return true;
+    waits_on_recorded_step_ = true;
   }
   waiting_on_.push_back(absl::StrCat(path, ": timer of ", absl::FormatDuration(duration)));
   return false;
@@ -139,6 +141,7 @@ absl::Status ReplayContext::TaskFinished(const std::string& path, const std::str
   }
   nlohmann::json task = {{"path", path},
                          {"name", name},
+                         {"step", id},
                          {"started_at_ms", absl::ToUnixMillis(started_at)},
                          {"ended_at_ms", absl::ToUnixMillis(Now())},
                          {"output", output}};

@@ -61,6 +61,10 @@ class ReplayContext final : public WorkflowContext {
   // to the stack-trace query.
   const std::vector<std::string>& waiting_on() const { return waiting_on_; }
 
+  // True when the run waits on a step history already holds (an activity or a timer asked for
+  // in an earlier workflow task that has not ended).
+  bool waits_on_recorded_step() const { return waits_on_recorded_step_; }
+
  private:
   void Consume(const RecordedStep& step);
   Command ScheduleActivity(const std::string& id, const std::string& path, const std::string& kind,
@@ -74,6 +78,7 @@ class ReplayContext final : public WorkflowContext {
   std::set<std::pair<RecordedStep::Kind, std::string>> consumed_;
   std::vector<Command> commands_;
   std::vector<std::string> waiting_on_;
+  bool waits_on_recorded_step_ = false;
 };
 
 }  // namespace stigmer::workflow

@@ -57,7 +57,65 @@ absl::StatusOr<ReplayHistory> ReplayHistory::Index(const std::vector<HistoryEven
       }
     }
   }
+  if (history.started_.input().payloads_size() > kCarriedStepsPayload) {
+    absl::StatusOr<nlohmann::json> carried =
+        temporal::DecodeJsonPayloadAt(history.started_.input(), kCarriedStepsPayload);
+    if (!carried.ok()) return carried.status();
+    if (absl::Status loaded = history.LoadCarried(*carried); !loaded.ok()) return loaded;
+  }
   return history;
+}
+
+absl::Status ReplayHistory::LoadCarried(const nlohmann::json& carried) {
+  if (!carried.is_object() || !carried.value("times_ms", nlohmann::json()).is_array() ||
+      !carried.value("steps", nlohmann::json()).is_array()) {
+    return absl::InvalidArgumentError("the carried steps of the earlier runs cannot be read");
+  }
+  std::vector<absl::Time> times;
+  for (const nlohmann::json& ms : carried["times_ms"]) {
+    if (!ms.is_number_integer())
+      return absl::InvalidArgumentError("a carried time is not a number");
+    times.push_back(absl::FromUnixMillis(ms.get<int64_t>()));
+  }
+  carried_times_ = times.size();
+  const auto offset = static_cast<int64_t>(carried_times_);
+  for (auto* steps : {&activities_, &timers_}) {
+    for (auto& [id, step] : *steps) step.observed_at += offset;
+  }
+  task_times_.insert(task_times_.begin(), times.begin(), times.end());
+  task_started_ids_.insert(task_started_ids_.begin(), times.size(), 0);
+  for (const nlohmann::json& entry : carried["steps"]) {
+    if (!entry.is_object() || !entry.value("id", nlohmann::json()).is_string()) {
+      return absl::InvalidArgumentError("a carried step has no id");
+    }
+    RecordedStep step;
+    step.id = entry["id"];
+    step.observed_at = entry.value("at", int64_t{0});
+    step.state = RecordedStep::State::kCompleted;
+    const std::string kind = entry.value("kind", "");
+    if (kind == "activity") {
+      step.kind = RecordedStep::Kind::kActivity;
+      step.activity_type = entry.value("type", "");
+      if (entry.contains("error")) {
+        absl::StatusOr<WorkflowError> error = ErrorFromJson(entry["error"]);
+        if (!error.ok()) return error.status();
+        step.error = *std::move(error);
+        step.state = RecordedStep::State::kFailed;
+      } else {
+        step.output = entry.value("output", nlohmann::json());
+      }
+      activities_.emplace(step.id, std::move(step));
+    } else if (kind == "timer") {
+      step.kind = RecordedStep::Kind::kTimer;
+      timers_.emplace(step.id, std::move(step));
+    } else if (kind == "marker") {
+      step.kind = RecordedStep::Kind::kMarker;
+      markers_.emplace(step.id, std::move(step));
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("a carried step has kind \"", kind, "\""));
+    }
+  }
+  return absl::OkStatus();
 }
 
 int64_t ReplayHistory::ObservedAt(int64_t event_id) const {
@@ -165,7 +223,8 @@ absl::Status ReplayHistory::Add(const HistoryEvent& event) {
       const std::string path = (*task)["path"];
       RecordedStep step;
       step.kind = RecordedStep::Kind::kMarker;
-      step.id = StepId(path, ++marker_occurrences_[path]);
+      step.id = (*task)["step"].is_string() ? (*task)["step"].get<std::string>()
+                                            : StepId(path, ++marker_occurrences_[path]);
       step.event_id = event.event_id();
       step.state = RecordedStep::State::kCompleted;
       markers_[step.id] = std::move(step);

@@ -27,6 +27,13 @@ inline constexpr char kTaskMarkerDetailsKey[] = "task";
 // A step's identity: "<task path>#<occurrence>", e.g. "/do/1/fetch#2".
 std::string StepId(const std::string& path, int occurrence);
 
+// The input payload, after the document, the input and the runtime values, through which a run
+// continued as new carries the steps of the runs before it:
+//   {"times_ms": [<workflow time of each clock value, ms since the epoch>],
+//    "steps": [{"kind": "activity" | "timer" | "marker", "id": <StepId>, "at": <clock value>,
+//               "type": <activity type>, "output": <activity result> | "error": <problem>}]}
+inline constexpr int kCarriedStepsPayload = 3;
+
 // One step the workflow asked for in an earlier workflow task.
 struct RecordedStep {
   enum class Kind { kActivity, kTimer, kMarker };
@@ -48,6 +55,8 @@ class ReplayHistory {
  public:
   // `events`: the run's history from its first event; events after `current_started_event_id`
   // (the WorkflowTaskStarted of the task being answered; 0: the last one) are ignored.
+  // A run that continued an earlier one as new carries the earlier steps in its fourth input
+  // payload (see CarriedSteps): they are indexed as if they were in this history, before it.
   // InvalidArgument when the history does not start with WorkflowExecutionStarted or a
   // recorded payload cannot be read.
   static absl::StatusOr<ReplayHistory> Index(const std::vector<HistoryEvent>& events,
@@ -65,12 +74,16 @@ class ReplayHistory {
   const std::map<std::string, RecordedStep>& steps(RecordedStep::Kind kind) const;
   // The number of events up to the current workflow task.
   int64_t event_count() const { return event_count_; }
+  // The steps of earlier runs this one carries (event_id 0), and the number of clock values
+  // they take (the first task_times()).
+  size_t carried_times() const { return carried_times_; }
   // History holds a cancel request not yet acted on; its reason.
   bool cancel_requested() const { return cancel_requested_; }
   const std::string& cancel_reason() const { return cancel_reason_; }
 
  private:
   absl::Status Add(const HistoryEvent& event);
+  absl::Status LoadCarried(const nlohmann::json& carried);
   int64_t ObservedAt(int64_t event_id) const;
 
   ::temporal::api::history::v1::WorkflowExecutionStartedEventAttributes started_;
@@ -82,6 +95,7 @@ class ReplayHistory {
   int64_t pending_started_id_ = 0;  // a WorkflowTaskStarted not yet completed
   absl::Time pending_started_time_;
   int64_t event_count_ = 0;
+  size_t carried_times_ = 0;
   bool cancel_requested_ = false;
   std::string cancel_reason_;
 };

@@ -45,6 +45,8 @@ absl::StatusOr<RunnerSettings> RunnerSettingsFromEnvironment(const EnvironmentLo
        {ReadPositive(lookup, "STIGMER_MAX_ITERATIONS", 100000000, &iterations),
         ReadPositive(lookup, "STIGMER_MAX_HISTORY_EVENTS", 50000,
                      &settings.workflow.max_history_events),
+        ReadPositive(lookup, "STIGMER_CONTINUE_AS_NEW_EVENTS", 50000,
+                     &settings.workflow.continue_as_new_events),
         ReadPositive(lookup, "STIGMER_MAX_OUTPUT_BYTES", int64_t{1} << 30, &output_bytes)}) {
     if (!status.ok()) return status;
   }

@@ -18,7 +18,8 @@ absl::Status CheckExecutionMode(const EnvironmentLookup& lookup);
 
 // The guards of workflow-runner, from the environment:
 //   STIGMER_MAX_ITERATIONS      iterations of one `for` / backward jumps of one list (10000)
-//   STIGMER_MAX_HISTORY_EVENTS  events one execution's history may reach (20000)
+//   STIGMER_MAX_HISTORY_EVENTS  events one run's history may reach (20000)
+//   STIGMER_CONTINUE_AS_NEW_EVENTS  events after which a run continues as new (10000)
 //   STIGMER_MAX_OUTPUT_BYTES    bytes of an HTTP response body or of a shell task's stdout or
 //                               stderr (1048576)
 // InvalidArgument naming the variable when one is not a positive number.

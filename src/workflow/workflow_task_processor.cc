@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "temporal/payloads.h"
+#include "workflow/continue_as_new.h"
 #include "workflow/dsl_failure.h"
 
 namespace stigmer::workflow {
@@ -144,6 +145,14 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
   }
 
   WorkflowTaskAnswer answer;
+  if (result->state == RunResult::State::kSuspended &&
+      history->event_count() >= options.continue_as_new_events) {
+    if (std::optional<Command> next = ContinueAsNew(*history, context, options.commands.task_queue,
+                                                    options.max_carried_bytes)) {
+      answer.commands.push_back(*std::move(next));
+      return answer;
+    }
+  }
   answer.commands = context.TakeCommands();
   answer.waiting_on = context.waiting_on();
   switch (result->state) {

@@ -25,6 +25,10 @@ struct WorkflowTaskOptions {
   // A run whose history reaches this many events fails with a runtime error (Temporal itself
   // refuses to go past 51,200).
   int64_t max_history_events = 20000;
+  // A run whose history has reached this many events continues as new at the next safe point
+  // (see ContinueAsNew), carrying at most max_carried_bytes of recorded steps.
+  int64_t continue_as_new_events = 10000;
+  size_t max_carried_bytes = 1 << 20;
 };
 
 // The answer to one workflow task.
@@ -63,6 +67,7 @@ class DocumentCache {
 // environment values $runtime.metadata.environment).
 //
 // - A cancel request in history → CancelWorkflowExecution (the execution ends CANCELLED).
+// - A suspended run whose history reached continue_as_new_events → ContinueAsNew, when safe.
 // - A document or input that cannot be read, or a history over max_history_events → the run
 //   fails with a DSL error saying so.
 // - An uncaught DSL error → FailWorkflowExecution whose application_failure_info carries the

@@ -174,6 +174,48 @@ TEST(ReplayTest, ChangedActivityKindIsNonDeterminism) {
                         "now runs \"http\""));
 }
 
+TEST(ReplayTest, ContinuedRunCarriesTheStepsOfTheEarlierOne) {
+  const std::vector<HistoryEvent> events = LoadHistory("shell_wait");
+  // The second workflow task: the timer has fired and the run asks for the shell activity.
+  std::vector<int64_t> started;
+  for (const HistoryEvent& event : events) {
+    if (event.event_type() == EventType::EVENT_TYPE_WORKFLOW_TASK_STARTED) {
+      started.push_back(event.event_id());
+    }
+  }
+  ASSERT_GE(started.size(), 2u);
+  WorkflowTaskOptions options = Options();
+  options.continue_as_new_events = 1;
+  DocumentCache documents;
+  const WorkflowTaskAnswer answer =
+      ProcessWorkflowTask(events, "wex-long", started[1], options, documents);
+  ASSERT_TRUE(answer.completed) << answer.message;
+  ASSERT_EQ(answer.commands.size(), 1u);
+  const auto& next = answer.commands[0].continue_as_new_workflow_execution_command_attributes();
+  ASSERT_EQ(next.input().payloads_size(), 4);
+  auto carried = temporal::DecodeJsonPayloadAt(next.input(), 3);
+  ASSERT_TRUE(carried.ok());
+  EXPECT_THAT(carried->dump(), HasSubstr(R"({"at":1,"id":"/do/0/pause#1","kind":"timer"})"));
+
+  // The new run: it records the pause's marker (the earlier run's last task did not send it)
+  // and asks for the shell activity again, but not for the timer.
+  HistoryEvent start = events[0];
+  *start.mutable_workflow_execution_started_event_attributes()->mutable_input() = next.input();
+  HistoryEvent scheduled;
+  scheduled.set_event_id(2);
+  scheduled.set_event_type(EventType::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+  HistoryEvent task;
+  task.set_event_id(3);
+  task.set_event_type(EventType::EVENT_TYPE_WORKFLOW_TASK_STARTED);
+  const WorkflowTaskAnswer continued =
+      ProcessWorkflowTask({start, scheduled, task}, "wex-long", 3, Options(), documents);
+  ASSERT_TRUE(continued.completed) << continued.message;
+  std::vector<std::string> decided;
+  for (const Command& command : continued.commands) decided.push_back(Describe(command));
+  EXPECT_THAT(decided, ::testing::ElementsAre(HasSubstr(R"("step":"/do/0/pause#1")"),
+                                              "activity /do/1/greet#1"));
+}
+
 TEST(ReplayTest, CancelRequestInHistoryCancelsTheRun) {
   std::vector<HistoryEvent> events = LoadHistory("shell_wait");
   // Cut the history after the first workflow task and add a cancel request and a new task.

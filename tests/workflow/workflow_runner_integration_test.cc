@@ -55,6 +55,7 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
     WorkflowTaskOptions workflow_options;
     workflow_options.commands.task_queue = queue_;
     workflow_options.commands.activity_heartbeat_timeout = absl::Seconds(5);
+    Configure(workflow_options);
     poller_ = std::make_unique<temporal::TaskQueuePoller>(
         options, nullptr,
         std::make_unique<ServerlessWorkflowTaskHandler>(options.channel, "default", "runner-test",
@@ -63,6 +64,8 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
                                                  ActivityLimits{}));
     poller_->Start();
   }
+
+  virtual void Configure(WorkflowTaskOptions&) {}
 
   void TearDown() override {
     if (poller_) poller_->Stop();
@@ -349,6 +352,49 @@ TEST_F(WorkflowRunnerTest, StackTraceQueryNamesTheTaskTheRunWaitsOn) {
   ASSERT_TRUE(answer.ok());
   EXPECT_EQ(*answer, "/do/1/pause: timer of 10m");
   ASSERT_TRUE(client_->Terminate(id, "", "test over").ok());
+}
+
+class ContinueAsNewTest : public WorkflowRunnerTest {
+ protected:
+  void Configure(WorkflowTaskOptions& options) override { options.continue_as_new_events = 40; }
+};
+
+TEST_F(ContinueAsNewTest, LongLoopContinuesAsNewAndKeepsItsResults) {
+  const std::string id = Start("long_loop", R"(do:
+  - each:
+      for:
+        each: n
+        in: ${ [range(12)] }
+      do:
+        - echo:
+            run:
+              shell:
+                command: ${ "echo " + ($n | tostring) }
+            export:
+              as: '${ $context + {seen: (($context.seen // []) + [. | tonumber])} }'
+  - report:
+      set:
+        seen: ${ $context.seen }
+)",
+                               nlohmann::json::object());
+  const std::vector<HistoryEvent> events = WaitClosed(id, absl::Seconds(60));
+  EXPECT_EQ(Output(events), nlohmann::json({{"seen", {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}}}));
+  // Walk back through the runs: each command ran once, no activity was scheduled twice.
+  int runs = 0;
+  int activities = 0;
+  std::vector<HistoryEvent> run = events;
+  while (!run.empty()) {
+    ++runs;
+    activities += Count(run, EventType::EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
+    const std::string previous =
+        run.front().workflow_execution_started_event_attributes().continued_execution_run_id();
+    if (previous.empty()) break;
+    auto history = client_->GetFullHistory(id, previous);
+    ASSERT_TRUE(history.ok()) << history.status();
+    run = *std::move(history);
+  }
+  EXPECT_GE(runs, 2);
+  EXPECT_EQ(activities, 12);
 }
 
 }  // namespace
