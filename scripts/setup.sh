@@ -77,3 +77,16 @@ if [ "${1:-}" = "--test-tools" ]; then
     GOBIN="$root/.cache/bin" GOFLAGS=-mod=mod go install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
   fi
 fi
+
+# The Python peer of bench/workflow_bench (`make bench`): the Temporal Python SDK, pinned in
+# bench/peer/requirements.txt, in a virtual environment of its own (.venv-bench), so it never
+# mixes with .venv. Not fatal: without it the benchmark runs stigmer alone and says so.
+if [[ " $* " == *" --bench-tools "* ]]; then
+  temporalio_version=$(sed -n 's/^temporalio==//p' bench/peer/requirements.txt)
+  if ! .venv-bench/bin/python -c "import importlib.metadata as m; assert m.version('temporalio') == '$temporalio_version'" 2>/dev/null; then
+    say "installing temporalio==$temporalio_version into .venv-bench (benchmark peer)"
+    { python3 -m venv .venv-bench &&
+      .venv-bench/bin/pip install -q --disable-pip-version-check -r bench/peer/requirements.txt; } ||
+      echo "warning: cannot install the Python peer: bench/workflow_bench runs without it" >&2
+  fi
+fi
