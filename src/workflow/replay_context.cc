@@ -101,7 +101,8 @@ absl::StatusOr<ActivityOutcome> ReplayContext::CallActivity(const std::string& p
   Consume(*step);
   switch (step->state) {
     case RecordedStep::State::kPending:
-      waits_on_recorded_step_ = true;
+      in_flight_.push_back(step);
+      waits_on_recorded_step_ = waits_on_recorded_step_ || !step->cancel_requested;
       waiting_on_.push_back(absl::StrCat(path, ": ", kind, " activity"));
       return ActivityOutcome::Pending();
     case RecordedStep::State::kFailed:
@@ -126,7 +127,8 @@ absl::StatusOr<bool> ReplayContext::Sleep(const std::string& path, absl::Duratio
   } else {
     Consume(*step);
     if (step->state != RecordedStep::State::kPending) return true;
-    waits_on_recorded_step_ = true;
+    in_flight_.push_back(step);
+    waits_on_recorded_step_ = waits_on_recorded_step_ || !step->cancel_requested;
   }
   waiting_on_.push_back(absl::StrCat(path, ": timer of ", absl::FormatDuration(duration)));
   return false;
@@ -152,6 +154,41 @@ absl::Status ReplayContext::TaskFinished(const std::string& path, const std::str
   (*marker->mutable_details())[kTaskMarkerDetailsKey] = temporal::JsonPayloads({task});
   commands_.push_back(std::move(command));
   return absl::OkStatus();
+}
+
+void ReplayContext::CancelPending(size_t begin, size_t end) {
+  for (size_t i = begin; i < std::min(end, in_flight_.size()); ++i) {
+    const RecordedStep& step = *in_flight_[i];
+    const bool activity = step.kind == RecordedStep::Kind::kActivity;
+    if (step.cancel_requested ||
+        !cancelled_.insert(absl::StrCat(activity ? "activity:" : "timer:", step.id)).second) {
+      continue;
+    }
+    cancellations_.push_back(activity ? RequestCancelActivityCommand(step.event_id)
+                                      : CancelTimerCommand(step.id));
+  }
+}
+
+std::vector<Command> ReplayContext::TakeCommands() {
+  std::vector<Command> commands = std::move(commands_);
+  for (Command& command : cancellations_) commands.push_back(std::move(command));
+  cancellations_.clear();
+  return commands;
+}
+
+Command RequestCancelActivityCommand(int64_t scheduled_event_id) {
+  Command command;
+  command.set_command_type(tapi::enums::v1::COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK);
+  command.mutable_request_cancel_activity_task_command_attributes()->set_scheduled_event_id(
+      scheduled_event_id);
+  return command;
+}
+
+Command CancelTimerCommand(const std::string& timer_id) {
+  Command command;
+  command.set_command_type(tapi::enums::v1::COMMAND_TYPE_CANCEL_TIMER);
+  command.mutable_cancel_timer_command_attributes()->set_timer_id(timer_id);
+  return command;
 }
 
 void ReplayContext::DropCommandsSince(size_t mark) {

@@ -15,6 +15,11 @@ namespace stigmer::workflow {
 
 using Command = ::temporal::api::command::v1::Command;
 
+// A cancel request for the activity scheduled at `scheduled_event_id`, and the cancellation of
+// timer `timer_id`.
+Command RequestCancelActivityCommand(int64_t scheduled_event_id);
+Command CancelTimerCommand(const std::string& timer_id);
+
 // How the commands for new steps are built.
 struct CommandOptions {
   std::string task_queue = "stigmer-workflows";  // where activities are scheduled
@@ -47,6 +52,8 @@ class ReplayContext final : public WorkflowContext {
   int64_t Clock() const override { return clock_; }
   void SetClock(int64_t clock) override { clock_ = clock; }
   size_t CommandMark() const override { return commands_.size(); }
+  size_t PendingMark() const override { return in_flight_.size(); }
+  void CancelPending(size_t begin, size_t end) override;
   void DropCommandsSince(size_t mark) override;
   void DropCommands(size_t begin, size_t end) override;
 
@@ -54,8 +61,8 @@ class ReplayContext final : public WorkflowContext {
   // step it did not reach otherwise.
   absl::Status CheckAllStepsReached() const;
 
-  // The new commands, in call order.
-  std::vector<Command> TakeCommands() { return std::move(commands_); }
+  // The new commands, in call order, then the cancellations CancelPending asked for.
+  std::vector<Command> TakeCommands();
 
   // What the run is waiting on, one line per step ("/do/1/fetch: http activity"): the answer
   // to the stack-trace query.
@@ -77,6 +84,9 @@ class ReplayContext final : public WorkflowContext {
   std::map<std::string, int> activity_calls_, timer_calls_, marker_calls_;  // per path
   std::set<std::pair<RecordedStep::Kind, std::string>> consumed_;
   std::vector<Command> commands_;
+  std::vector<const RecordedStep*> in_flight_;  // recorded steps found pending, in call order
+  std::vector<Command> cancellations_;          // not subject to DropCommands
+  std::set<std::string> cancelled_;             // "<kind>:<id>" of the steps cancelled
   std::vector<std::string> waiting_on_;
   bool waits_on_recorded_step_ = false;
 };

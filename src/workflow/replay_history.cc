@@ -197,6 +197,17 @@ absl::Status ReplayHistory::Add(const HistoryEvent& event) {
       Resolve(step, RecordedStep::State::kFailed, event.event_id());
       break;
     }
+    case EventType::EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED: {
+      auto id = activity_by_event_.find(
+          event.activity_task_cancel_requested_event_attributes().scheduled_event_id());
+      if (id != activity_by_event_.end()) activities_[id->second].cancel_requested = true;
+      break;
+    }
+    case EventType::EVENT_TYPE_TIMER_CANCELED: {
+      auto id = timer_by_event_.find(event.timer_canceled_event_attributes().started_event_id());
+      if (id != timer_by_event_.end()) timers_[id->second].cancel_requested = true;
+      break;
+    }
     case EventType::EVENT_TYPE_TIMER_STARTED: {
       RecordedStep step;
       step.kind = RecordedStep::Kind::kTimer;

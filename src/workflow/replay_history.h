@@ -48,6 +48,8 @@ struct RecordedStep {
   // The logical clock (index into ReplayHistory::task_times()) at which the workflow saw the
   // result: the first workflow task that started after it was recorded.
   int64_t observed_at = 0;
+  // A pending activity whose cancellation was requested, or a cancelled timer.
+  bool cancel_requested = false;
 };
 
 // Indexes the events of one run up to the current workflow task's start. Not thread-safe.

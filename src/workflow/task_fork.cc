@@ -4,7 +4,8 @@
 // at, as far as history lets it: so all the branches' pending side effects are asked for in the
 // same workflow task. The fork is then decided from where each branch ended on the logical
 // clock (ties go to the lowest index), which is where the branch would have ended had they run
-// concurrently. The commands of the branches that do not decide a decided fork are dropped.
+// concurrently. The commands of the branches that do not decide a decided fork are dropped,
+// and what they still have in flight is cancelled.
 
 #include <algorithm>
 #include <cstdint>
@@ -24,6 +25,8 @@ struct BranchRun {
   int64_t end_clock = 0;
   size_t commands_begin = 0;  // [begin, end): the new commands the branch asked for
   size_t commands_end = 0;
+  size_t pending_begin = 0;  // [begin, end): the steps in flight the branch found
+  size_t pending_end = 0;
   nlohmann::json context;  // $context once the branch ended
 };
 
@@ -88,6 +91,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunFork(const nlohmann::ordered_json& ta
     context_data_ = start_context;
     BranchRun branch;
     branch.commands_begin = context_.CommandMark();
+    branch.pending_begin = context_.PendingMark();
     if (definition == nullptr) {
       branch.outcome = TaskOutcome::Raised(StandardError(
           "configuration", "Invalid task", "a task list entry must hold one task", branch_path));
@@ -98,6 +102,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunFork(const nlohmann::ordered_json& ta
     }
     branch.end_clock = context_.Clock();
     branch.commands_end = context_.CommandMark();
+    branch.pending_end = context_.PendingMark();
     branch.context = context_data_;
     branches.push_back(std::move(branch));
   }
@@ -127,8 +132,11 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunFork(const nlohmann::ordered_json& ta
     const size_t winner = static_cast<size_t>(decider);
     // From the last range to the first, so that the positions of the earlier ones hold.
     for (size_t i = branches.size(); i-- > 0;) {
-      if (i == winner || branches[i].commands_begin == branches[i].commands_end) continue;
-      context_.DropCommands(branches[i].commands_begin, branches[i].commands_end);
+      if (i == winner) continue;
+      if (branches[i].commands_begin != branches[i].commands_end) {
+        context_.DropCommands(branches[i].commands_begin, branches[i].commands_end);
+      }
+      context_.CancelPending(branches[i].pending_begin, branches[i].pending_end);
     }
     context_.SetClock(branches[winner].end_clock);
     context_data_ = std::move(branches[winner].context);

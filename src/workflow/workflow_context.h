@@ -92,6 +92,14 @@ class WorkflowContext {
   // keeping those before and after, in order: a fork drops the ranges of several branches, so
   // a range is often in the middle of the buffer.
   virtual void DropCommands(size_t begin, size_t end) = 0;
+
+  // The number of steps found in flight so far (recorded in history, not ended: an activity
+  // running, a timer not fired), and cancelling those found at positions [begin, end): a fork
+  // stops what the branches that did not decide it still have in flight. Cancelling is
+  // best-effort and asked for once: an activity gets a cancel request (it stops at its next
+  // heartbeat), a timer is cancelled.
+  virtual size_t PendingMark() const = 0;
+  virtual void CancelPending(size_t begin, size_t end) = 0;
 };
 
 }  // namespace stigmer::workflow

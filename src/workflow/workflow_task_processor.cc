@@ -110,7 +110,13 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
                     std::string(history.status().message()));
   }
   if (history->cancel_requested()) {
+    // Running activities are asked to stop too (they learn at their next heartbeat).
     WorkflowTaskAnswer answer;
+    for (const auto& [id, step] : history->steps(RecordedStep::Kind::kActivity)) {
+      if (step.state == RecordedStep::State::kPending && !step.cancel_requested) {
+        answer.commands.push_back(RequestCancelActivityCommand(step.event_id));
+      }
+    }
     answer.commands.push_back(CancelCommand());
     return answer;
   }

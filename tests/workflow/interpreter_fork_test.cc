@@ -128,6 +128,8 @@ TEST(InterpreterForkTest, CompeteWinsOverABranchStillPendingAndDropsItsRequest) 
   ASSERT_EQ(result.state, RunResult::State::kCompleted);
   EXPECT_EQ(result.output["answered"], "doctor");
   EXPECT_EQ(context.dropped_ranges, (std::vector<std::pair<size_t, size_t>>{{0, 1}}));
+  // What the losing branch found in flight is cancelled; nothing of the winner's.
+  EXPECT_EQ(context.cancelled_ranges, (std::vector<std::pair<size_t, size_t>>{{0, 1}}));
 }
 
 TEST(InterpreterForkTest, CompeteTiesGoToTheFirstDeclaredBranch) {

@@ -68,6 +68,10 @@ class FakeContext : public WorkflowContext {
   void SetClock(int64_t value) override { clock = value; }
   size_t CommandMark() const override { return calls.size(); }
   void DropCommandsSince(size_t mark) override { DropCommands(mark, calls.size()); }
+  size_t PendingMark() const override { return calls.size(); }
+  void CancelPending(size_t begin, size_t end) override {
+    if (begin < end) cancelled_ranges.emplace_back(begin, end);
+  }
   // Calls stay in `calls` (so that their indexes stay meaningful); the ranges are recorded.
   void DropCommands(size_t begin, size_t end) override {
     dropped += end - begin;
@@ -106,6 +110,7 @@ class FakeContext : public WorkflowContext {
   std::vector<uint64_t> random_values;  // Random() answers, in turn (4 when empty)
   size_t dropped = 0;                   // calls a fork dropped
   std::vector<std::pair<size_t, size_t>> dropped_ranges;
+  std::vector<std::pair<size_t, size_t>> cancelled_ranges;  // CancelPending calls
 
  private:
   void Observe() {

@@ -325,6 +325,40 @@ TEST_F(WorkflowRunnerTest, CancelStopsARunningShellCommand) {
       << "the command is still running";
 }
 
+TEST_F(WorkflowRunnerTest, CompeteCancelsWhatTheLosingBranchHasInFlight) {
+  testing::TempDir dir;
+  const std::string pid_file = (dir.path() / "pid").string();
+  const std::string id = Start("compete",
+                               absl::StrCat(R"(do:
+  - race:
+      fork:
+        compete: true
+        branches:
+          - slow:
+              run:
+                shell:
+                  command: echo $$ > )",
+                                            pid_file, R"(; exec sleep 60
+          - quick:
+              do:
+                - nap:
+                    wait:
+                      seconds: 1
+                - done:
+                    set:
+                      winner: quick
+)"),
+                               nlohmann::json::object());
+  const std::vector<HistoryEvent> events = WaitClosed(id);
+  EXPECT_EQ(Output(events), nlohmann::json({{"winner", "quick"}}));
+  EXPECT_EQ(Count(events, EventType::EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED), 1);
+  pid_t pid = 0;
+  std::ifstream in(pid_file);
+  ASSERT_TRUE(static_cast<bool>(in >> pid) && pid > 0) << "the slow branch never started";
+  EXPECT_TRUE(testing::WaitFor([&] { return ::kill(pid, 0) != 0; }, absl::Seconds(15)))
+      << "the losing branch's command is still running";
+}
+
 TEST_F(WorkflowRunnerTest, StackTraceQueryNamesTheTaskTheRunWaitsOn) {
   const std::string id = Start("query", R"(do:
   - first:
