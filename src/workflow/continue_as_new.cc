@@ -39,9 +39,8 @@ nlohmann::json CarriedSteps(const ReplayHistory& history) {
 std::optional<Command> ContinueAsNew(const ReplayHistory& history, const ReplayContext& context,
                                      const std::string& task_queue, size_t max_carried_bytes) {
   if (context.waits_on_recorded_step()) return std::nullopt;
-  const nlohmann::json carried = CarriedSteps(history);
-  const std::string text = carried.dump();
-  if (text.size() > max_carried_bytes) return std::nullopt;
+  temporal::Payload carried = temporal::JsonPayload(CarriedSteps(history));
+  if (carried.data().size() > max_carried_bytes) return std::nullopt;
 
   Command command;
   command.set_command_type(tapi::enums::v1::COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION);
@@ -53,10 +52,7 @@ std::optional<Command> ContinueAsNew(const ReplayHistory& history, const ReplayC
   for (int i = 0; i < input.payloads_size() && i < kCarriedStepsPayload; ++i) {
     *next->mutable_input()->add_payloads() = input.payloads(i);
   }
-  temporal::Payload payload;
-  (*payload.mutable_metadata())[temporal::kEncodingKey] = temporal::kJsonPlainEncoding;
-  payload.set_data(text);
-  *next->mutable_input()->add_payloads() = std::move(payload);
+  *next->mutable_input()->add_payloads() = std::move(carried);
   if (history.started().has_workflow_task_timeout()) {
     *next->mutable_workflow_task_timeout() = history.started().workflow_task_timeout();
   }

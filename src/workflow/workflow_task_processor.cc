@@ -57,27 +57,31 @@ struct RunInput {
 
 absl::StatusOr<RunInput> ReadRunInput(const ReplayHistory& history, const std::string& workflow_id,
                                       DocumentCache& documents) {
-  absl::StatusOr<std::vector<nlohmann::json>> payloads =
-      temporal::DecodeJsonPayloads(history.started().input());
-  if (!payloads.ok()) return payloads.status();
-  if (payloads->empty() || !(*payloads)[0].is_object()) {
+  const temporal::Payloads& payloads = history.started().input();
+  if (payloads.payloads_size() == 0) {
     return absl::InvalidArgumentError(
         "the first input payload must be the workflow document as a JSON object");
   }
-  RunInput run;
+  // The document's JSON text is the cache key: it is parsed only on a miss.
   absl::StatusOr<std::shared_ptr<const WorkflowDocument>> document =
-      documents.Get((*payloads)[0].dump());
+      documents.Get(payloads.payloads(0).data());
   if (!document.ok()) return document.status();
+  absl::StatusOr<nlohmann::json> input = temporal::DecodeJsonPayloadAt(payloads, 1);
+  if (!input.ok()) return input.status();
+  absl::StatusOr<nlohmann::json> values = temporal::DecodeJsonPayloadAt(payloads, 2);
+  if (!values.ok()) return values.status();
+
+  RunInput run;
   run.document = *std::move(document);
-  run.input = payloads->size() > 1 ? (*payloads)[1] : nlohmann::json::object();
+  run.input = input->is_null() ? nlohmann::json::object() : *std::move(input);
   run.runtime.workflow_id = workflow_id;
-  if (payloads->size() > 2 && (*payloads)[2].is_object()) {
-    const nlohmann::json& values = (*payloads)[2];
-    if (values.contains("secrets") && values["secrets"].is_object()) {
-      run.runtime.secrets = values["secrets"];
+  if (values->is_object()) {
+    if (auto secrets = values->find("secrets"); secrets != values->end() && secrets->is_object()) {
+      run.runtime.secrets = *secrets;
     }
-    if (values.contains("environment") && values["environment"].is_object()) {
-      run.runtime.runtime["metadata"] = {{"environment", values["environment"]}};
+    if (auto environment = values->find("environment");
+        environment != values->end() && environment->is_object()) {
+      run.runtime.runtime["metadata"] = {{"environment", *environment}};
     }
   }
   return run;

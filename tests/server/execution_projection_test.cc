@@ -3,17 +3,14 @@
 
 #include "server/execution_projection.h"
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "temporal/payloads.h"
-#include "testing/test_env.h"
+#include "testing/history_fixtures.h"
 
 namespace stigmer::server {
 namespace {
@@ -24,15 +21,7 @@ using google::protobuf::util::TimeUtil;
 using stigmer::v1::Execution;
 
 std::vector<HistoryEvent> LoadHistory(const std::string& name) {
-  const auto path = testing::SourceDir() / "tests/fixtures/histories" / (name + ".json");
-  std::ifstream in(path);
-  std::stringstream json;
-  json << in.rdbuf();
-  ::temporal::api::history::v1::History history;
-  const auto status = google::protobuf::util::JsonStringToMessage(json.str(), &history);
-  EXPECT_TRUE(status.ok()) << path << ": " << status;
-  EXPECT_GT(history.events_size(), 0) << path;
-  return {history.events().begin(), history.events().end()};
+  return testing::LoadHistoryFixture(name);
 }
 
 // The record the server holds before any event: its own fields only.

@@ -5,15 +5,13 @@
 // STIGMER_RECORD_HISTORIES=1 the histories are also saved as tests/fixtures/histories/NAME.json
 // (the History message as protobuf JSON; a continued-as-new workflow's runs one after the other).
 
-#include <cstdlib>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "temporal/temporal_client.h"
+#include "testing/history_fixtures.h"
 #include "testing/temporal_dev_server.h"
 #include "testing/test_responder.h"
 
@@ -70,21 +68,6 @@ class HistoryRecorderTest : public TemporalDevServerSuite {
     return events.ok() ? *events : std::vector<HistoryEvent>{};
   }
 
-  static void Save(const std::string& name, const std::vector<HistoryEvent>& events) {
-    const char* record = std::getenv("STIGMER_RECORD_HISTORIES");
-    if (record == nullptr || std::string(record) != "1") return;
-    tapi::history::v1::History history;
-    for (const HistoryEvent& event : events) *history.add_events() = event;
-    google::protobuf::util::JsonPrintOptions options;
-    options.add_whitespace = true;
-    std::string json;
-    ASSERT_TRUE(google::protobuf::util::MessageToJsonString(history, &json, options).ok());
-    const auto path = SourceDir() / "tests/fixtures/histories" / (name + ".json");
-    std::ofstream out(path);
-    out << json;
-    ASSERT_TRUE(out.good()) << path;
-  }
-
   std::unique_ptr<TemporalClient> client_;
 };
 
@@ -119,7 +102,7 @@ TEST_F(HistoryRecorderTest, RecordsEveryWayAnExecutionEnds) {
     EXPECT_EQ(Count(events, enums::EVENT_TYPE_ACTIVITY_TASK_COMPLETED), 1);
     EXPECT_EQ(Count(events, enums::EVENT_TYPE_MARKER_RECORDED), 2);
     EXPECT_EQ(events.back().event_type(), enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
-    Save("completed", events);
+    SaveHistoryFixture("completed", events);
   }
   const nlohmann::json not_found = {
       {"type", "https://serverlessworkflow.io/spec/1.0.0/errors/communication"},
@@ -145,7 +128,7 @@ TEST_F(HistoryRecorderTest, RecordsEveryWayAnExecutionEnds) {
     const auto events = History(id);
     EXPECT_EQ(Count(events, enums::EVENT_TYPE_ACTIVITY_TASK_FAILED), 1);
     EXPECT_EQ(events.back().event_type(), enums::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
-    Save("failed_dsl", events);
+    SaveHistoryFixture("failed_dsl", events);
   }
   {  // failed with a failure that is not a DSL error
     const std::string id = Start("failed_runtime");
@@ -157,7 +140,7 @@ TEST_F(HistoryRecorderTest, RecordsEveryWayAnExecutionEnds) {
     ASSERT_TRUE(responder.RespondNextWorkflowTask({TestResponder::Fail(failure)}).ok());
     const auto events = History(id);
     EXPECT_EQ(events.back().event_type(), enums::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
-    Save("failed_runtime", events);
+    SaveHistoryFixture("failed_runtime", events);
   }
   {  // cancelled: a cancel request, then the workflow ends as cancelled
     const std::string id = Start("cancelled");
@@ -171,7 +154,7 @@ TEST_F(HistoryRecorderTest, RecordsEveryWayAnExecutionEnds) {
     const auto events = History(id);
     EXPECT_EQ(Count(events, enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED), 1);
     EXPECT_EQ(events.back().event_type(), enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
-    Save("cancelled", events);
+    SaveHistoryFixture("cancelled", events);
   }
   {  // terminated
     const std::string id = Start("terminated");
@@ -180,7 +163,7 @@ TEST_F(HistoryRecorderTest, RecordsEveryWayAnExecutionEnds) {
     ASSERT_TRUE(client_->Terminate(id, "", "stopped by the test").ok());
     const auto events = History(id);
     EXPECT_EQ(events.back().event_type(), enums::EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED);
-    Save("terminated", events);
+    SaveHistoryFixture("terminated", events);
   }
   {  // timed out: nobody answers within the execution timeout
     const std::string id = Start("timed_out", absl::Seconds(1));
@@ -193,7 +176,7 @@ TEST_F(HistoryRecorderTest, RecordsEveryWayAnExecutionEnds) {
         absl::Seconds(30)));
     const auto events = History(id);
     EXPECT_EQ(events.back().event_type(), enums::EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT);
-    Save("timed_out", events);
+    SaveHistoryFixture("timed_out", events);
   }
   {  // continued as new: the first run records a marker and continues; the second completes
     const std::string id = Start("continued");
@@ -216,7 +199,7 @@ TEST_F(HistoryRecorderTest, RecordsEveryWayAnExecutionEnds) {
     const std::vector<HistoryEvent> second = History(id);
     EXPECT_EQ(second.back().event_type(), enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
     events.insert(events.end(), second.begin(), second.end());
-    Save("continued_as_new", events);
+    SaveHistoryFixture("continued_as_new", events);
   }
 }
 

@@ -2,17 +2,14 @@
 // with STIGMER_RECORD_HISTORIES=1): deciding every workflow task of a recorded run again gives
 // exactly the commands Temporal recorded, and a changed definition is non-determinism.
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "temporal/payloads.h"
-#include "testing/test_env.h"
+#include "testing/history_fixtures.h"
 #include "workflow/workflow_task_processor.h"
 
 namespace stigmer::workflow {
@@ -23,15 +20,7 @@ using tapi::enums::v1::EventType;
 using ::testing::HasSubstr;
 
 std::vector<HistoryEvent> LoadHistory(const std::string& name) {
-  const std::string path = absl::StrCat(testing::SourceDir().string(),
-                                        "/tests/fixtures/histories/workflow_", name, ".json");
-  std::ifstream in(path);
-  std::stringstream json;
-  json << in.rdbuf();
-  tapi::history::v1::History history;
-  const auto status = google::protobuf::util::JsonStringToMessage(json.str(), &history);
-  EXPECT_TRUE(status.ok()) << path << ": " << status;
-  return {history.events().begin(), history.events().end()};
+  return testing::LoadHistoryFixture(absl::StrCat("workflow_", name));
 }
 
 // What a command became in history, as "<kind> <id>", so the two can be compared.

@@ -6,19 +6,18 @@
 
 #include <signal.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "temporal/payloads.h"
 #include "temporal/task_queue_poller.h"
 #include "temporal/temporal_channel.h"
 #include "temporal/temporal_client.h"
+#include "testing/history_fixtures.h"
 #include "testing/temporal_dev_server.h"
 #include "testing/test_env.h"
 #include "workflow/activity_task_handler.h"
@@ -138,17 +137,17 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
   }
 
   static void Save(const std::string& name, const std::vector<HistoryEvent>& events) {
-    const char* record = std::getenv("STIGMER_RECORD_HISTORIES");
-    if (record == nullptr || std::string(record) != "1") return;
-    tapi::history::v1::History history;
-    for (const HistoryEvent& event : events) *history.add_events() = event;
-    google::protobuf::util::JsonPrintOptions options;
-    options.add_whitespace = true;
-    std::string json;
-    ASSERT_TRUE(google::protobuf::util::MessageToJsonString(history, &json, options).ok());
-    std::ofstream(absl::StrCat(testing::SourceDir().string(), "/tests/fixtures/histories/workflow_",
-                               name, ".json"))
-        << json;
+    testing::SaveHistoryFixture(absl::StrCat("workflow_", name), events);
+  }
+
+  // Waits until the run's history holds an event of `type`.
+  bool WaitForEvent(const std::string& workflow_id, EventType type) {
+    return testing::WaitFor(
+        [&] {
+          auto history = client_->GetFullHistory(workflow_id);
+          return history.ok() && Count(*history, type) > 0;
+        },
+        absl::Seconds(20));
   }
 
   std::unique_ptr<temporal::TemporalClient> client_;
@@ -285,12 +284,7 @@ TEST_F(WorkflowRunnerTest, CancelRequestEndsTheRunCancelled) {
       wait: {minutes: 10}
 )",
                                nlohmann::json::object());
-  ASSERT_TRUE(testing::WaitFor(
-      [&] {
-        auto history = client_->GetFullHistory(id);
-        return history.ok() && Count(*history, EventType::EVENT_TYPE_TIMER_STARTED) == 1;
-      },
-      absl::Seconds(20)));
+  ASSERT_TRUE(WaitForEvent(id, EventType::EVENT_TYPE_TIMER_STARTED));
   ASSERT_TRUE(client_->RequestCancel(id, "", "no longer needed").ok());
   const std::vector<HistoryEvent> events = WaitClosed(id);
   ASSERT_FALSE(events.empty());
@@ -367,12 +361,7 @@ TEST_F(WorkflowRunnerTest, StackTraceQueryNamesTheTaskTheRunWaitsOn) {
       wait: {minutes: 10}
 )",
                                nlohmann::json::object());
-  ASSERT_TRUE(testing::WaitFor(
-      [&] {
-        auto history = client_->GetFullHistory(id);
-        return history.ok() && Count(*history, EventType::EVENT_TYPE_TIMER_STARTED) == 1;
-      },
-      absl::Seconds(20)));
+  ASSERT_TRUE(WaitForEvent(id, EventType::EVENT_TYPE_TIMER_STARTED));
   tapi::workflowservice::v1::QueryWorkflowRequest request;
   request.set_namespace_("default");
   request.mutable_execution()->set_workflow_id(id);
