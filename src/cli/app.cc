@@ -20,6 +20,7 @@
 #include "config/paths.h"
 #include "daemon/supervisor_daemon.h"
 #include "server/stigmer_server_main.h"
+#include "workflow/expression_sandbox_main.h"
 #include "workflow/workflow_runner.h"
 
 namespace stigmer::cli {
@@ -235,6 +236,12 @@ int Main(int argc, char** argv) {
   internal->add_subcommand("agent-runner", "The agent worker")->callback([&] {
     exit_code = agent::RunAgentRunner();
   });
+  CLI::App* sandbox = internal->add_subcommand("expression-sandbox", "Evaluates expressions");
+  size_t sandbox_memory = 0, sandbox_result = 0;
+  sandbox->add_option("--memory-bytes", sandbox_memory)->required();
+  sandbox->add_option("--max-result-bytes", sandbox_result)->required();
+  sandbox->callback(
+      [&] { exit_code = workflow::RunExpressionSandbox(sandbox_memory, sandbox_result); });
 
   try {
     app.parse(argc, argv);

@@ -17,37 +17,18 @@ absl::Status ExpressionError(absl::string_view expression, absl::string_view mes
   return absl::InvalidArgumentError(absl::StrCat("expression `", expression, "`: ", message));
 }
 
-JvValue ToJv(const nlohmann::json& value) { return JvValue(jv_parse(value.dump().c_str())); }
-
-absl::StatusOr<nlohmann::json> FromJv(const JvValue& value) {
-  JvValue text(jv_dump_string(value.Copy(), 0));
-  nlohmann::json parsed = nlohmann::json::parse(jv_string_value(text.get()), nullptr, false);
-  if (parsed.is_discarded()) return absl::InternalError("libjq produced a value that is not JSON");
-  return parsed;
-}
-
-std::string JvMessage(const JvValue& message) {
-  if (message.kind() == JV_KIND_STRING) return jv_string_value(message.get());
-  JvValue text(jv_dump_string(message.Copy(), 0));
-  return jv_string_value(text.get());
-}
-
-void IgnoreJqMessage(void*, jv message) { jv_free(message); }
-
 }  // namespace
 
-absl::StatusOr<jq_state*> ExpressionEvaluator::Program(
+ExpressionEvaluator::ExpressionEvaluator() : runner_(std::make_unique<InProcessJqRunner>()) {}
+
+ExpressionEvaluator::ExpressionEvaluator(std::unique_ptr<JqRunner> runner)
+    : runner_(std::move(runner)) {}
+
+absl::StatusOr<std::string> ExpressionEvaluator::Program(
     absl::string_view expression, absl::string_view body,
     const std::map<std::string, nlohmann::json>& extra) {
   std::vector<std::string> extra_names;
-  std::string key;
-  for (const auto& [name, value] : extra) {
-    extra_names.push_back(name);
-    absl::StrAppend(&key, name, ",");
-  }
-  absl::StrAppend(&key, "\n", body);
-  if (auto it = programs_.find(key); it != programs_.end()) return it->second.get();
-
+  for (const auto& [name, value] : extra) extra_names.push_back(name);
   // The clean compile message first (memoized process-wide).
   if (absl::Status status = CompileJqExpression(body, extra_names); !status.ok()) {
     return ExpressionError(expression, status.message());
@@ -58,40 +39,31 @@ absl::StatusOr<jq_state*> ExpressionEvaluator::Program(
   for (const char* name : kStandardOrder) absl::StrAppend(&program, ", $", name);
   for (const std::string& name : extra_names) absl::StrAppend(&program, ", $", name);
   absl::StrAppend(&program, "] | $__stigmer_data | (", body, "\n)");
-
-  JqStatePtr jq = NewJqState();
-  if (jq == nullptr) return absl::ResourceExhaustedError("libjq could not allocate its state");
-  jq_set_error_cb(jq.get(), IgnoreJqMessage, nullptr);
-  if (!jq_compile_args(jq.get(), program.c_str(), jv_object())) {
-    return ExpressionError(expression, "the expression does not compile");
-  }
-  if (programs_.size() >= kMaxCachedPrograms) programs_.clear();
-  jq_state* compiled = jq.get();
-  programs_.emplace(std::move(key), std::move(jq));
-  return compiled;
+  return program;
 }
 
 absl::StatusOr<nlohmann::json> ExpressionEvaluator::Evaluate(absl::string_view expression,
                                                              const nlohmann::json& data,
                                                              const ExpressionVariables& variables) {
   absl::string_view body = RuntimeExpressionBody(expression);
-  absl::StatusOr<jq_state*> jq = Program(expression, body, variables.extra);
-  if (!jq.ok()) return jq.status();
+  absl::StatusOr<std::string> program = Program(expression, body, variables.extra);
+  if (!program.ok()) return program.status();
 
   nlohmann::json arguments = nlohmann::json::array(
       {data, variables.context, variables.input, variables.output, variables.secrets,
        variables.task, variables.workflow, variables.runtime, variables.authorization});
   for (const auto& [name, value] : variables.extra) arguments.push_back(value);
-  JvValue input = ToJv(arguments);
-  if (input.kind() == JV_KIND_INVALID) {
-    return ExpressionError(expression, "its arguments could not be given to libjq");
+  absl::StatusOr<std::optional<std::string>> result = runner_->Run(*program, arguments.dump());
+  if (!result.ok()) {
+    absl::Status status = ExpressionError(expression, result.status().message());
+    return absl::Status(result.status().code(), status.message());
   }
-  jq_start(*jq, input.Release(), 0);
-  JvValue result(jq_next(*jq));
-  if (result.kind() != JV_KIND_INVALID) return FromJv(result);
-  if (!jv_invalid_has_msg(result.Copy())) return nlohmann::json();  // no result
-  JvValue message(jv_invalid_get_msg(result.Release()));
-  return ExpressionError(expression, JvMessage(message));
+  if (!result->has_value()) return nlohmann::json();  // no result
+  nlohmann::json parsed = nlohmann::json::parse(**result, nullptr, false);
+  if (parsed.is_discarded()) {
+    return ExpressionError(expression, "libjq produced a value that is not JSON");
+  }
+  return parsed;
 }
 
 absl::StatusOr<nlohmann::json> ExpressionEvaluator::EvaluateValue(

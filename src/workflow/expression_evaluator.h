@@ -2,13 +2,13 @@
 #define STIGMER_WORKFLOW_EXPRESSION_EVALUATOR_H_
 
 #include <map>
+#include <memory>
 #include <string>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "nlohmann/json.hpp"
-#include "workflow/jq_handles.h"
+#include "workflow/jq_runner.h"
 
 namespace stigmer::workflow {
 
@@ -28,18 +28,22 @@ struct ExpressionVariables {
   std::map<std::string, nlohmann::json> extra;
 };
 
-// Evaluates runtime expressions with libjq. Compiled programs are kept for the evaluator's life
-// (at most kMaxCachedPrograms), so one evaluator per interpreter run compiles each expression
-// once. Not thread-safe.
+// Evaluates runtime expressions with libjq, through a JqRunner: in this process by default, or
+// in an ExpressionSandbox that bounds each evaluation's time and memory. The runner keeps
+// compiled programs, so one evaluator per worker thread compiles each expression once. Not
+// thread-safe.
 //
-// Errors are InvalidArgument "expression `<expression>`: <jq's message>", e.g.
-// "expression `${ .a + 1 }`: object ({}) and number (1) cannot be added"; the caller names the
-// task. Numbers pass through libjq as doubles: integers beyond 2^53 lose precision.
+// Errors name the expression: "expression `<expression>`: <message>", where the message is
+// jq's (InvalidArgument, e.g. "expression `${ .a + 1 }`: object ({}) and number (1) cannot be
+// added") or the bound that stopped it (ResourceExhausted, e.g. "... stopped after 2 s, the
+// limit for one expression (STIGMER_EXPRESSION_TIMEOUT_MS)"); the caller names the task.
+// Numbers pass through libjq as doubles: integers beyond 2^53 lose precision.
 class ExpressionEvaluator {
  public:
-  static constexpr size_t kMaxCachedPrograms = 1024;
-
-  ExpressionEvaluator() = default;
+  // Evaluates in this process, without bounds.
+  ExpressionEvaluator();
+  // Evaluates with `runner`.
+  explicit ExpressionEvaluator(std::unique_ptr<JqRunner> runner);
   ExpressionEvaluator(const ExpressionEvaluator&) = delete;
   ExpressionEvaluator& operator=(const ExpressionEvaluator&) = delete;
 
@@ -61,11 +65,12 @@ class ExpressionEvaluator {
                                          const ExpressionVariables& variables);
 
  private:
-  // The compiled program for `body` with the extra variables `extra_names`.
-  absl::StatusOr<jq_state*> Program(absl::string_view expression, absl::string_view body,
-                                    const std::map<std::string, nlohmann::json>& extra);
+  // The jq program that evaluates `body` with the extra variables of `extra`, once it
+  // compiles.
+  absl::StatusOr<std::string> Program(absl::string_view expression, absl::string_view body,
+                                      const std::map<std::string, nlohmann::json>& extra);
 
-  absl::flat_hash_map<std::string, JqStatePtr> programs_;
+  std::unique_ptr<JqRunner> runner_;
 };
 
 }  // namespace stigmer::workflow

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
+#include "common/scoped_sigpipe_block.h"
 #include "workflow/activity_text.h"
 #include "workflow/shell_process.h"
 
@@ -150,36 +151,6 @@ ProcessOptions Options(const ShellRequest& request) {
   options.env = Environment(request);
   return options;
 }
-
-// Writing to a pipe whose reader is gone raises SIGPIPE, which would kill the worker: blocked
-// on this thread while the command runs; one that arrived is taken off before unblocking.
-class ScopedSigpipeBlock {
- public:
-  ScopedSigpipeBlock() {
-    sigset_t pipe_only;
-    sigemptyset(&pipe_only);
-    sigaddset(&pipe_only, SIGPIPE);
-    ::pthread_sigmask(SIG_BLOCK, &pipe_only, &previous_);
-  }
-  ~ScopedSigpipeBlock() {
-    if (sigismember(&previous_, SIGPIPE)) return;  // it was blocked before: leave it so
-    sigset_t pending;
-    sigemptyset(&pending);
-    if (::sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE)) {
-      sigset_t pipe_only;
-      sigemptyset(&pipe_only);
-      sigaddset(&pipe_only, SIGPIPE);
-      const timespec zero{0, 0};
-      ::sigtimedwait(&pipe_only, nullptr, &zero);
-    }
-    ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
-  }
-  ScopedSigpipeBlock(const ScopedSigpipeBlock&) = delete;
-  ScopedSigpipeBlock& operator=(const ScopedSigpipeBlock&) = delete;
-
- private:
-  sigset_t previous_;
-};
 
 // What the command came to.
 struct Finished {

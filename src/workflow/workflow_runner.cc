@@ -41,15 +41,26 @@ absl::StatusOr<RunnerSettings> RunnerSettingsFromEnvironment(const EnvironmentLo
   settings.workflow.commands.task_queue = kWorkflowTaskQueue;
   int64_t iterations = settings.workflow.interpreter.max_iterations;
   int64_t output_bytes = static_cast<int64_t>(settings.activity.max_output_bytes);
+  ExpressionLimits& expressions = settings.workflow.expression_limits;
+  int64_t expression_ms = absl::ToInt64Milliseconds(expressions.timeout);
+  int64_t expression_mb = static_cast<int64_t>(expressions.memory_bytes >> 20);
+  int64_t payload_bytes = static_cast<int64_t>(settings.workflow.payload_limits.max_payload_bytes);
   for (absl::Status status :
        {ReadPositive(lookup, "STIGMER_MAX_ITERATIONS", 100000000, &iterations),
         ReadPositive(lookup, "STIGMER_MAX_HISTORY_EVENTS", 50000,
                      &settings.workflow.max_history_events),
         ReadPositive(lookup, "STIGMER_CONTINUE_AS_NEW_EVENTS", 50000,
                      &settings.workflow.continue_as_new_events),
-        ReadPositive(lookup, "STIGMER_MAX_OUTPUT_BYTES", int64_t{1} << 30, &output_bytes)}) {
+        ReadPositive(lookup, "STIGMER_MAX_OUTPUT_BYTES", int64_t{1} << 30, &output_bytes),
+        ReadPositive(lookup, "STIGMER_EXPRESSION_TIMEOUT_MS", 600000, &expression_ms),
+        ReadPositive(lookup, "STIGMER_EXPRESSION_MEMORY_MB", 65536, &expression_mb),
+        ReadPositive(lookup, "STIGMER_MAX_PAYLOAD_BYTES", int64_t{64} << 20, &payload_bytes)}) {
     if (!status.ok()) return status;
   }
+  expressions.timeout = absl::Milliseconds(expression_ms);
+  expressions.memory_bytes = static_cast<size_t>(expression_mb) << 20;
+  settings.workflow.payload_limits.max_payload_bytes = static_cast<size_t>(payload_bytes);
+  expressions.max_result_bytes = static_cast<size_t>(payload_bytes);
   settings.workflow.interpreter.max_iterations = static_cast<int>(iterations);
   settings.activity.max_output_bytes = static_cast<size_t>(output_bytes);
   return settings;
@@ -67,6 +78,8 @@ int RunWorkflowRunner() {
     std::fprintf(stderr, "workflow-runner: %s\n", std::string(settings.status().message()).c_str());
     return 2;
   }
+  // Expressions run in sandboxes: children of this very binary.
+  settings->workflow.sandbox_binary = "/proc/self/exe";
   return temporal::RunWorker(*options, [&](std::shared_ptr<grpc::Channel> channel) {
     temporal::WorkerHandlers handlers;
     handlers.workflow = std::make_unique<ServerlessWorkflowTaskHandler>(

@@ -22,6 +22,10 @@ absl::Status CheckExecutionMode(const EnvironmentLookup& lookup);
 //   STIGMER_CONTINUE_AS_NEW_EVENTS  events after which a run continues as new (10000)
 //   STIGMER_MAX_OUTPUT_BYTES    bytes of an HTTP response body or of a shell task's stdout or
 //                               stderr (1048576)
+//   STIGMER_EXPRESSION_TIMEOUT_MS  time one runtime expression may take (2000)
+//   STIGMER_EXPRESSION_MEMORY_MB   memory the expressions of one workflow task may use (256)
+//   STIGMER_MAX_PAYLOAD_BYTES   bytes of one value sent to Temporal: an expression's result, a
+//                               task's output, an activity's input (2097152)
 // InvalidArgument naming the variable when one is not a positive number.
 struct RunnerSettings {
   WorkflowTaskOptions workflow;
@@ -32,7 +36,8 @@ absl::StatusOr<RunnerSettings> RunnerSettingsFromEnvironment(const EnvironmentLo
 // The body of `stigmer internal workflow-runner`; returns its exit code. Checks EXECUTION_MODE,
 // reads WorkerOptionsFromEnvironment for kWorkflowTaskQueue (TEMPORAL_SERVICE_ADDRESS,
 // STIGMER_READY_FD, pollers) and RunnerSettingsFromEnvironment, and runs temporal::RunWorker
-// with ServerlessWorkflowTaskHandler and DslActivityTaskHandler. Exit 2 with the reason on stderr
+// with ServerlessWorkflowTaskHandler (expressions in sandboxes of this binary) and
+// DslActivityTaskHandler. Exit 2 with the reason on stderr
 // when the environment is invalid; otherwise RunWorker's code (0 after SIGTERM/SIGINT).
 int RunWorkflowRunner();
 

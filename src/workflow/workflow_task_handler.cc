@@ -92,6 +92,32 @@ absl::StatusOr<std::vector<HistoryEvent>> ServerlessWorkflowTaskHandler::FullHis
   return events;
 }
 
+ServerlessWorkflowTaskHandler::Evaluator ServerlessWorkflowTaskHandler::TakeEvaluator() {
+  {
+    absl::MutexLock lock(&evaluators_mutex_);
+    if (!idle_evaluators_.empty()) {
+      Evaluator evaluator = std::move(idle_evaluators_.back());
+      idle_evaluators_.pop_back();
+      return evaluator;
+    }
+  }
+  Evaluator made;
+  if (options_.sandbox_binary.empty()) {
+    made.evaluator = std::make_unique<ExpressionEvaluator>();
+  } else {
+    auto sandbox =
+        std::make_unique<ExpressionSandbox>(options_.sandbox_binary, options_.expression_limits);
+    made.sandbox = sandbox.get();
+    made.evaluator = std::make_unique<ExpressionEvaluator>(std::move(sandbox));
+  }
+  return made;
+}
+
+void ServerlessWorkflowTaskHandler::ReturnEvaluator(Evaluator evaluator) {
+  absl::MutexLock lock(&evaluators_mutex_);
+  idle_evaluators_.push_back(std::move(evaluator));
+}
+
 void ServerlessWorkflowTaskHandler::HandleWorkflowTask(
     const wfs::PollWorkflowTaskQueueResponse& task) {
   const std::string& workflow_id = task.workflow_execution().workflow_id();
@@ -109,8 +135,24 @@ void ServerlessWorkflowTaskHandler::HandleWorkflowTask(
       spdlog::warn("{}: {}", workflow_id, std::string(events.status().message()));
       return;
     }
+    Evaluator evaluator = TakeEvaluator();
+    if (evaluator.sandbox != nullptr) {
+      evaluator.sandbox->set_task_deadline(absl::Now() + options_.expression_task_budget,
+                                           options_.expression_task_budget);
+    }
+    WorkflowTaskOptions options = options_;
+    options.interpreter.evaluator = evaluator.evaluator.get();
     answer =
-        ProcessWorkflowTask(*events, workflow_id, task.started_event_id(), options_, documents_);
+        ProcessWorkflowTask(*events, workflow_id, task.started_event_id(), options, documents_);
+    if (std::optional<absl::Status> failure =
+            evaluator.sandbox != nullptr ? evaluator.sandbox->TakeFailure() : std::nullopt) {
+      // Not the run's fault: fail the task, and Temporal hands it out again.
+      answer = WorkflowTaskAnswer{};
+      answer.completed = false;
+      answer.cause = tapi::enums::v1::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE;
+      answer.message = std::string(failure->message());
+    }
+    ReturnEvaluator(std::move(evaluator));
   }
   if (task.has_query()) {
     AnswerLegacyQuery(task, answer);

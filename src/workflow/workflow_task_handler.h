@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/channel.h"
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
 #include "temporal/task_handlers.h"
@@ -17,7 +19,8 @@ namespace stigmer::workflow {
 // decides the task with ProcessWorkflowTask and sends the answer. Query tasks (a task carrying
 // `query`, and the `queries` of a normal task) are answered from the same replay: the
 // stack-trace query with the steps the run waits on; any other query fails with a message
-// listing the supported one. Thread-safe: several poller threads may call it at once.
+// listing the supported one. Expressions run in an ExpressionSandbox per concurrent task when
+// options.sandbox_binary is set. Thread-safe: several poller threads may call it at once.
 class ServerlessWorkflowTaskHandler final : public temporal::WorkflowTaskHandler {
  public:
   ServerlessWorkflowTaskHandler(std::shared_ptr<grpc::Channel> channel, std::string namespace_name,
@@ -38,8 +41,18 @@ class ServerlessWorkflowTaskHandler final : public temporal::WorkflowTaskHandler
   const std::unique_ptr<::temporal::api::workflowservice::v1::WorkflowService::Stub> stub_;
   const std::string namespace_;
   const std::string identity_;
+  // An evaluator (and its sandbox) for one workflow task at a time.
+  struct Evaluator {
+    std::unique_ptr<ExpressionEvaluator> evaluator;
+    ExpressionSandbox* sandbox = nullptr;  // owned by `evaluator`; null: in-process
+  };
+  Evaluator TakeEvaluator();
+  void ReturnEvaluator(Evaluator evaluator);
+
   const WorkflowTaskOptions options_;
   DocumentCache documents_;
+  absl::Mutex evaluators_mutex_;
+  std::vector<Evaluator> idle_evaluators_ ABSL_GUARDED_BY(evaluators_mutex_);
 };
 
 }  // namespace stigmer::workflow

@@ -49,6 +49,17 @@ WorkflowTaskAnswer FailRun(WorkflowError error) {
   return answer;
 }
 
+// `answer`, or the run's failure when its commands are too large for Temporal (which would
+// refuse the answer and hand the task out again forever).
+WorkflowTaskAnswer WithinLimits(WorkflowTaskAnswer answer, const PayloadLimits& limits) {
+  absl::Status fits = CheckCommandSizes(answer.commands, limits);
+  if (fits.ok()) return answer;
+  WorkflowError error =
+      StandardError("runtime", "Value too large", std::string(fits.message()), "/");
+  error.status = 413;
+  return FailRun(std::move(error));
+}
+
 struct RunInput {
   std::shared_ptr<const WorkflowDocument> document;
   nlohmann::json input;
@@ -139,9 +150,9 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
   }
 
   // One evaluator per worker thread keeps compiled expressions across workflow tasks.
-  thread_local ExpressionEvaluator evaluator;
+  thread_local ExpressionEvaluator in_process;
   InterpreterOptions interpreter = options.interpreter;
-  interpreter.evaluator = &evaluator;
+  if (interpreter.evaluator == nullptr) interpreter.evaluator = &in_process;
   ReplayContext context(*history, options.commands);
   absl::StatusOr<RunResult> result =
       Interpret(*run->document, run->input, run->runtime, context, interpreter);
@@ -160,7 +171,7 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
     if (std::optional<Command> next = ContinueAsNew(*history, context, options.commands.task_queue,
                                                     options.max_carried_bytes)) {
       answer.commands.push_back(*std::move(next));
-      return answer;
+      return WithinLimits(std::move(answer), options.payload_limits);
     }
   }
   answer.commands = context.TakeCommands();
@@ -175,7 +186,7 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
     case RunResult::State::kSuspended:
       break;
   }
-  return answer;
+  return WithinLimits(std::move(answer), options.payload_limits);
 }
 
 }  // namespace stigmer::workflow

@@ -10,6 +10,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "temporal/api/enums/v1/failed_cause.pb.h"
+#include "workflow/command_limits.h"
+#include "workflow/expression_sandbox.h"
 #include "workflow/interpreter.h"
 #include "workflow/replay_context.h"
 #include "workflow/replay_history.h"
@@ -29,6 +31,15 @@ struct WorkflowTaskOptions {
   // (see ContinueAsNew), carrying at most max_carried_bytes of recorded steps.
   int64_t continue_as_new_events = 10000;
   size_t max_carried_bytes = 1 << 20;
+  // What one answer may carry (see CheckCommandSizes).
+  PayloadLimits payload_limits;
+  // Where expressions run. Empty: in this process, unbounded (tests of the interpreter).
+  // Otherwise the stigmer binary whose expression sandbox bounds each evaluation by
+  // expression_limits, and all of one workflow task's by expression_task_budget (Temporal
+  // times a workflow task out after 10 s).
+  std::string sandbox_binary;
+  ExpressionLimits expression_limits;
+  absl::Duration expression_task_budget = absl::Seconds(5);
 };
 
 // The answer to one workflow task.
@@ -68,13 +79,16 @@ class DocumentCache {
 //
 // - A cancel request in history → CancelWorkflowExecution (the execution ends CANCELLED).
 // - A suspended run whose history reached continue_as_new_events → ContinueAsNew, when safe.
-// - A document or input that cannot be read, or a history over max_history_events → the run
-//   fails with a DSL error saying so.
+// - A document or input that cannot be read, a history over max_history_events, or commands
+//   over payload_limits → the run fails with a DSL error saying so (runtime, status 413 for
+//   the payloads).
 // - An uncaught DSL error → FailWorkflowExecution whose application_failure_info carries the
 //   error type and the problem details (see execution_projection.h).
 // - Non-determinism → the task fails with NON_DETERMINISTIC_ERROR and the message names the
 //   step; a history that cannot be read → the task fails with UNHANDLED_FAILURE.
-// Pure: no I/O; thread-safe as long as `documents` is.
+// Expressions are evaluated with options.interpreter.evaluator, or, when it is null, an
+// in-process evaluator of the calling thread's.
+// Pure but for the evaluator: no I/O; thread-safe as long as `documents` is.
 WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
                                        const std::string& workflow_id, int64_t started_event_id,
                                        const WorkflowTaskOptions& options,

@@ -1,0 +1,126 @@
+#include "workflow/expression_sandbox.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/byte_size.h"
+#include "common/scoped_sigpipe_block.h"
+#include "workflow/sandbox_frames.h"
+
+extern char** environ;
+
+namespace stigmer::workflow {
+
+ExpressionSandbox::ExpressionSandbox(std::string binary, ExpressionLimits limits)
+    : binary_(std::move(binary)), limits_(limits) {}
+
+absl::Status ExpressionSandbox::EnsureChild() {
+  if (child_ && !child_->PeekExit()) return absl::OkStatus();
+  child_.reset();  // one that ended between evaluations (e.g. its starting thread ended)
+  ProcessOptions options;
+  options.argv = {binary_, "internal", "expression-sandbox",
+                  absl::StrCat("--memory-bytes=", limits_.memory_bytes),
+                  absl::StrCat("--max-result-bytes=", limits_.max_result_bytes)};
+  for (char** variable = environ; *variable != nullptr; ++variable) {
+    options.env.emplace_back(*variable);
+  }
+  absl::StatusOr<ShellProcess> started = ShellProcess::Start(options);
+  if (!started.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot start the expression sandbox: ", started.status().message()));
+  }
+  started->stderr_pipe().Reset();  // the child sends its stderr to /dev/null itself
+  child_ = *std::move(started);
+  return absl::OkStatus();
+}
+
+absl::Status ExpressionSandbox::ChildEnded(bool killed, bool task_deadline) {
+  std::optional<ProcessExit> exit;
+  if (!killed) {
+    // It closed its end: it is exiting; wait for it briefly to learn how.
+    pollfd entry{child_->exit_fd(), POLLIN, 0};
+    ::poll(&entry, 1, 1000);
+    exit = child_->PeekExit();
+  }
+  child_.reset();  // SIGKILLs the group and reaps it
+  if (killed && task_deadline) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("stopped: the expressions of one workflow task may take ",
+                     absl::FormatDuration(task_budget_), " together"));
+  }
+  if (killed) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("stopped after ", absl::FormatDuration(limits_.timeout),
+                     ", the limit for one expression (STIGMER_EXPRESSION_TIMEOUT_MS)"));
+  }
+  // libjq aborts when an allocation fails (RLIMIT_DATA); a deep recursion may overflow.
+  if (exit && exit->signaled && (exit->value == SIGABRT || exit->value == SIGSEGV)) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("stopped at the ", HumanBytes(limits_.memory_bytes),
+                     " memory limit for expressions (STIGMER_EXPRESSION_MEMORY_MB)"));
+  }
+  return absl::UnavailableError(absl::StrCat("the expression sandbox ended unexpectedly (",
+                                             !exit            ? std::string("still running")
+                                             : exit->signaled ? absl::StrCat("signal ", exit->value)
+                                                              : absl::StrCat("exit ", exit->value),
+                                             ")"));
+}
+
+absl::StatusOr<std::optional<std::string>> ExpressionSandbox::Run(const std::string& program,
+                                                                  const std::string& input_json) {
+  absl::StatusOr<std::optional<std::string>> result = RunOnce(program, input_json);
+  // A child lost for a reason of its own (killed from outside, or with the thread that started
+  // it) says nothing about the expression: once more, in a new child.
+  if (absl::IsUnavailable(result.status())) result = RunOnce(program, input_json);
+  if (absl::IsUnavailable(result.status())) failure_ = result.status();
+  return result;
+}
+
+absl::StatusOr<std::optional<std::string>> ExpressionSandbox::RunOnce(
+    const std::string& program, const std::string& input_json) {
+  if (absl::Status started = EnsureChild(); !started.ok()) return started;
+  const absl::Time own_deadline = absl::Now() + limits_.timeout;
+  const bool task_bound = deadline_ < own_deadline;
+  const absl::Time deadline = task_bound ? deadline_ : own_deadline;
+
+  std::string request;
+  request.reserve(program.size() + input_json.size() + 8);
+  AppendSandboxField(request, program);
+  AppendSandboxField(request, input_json);
+  absl::Status io;
+  {
+    ScopedSigpipeBlock no_sigpipe;  // a child that died mid-request is an EPIPE, not our death
+    io = WriteAllBy(child_->stdin_pipe().get(), request, deadline);
+  }
+  std::string header, text;
+  if (io.ok()) io = ReadExactBy(child_->stdout_pipe().get(), 5, deadline, header);
+  uint32_t length = 0;
+  if (io.ok()) {
+    std::memcpy(&length, header.data() + 1, sizeof(length));
+    if (length > kMaxSandboxField) return ChildEnded(false, false);
+    io = ReadExactBy(child_->stdout_pipe().get(), length, deadline, text);
+  }
+  if (absl::IsDeadlineExceeded(io)) return ChildEnded(true, task_bound);
+  if (!io.ok()) return ChildEnded(false, false);
+
+  switch (static_cast<SandboxAnswer>(header[0])) {
+    case SandboxAnswer::kResult:
+      return std::optional<std::string>(std::move(text));
+    case SandboxAnswer::kNoResult:
+      return std::optional<std::string>();
+    case SandboxAnswer::kJqError:
+      return absl::InvalidArgumentError(text);
+    case SandboxAnswer::kBoundReached:
+      return absl::ResourceExhaustedError(text);
+  }
+  return ChildEnded(false, false);
+}
+
+}  // namespace stigmer::workflow
