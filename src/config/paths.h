@@ -29,6 +29,9 @@ class Paths {
   std::filesystem::path TemporalDataDir() const { return DataDir() / "temporal"; }
   std::filesystem::path TemporalDatabase() const { return TemporalDataDir() / "temporal.db"; }
   std::filesystem::path StoreDatabase() const { return DataDir() / "stigmer.db"; }
+  // The key stigmer-server signs executions with and workflow-runner checks them with
+  // (temporal/start_signature.h, config/key_file.h).
+  std::filesystem::path SigningKeyFile() const { return DataDir() / "signing.key"; }
 
   std::filesystem::path PidFile(std::string_view component) const;
   // Where the component's stdout goes (and its stderr, for temporal and supervisor).

@@ -123,6 +123,7 @@ absl::StatusOr<Execution> ExecutionManager::Create(
   start.task_queue = options_.task_queue;
   start.input = *std::move(payloads);
   start.request_id = execution.id();
+  start.signing_key = options_.signing_key;
   // The workflow's `timeout` bounds the whole execution; Temporal enforces it.
   const nlohmann::ordered_json document(start.input[0]);
   start.execution_timeout = workflow::TimeoutAfter(document, document);

@@ -30,6 +30,8 @@ class ExecutionManager {
     std::string temporal_address = "127.0.0.1:7233";
     std::string task_queue = "stigmer-workflows";
     absl::Duration connect_timeout = absl::Seconds(2);
+    // Signs every start (temporal/start_signature.h); empty: starts are not signed.
+    std::string signing_key;
   };
 
   // REQUIRES: `store` outlives this object.

@@ -8,6 +8,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "temporal/payloads.h"
 #include "temporal/reconnect_backoff.h"
+#include "temporal/start_signature.h"
 #include "temporal/temporal_channel.h"
 #include "temporal/worker_identity.h"
 
@@ -120,6 +121,10 @@ absl::StatusOr<std::string> TemporalClient::StartWorkflow(const StartWorkflowOpt
   request.mutable_task_queue()->set_name(options.task_queue);
   request.mutable_task_queue()->set_kind(::temporal::api::enums::v1::TASK_QUEUE_KIND_NORMAL);
   *request.mutable_input() = JsonPayloads(options.input);
+  if (!options.signing_key.empty()) {
+    AddStartSignature(options.signing_key, options.workflow_id, options.workflow_type,
+                      request.input(), *request.mutable_header());
+  }
   request.set_identity(options_.identity);
   request.set_request_id(options.request_id.empty() ? RandomRequestId() : options.request_id);
   if (options.execution_timeout.has_value()) {

@@ -45,6 +45,8 @@ struct StartWorkflowOptions {
   std::string request_id;
   // Workflow execution timeout (all runs together); none when unset.
   std::optional<absl::Duration> execution_timeout;
+  // When set, the start is signed with it (start_signature.h).
+  std::string signing_key;
 };
 
 // What DescribeWorkflowExecution says about one run.

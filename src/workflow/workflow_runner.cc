@@ -6,6 +6,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "config/key_file.h"
+#include "config/paths.h"
 #include "temporal/worker_main.h"
 #include "workflow/activity_task_handler.h"
 #include "workflow/workflow_task_handler.h"
@@ -80,6 +82,14 @@ int RunWorkflowRunner() {
   }
   // Expressions run in sandboxes: children of this very binary.
   settings->workflow.sandbox_binary = "/proc/self/exe";
+  // Only what stigmer-server signed runs (the key file is made by whoever needs it first).
+  absl::StatusOr<std::string> key =
+      config::LoadOrCreateKeyFile(config::Paths::FromEnvironment().SigningKeyFile(), "signing key");
+  if (!key.ok()) {
+    std::fprintf(stderr, "workflow-runner: %s\n", std::string(key.status().message()).c_str());
+    return 1;
+  }
+  settings->workflow.signing_key = *std::move(key);
   return temporal::RunWorker(*options, [&](std::shared_ptr<grpc::Channel> channel) {
     temporal::WorkerHandlers handlers;
     handlers.workflow = std::make_unique<ServerlessWorkflowTaskHandler>(

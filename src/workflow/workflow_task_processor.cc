@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "temporal/payloads.h"
+#include "temporal/start_signature.h"
 #include "workflow/continue_as_new.h"
 #include "workflow/dsl_failure.h"
 
@@ -124,6 +125,16 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
     return FailTask(tapi::enums::v1::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
                     std::string(history.status().message()));
   }
+  if (!options.signing_key.empty()) {
+    const auto& started = history->started();
+    if (absl::Status signed_start = temporal::VerifyStartSignature(
+            options.signing_key, workflow_id, started.workflow_type().name(), started.input(),
+            started.header());
+        !signed_start.ok()) {
+      return FailRun(StandardError("authorization", "Execution not signed",
+                                   std::string(signed_start.message()), "/"));
+    }
+  }
   if (history->cancel_requested()) {
     // Running activities are asked to stop too (they learn at their next heartbeat).
     WorkflowTaskAnswer answer;
@@ -170,6 +181,12 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
       history->event_count() >= options.continue_as_new_events) {
     if (std::optional<Command> next = ContinueAsNew(*history, context, options.commands.task_queue,
                                                     options.max_carried_bytes)) {
+      if (!options.signing_key.empty()) {
+        auto* attributes = next->mutable_continue_as_new_workflow_execution_command_attributes();
+        temporal::AddStartSignature(options.signing_key, workflow_id,
+                                    attributes->workflow_type().name(), attributes->input(),
+                                    *attributes->mutable_header());
+      }
       answer.commands.push_back(*std::move(next));
       return WithinLimits(std::move(answer), options.payload_limits);
     }

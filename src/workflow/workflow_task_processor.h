@@ -33,6 +33,9 @@ struct WorkflowTaskOptions {
   size_t max_carried_bytes = 1 << 20;
   // What one answer may carry (see CheckCommandSizes).
   PayloadLimits payload_limits;
+  // When set, a run runs only if its start carries this key's signature
+  // (temporal/start_signature.h), and the runs it continues as new are signed with it.
+  std::string signing_key;
   // Where expressions run. Empty: in this process, unbounded (tests of the interpreter).
   // Otherwise the stigmer binary whose expression sandbox bounds each evaluation by
   // expression_limits, and all of one workflow task's by expression_task_budget (Temporal
@@ -77,6 +80,8 @@ class DocumentCache {
 // the workflow input, and {"environment": {...}, "secrets": {...}} (secrets become $secrets;
 // environment values $runtime.metadata.environment).
 //
+// - With a signing_key, a start whose signature is missing or wrong → the run fails with an
+//   authorization error (403) before any step runs.
 // - A cancel request in history → CancelWorkflowExecution (the execution ends CANCELLED).
 // - A suspended run whose history reached continue_as_new_events → ContinueAsNew, when safe.
 // - A document or input that cannot be read, a history over max_history_events, or commands

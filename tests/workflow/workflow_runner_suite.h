@@ -77,6 +77,7 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
     options.workflow_id = absl::StrCat("wex-", name);
     options.task_queue = queue_;
     options.input = {nlohmann::json::parse(document->json.dump()), input, std::move(runtime)};
+    options.signing_key = signing_key_;
     auto run = client_->StartWorkflow(options);
     EXPECT_TRUE(run.ok()) << run.status();
     return options.workflow_id;
@@ -148,6 +149,7 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
 
   std::unique_ptr<temporal::TemporalClient> client_;
   std::string queue_;
+  std::string signing_key_;  // Start signs with it when set, as stigmer-server does
   std::unique_ptr<temporal::TaskQueuePoller> poller_;
 };
 
