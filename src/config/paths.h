@@ -29,6 +29,8 @@ class Paths {
   std::filesystem::path TemporalDataDir() const { return DataDir() / "temporal"; }
   std::filesystem::path TemporalDatabase() const { return TemporalDataDir() / "temporal.db"; }
   std::filesystem::path StoreDatabase() const { return DataDir() / "stigmer.db"; }
+  // The bearer token stigmer-server's API requires (see config/api_token.h).
+  std::filesystem::path ApiTokenFile() const { return DataDir() / "api.token"; }
 
   std::filesystem::path PidFile(std::string_view component) const;
   // Where the component's stdout goes (and its stderr, for temporal and supervisor).

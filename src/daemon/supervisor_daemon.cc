@@ -1,6 +1,7 @@
 #include "daemon/supervisor_daemon.h"
 
 #include <grpcpp/server_builder.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -123,6 +124,9 @@ std::vector<std::string> ProcessEnvironmentList() {
 }  // namespace
 
 int RunSupervisorDaemon(const DaemonOptions& options) {
+  // Everything the daemon and its children (Temporal's database included) create under
+  // STIGMER_HOME is private to this account: folders 0700, files 0600.
+  ::umask(077);
   supervisor::BlockSupervisorSignals();
   ConfigureLogging(options.foreground);
   LauncherPipe launcher(options.launcher_fd);
