@@ -186,6 +186,10 @@ TEST(Workflows, GrpcurlListsOurServicesAndCallsThemWithTheToken) {
 // database or the logs.
 TEST(Workflows, NothingUnderStigmerHomeIsReadableByOthersAfterARun) {
   StigmerHome home;
+  // As an older version left them: Temporal's database was 0644.
+  const std::filesystem::path older = home.paths().TemporalDataDir() / "left-by-an-older-version";
+  ASSERT_TRUE(MakeDirectories(older.parent_path(), 0755).ok());
+  ASSERT_TRUE(WriteFileAtomically(older, "x", 0644).ok());
   ASSERT_EQ(home.Run({"apply", "-f", Example("hello.yaml")}).exit_code, 0);
   CommandResult run = home.Run({"run", "hello", "--input", R"({"name": "Ada"})"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
