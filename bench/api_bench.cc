@@ -43,7 +43,8 @@
 #include "absl/strings/str_format.h"
 #include "api_load.h"
 #include "api_temporal.h"
-#include "grpcpp/create_channel.h"
+#include "common/bearer_token_channel.h"
+#include "config/api_token.h"
 #include "server/stigmer_server.h"
 #include "stigmer/v1/execution.grpc.pb.h"
 #include "stigmer/v1/workflow.grpc.pb.h"
@@ -67,11 +68,13 @@ struct Options {
 constexpr char kInterrupted[] = "interrupted";
 constexpr absl::Duration kCallTimeout = absl::Seconds(10);
 
-// A channel with a connection of its own (gRPC otherwise shares one among identical channels).
-std::shared_ptr<grpc::Channel> OwnChannel(const std::string& address) {
+// A channel with a connection of its own (gRPC otherwise shares one among identical channels),
+// whose calls carry `token` (stigmer-server's API token; none for Temporal).
+std::shared_ptr<grpc::Channel> OwnChannel(const std::string& address,
+                                          const std::string& token = "") {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  return CreateBearerTokenChannel(address, token, args);
 }
 
 void SetDeadline(grpc::ClientContext& context) {
@@ -99,11 +102,11 @@ struct Client {
 
 class ApiBench {
  public:
-  ApiBench(const Options& options, const std::string& stigmer, const std::string& temporal,
-           int temporal_pid)
+  ApiBench(const Options& options, const std::string& stigmer, const std::string& token,
+           const std::string& temporal, int temporal_pid)
       : options_(options), temporal_pid_(temporal_pid) {
     for (int i = 0; i < options.clients; ++i) {
-      auto channel = OwnChannel(stigmer);
+      auto channel = OwnChannel(stigmer, token);
       auto temporal_channel = OwnChannel(temporal);
       clients_.push_back({stigmer::v1::WorkflowService::NewStub(channel),
                           stigmer::v1::ExecutionService::NewStub(channel),
@@ -238,6 +241,13 @@ int Run(const Options& options) {
   server_options.port = 0;
   server_options.temporal_address = (*temporal)->address();
   server_options.store_path = dir.path() / "stigmer.db";
+  server_options.api_token_file = dir.path() / "api.token";
+  absl::StatusOr<std::string> token = config::LoadOrCreateApiToken(server_options.api_token_file);
+  if (!token.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(token.status().message()).c_str());
+    return 1;
+  }
+  server_options.api_token = *token;
   absl::StatusOr<std::unique_ptr<server::StigmerServer>> server =
       server::StigmerServer::Start(server_options);
   if (!server.ok()) {
@@ -248,8 +258,8 @@ int Run(const Options& options) {
       "stigmer-server in this process on 127.0.0.1:%d (store: SQLite file in the "
       "temporary folder)\n",
       (*server)->port());
-  ApiBench bench(options, absl::StrCat("127.0.0.1:", (*server)->port()), (*temporal)->address(),
-                 (*temporal)->pid());
+  ApiBench bench(options, absl::StrCat("127.0.0.1:", (*server)->port()), *token,
+                 (*temporal)->address(), (*temporal)->pid());
   bool failed = false;
   using stigmer::v1::APPLY_OUTCOME_CREATED;
   using stigmer::v1::APPLY_OUTCOME_UNCHANGED;

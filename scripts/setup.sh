@@ -14,8 +14,8 @@ GRPCURL_VERSION=v1.9.3                    # Go module proxy: test tool only
 debian_packages=(
   g++ cmake ninja-build make pkg-config
   libgrpc++-dev protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libabsl-dev
-  libspdlog-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev
-  libcurl4-openssl-dev libssl-dev libjq-dev libonig-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libspdlog-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libssl-dev
+  libcurl4-openssl-dev libjq-dev libonig-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang-format python3-venv procps
 )
 

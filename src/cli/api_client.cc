@@ -3,26 +3,38 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
-#include "grpcpp/create_channel.h"
+#include "common/bearer_token_channel.h"
+#include "config/api_token.h"
 
 namespace stigmer::cli {
 
-ApiClient::ApiClient(std::string address, std::shared_ptr<grpc::Channel> channel)
+ApiClient::ApiClient(std::string address, std::filesystem::path token_file,
+                     std::shared_ptr<grpc::Channel> channel)
     : address_(std::move(address)),
+      token_file_(std::move(token_file)),
       channel_(std::move(channel)),
       workflows_(stigmer::v1::WorkflowService::NewStub(channel_)),
       executions_(stigmer::v1::ExecutionService::NewStub(channel_)) {}
 
-absl::StatusOr<ApiClient> ApiClient::Connect(const std::string& address, absl::Duration timeout) {
+absl::StatusOr<ApiClient> ApiClient::Connect(const std::string& address,
+                                             const std::filesystem::path& token_file,
+                                             absl::Duration timeout) {
+  absl::StatusOr<std::string> token = config::ReadApiToken(token_file);
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(64 << 20);
   arguments.SetMaxSendMessageSize(64 << 20);
-  auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments);
+  auto channel = CreateBearerTokenChannel(address, token.value_or(""), arguments);
   if (!channel->WaitForConnected(absl::ToChronoTime(absl::Now() + timeout))) {
     return absl::UnavailableError(absl::StrCat("cannot reach stigmer-server at ", address,
                                                "; start it with `stigmer server`"));
   }
-  return ApiClient(address, std::move(channel));
+  if (absl::IsNotFound(token.status())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(token.status().message(), "; the stigmer-server at ", address,
+                     " was not started from this STIGMER_HOME, and only its owner may call it"));
+  }
+  if (!token.ok()) return token.status();
+  return ApiClient(address, token_file, std::move(channel));
 }
 
 std::string ServerAddress(const std::string& configured) {

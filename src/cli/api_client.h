@@ -1,6 +1,7 @@
 #ifndef STIGMER_CLI_API_CLIENT_H_
 #define STIGMER_CLI_API_CLIENT_H_
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -15,18 +16,25 @@ namespace stigmer::cli {
 // The CLI's connection to stigmer-server's public API.
 class ApiClient {
  public:
-  // Connects to `address` (host:port), waiting at most `timeout`. Unavailable, with a message
-  // that says how to start the server, when nothing answers.
+  // Connects to `address` (host:port), waiting at most `timeout`; every call then carries the
+  // API token read from `token_file` (config/api_token.h). Unavailable, with a message that says
+  // how to start the server, when nothing answers; when the server answers but the token cannot
+  // be read, that error ("cannot read the API token at <file>: Permission denied"), with a
+  // word on whose server it is when the file does not exist.
   static absl::StatusOr<ApiClient> Connect(const std::string& address,
+                                           const std::filesystem::path& token_file,
                                            absl::Duration timeout = absl::Seconds(3));
 
   const std::string& address() const { return address_; }
+  const std::filesystem::path& token_file() const { return token_file_; }
   stigmer::v1::WorkflowService::Stub& workflows() { return *workflows_; }
   stigmer::v1::ExecutionService::Stub& executions() { return *executions_; }
 
  private:
-  ApiClient(std::string address, std::shared_ptr<grpc::Channel> channel);
+  ApiClient(std::string address, std::filesystem::path token_file,
+            std::shared_ptr<grpc::Channel> channel);
   std::string address_;
+  std::filesystem::path token_file_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<stigmer::v1::WorkflowService::Stub> workflows_;
   std::unique_ptr<stigmer::v1::ExecutionService::Stub> executions_;

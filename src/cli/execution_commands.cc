@@ -120,7 +120,7 @@ int Finish(const Execution& execution, TerminalOutput& output, const std::string
 absl::StatusOr<ApiClient> Connect(const config::Paths& paths) {
   absl::StatusOr<config::Config> config = config::LoadConfig(paths, ProcessEnvironment());
   if (!config.ok()) return config.status();
-  return ApiClient::Connect(ServerAddress(config->ServerAddress()));
+  return ApiClient::Connect(ServerAddress(config->ServerAddress()), paths.ApiTokenFile());
 }
 
 grpc::ClientContext* WithDeadline(grpc::ClientContext* context) {
@@ -198,7 +198,8 @@ int RunWorkflow(const config::Paths& paths, TerminalOutput& output, const RunOpt
       if (!status.ok()) output.Error(status.error_message());
       if (!status.ok()) return 1;
     }
-    absl::StatusOr<ApiClient> again = ApiClient::Connect(client->address(), absl::Seconds(10));
+    absl::StatusOr<ApiClient> again =
+        ApiClient::Connect(client->address(), client->token_file(), absl::Seconds(10));
     if (again.ok()) client = std::move(again);
   }
   if (!server::IsTerminalPhase(execution.phase())) {

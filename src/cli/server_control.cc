@@ -55,6 +55,10 @@ bool WaitForDaemonExit(const config::Paths& paths, absl::Time deadline) {
 }  // namespace
 
 int ShowStatus(const config::Paths& paths, TerminalOutput& output, bool json, bool watch) {
+  if (absl::Status access = daemon::CheckHomeAccess(paths); !access.ok()) {
+    output.Error(access.message());
+    return 1;
+  }
   StatusView view = CurrentStatus(paths);
   if (!watch || !view.daemon_running) {
     PrintStatus(view, output, json);
@@ -84,6 +88,10 @@ int ShowStatus(const config::Paths& paths, TerminalOutput& output, bool json, bo
 int StopServer(const config::Paths& paths, TerminalOutput& output, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   absl::StatusOr<daemon::ControlClient> client = daemon::ControlClient::Connect(paths);
+  if (absl::IsPermissionDenied(client.status())) {
+    output.Error(client.status().message());
+    return 1;
+  }
   if (!client.ok()) {
     if (daemon::IsLockHeld(paths.SupervisorLockFile())) {
       output.Error(absl::StrCat("a stigmer daemon holds ", paths.SupervisorLockFile().string(),
@@ -137,6 +145,10 @@ int RestartServer(const config::Paths& paths, TerminalOutput& output,
     return 2;
   }
   absl::StatusOr<daemon::ControlClient> client = daemon::ControlClient::Connect(paths);
+  if (absl::IsPermissionDenied(client.status())) {
+    output.Error(client.status().message());
+    return 1;
+  }
   if (!client.ok()) {
     output.Info("stigmer is not running; starting it");
     return StartServer(paths, output);

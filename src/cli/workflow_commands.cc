@@ -112,7 +112,7 @@ absl::StatusOr<ApiClient> ConnectStartingServer(const config::Paths& paths,
   absl::StatusOr<config::Config> config = config::LoadConfig(paths, ProcessEnvironment());
   if (!config.ok()) return config.status();
   const std::string address = ServerAddress(config->ServerAddress());
-  absl::StatusOr<ApiClient> client = ApiClient::Connect(address);
+  absl::StatusOr<ApiClient> client = ApiClient::Connect(address, paths.ApiTokenFile());
   if (client.ok() || daemon::IsLockHeld(paths.SupervisorLockFile()) ||
       std::getenv("STIGMER_SERVER_ADDR") != nullptr) {
     return client;
@@ -121,7 +121,7 @@ absl::StatusOr<ApiClient> ConnectStartingServer(const config::Paths& paths,
   if (StartServer(paths, output) != 0) {
     return absl::UnavailableError("stigmer could not be started; see above");
   }
-  return ApiClient::Connect(address);
+  return ApiClient::Connect(address, paths.ApiTokenFile());
 }
 
 int ApplyWorkflows(const config::Paths& paths, TerminalOutput& output,
@@ -187,7 +187,8 @@ int DeleteWorkflow(const config::Paths& paths, TerminalOutput& output, const std
     output.Error(config.status().message());
     return 2;
   }
-  absl::StatusOr<ApiClient> client = ApiClient::Connect(ServerAddress(config->ServerAddress()));
+  absl::StatusOr<ApiClient> client =
+      ApiClient::Connect(ServerAddress(config->ServerAddress()), paths.ApiTokenFile());
   if (!client.ok()) {
     output.Error(client.status().message());
     return 1;

@@ -32,6 +32,8 @@ class Paths {
   // The key stigmer-server signs executions with and workflow-runner checks them with
   // (temporal/start_signature.h, config/key_file.h).
   std::filesystem::path SigningKeyFile() const { return DataDir() / "signing.key"; }
+  // The bearer token stigmer-server's API requires (see config/api_token.h).
+  std::filesystem::path ApiTokenFile() const { return DataDir() / "api.token"; }
 
   std::filesystem::path PidFile(std::string_view component) const;
   // Where the component's stdout goes (and its stderr, for temporal and supervisor).

@@ -1,13 +1,32 @@
 #include "daemon/control_client.h"
 
 #include <grpcpp/create_channel.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 
 namespace stigmer::daemon {
+
+absl::Status CheckHomeAccess(const config::Paths& paths) {
+  if (::access(paths.SupervisorSocket().c_str(), R_OK | W_OK) == 0 ||
+      (errno != EACCES && errno != EPERM)) {
+    return absl::OkStatus();
+  }
+  struct stat home {};
+  const std::string owner =
+      ::stat(paths.home().c_str(), &home) == 0 ? absl::StrCat(" (uid ", home.st_uid, ")") : "";
+  return absl::PermissionDeniedError(absl::StrCat(
+      "permission denied: STIGMER_HOME ", paths.home().string(), " belongs to another user", owner,
+      "; use your own STIGMER_HOME, or run stigmer as that user"));
+}
+
 absl::StatusOr<ControlClient> ControlClient::Connect(const config::Paths& paths,
                                                      absl::Duration timeout) {
+  if (absl::Status access = CheckHomeAccess(paths); !access.ok()) return access;
   std::error_code ignored;
   if (!std::filesystem::exists(paths.SupervisorSocket(), ignored)) {
     return absl::UnavailableError("the stigmer daemon is not running");

@@ -12,10 +12,16 @@
 
 namespace stigmer::daemon {
 
+// OK unless this account may not use STIGMER_HOME's control socket because the home belongs to
+// another account: then PermissionDenied, "permission denied: STIGMER_HOME <home> belongs to
+// another user (uid N); ...". A home without a daemon is OK here.
+absl::Status CheckHomeAccess(const config::Paths& paths);
+
 // The CLI's side of the control API on $STIGMER_HOME/data/supervisor.sock.
 class ControlClient {
  public:
-  // Unavailable when no daemon answers on the socket.
+  // Unavailable when no daemon answers on the socket; CheckHomeAccess's PermissionDenied when
+  // the home belongs to another account.
   static absl::StatusOr<ControlClient> Connect(const config::Paths& paths,
                                                absl::Duration timeout = absl::Seconds(2));
 

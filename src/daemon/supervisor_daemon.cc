@@ -1,9 +1,11 @@
 #include "daemon/supervisor_daemon.h"
 
 #include <grpcpp/server_builder.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
@@ -120,9 +122,27 @@ std::vector<std::string> ProcessEnvironmentList() {
   return list;
 }
 
+// Homes made before the daemon set its umask may hold files other accounts can read (Temporal's
+// database was 0644): take group and other permissions away from everything in `home`.
+void MakePrivate(const std::filesystem::path& home) {
+  std::error_code error;
+  for (auto it = std::filesystem::recursive_directory_iterator(
+           home, std::filesystem::directory_options::skip_permission_denied, error);
+       !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+    struct stat info {};
+    if (::lstat(it->path().c_str(), &info) == 0 && !S_ISLNK(info.st_mode) &&
+        (info.st_mode & 077) != 0) {
+      ::chmod(it->path().c_str(), info.st_mode & 07700);
+    }
+  }
+}
+
 }  // namespace
 
 int RunSupervisorDaemon(const DaemonOptions& options) {
+  // Everything the daemon and its children (Temporal's database included) create under
+  // STIGMER_HOME is private to this account: folders 0700, files 0600.
+  ::umask(077);
   supervisor::BlockSupervisorSignals();
   ConfigureLogging(options.foreground);
   LauncherPipe launcher(options.launcher_fd);
@@ -160,6 +180,7 @@ int RunSupervisorDaemon(const DaemonOptions& options) {
     return fail(1, written.message());
   }
   spdlog::info("stigmer supervisor {} starting for {}", ::getpid(), paths.home().string());
+  MakePrivate(paths.home());
 
   absl::StatusOr<stigmer::daemon::v1::SavedState> saved = ReadStateFile(paths.StateFile());
   for (const std::string& action :

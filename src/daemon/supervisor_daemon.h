@@ -12,7 +12,10 @@ struct DaemonOptions {
   int launcher_fd = -1;
 };
 
-// The supervisor daemon (`stigmer internal supervisor`): takes the STIGMER_HOME lock, cleans
+// The supervisor daemon (`stigmer internal supervisor`): sets the umask to 077 for itself and
+// its children (nothing it or they create is readable by other accounts), takes the
+// STIGMER_HOME lock, takes group and other permissions away from what is already in the home,
+// cleans
 // up after a previous daemon, serves the control API on data/supervisor.sock, starts the four
 // components in order and supervises them until stopped. Returns the exit code: 0 after a
 // stop (or when another daemon already runs), 1 when the start failed, 2 for a bad

@@ -20,14 +20,15 @@ absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(const EnvironmentLook
   if (auto temporal = lookup("TEMPORAL_SERVICE_ADDRESS"); temporal && !temporal->empty()) {
     options.temporal_address = *temporal;
   }
-  if (auto home = lookup("STIGMER_HOME"); home && !home->empty()) {
-    options.store_path = config::Paths(*home).StoreDatabase();
+  std::filesystem::path home;
+  if (auto stigmer_home = lookup("STIGMER_HOME"); stigmer_home && !stigmer_home->empty()) {
+    home = *stigmer_home;
   } else {
-    const std::optional<std::string> user_home = lookup("HOME");
-    options.store_path =
-        config::Paths(std::filesystem::path(user_home.value_or("/tmp")) / ".stigmer")
-            .StoreDatabase();
+    home = std::filesystem::path(lookup("HOME").value_or("/tmp")) / ".stigmer";
   }
+  const config::Paths paths(home);
+  options.store_path = paths.StoreDatabase();
+  options.api_token_file = paths.ApiTokenFile();
   return options;
 }
 

@@ -13,7 +13,6 @@
 #include "common/unique_fd.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "temporal/health_probe.h"
 #include "temporal/temporal_channel.h"
@@ -43,7 +42,8 @@ absl::Status ExplainBindFailure(const std::string& host, int port, const std::st
 
 StigmerServer::StigmerServer(const ServerOptions& options, absl::Time started,
                              std::unique_ptr<store::Store> store)
-    : temporal_channel_(temporal::CreateTemporalChannel(options.temporal_address)),
+    : token_gate_(options.api_token, options.api_token_file),
+      temporal_channel_(temporal::CreateTemporalChannel(options.temporal_address)),
       info_service_(options.temporal_address, started,
                     [channel = temporal_channel_] {
                       return temporal::CheckTemporalServing(channel, kTemporalProbeTimeout).ok();
@@ -54,6 +54,9 @@ StigmerServer::StigmerServer(const ServerOptions& options, absl::Time started,
       execution_service_(store_.get(), &executions_) {}
 
 absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const ServerOptions& options) {
+  if (options.api_token.empty()) {
+    return absl::InvalidArgumentError("stigmer-server needs an API token to check calls against");
+  }
   if (!options.store_path.empty()) {
     if (absl::Status made = MakeDirectories(options.store_path.parent_path()); !made.ok()) {
       return made;
@@ -69,7 +72,7 @@ absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const Server
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(where, grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(where, server->token_gate_.Credentials(), &server->port_);
   // Requests up to 16 MiB reach the services, which refuse documents over 4 MiB by name.
   builder.SetMaxReceiveMessageSize(16 << 20);
   builder.RegisterService(&server->info_service_);

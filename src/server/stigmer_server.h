@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/server.h"
+#include "server/api_token_gate.h"
 #include "server/execution_manager.h"
 #include "server/execution_service.h"
 #include "server/info_service.h"
@@ -17,12 +18,15 @@
 namespace stigmer::server {
 
 // stigmer-server's gRPC server: grpc.health.v1 (overall "" SERVING), server reflection and
-// stigmer.v1.InfoService, listening on options.listen_address:options.port. Runs on gRPC's own
-// threads; usable in-process (tests) as well as from RunStigmerServer.
+// stigmer.v1.InfoService, WorkflowService and ExecutionService, listening on
+// options.listen_address:options.port. Every call but health and reflection must carry
+// options.api_token (see ApiTokenGate). Runs on gRPC's own threads; usable in-process (tests) as
+// well as from RunStigmerServer.
 class StigmerServer {
  public:
   // Opens the store, binds and starts serving, then follows again the executions a previous
-  // server left running. Fails when the store cannot be opened. Binds and starts serving. Fails
+  // server left running. InvalidArgument when options.api_token is empty. Fails when the store
+  // cannot be opened. Binds and starts serving. Fails
   // (Unavailable, AlreadyExists, PermissionDenied...) with "cannot listen on <address>:<port>:
   // <reason>" when the address cannot be bound; the port is never shared with another process
   // (SO_REUSEPORT off).
@@ -43,6 +47,7 @@ class StigmerServer {
   void Shutdown(absl::Duration grace = absl::Seconds(5));
 
  private:
+  ApiTokenGate token_gate_;  // outlives server_, which calls it
   std::shared_ptr<grpc::Channel> temporal_channel_;
   InfoServiceHandler info_service_;
   std::unique_ptr<store::Store> store_;

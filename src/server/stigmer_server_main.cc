@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "config/api_token.h"
 #include "server/server_options.h"
 #include "server/stigmer_server.h"
 #include "spdlog/spdlog.h"
@@ -24,6 +25,12 @@ int RunStigmerServer() {
     spdlog::error("{}", std::string(options.status().message()));
     return 2;
   }
+  absl::StatusOr<std::string> token = config::LoadOrCreateApiToken(options->api_token_file);
+  if (!token.ok()) {
+    spdlog::error("{}", std::string(token.status().message()));
+    return 1;
+  }
+  options->api_token = *std::move(token);
   absl::StatusOr<std::unique_ptr<StigmerServer>> server = StigmerServer::Start(*options);
   if (!server.ok()) {
     spdlog::error("{}", std::string(server.status().message()));

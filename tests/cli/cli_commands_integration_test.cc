@@ -1,4 +1,6 @@
 // The real binary's commands that need no running stack: version, help, config, bad input.
+#include <unistd.h>
+
 #include "absl/strings/str_cat.h"
 #include "common/file_io.h"
 #include "gmock/gmock.h"
@@ -99,6 +101,25 @@ TEST(CliCommands, StatusAndStopWithNothingRunning) {
   CommandResult stop = home.Run({"server", "stop"});
   EXPECT_EQ(stop.exit_code, 0);
   EXPECT_THAT(stop.out, HasSubstr("stigmer is not running"));
+}
+
+// Another account's home used to read "not running"; it is a permission problem.
+TEST(CliCommands, StatusAndStopOnAnotherUsersHomeSayPermissionDenied) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to run the CLI as another account";
+  StigmerHome home;
+  ASSERT_TRUE(MakeDirectories(home.paths().DataDir()).ok());
+  for (const char* command : {"status", "stop"}) {
+    std::vector<std::string> argv = {
+        "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        StigmerBinary(),    "server",        command};
+    CommandResult result = RunCommand(argv, home.env());
+    EXPECT_EQ(result.exit_code, 1) << command;
+    EXPECT_THAT(result.err,
+                HasSubstr(absl::StrCat("permission denied: STIGMER_HOME ",
+                                       home.paths().home().string(), " belongs to another user")))
+        << command;
+    EXPECT_THAT(result.out, Not(HasSubstr("not running"))) << command;
+  }
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
 // `stigmer apply`, `run`, `get`, `cancel` and `delete` through the daemon, with the real Temporal.
+#include <sys/stat.h>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/file_io.h"
@@ -118,18 +120,89 @@ TEST(Workflows, InvalidDocumentsAreRefusedWholeWithTheirPointer) {
   EXPECT_THAT(bad_input.err, HasSubstr("--input must be a JSON object"));
 }
 
-TEST(Workflows, GrpcurlListsOurServices) {
+TEST(Workflows, GrpcurlListsOurServicesAndCallsThemWithTheToken) {
   const std::string grpcurl = (SourceDir() / ".cache" / "bin" / "grpcurl").string();
   ASSERT_TRUE(std::filesystem::exists(grpcurl)) << "run scripts/setup.sh --test-tools";
   StigmerHome home;
   ASSERT_EQ(home.Run({"server"}).exit_code, 0);
-  CommandResult list =
-      RunCommand({grpcurl, "-plaintext", absl::StrCat("127.0.0.1:", home.server_port()), "list"});
+  const std::string address = absl::StrCat("127.0.0.1:", home.server_port());
+  const std::string header = absl::StrCat("authorization: Bearer ", home.ApiToken());
+  CommandResult list = RunCommand({grpcurl, "-plaintext", "-H", header, address, "list"});
   EXPECT_EQ(list.exit_code, 0) << list.err;
   for (const char* service : {"stigmer.v1.WorkflowService", "stigmer.v1.ExecutionService",
                               "stigmer.v1.InfoService", "grpc.health.v1.Health"}) {
     EXPECT_THAT(list.out, HasSubstr(service));
   }
+  CommandResult info =
+      RunCommand({grpcurl, "-plaintext", "-H", header, address, "stigmer.v1.InfoService/GetInfo"});
+  EXPECT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_THAT(info.out, HasSubstr("\"version\""));
+
+  // Health answers anyone; the API answers only the token's holder.
+  CommandResult health =
+      RunCommand({grpcurl, "-plaintext", address, "grpc.health.v1.Health/Check"});
+  EXPECT_EQ(health.exit_code, 0) << health.err;
+  EXPECT_THAT(health.out, HasSubstr("SERVING"));
+  CommandResult without =
+      RunCommand({grpcurl, "-plaintext", address, "stigmer.v1.WorkflowService/List"});
+  EXPECT_NE(without.exit_code, 0);
+  EXPECT_THAT(without.err, HasSubstr("Code: Unauthenticated"));
+  EXPECT_THAT(without.err, HasSubstr("missing bearer token"));
+  EXPECT_THAT(without.err, HasSubstr(home.paths().ApiTokenFile().string()));
+  const std::string wrong(64, '0');
+  CommandResult wrong_token =
+      RunCommand({grpcurl, "-plaintext", "-H", absl::StrCat("authorization: Bearer ", wrong),
+                  address, "stigmer.v1.WorkflowService/List"});
+  EXPECT_NE(wrong_token.exit_code, 0);
+  EXPECT_THAT(wrong_token.err, HasSubstr("Code: Unauthenticated"));
+  EXPECT_THAT(wrong_token.err, HasSubstr("wrong bearer token"));
+  // stigmer-server logged both refusals (warnings go to daemon.err), never the token.
+  std::string refusals;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        refusals = ReadFileToString(home.paths().StderrLog("stigmer-server")).value_or("");
+        return refusals.find("WorkflowService/List: wrong bearer token") != std::string::npos;
+      },
+      absl::Seconds(10)))
+      << refusals;
+  EXPECT_THAT(refusals, HasSubstr("refused a call to /stigmer.v1.WorkflowService/List: missing "
+                                  "bearer token (user agent \"grpcurl/"));
+  EXPECT_THAT(refusals, Not(HasSubstr(wrong)));
+
+  // The CLI of a home without the token says why it cannot call this server.
+  TempDir elsewhere;
+  CommandResult stranger =
+      RunCommand({StigmerBinary(), "get", "workflows"},
+                 {{"STIGMER_HOME", elsewhere.path().string()}, {"STIGMER_SERVER_ADDR", address}});
+  EXPECT_EQ(stranger.exit_code, 1);
+  EXPECT_THAT(stranger.err,
+              HasSubstr(absl::StrCat("cannot read the API token at ", elsewhere.path().string(),
+                                     "/data/api.token: No such file or directory; the "
+                                     "stigmer-server at ",
+                                     address, " was not started from this STIGMER_HOME")));
+}
+
+// Another account may not read anything in STIGMER_HOME: not the token, the store, Temporal's
+// database or the logs.
+TEST(Workflows, NothingUnderStigmerHomeIsReadableByOthersAfterARun) {
+  StigmerHome home;
+  // As an older version left them: Temporal's database was 0644.
+  const std::filesystem::path older = home.paths().TemporalDataDir() / "left-by-an-older-version";
+  ASSERT_TRUE(MakeDirectories(older.parent_path(), 0755).ok());
+  ASSERT_TRUE(WriteFileAtomically(older, "x", 0644).ok());
+  ASSERT_EQ(home.Run({"apply", "-f", Example("hello.yaml")}).exit_code, 0);
+  CommandResult run = home.Run({"run", "hello", "--input", R"({"name": "Ada"})"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  std::vector<std::string> open_to_others;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(home.paths().home())) {
+    struct stat info {};
+    if (::lstat(entry.path().c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
+      open_to_others.push_back(absl::StrCat(entry.path().string(), " ", info.st_mode & 0777));
+    }
+  }
+  EXPECT_THAT(open_to_others, ::testing::IsEmpty());
+  EXPECT_TRUE(std::filesystem::exists(home.paths().TemporalDatabase()));
+  EXPECT_TRUE(std::filesystem::exists(home.paths().ApiTokenFile()));
 }
 
 }  // namespace

@@ -4,9 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
-#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "server/stigmer_server.h"
+#include "server_calls.h"
 #include "stigmer/v1/execution.grpc.pb.h"
 #include "stigmer/v1/workflow.grpc.pb.h"
 #include "temporal/payloads.h"
@@ -49,11 +49,11 @@ class ExecutionApiTest : public ::testing::Test {
     options.port = 0;
     options.temporal_address = temporal_->address();
     options.store_path = dir_.path() / "stigmer.db";
+    options.api_token = testing::kTestApiToken;
     absl::StatusOr<std::unique_ptr<StigmerServer>> server = StigmerServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
-    auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                       grpc::InsecureChannelCredentials());
+    auto channel = testing::LocalChannel(server_->port());
     workflows_ = stigmer::v1::WorkflowService::NewStub(channel);
     executions_ = stigmer::v1::ExecutionService::NewStub(channel);
   }

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/bearer_token_channel.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -19,13 +20,20 @@
 
 namespace stigmer::testing {
 
-inline std::shared_ptr<grpc::Channel> LocalChannel(int port) {
-  return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+// The API token of the in-process servers these tests start (ServerOptions::api_token).
+inline constexpr char kTestApiToken[] =
+    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+// A channel to 127.0.0.1:`port` whose calls carry `token` (none when empty).
+inline std::shared_ptr<grpc::Channel> LocalChannel(int port,
+                                                   const std::string& token = kTestApiToken) {
+  return CreateBearerTokenChannel(absl::StrCat("127.0.0.1:", port), token);
 }
 
-// InfoService.GetInfo on 127.0.0.1:`port`.
-inline absl::StatusOr<stigmer::v1::GetInfoResponse> CallGetInfo(int port) {
-  auto stub = stigmer::v1::InfoService::NewStub(LocalChannel(port));
+// InfoService.GetInfo on 127.0.0.1:`port`, carrying `token`.
+inline absl::StatusOr<stigmer::v1::GetInfoResponse> CallGetInfo(
+    int port, const std::string& token = kTestApiToken) {
+  auto stub = stigmer::v1::InfoService::NewStub(LocalChannel(port, token));
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
   stigmer::v1::GetInfoResponse response;
@@ -34,12 +42,13 @@ inline absl::StatusOr<stigmer::v1::GetInfoResponse> CallGetInfo(int port) {
   return response;
 }
 
-// The services that server reflection (grpc.reflection.v1alpha) on 127.0.0.1:`port` lists.
+// The services that server reflection (grpc.reflection.v1alpha) on 127.0.0.1:`port` lists, asked
+// without a token.
 // Debian ships no reflection.proto, so the request is written and the answer read by field
 // number: ServerReflectionRequest.list_services = 7; ServerReflectionResponse
 // .list_services_response = 6 { repeated ServiceResponse service = 1 { string name = 1 } }.
 inline absl::StatusOr<std::vector<std::string>> ListServicesByReflection(int port) {
-  std::shared_ptr<grpc::Channel> channel = LocalChannel(port);
+  std::shared_ptr<grpc::Channel> channel = LocalChannel(port, "");
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
   const grpc::internal::RpcMethod method(

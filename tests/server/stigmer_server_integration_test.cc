@@ -13,6 +13,7 @@ TEST_F(StigmerServerWithTemporalTest, GetInfoSaysTemporalIsReachable) {
   ServerOptions options;
   options.port = 0;
   options.temporal_address = temporal_address();
+  options.api_token = stigmer::testing::kTestApiToken;
   absl::StatusOr<std::unique_ptr<StigmerServer>> server = StigmerServer::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
 

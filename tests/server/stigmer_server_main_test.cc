@@ -3,12 +3,16 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
+#include <filesystem>
 #include <future>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "config/api_token.h"
+#include "config/paths.h"
 #include "gtest/gtest.h"
 #include "server_calls.h"
 #include "temporal/health_probe.h"
@@ -46,7 +50,15 @@ class RunStigmerServerThread {
   pthread_t id_{};
 };
 
-TEST(RunStigmerServerTest, ServesUntilSigtermThenExitsZero) {
+// RunStigmerServer reads STIGMER_HOME: never let it reach the user's ~/.stigmer.
+class RunStigmerServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ::setenv("STIGMER_HOME", home_.path().c_str(), 1); }
+  void TearDown() override { ::unsetenv("STIGMER_HOME"); }
+  stigmer::testing::TempDir home_;
+};
+
+TEST_F(RunStigmerServerTest, ServesUntilSigtermThenExitsZero) {
   const int port = stigmer::testing::FreePort();
   ::setenv("GRPC_PORT", std::to_string(port).c_str(), 1);
   ::setenv("TEMPORAL_SERVICE_ADDRESS",
@@ -64,7 +76,36 @@ TEST(RunStigmerServerTest, ServesUntilSigtermThenExitsZero) {
   EXPECT_EQ(server.exit_code().get(), 0);
 }
 
-TEST(RunStigmerServerTest, ExitsOneWhenThePortIsTaken) {
+TEST_F(RunStigmerServerTest, CreatesTheApiTokenOnFirstStartAndKeepsIt) {
+  const int port = stigmer::testing::FreePort();
+  ::setenv("GRPC_PORT", std::to_string(port).c_str(), 1);
+  ::setenv("TEMPORAL_SERVICE_ADDRESS",
+           absl::StrCat("127.0.0.1:", stigmer::testing::FreePort()).c_str(), 1);
+  const std::filesystem::path token_file = config::Paths(home_.path()).ApiTokenFile();
+  std::string token;
+  {
+    RunStigmerServerThread server;
+    auto channel = stigmer::testing::LocalChannel(port, "");
+    ASSERT_TRUE(stigmer::testing::WaitFor(
+        [&] { return temporal::CheckServing(channel, "", absl::Milliseconds(500)).ok(); },
+        absl::Seconds(10)));
+    struct stat info {};
+    ASSERT_EQ(::stat(token_file.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600);
+    absl::StatusOr<std::string> read = config::ReadApiToken(token_file);
+    ASSERT_TRUE(read.ok()) << read.status();
+    token = *read;
+    EXPECT_TRUE(stigmer::testing::CallGetInfo(port, token).ok());
+  }
+  RunStigmerServerThread again;
+  auto channel = stigmer::testing::LocalChannel(port, "");
+  ASSERT_TRUE(stigmer::testing::WaitFor(
+      [&] { return temporal::CheckServing(channel, "", absl::Milliseconds(500)).ok(); },
+      absl::Seconds(10)));
+  EXPECT_EQ(config::ReadApiToken(token_file).value_or(""), token);
+}
+
+TEST_F(RunStigmerServerTest, ExitsOneWhenThePortIsTaken) {
   const int port = stigmer::testing::FreePort();
   ::setenv("GRPC_PORT", std::to_string(port).c_str(), 1);
   RunStigmerServerThread first;
@@ -78,7 +119,7 @@ TEST(RunStigmerServerTest, ExitsOneWhenThePortIsTaken) {
   EXPECT_EQ(second.exit_code().get(), 1);
 }
 
-TEST(RunStigmerServerTest, ExitsTwoWhenThePortIsNotANumber) {
+TEST_F(RunStigmerServerTest, ExitsTwoWhenThePortIsNotANumber) {
   ::setenv("GRPC_PORT", "seventy", 1);
   RunStigmerServerThread server;
   ASSERT_EQ(server.exit_code().wait_for(std::chrono::seconds(5)), std::future_status::ready);

@@ -1,5 +1,7 @@
 #include "server/stigmer_server.h"
 
+#include <sstream>
+
 #include "absl/strings/str_cat.h"
 #include "common/version.h"
 #include "gmock/gmock.h"
@@ -7,6 +9,8 @@
 #include "gtest/gtest.h"
 #include "server/info_service.h"
 #include "server_calls.h"
+#include "spdlog/sinks/ostream_sink.h"
+#include "spdlog/spdlog.h"
 #include "temporal/health_probe.h"
 #include "testing/test_env.h"
 
@@ -17,14 +21,40 @@ using ::stigmer::testing::CallGetInfo;
 using ::stigmer::testing::LocalChannel;
 using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Temporal is nowhere: a port nobody listens on.
 ServerOptions OptionsWithoutTemporal() {
   ServerOptions options;
   options.port = 0;
   options.temporal_address = absl::StrCat("127.0.0.1:", stigmer::testing::FreePort());
+  options.api_token = stigmer::testing::kTestApiToken;
+  options.api_token_file = "/home/someone/.stigmer/data/api.token";
   return options;
 }
+
+grpc::Status GetInfoWithToken(int port, const std::string& token) {
+  auto stub = stigmer::v1::InfoService::NewStub(LocalChannel(port, token));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  stigmer::v1::GetInfoResponse response;
+  return stub->GetInfo(&context, stigmer::v1::GetInfoRequest(), &response);
+}
+
+// Collects what spdlog's default logger prints while it lives.
+class CapturedLog {
+ public:
+  CapturedLog() : previous_(spdlog::default_logger()) {
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+        "captured", std::make_shared<spdlog::sinks::ostream_sink_mt>(lines_)));
+  }
+  ~CapturedLog() { spdlog::set_default_logger(previous_); }
+  std::string text() const { return lines_.str(); }
+
+ private:
+  std::shared_ptr<spdlog::logger> previous_;
+  std::ostringstream lines_;
+};
 
 TEST(StigmerServerTest, ReportsOverallHealthServing) {
   absl::StatusOr<std::unique_ptr<StigmerServer>> server =
@@ -32,6 +62,53 @@ TEST(StigmerServerTest, ReportsOverallHealthServing) {
   ASSERT_TRUE(server.ok()) << server.status();
   EXPECT_GT((*server)->port(), 0);
   EXPECT_TRUE(temporal::CheckServing(LocalChannel((*server)->port()), "", absl::Seconds(5)).ok());
+}
+
+TEST(StigmerServerTest, CallWithoutTokenIsRefusedUnauthenticatedAndLogged) {
+  absl::StatusOr<std::unique_ptr<StigmerServer>> server =
+      StigmerServer::Start(OptionsWithoutTemporal());
+  ASSERT_TRUE(server.ok()) << server.status();
+  CapturedLog log;
+  grpc::Status status = GetInfoWithToken((*server)->port(), "");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status.error_message(), HasSubstr("missing bearer token"));
+  EXPECT_THAT(status.error_message(), HasSubstr("authorization: Bearer <token>"));
+  EXPECT_THAT(status.error_message(), HasSubstr("/home/someone/.stigmer/data/api.token"));
+  EXPECT_THAT(log.text(),
+              HasSubstr("refused a call to /stigmer.v1.InfoService/GetInfo: missing bearer token"));
+  EXPECT_THAT(log.text(), HasSubstr("user agent \"grpc-c++/"));
+}
+
+TEST(StigmerServerTest, CallWithWrongTokenIsRefusedAndTheTokenIsNotLogged) {
+  absl::StatusOr<std::unique_ptr<StigmerServer>> server =
+      StigmerServer::Start(OptionsWithoutTemporal());
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string wrong(64, 'a');
+  CapturedLog log;
+  grpc::Status status = GetInfoWithToken((*server)->port(), wrong);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status.error_message(), HasSubstr("wrong bearer token"));
+  EXPECT_THAT(log.text(), HasSubstr("GetInfo: wrong bearer token"));
+  EXPECT_THAT(log.text(), Not(HasSubstr(wrong)));
+  // The right token still works beside the refused one.
+  EXPECT_TRUE(GetInfoWithToken((*server)->port(), stigmer::testing::kTestApiToken).ok());
+}
+
+TEST(StigmerServerTest, HealthAndReflectionAnswerWithoutToken) {
+  absl::StatusOr<std::unique_ptr<StigmerServer>> server =
+      StigmerServer::Start(OptionsWithoutTemporal());
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_TRUE(
+      temporal::CheckServing(LocalChannel((*server)->port(), ""), "", absl::Seconds(5)).ok());
+  EXPECT_TRUE(stigmer::testing::ListServicesByReflection((*server)->port()).ok());
+}
+
+TEST(StigmerServerTest, RefusesToStartWithoutToken) {
+  ServerOptions options = OptionsWithoutTemporal();
+  options.api_token.clear();
+  absl::StatusOr<std::unique_ptr<StigmerServer>> server = StigmerServer::Start(options);
+  ASSERT_FALSE(server.ok());
+  EXPECT_THAT(server.status().message(), HasSubstr("needs an API token"));
 }
 
 TEST(StigmerServerTest, ReflectionListsInfoService) {

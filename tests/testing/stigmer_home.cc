@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/file_io.h"
+#include "config/api_token.h"
 #include "daemon/process_lock.h"
 #include "testing/temporal_dev_server.h"
 
@@ -58,6 +59,10 @@ nlohmann::json StigmerHome::Component(const std::string& name) const {
     if (component["name"] == name) return component;
   }
   return nullptr;
+}
+
+std::string StigmerHome::ApiToken() const {
+  return config::ReadApiToken(paths_.ApiTokenFile()).value_or("");
 }
 
 pid_t StigmerHome::PidFromFile(const std::filesystem::path& file) const {

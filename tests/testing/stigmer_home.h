@@ -38,6 +38,8 @@ class StigmerHome {
   nlohmann::json StatusJson() const;
   // The component's entry in StatusJson(), or null.
   nlohmann::json Component(const std::string& name) const;
+  // The API token stigmer-server made in this home (empty before it first started).
+  std::string ApiToken() const;
   // The pid in a PID file, 0 when absent.
   pid_t PidFromFile(const std::filesystem::path& file) const;
 
