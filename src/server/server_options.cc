@@ -29,6 +29,7 @@ absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(const EnvironmentLook
   const config::Paths paths(home);
   options.store_path = paths.StoreDatabase();
   options.api_token_file = paths.ApiTokenFile();
+  options.signing_key_file = paths.SigningKeyFile();
   return options;
 }
 

@@ -17,13 +17,15 @@ struct ServerOptions {
   std::filesystem::path store_path;                 // the SQLite store; empty: in memory
   std::string api_token;                 // every call but health and reflection must carry it
   std::filesystem::path api_token_file;  // where the token lives (named in refusals)
+  std::string signing_key;               // signs every start (temporal/start_signature.h)
+  std::filesystem::path signing_key_file;
 };
 
 // ServerOptions from the environment: GRPC_PORT (an integer 0..65535), STIGMER_LISTEN_ADDRESS,
 // TEMPORAL_SERVICE_ADDRESS, STIGMER_HOME (the store is $STIGMER_HOME/data/stigmer.db and the
 // API token file $STIGMER_HOME/data/api.token, default ~/.stigmer); unset or empty variables keep
-// the defaults. Leaves api_token empty (see RunStigmerServer). InvalidArgument when GRPC_PORT is
-// not a port number.
+// the defaults. Leaves api_token and signing_key empty (see RunStigmerServer). InvalidArgument when
+// GRPC_PORT is not a port number.
 absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(const EnvironmentLookup& lookup);
 
 }  // namespace stigmer::server

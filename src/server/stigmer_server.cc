@@ -49,7 +49,8 @@ StigmerServer::StigmerServer(const ServerOptions& options, absl::Time started,
                       return temporal::CheckTemporalServing(channel, kTemporalProbeTimeout).ok();
                     }),
       store_(std::move(store)),
-      executions_(store_.get(), {.temporal_address = options.temporal_address}),
+      executions_(store_.get(), {.temporal_address = options.temporal_address,
+                                 .signing_key = options.signing_key}),
       workflow_service_(store_.get()),
       execution_service_(store_.get(), &executions_) {}
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config/api_token.h"
+#include "config/key_file.h"
 #include "server/server_options.h"
 #include "server/stigmer_server.h"
 #include "spdlog/spdlog.h"
@@ -31,6 +32,14 @@ int RunStigmerServer() {
     return 1;
   }
   options->api_token = *std::move(token);
+  // workflow-runner runs only what this key signed; whichever of the two starts first makes it.
+  absl::StatusOr<std::string> signing_key =
+      config::LoadOrCreateKeyFile(options->signing_key_file, "signing key");
+  if (!signing_key.ok()) {
+    spdlog::error("{}", std::string(signing_key.status().message()));
+    return 1;
+  }
+  options->signing_key = *std::move(signing_key);
   absl::StatusOr<std::unique_ptr<StigmerServer>> server = StigmerServer::Start(*options);
   if (!server.ok()) {
     spdlog::error("{}", std::string(server.status().message()));

@@ -54,7 +54,7 @@ TEST_F(ApiTokenTest, GarbageIsNotATokenAndIsNotReplaced) {
   ASSERT_TRUE(WriteFileAtomically(file_, "hello\n").ok());
   absl::StatusOr<std::string> token = LoadOrCreateApiToken(file_);
   ASSERT_FALSE(token.ok());
-  EXPECT_THAT(token.status().message(), HasSubstr("does not hold a token; delete it"));
+  EXPECT_THAT(token.status().message(), HasSubstr("does not hold a valid API token; delete it"));
   EXPECT_EQ(ReadFileToString(file_).value_or(""), "hello\n");
 }
 
