@@ -40,9 +40,11 @@ class ControlApiTest : public ::testing::Test {
   ControlService service_{&state_,
                           {.restart =
                                [this](const std::string& name) {
-                                 if (name == "nope") return false;
+                                 if (name == "nope") {
+                                   return absl::NotFoundError("unknown component \"nope\"");
+                                 }
                                  restarted_ = name.empty() ? "all" : name;
-                                 return true;
+                                 return absl::OkStatus();
                                },
                            .stop = [this] { stopped_ = true; }}};
   std::unique_ptr<PeerCheckedListener> listener_;
