@@ -1,6 +1,6 @@
 #include "daemon/control_service.h"
 
-#include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
 
 namespace stigmer::daemon {
 
@@ -30,11 +30,7 @@ grpc::Status ControlService::WatchEvents(grpc::ServerContext* context,
 grpc::Status ControlService::Restart(grpc::ServerContext*,
                                      const stigmer::daemon::v1::RestartRequest* request,
                                      stigmer::daemon::v1::RestartResponse*) {
-  if (!actions_.restart(request->component())) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        absl::StrCat("unknown component \"", request->component(), "\""));
-  }
-  return grpc::Status::OK;
+  return ToGrpcStatus(actions_.restart(request->component()));
 }
 
 grpc::Status ControlService::Stop(grpc::ServerContext*, const stigmer::daemon::v1::StopRequest*,

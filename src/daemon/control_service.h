@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 
+#include "absl/status/status.h"
 #include "daemon/daemon_state.h"
 #include "stigmer/daemon/v1/control.grpc.pb.h"
 
@@ -13,8 +14,9 @@ namespace stigmer::daemon {
 class ControlService final : public stigmer::daemon::v1::ControlService::Service {
  public:
   struct Actions {
-    // Restart one component by name, or all of them for "". Returns false for an unknown name.
-    std::function<bool(const std::string& component)> restart;
+    // Restart one component by name, or all of them for "". NotFound for an unknown name; the
+    // error, if any, is the caller's answer.
+    std::function<absl::Status(const std::string& component)> restart;
     std::function<void()> stop;
   };
 

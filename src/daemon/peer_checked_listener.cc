@@ -2,6 +2,9 @@
 
 #include <grpcpp/server.h>
 #include <grpcpp/server_posix.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -16,18 +19,19 @@
 
 namespace stigmer::daemon {
 
-absl::StatusOr<std::unique_ptr<PeerCheckedListener>> PeerCheckedListener::Listen(
-    const std::filesystem::path& socket_path) {
+namespace {
+
+// A non-blocking Unix socket listening on `path` (replacing whatever file is there), mode 0600.
+absl::StatusOr<UniqueFd> BindSocket(const std::string& path) {
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
-  const std::string path = socket_path.string();
   if (path.size() >= sizeof address.sun_path) {
     return absl::InvalidArgumentError(absl::StrCat("socket path ", path, " is longer than ",
                                                    sizeof address.sun_path - 1,
                                                    " bytes; choose a shorter STIGMER_HOME"));
   }
   std::memcpy(address.sun_path, path.c_str(), path.size());
-  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd) return ErrnoToStatus("cannot create a Unix socket", errno);
   ::unlink(path.c_str());
   // Created with no permissions for group and others from the start.
@@ -39,7 +43,25 @@ absl::StatusOr<std::unique_ptr<PeerCheckedListener>> PeerCheckedListener::Listen
   if (::listen(fd.get(), 64) != 0) {
     return ErrnoToStatus(absl::StrCat("cannot listen on ", path), errno);
   }
-  return std::make_unique<PeerCheckedListener>(std::move(fd), socket_path);
+  return fd;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PeerCheckedListener>> PeerCheckedListener::Listen(
+    const std::filesystem::path& socket_path) {
+  absl::StatusOr<UniqueFd> fd = BindSocket(socket_path.string());
+  if (!fd.ok()) return fd.status();
+  UniqueFd watch(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+  if (!watch) return ErrnoToStatus("cannot watch the control socket's folder", errno);
+  const std::string folder = socket_path.parent_path().string();
+  if (::inotify_add_watch(watch.get(), folder.c_str(), IN_DELETE | IN_MOVED_FROM) < 0) {
+    return ErrnoToStatus(absl::StrCat("cannot watch ", folder), errno);
+  }
+  UniqueFd stop(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (!stop) return ErrnoToStatus("cannot create an eventfd", errno);
+  return std::make_unique<PeerCheckedListener>(*std::move(fd), std::move(watch), std::move(stop),
+                                               socket_path);
 }
 
 PeerCheckedListener::~PeerCheckedListener() { Close(); }
@@ -50,11 +72,26 @@ void PeerCheckedListener::Serve(grpc::Server* server) {
 
 void PeerCheckedListener::AcceptLoop(grpc::Server* server) {
   while (true) {
+    pollfd fds[] = {
+        {fd_.get(), POLLIN, 0}, {folder_watch_.get(), POLLIN, 0}, {stop_event_.get(), POLLIN, 0}};
+    if (::poll(fds, 3, -1) < 0) {
+      if (errno == EINTR) continue;
+      spdlog::error("control socket: {}", ErrnoToStatus("poll", errno).ToString());
+      return;
+    }
+    if (fds[2].revents != 0) return;
+    if (fds[1].revents != 0) KeepSocketFile();
+    if (fds[0].revents != 0) Accept(server);
+  }
+}
+
+void PeerCheckedListener::Accept(grpc::Server* server) {
+  while (true) {
     // gRPC expects a non-blocking socket; a blocking one stalls its poller thread in recv.
     int connection = ::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (connection < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
-      return;  // the listening socket was shut down
+      return;  // EAGAIN: none left
     }
     ucred peer{};
     socklen_t length = sizeof peer;
@@ -68,9 +105,35 @@ void PeerCheckedListener::AcceptLoop(grpc::Server* server) {
   }
 }
 
+void PeerCheckedListener::KeepSocketFile() {
+  const std::string name = path_.filename().string();
+  bool ours_went = false;
+  alignas(inotify_event) char buffer[4096];
+  ssize_t length;
+  while ((length = ::read(folder_watch_.get(), buffer, sizeof buffer)) > 0) {
+    for (ssize_t at = 0; at < length;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
+      if (event->len > 0 && name == event->name) ours_went = true;
+      at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+    }
+  }
+  struct stat file {};
+  if (!ours_went || (::stat(path_.c_str(), &file) == 0 && S_ISSOCK(file.st_mode))) return;
+  absl::StatusOr<UniqueFd> fd = BindSocket(path_.string());
+  if (!fd.ok()) {
+    spdlog::error("the control socket {} was removed and cannot be made again: {}", path_.string(),
+                  fd.status().ToString());
+    return;
+  }
+  fd_ = *std::move(fd);
+  spdlog::warn("the control socket {} was removed; listening on it again", path_.string());
+}
+
 void PeerCheckedListener::Close() {
-  if (!fd_) return;
-  ::shutdown(fd_.get(), SHUT_RDWR);  // wakes accept4
+  if (closed_) return;
+  closed_ = true;
+  const uint64_t one = 1;
+  (void)::write(stop_event_.get(), &one, sizeof one);
   if (thread_.joinable()) thread_.join();
   fd_.Reset();
   ::unlink(path_.c_str());

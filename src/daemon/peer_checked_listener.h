@@ -17,6 +17,9 @@ namespace stigmer::daemon {
 // Listens on a Unix socket (mode 0600) and hands each connection to a gRPC server, but only
 // when the peer's uid (SO_PEERCRED) is this process's effective uid; other peers are closed at
 // once. gRPC has no such check of its own, so the daemon accepts connections itself.
+//
+// The socket file is kept: when it is removed or moved away (inotify on its folder), the
+// listener binds the path again, so a daemon never becomes unreachable while it runs.
 class PeerCheckedListener {
  public:
   // Binds `socket_path`, replacing a stale socket file. REQUIRES: the caller holds the
@@ -30,18 +33,29 @@ class PeerCheckedListener {
   // outlive this object).
   void Serve(grpc::Server* server);
 
-  // Stops accepting and removes the socket file. Called by the destructor.
+  // Stops accepting and removes the socket file. Called by the destructor. Not thread-safe.
   void Close();
 
-  explicit PeerCheckedListener(UniqueFd fd, std::filesystem::path path)
-      : fd_(std::move(fd)), path_(std::move(path)) {}
+  // Use Listen().
+  PeerCheckedListener(UniqueFd fd, UniqueFd folder_watch, UniqueFd stop_event,
+                      std::filesystem::path path)
+      : fd_(std::move(fd)),
+        folder_watch_(std::move(folder_watch)),
+        stop_event_(std::move(stop_event)),
+        path_(std::move(path)) {}
 
  private:
   void AcceptLoop(grpc::Server* server);
+  void Accept(grpc::Server* server);
+  // Reads the folder's inotify events; binds the path again if the socket file is gone.
+  void KeepSocketFile();
 
-  UniqueFd fd_;
+  UniqueFd fd_;            // the listening socket; replaced by the accept thread only
+  UniqueFd folder_watch_;  // inotify on the socket's folder
+  UniqueFd stop_event_;    // eventfd: Close() wakes the accept thread
   std::filesystem::path path_;
   std::thread thread_;
+  bool closed_ = false;  // touched by Close() only
 };
 
 }  // namespace stigmer::daemon

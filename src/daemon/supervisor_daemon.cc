@@ -20,10 +20,10 @@
 #include "daemon/peer_checked_listener.h"
 #include "daemon/process_lock.h"
 #include "daemon/sd_notify.h"
+#include "daemon/stack_runner.h"
 #include "daemon/state_file.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
-#include "supervisor/supervisor.h"
 
 extern char** environ;
 
@@ -48,9 +48,13 @@ class LauncherPipe {
 // Keeps DaemonState and state.json in step with the supervisor. Runs on the loop thread.
 class StateRecorder final : public supervisor::SupervisorObserver {
  public:
-  StateRecorder(DaemonState* state, const config::Paths* paths,
-                std::map<std::string, std::string> endpoints)
-      : state_(state), paths_(paths), endpoints_(std::move(endpoints)) {}
+  StateRecorder(DaemonState* state, const config::Paths* paths) : state_(state), paths_(paths) {}
+
+  // A round of the stack begins: its components start one at a time again.
+  void BeginRound(std::map<std::string, std::string> endpoints) {
+    endpoints_ = std::move(endpoints);
+    all_ready_ = false;
+  }
 
   void OnStatusChanged(const supervisor::ComponentStatus& status) override {
     if (status.state == supervisor::ComponentState::kStarting && !all_ready_) {
@@ -207,23 +211,28 @@ int RunSupervisorDaemon(const DaemonOptions& options) {
   }
 
   DaemonState state(::getpid(), paths.home().string());
-  StateRecorder recorder(&state, &paths, profile->endpoints);
-  supervisor::Supervisor supervisor(profile->components, profile->stop_order, &recorder);
+  StateRecorder recorder(&state, &paths);
+  const std::string self_path(self, static_cast<size_t>(self_length));
+  StackRunner stack(
+      [&]() -> absl::StatusOr<StackProfile> {
+        absl::StatusOr<config::Config> reread = config::LoadConfig(paths, ProcessEnvironment());
+        if (!reread.ok()) return reread.status();
+        return BuildStackProfile(*reread, self_path, ProcessEnvironmentList());
+      },
+      &recorder, [&](const StackProfile& round) { recorder.BeginRound(round.endpoints); });
   ControlService service(&state, {.restart =
                                       [&](const std::string& name) {
-                                        const auto names = ComponentNames();
-                                        if (!name.empty() && std::find(names.begin(), names.end(),
-                                                                       name) == names.end()) {
-                                          return false;
+                                        absl::Status asked = stack.RequestRestart(name);
+                                        if (asked.ok() && name.empty()) {
+                                          state.SetPhase("restarting");
                                         }
-                                        supervisor.RequestRestart(name);
-                                        return true;
+                                        return asked;
                                       },
                                   .stop =
                                       [&] {
                                         NotifyServiceManager("STOPPING=1");
                                         state.SetPhase("stopping");
-                                        supervisor.RequestStop();
+                                        stack.RequestStop();
                                       }});
   grpc::ServerBuilder builder;
   builder.RegisterService(&service);
@@ -235,7 +244,7 @@ int RunSupervisorDaemon(const DaemonOptions& options) {
   (*listener)->Serve(server.get());
   launcher.Send("LISTENING");
 
-  absl::Status run = supervisor.Run();
+  absl::Status run = stack.Run(*std::move(profile));
   if (!run.ok()) {
     stigmer::daemon::v1::StartFinished result;
     result.set_ok(false);

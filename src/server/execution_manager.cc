@@ -1,5 +1,6 @@
 #include "server/execution_manager.h"
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "common/ulid.h"
 #include "google/protobuf/util/time_util.h"
@@ -7,6 +8,8 @@
 #include "server/execution_phase.h"
 #include "server/execution_projection.h"
 #include "spdlog/spdlog.h"
+#include "temporal/reconnect_backoff.h"
+#include "temporal/run_chain.h"
 #include "workflow/dsl_timeout.h"
 #include "workflow/workflow_document.h"
 
@@ -57,18 +60,6 @@ absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> ExecutionManager::Clie
   return client_;
 }
 
-void ExecutionManager::ResumeUnfinished() {
-  absl::StatusOr<std::vector<Execution>> unfinished = store_->ListUnfinishedExecutions();
-  if (!unfinished.ok()) {
-    spdlog::error("cannot list unfinished executions: {}", unfinished.status().ToString());
-    return;
-  }
-  for (Execution& execution : *unfinished) {
-    spdlog::info("following {} again", execution.id());
-    Follow(std::move(execution));
-  }
-}
-
 absl::StatusOr<Execution> ExecutionManager::Create(
     const stigmer::v1::CreateExecutionRequest& request) {
   ReapFinishedFollowers();
@@ -106,6 +97,15 @@ absl::StatusOr<Execution> ExecutionManager::Create(
 
   Execution execution;
   execution.set_id(NewExecutionId());
+  {
+    absl::MutexLock lock(&mutex_);
+    creating_.insert(execution.id());
+  }
+  // Until it is followed, the reconciler leaves this record alone.
+  absl::Cleanup created = [this, id = execution.id()] {
+    absl::MutexLock lock(&mutex_);
+    creating_.erase(id);
+  };
   execution.set_workflow(workflow->name());
   execution.set_workflow_version(workflow->version());
   execution.set_phase(stigmer::v1::EXECUTION_PHASE_PENDING);
@@ -143,7 +143,7 @@ absl::StatusOr<Execution> ExecutionManager::Create(
   // What callers get back never holds a secret in clear; the stored record does not either.
   absl::StatusOr<Execution> stored = store_->GetExecution(execution.id());
   if (!stored.ok()) return stored.status();
-  Follow(*stored);
+  FollowNew(*stored);
   return stored;
 }
 
@@ -170,29 +170,136 @@ absl::StatusOr<std::unique_ptr<ExecutionWatchHub::Watch>> ExecutionManager::Watc
   return hub_.Subscribe(id, [&] { return store_->GetExecution(id); });
 }
 
-void ExecutionManager::Follow(Execution execution) {
+void ExecutionManager::FollowNew(const Execution& execution) {
   absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> client = Client();
+  absl::MutexLock lock(&mutex_);
   if (!client.ok()) {
     spdlog::warn("cannot follow {} yet: {}", execution.id(), client.status().ToString());
+    follow_failed_ = true;  // the reconciler picks it up
+    return;
   }
-  const std::string id = execution.id();
-  absl::MutexLock lock(&mutex_);
-  if (shut_down_ || !client.ok() || followed_.contains(id)) return;
-  // Projection starts again from the first event, so it is the same whether this server saw
-  // the beginning or not.
-  execution.clear_tasks();
+  if (shut_down_ || followed_.contains(execution.id())) return;
   temporal::HistoryFollowerOptions follow;
   follow.workflow_id = execution.temporal_workflow_id();
   follow.run_id = execution.temporal_run_id();
+  StartFollower(execution.id(), ExecutionProjection::FromStart(execution), std::move(follow),
+                *std::move(client));
+}
+
+absl::Status ExecutionManager::Resume(const std::string& id) {
+  Execution record;
+  {
+    // Under the lock: a follower that has just ended stored its last state before leaving
+    // followed_, so what is read here is never older than what it saw.
+    absl::MutexLock lock(&mutex_);
+    if (shut_down_ || followed_.contains(id) || creating_.contains(id)) return absl::OkStatus();
+    absl::StatusOr<Execution> stored = store_->GetExecution(id);
+    if (!stored.ok()) return absl::IsNotFound(stored.status()) ? absl::OkStatus() : stored.status();
+    if (IsTerminalPhase(stored->phase())) return absl::OkStatus();
+    record = *std::move(stored);
+  }
+  absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> client = Client();
+  if (!client.ok()) return client.status();
+  const std::string workflow_id =
+      record.temporal_workflow_id().empty() ? id : record.temporal_workflow_id();
+  absl::StatusOr<temporal::RunChainHistory> chain =
+      temporal::ReadRunChain(**client, workflow_id, &sweep_canceller_);
+  if (absl::IsNotFound(chain.status())) {
+    spdlog::warn("Temporal has no workflow {}: {} is lost", workflow_id, id);
+    record.set_phase(stigmer::v1::EXECUTION_PHASE_FAILED);
+    stigmer::v1::ProblemDetails* error = record.mutable_error();
+    error->Clear();
+    error->set_title("Execution lost");
+    error->set_detail(absl::StrCat("Temporal has no workflow ", workflow_id,
+                                   ": it never started, or Temporal's data was removed"));
+    *record.mutable_ended_at() = Timestamp(absl::Now());
+    Publish(record);
+    return absl::OkStatus();
+  }
+  if (!chain.ok()) return chain.status();
+  if (chain->events.empty()) return absl::UnavailableError("Temporal returned no history yet");
+
+  ExecutionProjection projection = ExecutionProjection::FromStart(std::move(record));
+  projection.Apply(chain->events);
+  Publish(projection.execution());
+  if (chain->closed) return absl::OkStatus();
+  absl::MutexLock lock(&mutex_);
+  if (shut_down_ || followed_.contains(id)) return absl::OkStatus();
+  temporal::HistoryFollowerOptions follow;
+  follow.workflow_id = workflow_id;
+  follow.run_id = chain->last_run_id;
+  follow.after_event_id = chain->last_event_id;
+  StartFollower(id, std::move(projection), std::move(follow), *std::move(client));
+  return absl::OkStatus();
+}
+
+void ExecutionManager::StartFollower(const std::string& id, ExecutionProjection projection,
+                                     temporal::HistoryFollowerOptions options,
+                                     std::shared_ptr<temporal::TemporalClient> client) {
   Followed& entry = followed_[id];
-  entry.projection = ExecutionProjection(std::move(execution));
+  entry.projection = std::move(projection);
   entry.follower = std::make_unique<temporal::HistoryFollower>(
-      *client, follow,
+      std::move(client), std::move(options),
       [this, id](const std::string& run_id, const std::vector<temporal::HistoryEvent>& events) {
         OnEvents(id, run_id, events);
       },
       [this, id](const absl::Status& status) { OnFollowerDone(id, status); });
   entry.follower->Start();
+}
+
+void ExecutionManager::Publish(const Execution& record) {
+  if (absl::Status stored = store_->UpdateExecution(record); !stored.ok()) {
+    spdlog::error("cannot store {}: {}", record.id(), stored.ToString());
+    return;
+  }
+  hub_.Publish(record);  // records held here come from the store: secrets already masked
+}
+
+void ExecutionManager::StartReconciling() {
+  reconciler_ = std::thread([this] { ReconcileLoop(); });
+}
+
+bool ExecutionManager::SweepOnce() {
+  ReapFinishedFollowers();
+  absl::StatusOr<std::vector<Execution>> open = store_->ListUnfinishedExecutions();
+  if (!open.ok()) {
+    spdlog::error("cannot list open executions: {}", open.status().ToString());
+    return false;
+  }
+  for (const Execution& execution : *open) {
+    if (absl::Status resumed = Resume(execution.id()); !resumed.ok()) {
+      spdlog::warn("cannot follow {} yet: {}; retrying", execution.id(), resumed.ToString());
+      return false;  // Temporal is likely away for the others too
+    }
+  }
+  return true;
+}
+
+bool ExecutionManager::WaitUnlessShutDown(absl::Duration timeout, bool or_follow_failed) {
+  absl::MutexLock lock(&mutex_);
+  auto woken = [this, or_follow_failed]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    return shut_down_ || (or_follow_failed && follow_failed_);
+  };
+  mutex_.AwaitWithTimeout(absl::Condition(&woken), timeout);
+  follow_failed_ = false;
+  return shut_down_;
+}
+
+void ExecutionManager::ReconcileLoop() {
+  temporal::ReconnectBackoff backoff(options_.initial_retry, options_.sweep_interval);
+  while (true) {
+    if (!SweepOnce()) {
+      if (WaitUnlessShutDown(backoff.NextDelay(), false)) return;
+      continue;
+    }
+    const absl::Time swept = absl::Now();
+    if (WaitUnlessShutDown(options_.sweep_interval, true)) return;
+    if (absl::Now() - swept >= options_.sweep_interval) {
+      backoff.Reset();                                            // a quiet interval
+    } else if (WaitUnlessShutDown(backoff.NextDelay(), false)) {  // a follower failed
+      return;
+    }
+  }
 }
 
 void ExecutionManager::OnEvents(const std::string& id, const std::string& run_id,
@@ -206,19 +313,15 @@ void ExecutionManager::OnEvents(const std::string& id, const std::string& run_id
     it->second.projection.Apply(events);
     record = it->second.projection.execution();
   }
-  if (absl::Status stored = store_->UpdateExecution(record); !stored.ok()) {
-    spdlog::error("cannot store {}: {}", id, stored.ToString());
-    return;
-  }
-  hub_.Publish(record);  // records held here come from the store: secrets already masked
+  Publish(record);
 }
 
 void ExecutionManager::OnFollowerDone(const std::string& id, const absl::Status& status) {
-  if (!status.ok() && !absl::IsCancelled(status)) {
-    spdlog::warn("stopped following {}: {}", id, status.ToString());
-  }
+  const bool failed = !status.ok() && !absl::IsCancelled(status);
+  if (failed) spdlog::warn("stopped following {}: {}; retrying", id, status.ToString());
   // The follower cannot be destroyed on its own thread: park it for the next reaping.
   absl::MutexLock lock(&mutex_);
+  if (failed) follow_failed_ = true;
   auto it = followed_.find(id);
   if (it == followed_.end()) return;
   finished_.push_back(std::move(it->second.follower));
@@ -242,6 +345,8 @@ void ExecutionManager::Shutdown() {
     shut_down_ = true;
     followed.swap(followed_);
   }
+  sweep_canceller_.Cancel();
+  if (reconciler_.joinable()) reconciler_.join();
   for (auto& [id, entry] : followed) entry.follower->Stop();
   ReapFinishedFollowers();
   hub_.Close();

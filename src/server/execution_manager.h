@@ -3,7 +3,10 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -23,7 +26,13 @@ namespace stigmer::server {
 // Create stores a PENDING record and starts the workflow; when Temporal cannot be reached it
 // stores nothing and answers Unavailable, so a caller can simply try again. Every running
 // execution has a HistoryFollower whose events are projected into its record, stored, and
-// published to watchers. Thread-safe.
+// published to watchers.
+//
+// Nothing open stays unfollowed: a reconciler thread (StartReconciling) rebuilds every PENDING
+// or RUNNING record without a live follower from Temporal's history of its whole chain of runs,
+// then follows it on, at start and every `sweep_interval`; when Temporal cannot be reached, or a
+// follower ends with an error, it tries again with backoff. A record whose workflow Temporal does
+// not know ends FAILED ("Execution lost"). Thread-safe.
 class ExecutionManager {
  public:
   struct Options {
@@ -32,21 +41,26 @@ class ExecutionManager {
     absl::Duration connect_timeout = absl::Seconds(2);
     // Signs every start (temporal/start_signature.h); empty: starts are not signed.
     std::string signing_key;
+    // How often open records are checked for a live follower, and the longest retry delay.
+    absl::Duration sweep_interval = absl::Seconds(30);
+    // The first retry delay after a failure to follow (doubling up to sweep_interval).
+    absl::Duration initial_retry = absl::Milliseconds(500);
   };
 
   // REQUIRES: `store` outlives this object.
   ExecutionManager(store::Store* store, Options options);
   ~ExecutionManager();  // Shutdown()
 
-  // Follows again every execution a previous server left PENDING or RUNNING.
-  void ResumeUnfinished();
+  // Starts the reconciler thread: follows again every execution a previous server left PENDING
+  // or RUNNING, then keeps every open record followed. REQUIRES: called at most once.
+  void StartReconciling();
 
   absl::StatusOr<stigmer::v1::Execution> Create(const stigmer::v1::CreateExecutionRequest& request);
   absl::StatusOr<stigmer::v1::Execution> Cancel(const std::string& id);
   // Starts watching one execution (NotFound for an unknown id).
   absl::StatusOr<std::unique_ptr<ExecutionWatchHub::Watch>> Watch(const std::string& id);
 
-  // Stops every follower and ends every watch.
+  // Stops the reconciler and every follower, and ends every watch.
   void Shutdown();
 
  private:
@@ -57,7 +71,24 @@ class ExecutionManager {
 
   // The Temporal client, connecting on first use (and again after a failed attempt).
   absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> Client();
-  void Follow(stigmer::v1::Execution execution) ABSL_LOCKS_EXCLUDED(mutex_);
+  // Follows a just-started execution from its first event.
+  void FollowNew(const stigmer::v1::Execution& execution) ABSL_LOCKS_EXCLUDED(mutex_);
+  // Rebuilds the open record `id` from its chain of runs and follows it on (unless it is closed
+  // in Temporal). OK too when there is nothing to do (followed already, being created, closed).
+  absl::Status Resume(const std::string& id) ABSL_LOCKS_EXCLUDED(mutex_);
+  void StartFollower(const std::string& id, ExecutionProjection projection,
+                     temporal::HistoryFollowerOptions options,
+                     std::shared_ptr<temporal::TemporalClient> client)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // Stores `record` and tells its watchers.
+  void Publish(const stigmer::v1::Execution& record);
+  // Resumes every open record; false if one could not be followed.
+  bool SweepOnce() ABSL_LOCKS_EXCLUDED(mutex_);
+  void ReconcileLoop() ABSL_LOCKS_EXCLUDED(mutex_);
+  // Waits up to `timeout` for Shutdown() (or also a failed follower with `or_follow_failed`);
+  // returns what ended the wait: true on shutdown.
+  bool WaitUnlessShutDown(absl::Duration timeout, bool or_follow_failed)
+      ABSL_LOCKS_EXCLUDED(mutex_);
   void OnEvents(const std::string& id, const std::string& run_id,
                 const std::vector<temporal::HistoryEvent>& events) ABSL_LOCKS_EXCLUDED(mutex_);
   void OnFollowerDone(const std::string& id, const absl::Status& status)
@@ -74,7 +105,11 @@ class ExecutionManager {
   absl::Mutex mutex_;
   std::map<std::string, Followed> followed_ ABSL_GUARDED_BY(mutex_);
   std::vector<std::unique_ptr<temporal::HistoryFollower>> finished_ ABSL_GUARDED_BY(mutex_);
+  std::set<std::string> creating_ ABSL_GUARDED_BY(mutex_);  // between insert and follow
+  bool follow_failed_ ABSL_GUARDED_BY(mutex_) = false;      // since the last sweep
   bool shut_down_ ABSL_GUARDED_BY(mutex_) = false;
+  temporal::CallCanceller sweep_canceller_;
+  std::thread reconciler_;  // touched by StartReconciling() and Shutdown() only
 };
 
 }  // namespace stigmer::server

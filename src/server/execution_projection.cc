@@ -79,6 +79,17 @@ ProblemDetails ProblemFromFailure(const ::temporal::api::failure::v1::Failure& f
 ExecutionProjection::ExecutionProjection(Execution execution)
     : execution_(std::move(execution)), ended_by_marker_(execution_.tasks_size(), true) {}
 
+ExecutionProjection ExecutionProjection::FromStart(Execution execution) {
+  execution.clear_phase();
+  execution.clear_started_at();
+  execution.clear_ended_at();
+  execution.clear_tasks();
+  execution.clear_output();
+  execution.clear_error();
+  execution.clear_temporal_run_id();
+  return ExecutionProjection(std::move(execution));
+}
+
 void ExecutionProjection::Apply(const std::vector<HistoryEvent>& events) {
   for (const HistoryEvent& event : events) Apply(event);
 }
@@ -258,14 +269,7 @@ void ExecutionProjection::OnClosed(stigmer::v1::ExecutionPhase phase, const Hist
 
 void ApplyHistoryEvents(const std::vector<HistoryEvent>& events, Execution* execution) {
   if (events.empty()) return;
-  execution->clear_phase();
-  execution->clear_started_at();
-  execution->clear_ended_at();
-  execution->clear_tasks();
-  execution->clear_output();
-  execution->clear_error();
-  execution->clear_temporal_run_id();
-  ExecutionProjection projection(std::move(*execution));
+  ExecutionProjection projection = ExecutionProjection::FromStart(std::move(*execution));
   projection.Apply(events);
   *execution = projection.execution();
 }

@@ -87,6 +87,10 @@ class ExecutionProjection {
   // temporal_run_id) change as events are applied.
   explicit ExecutionProjection(stigmer::v1::Execution execution = {});
 
+  // A projection of `execution` with its projected fields cleared: the state before the first
+  // event, to rebuild the record from a complete history.
+  static ExecutionProjection FromStart(stigmer::v1::Execution execution);
+
   void Apply(const std::vector<HistoryEvent>& events);
   void Apply(const HistoryEvent& event);
 

@@ -85,7 +85,7 @@ absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const Server
     return ExplainBindFailure(options.listen_address, options.port, where);
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
-  server->executions_.ResumeUnfinished();
+  server->executions_.StartReconciling();
   return server;
 }
 

@@ -3,34 +3,11 @@
 #include <utility>
 
 #include "spdlog/spdlog.h"
+#include "temporal/run_chain.h"
 
 namespace stigmer::temporal {
 
 namespace {
-
-using ::temporal::api::enums::v1::EventType;
-
-// For a close event: the run Temporal continues with ("" if none, or if not a close event).
-// `closed` tells whether `event` closes its run.
-std::string NextRunId(const HistoryEvent& event, bool* closed) {
-  *closed = true;
-  switch (event.event_type()) {
-    case ::temporal::api::enums::v1::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
-      return event.workflow_execution_completed_event_attributes().new_execution_run_id();
-    case ::temporal::api::enums::v1::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
-      return event.workflow_execution_failed_event_attributes().new_execution_run_id();
-    case ::temporal::api::enums::v1::EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
-      return event.workflow_execution_timed_out_event_attributes().new_execution_run_id();
-    case ::temporal::api::enums::v1::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
-      return event.workflow_execution_continued_as_new_event_attributes().new_execution_run_id();
-    case ::temporal::api::enums::v1::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
-    case ::temporal::api::enums::v1::EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
-      return "";
-    default:
-      *closed = false;
-      return "";
-  }
-}
 
 // Failures that mean "Temporal is not there right now" rather than "this will never work".
 bool IsTransient(absl::StatusCode code) {

@@ -155,6 +155,7 @@ absl::StatusOr<WorkflowDescription> TemporalClient::Describe(const std::string& 
   WorkflowDescription description;
   description.workflow_id = info.execution().workflow_id();
   description.run_id = info.execution().run_id();
+  description.first_run_id = info.first_run_id();
   description.workflow_type = info.type().name();
   description.task_queue = info.task_queue();
   description.status = info.status();

@@ -53,6 +53,7 @@ struct StartWorkflowOptions {
 struct WorkflowDescription {
   std::string workflow_id;
   std::string run_id;
+  std::string first_run_id;  // the first run of its chain (continue-as-new, retry, cron)
   std::string workflow_type;
   std::string task_queue;
   WorkflowExecutionStatus status =

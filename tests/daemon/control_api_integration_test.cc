@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "daemon/control_client.h"
 #include "daemon/control_service.h"
 #include "daemon/daemon_state.h"
@@ -40,9 +42,11 @@ class ControlApiTest : public ::testing::Test {
   ControlService service_{&state_,
                           {.restart =
                                [this](const std::string& name) {
-                                 if (name == "nope") return false;
+                                 if (name == "nope") {
+                                   return absl::NotFoundError("unknown component \"nope\"");
+                                 }
                                  restarted_ = name.empty() ? "all" : name;
-                                 return true;
+                                 return absl::OkStatus();
                                },
                            .stop = [this] { stopped_ = true; }}};
   std::unique_ptr<PeerCheckedListener> listener_;
@@ -90,6 +94,26 @@ TEST_F(ControlApiTest, WatchDeliversChangesUntilTheDaemonCloses) {
   closer.join();
   EXPECT_TRUE(watched.ok()) << watched;
   EXPECT_EQ(seen, (std::vector<std::string>{"temporal:ready", "stop_finished"}));
+}
+
+TEST_F(ControlApiTest, DeletedControlSocketIsRecreated) {
+  const std::filesystem::path socket = paths_.SupervisorSocket();
+  const std::filesystem::path moved = paths_.DataDir() / "moved.sock";
+  // Removed, then moved away: each time the daemon listens on its path again.
+  for (bool remove : {true, false}) {
+    ASSERT_EQ(remove ? ::unlink(socket.c_str()) : ::rename(socket.c_str(), moved.c_str()), 0);
+    ASSERT_TRUE(
+        testing::WaitFor([&] { return std::filesystem::exists(socket); }, absl::Seconds(10)))
+        << "the control socket was not made again";
+    struct stat info {};
+    ASSERT_EQ(::stat(socket.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600);
+    absl::StatusOr<ControlClient> client = ControlClient::Connect(paths_);
+    ASSERT_TRUE(client.ok()) << client.status();
+    auto status = client->GetStatus();
+    ASSERT_TRUE(status.ok()) << status.status();
+    EXPECT_EQ(status->supervisor_pid(), 1234);
+  }
 }
 
 // Runs `stigmer server status` as uid 65534 against this home; returns its exit code, which is

@@ -136,12 +136,17 @@ TEST(ServerLifecycle, RestartOneComponentAndThenAll) {
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_THAT(unknown.err, HasSubstr("valid components: temporal, stigmer-server"));
 
+  // A restart of all reads the configuration again: stigmer-server moves to the new port.
+  const int new_port = FreePort();
+  ASSERT_EQ(home.Run({"config", "set", "server.port", std::to_string(new_port)}).exit_code, 0);
   CommandResult all = home.Run({"server", "restart"});
   EXPECT_EQ(all.exit_code, 0) << all.err;
   for (const char* name : kComponents) {
     EXPECT_THAT(all.out, HasSubstr(absl::StrCat("✓ ", name, " restarted")));
   }
   EXPECT_EQ(home.Run({"server", "status"}).exit_code, 0);
+  EXPECT_EQ(home.Component("stigmer-server")["endpoint"], absl::StrCat("127.0.0.1:", new_port));
+  EXPECT_EQ(home.Run({"get", "workflows"}).exit_code, 0) << "the CLI cannot reach the new port";
 }
 
 }  // namespace

@@ -3,10 +3,12 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/ulid.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/stigmer_server.h"
 #include "server_calls.h"
+#include "server/store/store.h"
 #include "stigmer/v1/execution.grpc.pb.h"
 #include "stigmer/v1/workflow.grpc.pb.h"
 #include "temporal/payloads.h"
@@ -19,6 +21,7 @@ namespace stigmer::server {
 namespace {
 
 using ::testing::HasSubstr;
+namespace tapi = ::temporal::api;
 
 constexpr char kHello[] = R"(document:
   dsl: '1.0.0'
@@ -92,6 +95,16 @@ class ExecutionApiTest : public ::testing::Test {
     stigmer::v1::Execution execution;
     while (reader->Read(&execution)) seen.push_back(execution);
     return seen;
+  }
+
+  stigmer::v1::Execution Get(const std::string& id) {
+    grpc::ClientContext context;
+    stigmer::v1::GetExecutionRequest request;
+    request.set_id(id);
+    stigmer::v1::Execution execution;
+    grpc::Status status = executions_->Get(&context, request, &execution);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return execution;
   }
 
   testing::TempDir dir_;
@@ -222,6 +235,108 @@ TEST_F(ExecutionApiTest, WithTemporalDownCreateIsUnavailableAndStoresNothing) {
   stigmer::v1::ListExecutionsResponse list;
   ASSERT_TRUE(executions_->List(&list_context, {}, &list).ok());
   EXPECT_EQ(list.executions_size(), 0);
+}
+
+TEST_F(ExecutionApiTest, ExecutionFinishedDuringServerRestartIsNotLeftRunning) {
+  Apply();
+  stigmer::v1::Execution execution = Create(R"({"name": "Ada"})");
+  server_->Shutdown();
+  server_.reset();
+  // The workflow ends while the server is down; when the server comes back, Temporal is not
+  // there yet, and only later returns.
+  testing::TestResponder worker(*temporal_client_, "stigmer-workflows");
+  ASSERT_TRUE(
+      worker.RespondNextWorkflowTask({testing::TestResponder::Complete({{"done", true}})}).ok());
+  temporal_->Stop();
+  StartServer();
+  EXPECT_EQ(Get(execution.id()).phase(), stigmer::v1::EXECUTION_PHASE_RUNNING);
+  ASSERT_TRUE(temporal_->Restart().ok());
+
+  const std::vector<stigmer::v1::Execution> seen = WatchUntilEnd(execution.id());
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back().phase(), stigmer::v1::EXECUTION_PHASE_COMPLETED);
+  EXPECT_EQ(nlohmann::json::parse(seen.back().output())["done"], true);
+  EXPECT_EQ(Get(execution.id()).phase(), stigmer::v1::EXECUTION_PHASE_COMPLETED);
+}
+
+TEST_F(ExecutionApiTest, ProjectionRebuildsAcrossContinuedRunsAfterRestart) {
+  Apply();
+  stigmer::v1::Execution execution = Create("{}");
+  testing::TestResponder worker(*temporal_client_, "stigmer-workflows");
+  int next_task = 0;
+  // One workflow task of the current run: a marker per task, then `last`.
+  auto respond = [&](int tasks, tapi::command::v1::Command last) {
+    std::vector<tapi::command::v1::Command> commands;
+    for (int i = 0; i < tasks; ++i, ++next_task) {
+      commands.push_back(worker.TaskMarker({{"path", absl::StrCat("/do/0/each/do/", next_task)},
+                                            {"name", absl::StrCat("t", next_task)}}));
+    }
+    commands.push_back(std::move(last));
+    return worker.RespondNextWorkflowTask(std::move(commands));
+  };
+  const auto continue_as_new = [&] { return worker.ContinueAsNew("ServerlessWorkflow", {{}}); };
+  ASSERT_TRUE(respond(2, continue_as_new()).ok());
+  ASSERT_TRUE(
+      testing::WaitFor([&] { return Get(execution.id()).tasks_size() == 2; }, absl::Seconds(20)));
+  server_->Shutdown();
+  server_.reset();
+  ASSERT_TRUE(respond(2, continue_as_new()).ok());  // the second run, unseen by the server
+
+  StartServer();  // a fresh follower on an execution in its third run
+  ASSERT_TRUE(
+      testing::WaitFor([&] { return Get(execution.id()).tasks_size() == 4; }, absl::Seconds(20)))
+      << Get(execution.id()).DebugString();
+  const std::string latest_run = temporal_client_->Describe(execution.id())->run_id;
+  EXPECT_EQ(Get(execution.id()).temporal_run_id(), latest_run);
+  EXPECT_EQ(Get(execution.id()).phase(), stigmer::v1::EXECUTION_PHASE_RUNNING);
+
+  std::vector<stigmer::v1::Execution> seen;
+  std::thread watcher([&] { seen = WatchUntilEnd(execution.id()); });
+  ASSERT_TRUE(respond(1, testing::TestResponder::Complete({{"done", true}})).ok());
+  watcher.join();
+  ASSERT_FALSE(seen.empty());
+  // Each state a watcher saw held every task seen before it, in place.
+  for (const auto& state : seen) EXPECT_GE(state.tasks_size(), 4);
+  const stigmer::v1::Execution& last = seen.back();
+  EXPECT_EQ(last.phase(), stigmer::v1::EXECUTION_PHASE_COMPLETED);
+  ASSERT_EQ(last.tasks_size(), 5);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(last.tasks(i).name(), absl::StrCat("t", i));
+    EXPECT_EQ(last.tasks(i).phase(), stigmer::v1::TASK_PHASE_COMPLETED);
+  }
+}
+
+TEST_F(ExecutionApiTest, OpenRecordTemporalNeverHeardOfIsNotLeftRunning) {
+  Apply();
+  stigmer::v1::Execution good = Create(R"({"name": "Ada"})");
+  server_->Shutdown();
+  server_.reset();
+  stigmer::v1::Execution lost = good;  // a record like it, of a workflow Temporal never saw
+  lost.set_id(NewExecutionId());
+  lost.set_temporal_workflow_id(lost.id());
+  lost.clear_temporal_run_id();
+  {
+    auto store = store::Store::Open(dir_.path() / "stigmer.db");
+    ASSERT_TRUE(store.ok()) << store.status();
+    absl::Status inserted = (*store)->InsertExecution(lost, "");
+    ASSERT_TRUE(inserted.ok()) << inserted;
+  }
+  StartServer();
+
+  const std::vector<stigmer::v1::Execution> seen = WatchUntilEnd(lost.id());
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back().phase(), stigmer::v1::EXECUTION_PHASE_FAILED);
+  EXPECT_EQ(seen.back().error().title(), "Execution lost");
+  EXPECT_EQ(seen.back().error().detail(),
+            absl::StrCat("Temporal has no workflow ", lost.id(),
+                         ": it never started, or Temporal's data was removed"));
+  // The other execution is still followed and ends as it should.
+  testing::TestResponder worker(*temporal_client_, "stigmer-workflows");
+  ASSERT_TRUE(
+      worker.RespondNextWorkflowTask({testing::TestResponder::Complete({{"done", true}})}).ok());
+  ASSERT_TRUE(testing::WaitFor(
+      [&] { return Get(good.id()).phase() == stigmer::v1::EXECUTION_PHASE_COMPLETED; },
+      absl::Seconds(20)));
 }
 
 }  // namespace
