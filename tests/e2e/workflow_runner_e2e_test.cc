@@ -16,6 +16,8 @@
 #include "nlohmann/json.hpp"
 #include "testing/command_runner.h"
 #include "testing/local_http_server.h"
+#include "temporal/payloads.h"
+#include "temporal/temporal_client.h"
 #include "testing/stigmer_home.h"
 
 namespace stigmer::testing {
@@ -163,6 +165,43 @@ do:
   CommandResult run = home_.Run({"run", "late"});
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
   EXPECT_THAT(run.err, HasSubstr("errors/timeout, status 408"));
+}
+
+// Temporal's port is open to every local account: a ServerlessWorkflow started there directly,
+// not by stigmer-server, must not run a single step, while stigmer's own runs go on.
+TEST_F(WorkflowRunnerE2e, WorkflowStartedDirectlyOnTemporalIsRefusedWhileAStigmerRunCompletes) {
+  TempDir dir;
+  const std::filesystem::path marker = dir.path() / "intruder-ran";
+  auto temporal =
+      temporal::TemporalClient::Connect(absl::StrCat("127.0.0.1:", home_.temporal_port()));
+  ASSERT_TRUE(temporal.ok()) << temporal.status();
+  temporal::StartWorkflowOptions intruder;
+  intruder.workflow_id = "wex-intruder";
+  intruder.input = {
+      {{"document", {{"dsl", "1.0.0"}, {"namespace", "x"}, {"name", "x"}, {"version", "1.0.0"}}},
+       {"do", {{{"touch", {{"run", {{"shell", {{"command", "touch " + marker.string()}}}}}}}}}}},
+      nlohmann::json::object(),
+      {{"environment", nlohmann::json::object()}, {"secrets", nlohmann::json::object()}}};
+  ASSERT_TRUE((*temporal)->StartWorkflow(intruder).ok());
+
+  EXPECT_EQ(OutputOf(RunToEnd(home_, "hello", {{"name", "Ada"}})),
+            nlohmann::json({{"greeting", "Hello, Ada!"}}));
+
+  std::vector<temporal::HistoryEvent> events;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto history = (*temporal)->GetFullHistory(intruder.workflow_id);
+        if (!history.ok() || history->empty()) return false;
+        events = *std::move(history);
+        return events.back().has_workflow_execution_failed_event_attributes();
+      },
+      absl::Seconds(30)));
+  const auto& failure = events.back().workflow_execution_failed_event_attributes().failure();
+  auto problem = temporal::DecodeJsonPayloadAt(failure.application_failure_info().details());
+  ASSERT_TRUE(problem.ok());
+  EXPECT_EQ((*problem)["status"], 403);
+  EXPECT_THAT((*problem)["detail"].get<std::string>(), HasSubstr("not started by stigmer-server"));
+  EXPECT_FALSE(std::filesystem::exists(marker)) << "the intruder's command ran";
 }
 
 TEST_F(WorkflowRunnerE2e, KilledWorkflowRunnerIsRestartedAndTheWorkflowCompletes) {
