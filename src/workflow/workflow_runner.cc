@@ -47,11 +47,13 @@ absl::StatusOr<RunnerSettings> RunnerSettingsFromEnvironment(const EnvironmentLo
                      &settings.workflow.max_history_events),
         ReadPositive(lookup, "STIGMER_CONTINUE_AS_NEW_EVENTS", 50000,
                      &settings.workflow.continue_as_new_events),
-        ReadPositive(lookup, "STIGMER_MAX_OUTPUT_BYTES", int64_t{1} << 30, &output_bytes)}) {
+        ReadPositive(lookup, "STIGMER_MAX_OUTPUT_BYTES", int64_t{1} << 30, &output_bytes),
+        ReadActivitySettings(lookup, settings.activity, settings.slots)}) {
     if (!status.ok()) return status;
   }
   settings.workflow.interpreter.max_iterations = static_cast<int>(iterations);
   settings.activity.max_output_bytes = static_cast<size_t>(output_bytes);
+  ScheduleActivitiesByKind(kWorkflowTaskQueue, settings.activity, settings.workflow.commands);
   return settings;
 }
 
@@ -67,6 +69,8 @@ int RunWorkflowRunner() {
     std::fprintf(stderr, "workflow-runner: %s\n", std::string(settings.status().message()).c_str());
     return 2;
   }
+  options->activity_queues = ActivityQueuesByKind(kWorkflowTaskQueue, settings->slots);
+  if (!ProcessEnvironment()("STIGMER_ACTIVITY_POLLERS")) options->activity_pollers = 1;
   return temporal::RunWorker(*options, [&](std::shared_ptr<grpc::Channel> channel) {
     temporal::WorkerHandlers handlers;
     handlers.workflow = std::make_unique<ServerlessWorkflowTaskHandler>(

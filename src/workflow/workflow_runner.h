@@ -5,6 +5,7 @@
 #include "temporal/temporal_client.h"
 #include "temporal/worker_options.h"
 #include "workflow/activity_control.h"
+#include "workflow/activity_kinds.h"
 #include "workflow/workflow_task_processor.h"
 
 namespace stigmer::workflow {
@@ -22,16 +23,21 @@ absl::Status CheckExecutionMode(const EnvironmentLookup& lookup);
 //   STIGMER_CONTINUE_AS_NEW_EVENTS  events after which a run continues as new (10000)
 //   STIGMER_MAX_OUTPUT_BYTES    bytes of an HTTP response body or of a shell task's stdout or
 //                               stderr (1048576)
+//   and ReadActivitySettings' timeouts and pollers per activity kind; http and shell
+//   activities are scheduled on queues of their own (ScheduleActivitiesByKind).
 // InvalidArgument naming the variable when one is not a positive number.
 struct RunnerSettings {
   WorkflowTaskOptions workflow;
   ActivityLimits activity;
+  ActivitySlots slots;
 };
 absl::StatusOr<RunnerSettings> RunnerSettingsFromEnvironment(const EnvironmentLookup& lookup);
 
 // The body of `stigmer internal workflow-runner`; returns its exit code. Checks EXECUTION_MODE,
 // reads WorkerOptionsFromEnvironment for kWorkflowTaskQueue (TEMPORAL_SERVICE_ADDRESS,
 // STIGMER_READY_FD, pollers) and RunnerSettingsFromEnvironment, and runs temporal::RunWorker
+// (polling the per-kind activity queues too; STIGMER_ACTIVITY_POLLERS, default 1 here, only
+// serves activities scheduled on kWorkflowTaskQueue by an earlier version)
 // with ServerlessWorkflowTaskHandler and DslActivityTaskHandler. Exit 2 with the reason on stderr
 // when the environment is invalid; otherwise RunWorker's code (0 after SIGTERM/SIGINT).
 int RunWorkflowRunner();
