@@ -26,7 +26,7 @@ int64_t UptimeSeconds(const ComponentStatus& component, absl::Time now) {
 
 absl::string_view StateColor(absl::string_view state) {
   if (state == "ready" || state == "external") return "\033[32m";
-  if (state == "fatal") return "\033[31m";
+  if (state == "fatal" || state == "unhealthy") return "\033[31m";
   if (state == "stopped") return "\033[2m";
   return "\033[33m";
 }

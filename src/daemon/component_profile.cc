@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "config/temporal_binary.h"
 
@@ -36,6 +37,25 @@ ComponentSpec BaseSpec(const config::Config& config, const std::string& name) {
   spec.rotation.max_bytes = config.log_max_bytes;
   spec.rotation.max_files = config.log_max_files;
   return spec;
+}
+
+// Our workers' heartbeat interval: STIGMER_WORKER_HEARTBEAT_MS in the daemon's environment,
+// 100 to 600000 ms (default 5000).
+absl::StatusOr<absl::Duration> WorkerHeartbeatInterval(
+    const std::vector<std::string>& environment) {
+  constexpr char kName[] = "STIGMER_WORKER_HEARTBEAT_MS";
+  for (const std::string& entry : environment) {
+    if (!absl::StartsWith(entry, absl::StrCat(kName, "="))) continue;
+    const std::string text = entry.substr(sizeof(kName));
+    int64_t ms = 0;
+    if (text.empty()) break;
+    if (!absl::SimpleAtoi(text, &ms) || ms < 100 || ms > 600000) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(kName, " must be a number from 100 to 600000, not \"", text, "\""));
+    }
+    return absl::Milliseconds(ms);
+  }
+  return absl::Seconds(5);
 }
 
 }  // namespace
@@ -96,6 +116,8 @@ absl::StatusOr<StackProfile> BuildStackProfile(const config::Config& config,
   profile.endpoints[kStigmerServer] = server_address;
   profile.components.push_back(std::move(server));
 
+  absl::StatusOr<absl::Duration> heartbeat = WorkerHeartbeatInterval(environment);
+  if (!heartbeat.ok()) return heartbeat.status();
   auto worker = [&](const char* name, const std::string& custom_binary,
                     absl::Duration start_timeout) {
     ComponentSpec spec = BaseSpec(config, name);
@@ -106,6 +128,8 @@ absl::StatusOr<StackProfile> BuildStackProfile(const config::Config& config,
                                               {"STIGMER_BACKEND_ENDPOINT", server_address},
                                               {"STIGMER_HOME", config.paths.home().string()}});
     spec.readiness.kind = ReadinessCheck::Kind::kNotifyFd;
+    // Our own workers heartbeat (temporal::WorkerHeartbeat); a custom program need not.
+    if (custom_binary.empty()) spec.readiness.watchdog_interval = *heartbeat;
     spec.start_timeout = start_timeout;
     spec.stop_timeout = absl::Seconds(5);
     return spec;

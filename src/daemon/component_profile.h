@@ -27,7 +27,10 @@ std::vector<std::string> ComponentNames();
 
 // Builds the four components from the configuration. `self` is this stigmer binary (run as
 // `stigmer internal <component>`), `environment` the daemon's own ("K=V"), which children
-// inherit. Fails when a managed Temporal is wanted but no Temporal CLI can be found.
+// inherit. Our own workers get a watchdog: a heartbeat every STIGMER_WORKER_HEARTBEAT_MS (from
+// `environment`, default 5000), 3 missed make them unhealthy and restarted. Fails when a
+// managed Temporal is wanted but no Temporal CLI can be found, or (InvalidArgument) when
+// STIGMER_WORKER_HEARTBEAT_MS is not a number from 100 to 600000.
 absl::StatusOr<StackProfile> BuildStackProfile(const config::Config& config,
                                                const std::string& self,
                                                const std::vector<std::string>& environment);

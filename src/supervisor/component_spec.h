@@ -24,6 +24,11 @@ struct ReadinessCheck {
   Kind kind = Kind::kNone;
   std::string grpc_target;   // "127.0.0.1:7233"
   std::string grpc_service;  // "" = the server as a whole
+  // kNotifyFd only; zero: none. Once ready, the child writes "WATCHDOG=1\n" to the same fd
+  // every `watchdog_interval` (given to it as STIGMER_WATCHDOG_MS) while it works; when
+  // `watchdog_missed` intervals pass without one, it is kUnhealthy and restarted.
+  absl::Duration watchdog_interval = absl::ZeroDuration();
+  int watchdog_missed = 3;
 };
 
 // Spacing of restarts and the crash-loop rule (see RestartBackoff).

@@ -14,6 +14,22 @@ Transition AfterFailure(const TransitionContext& context) {
   return {State::kBackoff, Action::kScheduleRespawn};
 }
 
+// The process of a stopping (or unhealthy) component exited: what the stop was for.
+Transition AfterStopped(const TransitionContext& context) {
+  if (!context.want_up) return {State::kStopped, Action::kNone};
+  switch (context.after_stop) {
+    case AfterStop::kStayDown:
+      return {State::kStopped, Action::kNone};
+    case AfterStop::kRespawn:
+      return {State::kStarting, Action::kSpawn};
+    case AfterStop::kBackoff:
+      return {State::kBackoff, Action::kScheduleRespawn};
+    case AfterStop::kFatal:
+      return {State::kFatal, Action::kReportFatal};
+  }
+  return {State::kStopped, Action::kNone};
+}
+
 }  // namespace
 
 absl::string_view ToString(ComponentState state) {
@@ -32,6 +48,8 @@ absl::string_view ToString(ComponentState state) {
       return "fatal";
     case State::kExternal:
       return "external";
+    case State::kUnhealthy:
+      return "unhealthy";
   }
   return "unknown";
 }
@@ -54,6 +72,8 @@ absl::string_view ToString(ComponentEvent event) {
       return "stop";
     case Event::kStopTimedOut:
       return "stop-timed-out";
+    case Event::kHeartbeatMissed:
+      return "heartbeat-missed";
   }
   return "unknown";
 }
@@ -94,6 +114,14 @@ Transition NextTransition(ComponentState state, ComponentEvent event,
     case State::kReady:
       if (event == Event::kExited) return AfterFailure(context);
       if (event == Event::kStop) return {State::kStopping, Action::kTerminate};
+      if (event == Event::kHeartbeatMissed) return {State::kUnhealthy, Action::kTerminate};
+      return unchanged;
+
+    case State::kUnhealthy:
+      // Stopping on its own; a supervisor stop or a restart request only changes what follows.
+      if (event == Event::kStop) return {State::kStopping, Action::kTerminate};
+      if (event == Event::kStopTimedOut) return {State::kUnhealthy, Action::kKill};
+      if (event == Event::kExited) return AfterStopped(context);
       return unchanged;
 
     case State::kExternal:
@@ -103,18 +131,7 @@ Transition NextTransition(ComponentState state, ComponentEvent event,
     case State::kStopping:
       if (event == Event::kStopTimedOut) return {State::kStopping, Action::kKill};
       if (event != Event::kExited) return unchanged;
-      if (!context.want_up) return {State::kStopped, Action::kNone};
-      switch (context.after_stop) {
-        case AfterStop::kStayDown:
-          return {State::kStopped, Action::kNone};
-        case AfterStop::kRespawn:
-          return {State::kStarting, Action::kSpawn};
-        case AfterStop::kBackoff:
-          return {State::kBackoff, Action::kScheduleRespawn};
-        case AfterStop::kFatal:
-          return {State::kFatal, Action::kReportFatal};
-      }
-      return unchanged;
+      return AfterStopped(context);
   }
   return unchanged;
 }

@@ -8,20 +8,32 @@ namespace stigmer::supervisor {
 // The lifecycle of one component, s6-style: an explicit state × event → (state, action) table.
 // The table is pure (no clock, no processes) so that it is unit-tested on its own; the
 // Supervisor feeds it events from its loop and carries out the actions.
-enum class ComponentState { kStopped, kStarting, kReady, kBackoff, kStopping, kFatal, kExternal };
+// kUnhealthy: it was ready, then its heartbeat stopped (ReadinessCheck::watchdog_interval); it is
+// being stopped (SIGTERM, SIGKILL after stop_timeout) to be started again like after a crash.
+enum class ComponentState {
+  kStopped,
+  kStarting,
+  kReady,
+  kBackoff,
+  kStopping,
+  kFatal,
+  kExternal,
+  kUnhealthy
+};
 
-// "stopped", "starting", "ready", "backoff", "stopping", "fatal", "external".
+// "stopped", "starting", "ready", "backoff", "stopping", "fatal", "external", "unhealthy".
 absl::string_view ToString(ComponentState state);
 
 enum class ComponentEvent {
-  kStart,           // start requested (initial start, RequestRestart of a stopped/fatal one)
-  kSpawnFailed,     // preflight or exec failed; counts as a failure
-  kReady,           // the readiness check passed
-  kStartTimedOut,   // start_timeout passed while kStarting
-  kExited,          // the process (group leader) exited and was reaped
-  kBackoffElapsed,  // the restart delay passed
-  kStop,            // stop requested (supervisor stop, or first half of a restart)
-  kStopTimedOut,    // stop_timeout passed after SIGTERM
+  kStart,            // start requested (initial start, RequestRestart of a stopped/fatal one)
+  kSpawnFailed,      // preflight or exec failed; counts as a failure
+  kReady,            // the readiness check passed
+  kStartTimedOut,    // start_timeout passed while kStarting
+  kExited,           // the process (group leader) exited and was reaped
+  kBackoffElapsed,   // the restart delay passed
+  kStop,             // stop requested (supervisor stop, or first half of a restart)
+  kStopTimedOut,     // stop_timeout passed after SIGTERM
+  kHeartbeatMissed,  // a ready component's heartbeat is overdue
 };
 absl::string_view ToString(ComponentEvent event);
 
@@ -47,7 +59,7 @@ struct TransitionContext {
   bool want_up = true;      // false once the supervisor stops: exits are only recorded
   bool crash_loop = false;  // for kExited/kSpawnFailed: RestartBackoff said this failure is fatal
   bool external = false;    // the component is not spawned by us
-  AfterStop after_stop = AfterStop::kStayDown;  // for kExited while kStopping
+  AfterStop after_stop = AfterStop::kStayDown;  // for kExited while kStopping or kUnhealthy
 };
 
 struct Transition {

@@ -44,12 +44,20 @@ SupervisedComponent::~SupervisedComponent() {
   }
 }
 
-absl::Status SupervisedComponent::Spawn(EventLoop& loop, std::function<void()> on_notify_ready) {
+absl::Status SupervisedComponent::Spawn(EventLoop& loop, std::function<void()> on_notify_ready,
+                                        std::function<void()> on_heartbeat) {
   for (int port : spec_.ports) {
     if (absl::Status free = CheckPortFree(port); !free.ok()) return free;
   }
-  absl::StatusOr<ChildProcess> child = ChildProcess::Spawn(
-      {spec_.argv, spec_.env, spec_.readiness.kind == ReadinessCheck::Kind::kNotifyFd});
+  const ReadinessCheck& readiness = spec_.readiness;
+  const bool notify = readiness.kind == ReadinessCheck::Kind::kNotifyFd;
+  const bool watchdog = notify && readiness.watchdog_interval > absl::ZeroDuration();
+  std::vector<std::string> env = spec_.env;
+  if (watchdog) {
+    env.push_back(absl::StrCat("STIGMER_WATCHDOG_MS=",
+                               absl::ToInt64Milliseconds(readiness.watchdog_interval)));
+  }
+  absl::StatusOr<ChildProcess> child = ChildProcess::Spawn({spec_.argv, std::move(env), notify});
   if (!child.ok()) return child.status();
 
   if (std::exchange(spawned_once, true)) ++status_.restarts;
@@ -73,19 +81,30 @@ absl::Status SupervisedComponent::Spawn(EventLoop& loop, std::function<void()> o
   WatchPipe(loop, stderr_fd_, stderr_stream_.get());
   if (ready_fd_) {
     ready_buffer_.clear();
-    absl::Status watched =
-        loop.Watch(ready_fd_.get(), EPOLLIN, [this, &loop, on_notify_ready](uint32_t) {
+    absl::Status watched = loop.Watch(
+        ready_fd_.get(), EPOLLIN, [this, &loop, on_notify_ready, on_heartbeat](uint32_t) {
           char buffer[256];
           ssize_t got;
           while ((got = ::read(ready_fd_.get(), buffer, sizeof(buffer))) > 0) {
             ready_buffer_.append(buffer, got);
           }
-          const bool ready = ready_buffer_.find("READY=1\n") != std::string::npos;
-          if (ready || got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
+          // Whole lines only; a partial one waits for its end.
+          bool ready = false;
+          int beats = 0;
+          for (size_t end; (end = ready_buffer_.find('\n')) != std::string::npos;) {
+            const absl::string_view line(ready_buffer_.data(), end);
+            ready = ready || line == "READY=1";
+            beats += line == "WATCHDOG=1" ? 1 : 0;
+            ready_buffer_.erase(0, end + 1);
+          }
+          if (ready_buffer_.size() > sizeof(buffer)) ready_buffer_.clear();  // no line: noise
+          const bool keep = on_heartbeat != nullptr;
+          if ((ready && !keep) || got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
             loop.Unwatch(ready_fd_.get());
             ready_fd_.Reset();
           }
           if (ready) on_notify_ready();
+          if (beats > 0 && on_heartbeat) on_heartbeat();
         });
     if (!watched.ok()) spdlog::error("{}: {}", spec_.name, watched.ToString());
   }

@@ -34,9 +34,12 @@ class SupervisedComponent {
   RestartBackoff& backoff() { return backoff_; }
 
   // Port preflight, fork/exec, PID file, pipe watches on `loop`. `on_notify_ready` runs on the
-  // loop thread when the child writes "READY=1\n" (ReadinessCheck::kNotifyFd). Updates pid,
-  // started_at, restarts, start_time_ticks. Errors: the preflight or exec error (nothing runs).
-  absl::Status Spawn(EventLoop& loop, std::function<void()> on_notify_ready);
+  // loop thread when the child writes "READY=1\n" (ReadinessCheck::kNotifyFd), `on_heartbeat`
+  // (may be null) for each "WATCHDOG=1\n" (the child gets STIGMER_WATCHDOG_MS when the spec
+  // has a watchdog). Updates pid, started_at, restarts, start_time_ticks. Errors: the preflight
+  // or exec error (nothing runs).
+  absl::Status Spawn(EventLoop& loop, std::function<void()> on_notify_ready,
+                     std::function<void()> on_heartbeat = nullptr);
 
   bool has_process() const { return child_.has_value(); }
 
@@ -56,7 +59,8 @@ class SupervisedComponent {
   std::string LastLogLine() const { return tail_.LastLine(); }
 
   // Loop bookkeeping owned by the Supervisor.
-  EventLoop::TimerId timer = 0;  // backoff, start or stop timer of the current state
+  EventLoop::TimerId timer = 0;           // backoff, start or stop timer of the current state
+  EventLoop::TimerId watchdog_timer = 0;  // while kReady with a watchdog: heartbeat overdue
   std::unique_ptr<GrpcHealthProbe> probe;
   uint64_t generation = 0;  // bumped per spawn: late readiness reports of old runs are ignored
   AfterStop after_stop = AfterStop::kStayDown;

@@ -148,6 +148,7 @@ void Supervisor::Apply(size_t index, ComponentEvent event, TransitionContext con
   if (next.next == before && next.action == Action::kNone) return;
   if (next.next != before) {
     CancelTimer(index);
+    if (c.watchdog_timer != 0) loop_.CancelTimer(std::exchange(c.watchdog_timer, 0));
     if (before == State::kStarting) c.probe.reset();
     if (before == State::kStopping) c.after_stop = AfterStop::kStayDown;
     if (before == State::kFatal) c.status().fatal_reason.clear();
@@ -160,6 +161,7 @@ void Supervisor::Apply(size_t index, ComponentEvent event, TransitionContext con
       break;
     case Action::kTerminate:
       c.SignalGroup(SIGTERM);
+      c.SignalGroup(SIGCONT);  // a stopped process handles its SIGTERM only once continued
       SetTimer(index, c.spec().stop_timeout, Event::kStopTimedOut);
       break;
     case Action::kKill:
@@ -182,6 +184,7 @@ void Supervisor::Apply(size_t index, ComponentEvent event, TransitionContext con
   if (next.next == State::kReady || next.next == State::kExternal) {
     c.status().ready_at = absl::Now();
     spdlog::info("{}: {}", c.spec().name, std::string(ToString(next.next)));
+    if (next.next == State::kReady) ArmWatchdog(index);
   }
   Publish(index);
   if (phase_ == Phase::kStarting) {
@@ -199,8 +202,12 @@ void Supervisor::Spawn(size_t index) {
   SupervisedComponent& c = *components_[index];
   const uint64_t generation = ++c.generation;
   if (!c.spec().external) {
-    absl::Status spawned =
-        c.Spawn(loop_, [this, index, generation] { OnReady(index, generation); });
+    std::function<void()> on_heartbeat;
+    if (c.spec().readiness.watchdog_interval > absl::ZeroDuration()) {
+      on_heartbeat = [this, index, generation] { OnHeartbeat(index, generation); };
+    }
+    absl::Status spawned = c.Spawn(
+        loop_, [this, index, generation] { OnReady(index, generation); }, std::move(on_heartbeat));
     if (!spawned.ok()) {
       spdlog::warn("{}: cannot start: {}", c.spec().name, std::string(spawned.message()));
       c.failure = std::string(spawned.message());
@@ -240,9 +247,48 @@ void Supervisor::OnReady(size_t index, uint64_t generation) {
   Apply(index, Event::kReady);
 }
 
+void Supervisor::ArmWatchdog(size_t index) {
+  SupervisedComponent& c = *components_[index];
+  const ReadinessCheck& readiness = c.spec().readiness;
+  if (readiness.watchdog_interval <= absl::ZeroDuration()) return;
+  if (c.watchdog_timer != 0) loop_.CancelTimer(c.watchdog_timer);
+  c.watchdog_timer = loop_.AddTimer(
+      readiness.watchdog_interval * std::max(1, readiness.watchdog_missed), [this, index] {
+        components_[index]->watchdog_timer = 0;
+        OnHeartbeatOverdue(index);
+      });
+}
+
+void Supervisor::OnHeartbeat(size_t index, uint64_t generation) {
+  SupervisedComponent& c = *components_[index];
+  if (c.generation != generation || c.status().state != State::kReady) return;
+  ArmWatchdog(index);
+}
+
+void Supervisor::OnHeartbeatOverdue(size_t index) {
+  SupervisedComponent& c = *components_[index];
+  if (c.status().state != State::kReady) return;
+  const ReadinessCheck& readiness = c.spec().readiness;
+  const std::string why = absl::StrCat(
+      "unhealthy: no heartbeat for ",
+      absl::FormatDuration(readiness.watchdog_interval * std::max(1, readiness.watchdog_missed)));
+  spdlog::warn("{}: {}; restarting it", c.spec().name, why);
+  const absl::Time now = absl::Now();
+  RestartBackoff::Decision decision =
+      c.backoff().RecordFailure(c.status().started_at.value_or(now), now);
+  c.after_stop = decision.fatal ? AfterStop::kFatal : AfterStop::kBackoff;
+  c.respawn_delay = decision.delay;
+  c.failure = why;
+  Apply(index, Event::kHeartbeatMissed);
+}
+
 void Supervisor::OnExited(size_t index) {
   SupervisedComponent& c = *components_[index];
   const State state = c.status().state;
+  if (state == State::kUnhealthy && !c.failure.empty()) {
+    absl::StrAppend(&c.status().last_exit, " (", c.failure, ")");
+    if (c.after_stop != AfterStop::kFatal) c.failure.clear();  // kept only as a fatal reason
+  }
   spdlog::log(state == State::kStopping ? spdlog::level::info : spdlog::level::warn, "{}: {}",
               c.spec().name, c.status().last_exit);
   TransitionContext context;
@@ -344,6 +390,7 @@ void Supervisor::Restart(size_t index) {
       Apply(index, Event::kStop);
       break;
     case State::kStopping:
+    case State::kUnhealthy:
       c.after_stop = AfterStop::kRespawn;
       break;
     case State::kExternal:

@@ -32,7 +32,8 @@ class SupervisorObserver {
 };
 
 // Runs a fixed list of components: starts them in order (each once the one before is ready),
-// restarts crashed ones with backoff (a crash loop ends in kFatal), stops them in stop order
+// restarts crashed ones with backoff (a crash loop ends in kFatal) and, with a watchdog, ready
+// ones whose heartbeat stopped (kUnhealthy; counted like a crash), stops them in stop order
 // (SIGTERM to the process group, SIGKILL after stop_timeout), and writes their output to log
 // files (LogSink). One epoll loop on the thread calling Run(): signalfd, timers, an eventfd for
 // requests from other threads, the children's pipes; no periodic wakeups.
@@ -74,6 +75,9 @@ class Supervisor {
   void OnChildSignal();
   void OnExited(size_t index);
   void OnStartTimeout(size_t index);
+  void OnHeartbeat(size_t index, uint64_t generation);
+  void OnHeartbeatOverdue(size_t index);
+  void ArmWatchdog(size_t index);
   void StartNext();
   void FailStart(size_t index, absl::Status reason);
   void BeginStop();

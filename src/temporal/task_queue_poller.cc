@@ -11,6 +11,16 @@ namespace stigmer::temporal {
 
 namespace wfs = ::temporal::api::workflowservice::v1;
 
+namespace {
+
+size_t ThreadCount(const TaskQueuePollerOptions& options) {
+  size_t count = std::max(1, options.workflow_pollers) + std::max(1, options.activity_pollers);
+  for (const ActivityQueue& queue : options.activity_queues) count += std::max(1, queue.pollers);
+  return count;
+}
+
+}  // namespace
+
 TaskQueuePoller::TaskQueuePoller(TaskQueuePollerOptions options, std::function<void()> on_ready,
                                  std::unique_ptr<WorkflowTaskHandler> workflow_handler,
                                  std::unique_ptr<ActivityTaskHandler> activity_handler)
@@ -22,20 +32,28 @@ TaskQueuePoller::TaskQueuePoller(TaskQueuePollerOptions options, std::function<v
                                          : std::make_unique<LoggingActivityTaskHandler>()),
       channel_(options_.channel ? options_.channel
                                 : CreateTemporalChannel(options_.temporal_address)),
-      stub_(wfs::WorkflowService::NewStub(channel_)) {}
+      stub_(wfs::WorkflowService::NewStub(channel_)),
+      progress_(ThreadCount(options_)) {}
 
 TaskQueuePoller::~TaskQueuePoller() { Stop(); }
 
 void TaskQueuePoller::Start() {
   for (int i = 0; i < std::max(1, options_.workflow_pollers); ++i) {
-    threads_.emplace_back([this] {
-      RunLoop("workflow", [this](auto* context) { return PollWorkflowTask(context); });
+    threads_.emplace_back([this, slot = threads_.size()] {
+      RunLoop("workflow", slot, [this](auto* context) { return PollWorkflowTask(context); });
     });
   }
-  for (int i = 0; i < std::max(1, options_.activity_pollers); ++i) {
-    threads_.emplace_back([this] {
-      RunLoop("activity", [this](auto* context) { return PollActivityTask(context); });
-    });
+  const auto add_activity_pollers = [this](const std::string& queue, int pollers) {
+    for (int i = 0; i < std::max(1, pollers); ++i) {
+      threads_.emplace_back([this, &queue, slot = threads_.size()] {
+        RunLoop("activity", slot,
+                [this, &queue](auto* context) { return PollActivityTask(context, queue); });
+      });
+    }
+  };
+  add_activity_pollers(options_.task_queue, options_.activity_pollers);
+  for (const ActivityQueue& queue : options_.activity_queues) {
+    add_activity_pollers(queue.name, queue.pollers);
   }
 }
 
@@ -71,17 +89,20 @@ void TaskQueuePoller::NotifyReadyOnce() {
   if (on_ready_) on_ready_();
 }
 
-void TaskQueuePoller::RunLoop(const char* kind, const PollOnce& poll_once) {
+void TaskQueuePoller::RunLoop(const char* kind, size_t slot, const PollOnce& poll_once) {
+  progress_.Attach(slot);
   ReconnectBackoff backoff(options_.initial_backoff, options_.max_backoff);
   bool connected = false;
   bool failure_logged = false;
   while (!stop_requested_.HasBeenNotified()) {
+    NotePollerProgress();
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(
         absl::Now() + (connected ? options_.poll_timeout : options_.connect_timeout)));
     if (!Register(&context)) break;
     const grpc::Status status = connected ? poll_once(&context) : CheckNamespace(&context);
     Unregister(&context);
+    NotePollerProgress();
     if (stop_requested_.HasBeenNotified()) break;
 
     if (status.ok()) {
@@ -127,10 +148,11 @@ grpc::Status TaskQueuePoller::PollWorkflowTask(grpc::ClientContext* context) {
   return status;
 }
 
-grpc::Status TaskQueuePoller::PollActivityTask(grpc::ClientContext* context) {
+grpc::Status TaskQueuePoller::PollActivityTask(grpc::ClientContext* context,
+                                               const std::string& task_queue) {
   wfs::PollActivityTaskQueueRequest request;
   request.set_namespace_(options_.namespace_name);
-  request.mutable_task_queue()->set_name(options_.task_queue);
+  request.mutable_task_queue()->set_name(task_queue);
   request.mutable_task_queue()->set_kind(::temporal::api::enums::v1::TASK_QUEUE_KIND_NORMAL);
   request.set_identity(options_.identity);
   wfs::PollActivityTaskQueueResponse response;

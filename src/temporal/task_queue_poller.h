@@ -17,9 +17,16 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
+#include "temporal/poller_progress.h"
 #include "temporal/task_handlers.h"
 
 namespace stigmer::temporal {
+
+// A task queue polled for activity tasks by threads of its own.
+struct ActivityQueue {
+  std::string name;
+  int pollers = 1;
+};
 
 struct TaskQueuePollerOptions {
   std::string temporal_address = "127.0.0.1:7233";  // host:port of Temporal's frontend
@@ -36,13 +43,17 @@ struct TaskQueuePollerOptions {
   // Threads polling for workflow tasks and for activity tasks; each handles one task at a time.
   int workflow_pollers = 1;
   int activity_pollers = 1;
+  // More queues polled for activity tasks (also by the activity handler), each by its own
+  // `pollers` threads: activities scheduled there never wait for a slot of another queue.
+  std::vector<ActivityQueue> activity_queues;
   // The channel to Temporal, shared with the handlers; null: one is made for temporal_address.
   std::shared_ptr<grpc::Channel> channel;
 };
 
 // Long-polls one task queue for workflow tasks and for activity tasks, on
-// `workflow_pollers` + `activity_pollers` threads, and hands every task received to a handler
-// (so handlers are called from several threads at once when there are several pollers).
+// `workflow_pollers` + `activity_pollers` threads (plus the threads of `activity_queues`), and
+// hands every task received to a handler (so handlers are called from several threads at once when
+// there are several pollers).
 //
 // Each thread first checks Temporal is there (DescribeNamespace), then polls. A poll that ends
 // with DEADLINE_EXCEEDED or with an empty task is normal: it polls again. Any other failure
@@ -74,14 +85,20 @@ class TaskQueuePoller {
 
   const TaskQueuePollerOptions& options() const { return options_; }
 
+  // The least recent sign of life of the polling threads: each ticks before and after every
+  // poll (a poll ends within poll_timeout), and while a handler reports progress
+  // (NotePollerProgress). Long ago means a thread is wedged.
+  absl::Time OldestProgress() const { return progress_.Oldest(); }
+
  private:
   using PollOnce = std::function<grpc::Status(grpc::ClientContext*)>;
 
-  // The loop of one polling thread; `kind` ("workflow" / "activity") names it in logs.
-  void RunLoop(const char* kind, const PollOnce& poll_once);
+  // The loop of one polling thread; `kind` ("workflow" / "activity") names it in logs, `slot`
+  // is its PollerProgress slot.
+  void RunLoop(const char* kind, size_t slot, const PollOnce& poll_once);
   grpc::Status CheckNamespace(grpc::ClientContext* context);
   grpc::Status PollWorkflowTask(grpc::ClientContext* context);
-  grpc::Status PollActivityTask(grpc::ClientContext* context);
+  grpc::Status PollActivityTask(grpc::ClientContext* context, const std::string& task_queue);
   void NotifyReadyOnce();
 
   // A call in flight is registered so Stop() can cancel it; false if stopping already.
@@ -95,6 +112,7 @@ class TaskQueuePoller {
   const std::shared_ptr<grpc::Channel> channel_;
   const std::unique_ptr<::temporal::api::workflowservice::v1::WorkflowService::Stub> stub_;
 
+  PollerProgress progress_;
   std::atomic<bool> ready_{false};
   absl::Notification stop_requested_;
   absl::Mutex mutex_;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -17,6 +18,7 @@
 #include "temporal/component_logging.h"
 #include "temporal/task_queue_poller.h"
 #include "temporal/temporal_channel.h"
+#include "temporal/worker_heartbeat.h"
 
 namespace stigmer::temporal {
 namespace {
@@ -59,28 +61,39 @@ int RunWorker(const WorkerOptions& options, const HandlerFactory& make_handlers)
   poller_options.identity = options.identity;
   poller_options.workflow_pollers = options.workflow_pollers;
   poller_options.activity_pollers = options.activity_pollers;
+  poller_options.activity_queues = options.activity_queues;
   poller_options.channel = CreateTemporalChannel(options.temporal_address);
   WorkerHandlers handlers;
   if (make_handlers) handlers = make_handlers(poller_options.channel);
   spdlog::info("polling task queue {} at {} (namespace {}, identity {})", options.task_queue,
                options.temporal_address, options.namespace_name, options.identity);
+  // With a watchdog the fd stays open for the heartbeat, which starts once ready.
+  const bool watchdog = ready_fd.valid() && options.watchdog_interval > absl::ZeroDuration();
   TaskQueuePoller poller(
       poller_options,
-      [&ready_fd] {
+      [&ready_fd, watchdog] {
         spdlog::info("ready");
-        if (!ready_fd.valid()) return;
-        WriteReady(ready_fd);
-        ready_fd.Reset();
+        if (ready_fd.valid()) WriteReady(ready_fd);
+        if (!watchdog) ready_fd.Reset();
       },
       std::move(handlers.workflow), std::move(handlers.activity));
   poller.Start();
+  // The supervisor counts heartbeats once the worker is ready. A poll lasts up to
+  // poll_timeout: a thread quiet for longer than that plus a margin is wedged.
+  std::unique_ptr<WorkerHeartbeat> heartbeat;
+  if (watchdog) {
+    heartbeat = std::make_unique<WorkerHeartbeat>(
+        ready_fd.get(), options.watchdog_interval, [&poller] { return poller.OldestProgress(); },
+        poller.options().poll_timeout + absl::Seconds(30));
+  }
 
   int received = 0;
   while (::sigwait(&stop_signals, &received) != 0) {
   }
   spdlog::info("received {}, stopping", ::strsignal(received));
   absl::Notification stopped;
-  std::thread stopper([&poller, &stopped] {
+  std::thread stopper([&poller, &stopped, &heartbeat] {
+    heartbeat.reset();
     poller.Stop();
     stopped.Notify();
   });

@@ -15,7 +15,9 @@ namespace stigmer::temporal {
 // Sets up component logging, blocks SIGTERM and SIGINT (in every thread: call it before any
 // other thread starts), polls `options.task_queue` with a TaskQueuePoller (reconnecting on its
 // own while Temporal is away), writes "READY=1\n" to `options.ready_fd` and closes it once the
-// first call to Temporal succeeded, and waits for SIGTERM or SIGINT. Then it stops polling and
+// first call to Temporal succeeded, and waits for SIGTERM or SIGINT. With
+// `options.watchdog_interval`, the fd stays open and gets "WATCHDOG=1\n" that often while every
+// polling thread makes progress (WorkerHeartbeat). Then it stops polling and
 // returns 0 promptly (well under a second). Returns 2 if `options.ready_fd` is not an open fd.
 // Takes ownership of `options.ready_fd`.
 //

@@ -25,6 +25,14 @@ absl::StatusOr<WorkerOptions> WorkerOptionsFromEnvironment(const EnvironmentLook
     }
     options.ready_fd = fd;
   }
+  if (auto watchdog = lookup("STIGMER_WATCHDOG_MS"); watchdog && !watchdog->empty()) {
+    int64_t ms = 0;
+    if (!absl::SimpleAtoi(*watchdog, &ms) || ms < 1 || ms > 3600000) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "STIGMER_WATCHDOG_MS must be a number from 1 to 3600000, not \"", *watchdog, "\""));
+    }
+    options.watchdog_interval = absl::Milliseconds(ms);
+  }
   for (auto [name, count] : {std::pair{"STIGMER_WORKFLOW_POLLERS", &options.workflow_pollers},
                              std::pair{"STIGMER_ACTIVITY_POLLERS", &options.activity_pollers}}) {
     auto value = lookup(name);

@@ -5,6 +5,7 @@
 // learn that they must stop, and their result.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -20,6 +21,8 @@ struct ActivityLimits {
   size_t max_output_bytes = 1 << 20;
   // The longest one HTTP call may take, connection and transfer included.
   absl::Duration http_timeout = absl::Minutes(5);
+  // The longest one shell command may run; then its process group is killed.
+  absl::Duration shell_timeout = absl::Hours(1);
 };
 
 // How a running activity keeps in touch with whoever runs it (the worker: Temporal heartbeats
@@ -62,6 +65,13 @@ struct ActivityResult {
 inline std::string ActivityTaskPath(const nlohmann::json& input) {
   auto task = input.is_object() ? input.find("task") : input.end();
   return task != input.end() && task->is_string() ? task->get<std::string>() : std::string();
+}
+
+// How long the activity of `input` may run: the task's `timeout` ("timeout_ms", set by the
+// interpreter when the task has one), else `fallback`, the limit of its kind.
+inline absl::Duration ActivityTimeout(const nlohmann::json& input, absl::Duration fallback) {
+  const int64_t timeout_ms = input.is_object() ? input.value("timeout_ms", int64_t{0}) : 0;
+  return timeout_ms > 0 ? absl::Milliseconds(timeout_ms) : fallback;
 }
 
 }  // namespace stigmer::workflow

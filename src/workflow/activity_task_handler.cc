@@ -9,6 +9,7 @@
 #include "grpcpp/client_context.h"
 #include "spdlog/spdlog.h"
 #include "temporal/payloads.h"
+#include "temporal/poller_progress.h"
 #include "workflow/dsl_failure.h"
 #include "workflow/http_activity.h"
 #include "workflow/shell_activity.h"
@@ -42,6 +43,7 @@ class HeartbeatControl final : public ActivityControl {
         last_beat_(absl::Now()) {}
 
   bool KeepGoing() override {
+    temporal::NotePollerProgress();  // this poller thread is not wedged
     if (stop_) return false;
     const absl::Time now = absl::Now();
     if (now - last_beat_ < interval_) return true;

@@ -202,8 +202,8 @@ ActivityResult RunHttpActivity(const json& input, const ActivityLimits& limits,
   curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // whatever curl can decode
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "stigmer-workflow-runner");
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-                   static_cast<long>(absl::ToInt64Milliseconds(limits.http_timeout)));
+  const absl::Duration timeout = ActivityTimeout(input, limits.http_timeout);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(absl::ToInt64Milliseconds(timeout)));
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
@@ -223,10 +223,13 @@ ActivityResult RunHttpActivity(const json& input, const ActivityLimits& limits,
                 input));
   }
   if (code == CURLE_OPERATION_TIMEDOUT) {
-    return ActivityResult::Failure(Failure("timeout", "HTTP call timed out",
-                                           absl::StrCat(what, ": no complete response within ",
-                                                        absl::FormatDuration(limits.http_timeout)),
-                                           input));
+    return ActivityResult::Failure(
+        Failure("timeout", "HTTP call timed out",
+                absl::StrCat(what, ": no complete response within ", absl::FormatDuration(timeout),
+                             timeout == limits.http_timeout ? " (the limit is set by "
+                                                              "STIGMER_HTTP_TIMEOUT_S)"
+                                                            : " (the task's timeout)"),
+                input));
   }
   if (code != CURLE_OK) {
     const std::string reason = error_text[0] != '\0' ? error_text : curl_easy_strerror(code);

@@ -43,7 +43,8 @@ namespace stigmer::workflow {
 //   "<METHOD> <url> returned <status>", detail that plus the start of the response body.
 // - communication (500): no response (connection refused, DNS, TLS, too many redirects…);
 //   detail "<METHOD> <url>: <curl's message>".
-// - timeout (408): no complete response within `limits.http_timeout`.
+// - timeout (408): no complete response within the task's `timeout`, or else
+//   `limits.http_timeout`; a server that accepts and never answers ends here too.
 // - runtime (500): the response body exceeds `limits.max_output_bytes` (the transfer stops).
 //
 // Thread-safe: calls on different threads share nothing but curl's global initialisation,

@@ -227,7 +227,10 @@ Command ReplayContext::ScheduleActivity(const std::string& id, const std::string
   auto* activity = command.mutable_schedule_activity_task_command_attributes();
   activity->set_activity_id(id);
   activity->mutable_activity_type()->set_name(kind);
-  activity->mutable_task_queue()->set_name(options_.task_queue);
+  const auto routed = options_.activity_kinds.find(kind);
+  const bool has_route = routed != options_.activity_kinds.end();
+  activity->mutable_task_queue()->set_name(has_route ? routed->second.task_queue
+                                                     : options_.task_queue);
   activity->mutable_task_queue()->set_kind(tapi::enums::v1::TASK_QUEUE_KIND_NORMAL);
   *activity->mutable_input() =
       temporal::JsonPayloads({{{"path", path}, {"name", TaskName(path)}, {"step", id}}, input});
@@ -238,7 +241,8 @@ Command ReplayContext::ScheduleActivity(const std::string& id, const std::string
   }
   *activity->mutable_start_to_close_timeout() =
       timeout_ms > 0 ? ProtoDuration(absl::Milliseconds(timeout_ms))
-                     : ProtoDuration(options_.activity_start_to_close);
+                     : ProtoDuration(has_route ? routed->second.start_to_close
+                                               : options_.activity_start_to_close);
   *activity->mutable_heartbeat_timeout() = ProtoDuration(options_.activity_heartbeat_timeout);
   auto* retry = activity->mutable_retry_policy();
   *retry->mutable_initial_interval() = ProtoDuration(absl::Seconds(1));

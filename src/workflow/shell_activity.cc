@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -157,11 +158,12 @@ struct Finished {
   ProcessExit exit;
   std::string out, err;
 };
-struct Stopped {};  // KeepGoing() said no
+struct Stopped {};   // KeepGoing() said no
+struct TimedOut {};  // still running at the deadline
 struct TooLarge {
   const char* stream;
 };
-using Run = std::variant<Finished, Stopped, TooLarge>;
+using Run = std::variant<Finished, Stopped, TimedOut, TooLarge>;
 
 // SIGTERM to the group, then SIGKILL once the leader is gone or the grace has passed.
 void Terminate(ShellProcess& process) {
@@ -206,15 +208,20 @@ void Feed(UniqueFd& fd, absl::string_view& left) {
 }
 
 Run Capture(ShellProcess& process, const std::string& stdin_text, size_t limit,
-            ActivityControl& control) {
+            absl::Duration timeout, ActivityControl& control) {
   ScopedSigpipeBlock no_sigpipe;
   Finished finished;
   absl::string_view stdin_left = stdin_text;
   std::optional<ProcessExit> exited;
+  const absl::Time deadline = absl::Now() + timeout;
   absl::Time next_check = absl::Now() + kControlInterval;  // the caller has just asked
   if (stdin_left.empty()) process.stdin_pipe().Reset();
   while (true) {
     const absl::Time now = absl::Now();
+    if (now >= deadline) {
+      Terminate(process);
+      return TimedOut{};
+    }
     if (now >= next_check) {
       if (!control.KeepGoing()) {
         Terminate(process);
@@ -232,7 +239,8 @@ Run Capture(ShellProcess& process, const std::string& stdin_text, size_t limit,
     watch(process.stderr_pipe().get(), POLLIN);
     watch(process.stdin_pipe().get(), POLLOUT);
     if (!exited) watch(process.exit_fd(), POLLIN);
-    const int64_t wait_ms = std::max<int64_t>(0, absl::ToInt64Milliseconds(next_check - now));
+    const int64_t wait_ms =
+        std::max<int64_t>(0, absl::ToInt64Milliseconds(std::min(next_check, deadline) - now));
     if (::poll(fds, count, static_cast<int>(wait_ms) + 1) < 0 && errno != EINTR) {
       break;  // cannot happen with valid descriptors; the command is killed below
     }
@@ -319,8 +327,19 @@ ActivityResult RunShellActivity(const json& input, const ActivityLimits& limits,
     return ActivityResult::Failure(StandardError("runtime", "Command not started",
                                                  std::string(process.status().message()), task));
   }
-  Run run = Capture(*process, request.stdin_text, limits.max_output_bytes, control);
+  const absl::Duration timeout = ActivityTimeout(input, limits.shell_timeout);
+  Run run = Capture(*process, request.stdin_text, limits.max_output_bytes, timeout, control);
   if (std::holds_alternative<Stopped>(run)) return ActivityResult::Cancelled();
+  if (std::holds_alternative<TimedOut>(run)) {
+    return ActivityResult::Failure(StandardError(
+        "timeout", "Command timed out",
+        absl::StrCat("the command did not finish within ", absl::FormatDuration(timeout),
+                     timeout == limits.shell_timeout
+                         ? " (the limit is set by STIGMER_SHELL_TIMEOUT_S)"
+                         : " (the task's timeout)",
+                     "; its process group was killed"),
+        task));
+  }
   if (const auto* too_large = std::get_if<TooLarge>(&run)) {
     process->KillGroupAndReap();
     return ActivityResult::Failure(StandardError(

@@ -41,6 +41,8 @@ namespace stigmer::workflow {
 //   and all a non-zero exit is an output, not an error.
 // - runtime (500) "Command killed", detail "killed by signal 9 (SIGKILL): <start of stderr>",
 //   whatever `return` is.
+// - timeout (408) "Command timed out": still running after the task's `timeout`, or else
+//   `limits.shell_timeout` (the group is killed: SIGTERM, SIGKILL 2 s later).
 // - runtime (500) "Output too large": stdout or stderr exceeded `limits.max_output_bytes`
 //   (the group is killed at once).
 // - configuration (400): `shell`, `return` or `await` malformed.

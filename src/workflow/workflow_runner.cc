@@ -56,7 +56,8 @@ absl::StatusOr<RunnerSettings> RunnerSettingsFromEnvironment(const EnvironmentLo
         ReadPositive(lookup, "STIGMER_MAX_OUTPUT_BYTES", int64_t{1} << 30, &output_bytes),
         ReadPositive(lookup, "STIGMER_EXPRESSION_TIMEOUT_MS", 600000, &expression_ms),
         ReadPositive(lookup, "STIGMER_EXPRESSION_MEMORY_MB", 65536, &expression_mb),
-        ReadPositive(lookup, "STIGMER_MAX_PAYLOAD_BYTES", int64_t{64} << 20, &payload_bytes)}) {
+        ReadPositive(lookup, "STIGMER_MAX_PAYLOAD_BYTES", int64_t{64} << 20, &payload_bytes),
+        ReadActivitySettings(lookup, settings.activity, settings.slots)}) {
     if (!status.ok()) return status;
   }
   expressions.timeout = absl::Milliseconds(expression_ms);
@@ -65,6 +66,7 @@ absl::StatusOr<RunnerSettings> RunnerSettingsFromEnvironment(const EnvironmentLo
   expressions.max_result_bytes = static_cast<size_t>(payload_bytes);
   settings.workflow.interpreter.max_iterations = static_cast<int>(iterations);
   settings.activity.max_output_bytes = static_cast<size_t>(output_bytes);
+  ScheduleActivitiesByKind(kWorkflowTaskQueue, settings.activity, settings.workflow.commands);
   return settings;
 }
 
@@ -90,6 +92,8 @@ int RunWorkflowRunner() {
     return 1;
   }
   settings->workflow.signing_key = *std::move(key);
+  options->activity_queues = ActivityQueuesByKind(kWorkflowTaskQueue, settings->slots);
+  if (!ProcessEnvironment()("STIGMER_ACTIVITY_POLLERS")) options->activity_pollers = 1;
   return temporal::RunWorker(*options, [&](std::shared_ptr<grpc::Channel> channel) {
     temporal::WorkerHandlers handlers;
     handlers.workflow = std::make_unique<ServerlessWorkflowTaskHandler>(

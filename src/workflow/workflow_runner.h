@@ -5,6 +5,7 @@
 #include "temporal/temporal_client.h"
 #include "temporal/worker_options.h"
 #include "workflow/activity_control.h"
+#include "workflow/activity_kinds.h"
 #include "workflow/workflow_task_processor.h"
 
 namespace stigmer::workflow {
@@ -26,16 +27,21 @@ absl::Status CheckExecutionMode(const EnvironmentLookup& lookup);
 //   STIGMER_EXPRESSION_MEMORY_MB   memory the expressions of one workflow task may use (256)
 //   STIGMER_MAX_PAYLOAD_BYTES   bytes of one value sent to Temporal: an expression's result, a
 //                               task's output, an activity's input (2097152)
+//   and ReadActivitySettings' timeouts and pollers per activity kind; http and shell
+//   activities are scheduled on queues of their own (ScheduleActivitiesByKind).
 // InvalidArgument naming the variable when one is not a positive number.
 struct RunnerSettings {
   WorkflowTaskOptions workflow;
   ActivityLimits activity;
+  ActivitySlots slots;
 };
 absl::StatusOr<RunnerSettings> RunnerSettingsFromEnvironment(const EnvironmentLookup& lookup);
 
 // The body of `stigmer internal workflow-runner`; returns its exit code. Checks EXECUTION_MODE,
 // reads WorkerOptionsFromEnvironment for kWorkflowTaskQueue (TEMPORAL_SERVICE_ADDRESS,
 // STIGMER_READY_FD, pollers) and RunnerSettingsFromEnvironment, and runs temporal::RunWorker
+// (polling the per-kind activity queues too; STIGMER_ACTIVITY_POLLERS, default 1 here, only
+// serves activities scheduled on kWorkflowTaskQueue by an earlier version)
 // with ServerlessWorkflowTaskHandler (expressions in sandboxes of this binary) and
 // DslActivityTaskHandler. Exit 2 with the reason on stderr
 // when the environment is invalid; otherwise RunWorker's code (0 after SIGTERM/SIGINT).

@@ -96,6 +96,31 @@ TEST(ComponentProfileTest, CustomWorkerProgramsReplaceTheBuiltInOnes) {
   EXPECT_THAT(profile->components[3].argv, ElementsAre("/opt/agent.py"));
 }
 
+TEST(ComponentProfileTest, OurWorkersHeartbeatCustomProgramsNeedNot) {
+  testing::TempDir dir;
+  config::Paths paths(dir.path());
+  absl::StatusOr<StackProfile> profile =
+      BuildStackProfile(TestConfig(paths, {{"STIGMER_AGENT_RUNNER_SCRIPT", "/opt/agents"}}),
+                        "/usr/bin/stigmer", {"STIGMER_WORKER_HEARTBEAT_MS=750"});
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  EXPECT_EQ(profile->components[2].readiness.watchdog_interval, absl::Milliseconds(750));
+  EXPECT_EQ(profile->components[2].readiness.watchdog_missed, 3);
+  EXPECT_EQ(profile->components[3].readiness.watchdog_interval, absl::ZeroDuration());
+  for (size_t i : {0, 1}) {
+    EXPECT_EQ(profile->components[i].readiness.watchdog_interval, absl::ZeroDuration());
+  }
+
+  absl::StatusOr<StackProfile> defaults =
+      BuildStackProfile(TestConfig(paths, {}), "/usr/bin/stigmer", {});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->components[2].readiness.watchdog_interval, absl::Seconds(5));
+
+  absl::StatusOr<StackProfile> refused = BuildStackProfile(
+      TestConfig(paths, {}), "/usr/bin/stigmer", {"STIGMER_WORKER_HEARTBEAT_MS=often"});
+  EXPECT_EQ(refused.status().message(),
+            "STIGMER_WORKER_HEARTBEAT_MS must be a number from 100 to 600000, not \"often\"");
+}
+
 TEST(ComponentProfileTest, AnExternalTemporalIsOnlyChecked) {
   testing::TempDir dir;
   config::Paths paths(dir.path());

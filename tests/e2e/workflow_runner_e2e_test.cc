@@ -243,5 +243,38 @@ TEST_F(WorkflowRunnerE2e, KilledWorkflowRunnerIsRestartedAndTheWorkflowCompletes
   EXPECT_EQ(OutputOf(execution)["waited"], "2s");
 }
 
+// Issue 8: a workflow-runner stopped with SIGSTOP showed `ready` while every execution stalled.
+TEST(WorkflowRunnerWatchdogE2e, StoppedWorkflowRunnerIsUnhealthyThenRestarted) {
+  StigmerHome home;
+  home.env()["STIGMER_WORKER_HEARTBEAT_MS"] = "500";
+  CommandResult up = home.Run({"server"});
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
+  const pid_t runner = home.Component("workflow-runner")["pid"].get<pid_t>();
+  ASSERT_GT(runner, 0);
+  ASSERT_EQ(::kill(runner, SIGSTOP), 0);
+
+  nlohmann::json component;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        component = home.Component("workflow-runner");
+        return component.is_object() && component["pid"].get<pid_t>() != runner &&
+               component["state"] == "ready";
+      },
+      absl::Seconds(30)))
+      << home.StatusJson().dump(2);
+  EXPECT_EQ(component["restarts"], 1);
+  EXPECT_THAT(component["last_exit"].get<std::string>(),
+              HasSubstr("(unhealthy: no heartbeat for 1.5s)"));
+  EXPECT_FALSE(ProcessAlive(runner));
+  absl::StatusOr<std::string> log = ReadFileToString(home.paths().StdoutLog("supervisor"));
+  ASSERT_TRUE(log.ok());
+  EXPECT_THAT(*log, HasSubstr("workflow-runner: unhealthy: no heartbeat for 1.5s; restarting it"));
+
+  ASSERT_EQ(home.Run({"apply", "-f", (SourceDir() / "examples" / "hello.yaml").string()}).exit_code,
+            0);
+  EXPECT_EQ(OutputOf(RunToEnd(home, "hello", {{"name", "Ada"}})),
+            nlohmann::json({{"greeting", "Hello, Ada!"}}));
+}
+
 }  // namespace
 }  // namespace stigmer::testing

@@ -17,6 +17,7 @@ TEST(ComponentStateTest, NamesAreStable) {
   EXPECT_EQ(ToString(State::kStopping), "stopping");
   EXPECT_EQ(ToString(State::kFatal), "fatal");
   EXPECT_EQ(ToString(State::kExternal), "external");
+  EXPECT_EQ(ToString(State::kUnhealthy), "unhealthy");
 }
 
 TEST(ComponentStateTest, StartSpawnsFromStoppedFatalAndBackoff) {
@@ -107,6 +108,43 @@ TEST(ComponentStateTest, StartTimeout) {
             (Transition{State::kFatal, Action::kReportFatal}));
   EXPECT_EQ(NextTransition(State::kReady, Event::kStartTimedOut, {}),
             (Transition{State::kReady, Action::kNone}));
+}
+
+TEST(ComponentStateTest, AMissedHeartbeatMakesAReadyComponentUnhealthyAndStopsIt) {
+  EXPECT_EQ(NextTransition(State::kReady, Event::kHeartbeatMissed, {}),
+            (Transition{State::kUnhealthy, Action::kTerminate}));
+  // Only a ready component is watched.
+  for (State state : {State::kStarting, State::kStopping, State::kBackoff, State::kExternal}) {
+    EXPECT_EQ(NextTransition(state, Event::kHeartbeatMissed, {}),
+              (Transition{state, Action::kNone}))
+        << ToString(state);
+  }
+  // A stopped (SIGSTOP) process may not die of SIGTERM: SIGKILL after the stop timeout.
+  EXPECT_EQ(NextTransition(State::kUnhealthy, Event::kStopTimedOut, {}),
+            (Transition{State::kUnhealthy, Action::kKill}));
+  EXPECT_EQ(NextTransition(State::kUnhealthy, Event::kReady, {}),
+            (Transition{State::kUnhealthy, Action::kNone}));
+}
+
+TEST(ComponentStateTest, AnUnhealthyComponentIsRestartedLikeACrashedOne) {
+  TransitionContext context;
+  context.after_stop = AfterStop::kBackoff;
+  EXPECT_EQ(NextTransition(State::kUnhealthy, Event::kExited, context),
+            (Transition{State::kBackoff, Action::kScheduleRespawn}));
+  context.after_stop = AfterStop::kFatal;
+  EXPECT_EQ(NextTransition(State::kUnhealthy, Event::kExited, context),
+            (Transition{State::kFatal, Action::kReportFatal}));
+  context.after_stop = AfterStop::kRespawn;  // a restart request came meanwhile
+  EXPECT_EQ(NextTransition(State::kUnhealthy, Event::kExited, context),
+            (Transition{State::kStarting, Action::kSpawn}));
+  // The supervisor stops: it stays down.
+  EXPECT_EQ(NextTransition(State::kUnhealthy, Event::kStop, {}),
+            (Transition{State::kStopping, Action::kTerminate}));
+  TransitionContext stopping;
+  stopping.want_up = false;
+  stopping.after_stop = AfterStop::kBackoff;
+  EXPECT_EQ(NextTransition(State::kUnhealthy, Event::kExited, stopping),
+            (Transition{State::kStopped, Action::kNone}));
 }
 
 }  // namespace

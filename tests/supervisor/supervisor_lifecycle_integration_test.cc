@@ -16,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "supervisor/supervisor_test_support.h"
+#include "testing/command_runner.h"
 #include "testing/test_env.h"
 
 namespace stigmer::supervisor {
@@ -215,6 +216,49 @@ TEST(SupervisorLifecycleTest, GrandchildrenDoNotSurviveACrash) {
   ASSERT_TRUE(WaitFor([&] { return LiveGroupMembers(pgid).size() == 3; }, kDeadline));
   ASSERT_EQ(::kill(pgid, SIGKILL), 0);
   EXPECT_TRUE(WaitFor([&] { return LiveGroupMembers(pgid).empty(); }, kDeadline));
+}
+
+// A ready component's heartbeat (STIGMER_WATCHDOG_MS) stops: it is `unhealthy`, then restarted.
+ComponentSpec HeartbeatingComponent(const std::filesystem::path& dir) {
+  ComponentSpec a = FakeComponent("a", dir, {"--heartbeat"});
+  a.readiness.watchdog_interval = absl::Milliseconds(100);
+  a.readiness.watchdog_missed = 3;
+  a.stop_timeout = absl::Seconds(2);
+  return a;
+}
+
+void ExpectRestartedAfterUnhealthy(RunningSupervisor& run, pid_t first) {
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        ComponentStatus a = run.Status("a");
+        return a.state == ComponentState::kReady && a.pid != first && a.pid != 0;
+      },
+      kDeadline));
+  EXPECT_THAT(run.History("a"), ::testing::Contains(ComponentState::kUnhealthy));
+  const ComponentStatus a = run.Status("a");
+  EXPECT_EQ(a.restarts, 1);
+  EXPECT_THAT(a.last_exit, HasSubstr("(unhealthy: no heartbeat for 300ms)"));
+  EXPECT_FALSE(stigmer::testing::ProcessAlive(first));
+}
+
+TEST(SupervisorLifecycleTest, StoppedProcessIsUnhealthyThenRestarted) {
+  TempDir dir;
+  RunningSupervisor run({HeartbeatingComponent(dir.path())});
+  ASSERT_TRUE(WaitFor([&] { return run.all_ready(); }, kDeadline));
+  const pid_t first = run.Status("a").pid;
+  ASSERT_EQ(::kill(first, SIGSTOP), 0);
+  ExpectRestartedAfterUnhealthy(run, first);
+  // SIGCONT after SIGTERM: the stopped process ended by the SIGTERM, not at the stop timeout.
+  EXPECT_THAT(run.Status("a").last_exit, HasSubstr("SIGTERM"));
+}
+
+TEST(SupervisorLifecycleTest, RunningProcessWhoseHeartbeatStopsIsRestarted) {
+  TempDir dir;
+  RunningSupervisor run({HeartbeatingComponent(dir.path())});
+  ASSERT_TRUE(WaitFor([&] { return run.all_ready(); }, kDeadline));
+  const pid_t first = run.Status("a").pid;
+  ASSERT_EQ(::kill(first, SIGUSR1), 0);
+  ExpectRestartedAfterUnhealthy(run, first);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <future>
+#include <string>
 #include <thread>
 
 #include "absl/time/clock.h"
@@ -102,6 +103,52 @@ TEST_F(TaskQueuePollerTest, RunWorkerSignalsReadinessAndStopsOnSigterm) {
   ::pthread_kill(worker_thread.get_future().get(), SIGTERM);
   ASSERT_EQ(exit_code.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   EXPECT_LT(absl::Now() - before, absl::Seconds(1));
+  EXPECT_EQ(exit_code.get(), 0);
+  thread.join();
+}
+
+TEST_F(TaskQueuePollerTest, RunWorkerWithAWatchdogHeartbeatsOnTheReadyFd) {
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe2(pipe_fds, O_CLOEXEC), 0);
+  UniqueFd read_end(pipe_fds[0]);
+
+  WorkerOptions options;
+  options.temporal_address = temporal_address();
+  options.task_queue = "run-worker-heartbeat";
+  options.identity = "heartbeat@here";
+  options.ready_fd = pipe_fds[1];
+  options.watchdog_interval = absl::Milliseconds(100);
+  std::promise<pthread_t> worker_thread;
+  std::packaged_task<int()> run([&] {
+    worker_thread.set_value(::pthread_self());
+    return RunWorker(options);
+  });
+  std::future<int> exit_code = run.get_future();
+  std::thread thread(std::move(run));
+
+  std::string received;
+  const auto beats = [&received] {
+    size_t count = 0;
+    for (size_t at = 0; (at = received.find("WATCHDOG=1\n", at)) != std::string::npos; ++at) {
+      ++count;
+    }
+    return count;
+  };
+  ASSERT_TRUE(stigmer::testing::WaitFor(
+      [&] {
+        pollfd readable{read_end.get(), POLLIN, 0};
+        if (::poll(&readable, 1, 100) == 1) {
+          char buffer[256];
+          const ssize_t got = ::read(read_end.get(), buffer, sizeof buffer);
+          if (got > 0) received.append(buffer, static_cast<size_t>(got));
+        }
+        return received.find("READY=1\n") != std::string::npos && beats() >= 3;
+      },
+      absl::Seconds(20)))
+      << received;
+
+  ::pthread_kill(worker_thread.get_future().get(), SIGTERM);
+  ASSERT_EQ(exit_code.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   EXPECT_EQ(exit_code.get(), 0);
   thread.join();
 }

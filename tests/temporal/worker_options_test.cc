@@ -63,6 +63,20 @@ TEST(WorkerOptionsTest, ReadsPollerCountsAndRejectsOutOfRange) {
   }
 }
 
+TEST(WorkerOptionsTest, ReadsTheWatchdogIntervalTheSupervisorGives) {
+  absl::StatusOr<WorkerOptions> none = WorkerOptionsFromEnvironment(FakeEnvironment({}), "q");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->watchdog_interval, absl::ZeroDuration());
+  absl::StatusOr<WorkerOptions> set =
+      WorkerOptionsFromEnvironment(FakeEnvironment({{"STIGMER_WATCHDOG_MS", "250"}}), "q");
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->watchdog_interval, absl::Milliseconds(250));
+  absl::StatusOr<WorkerOptions> refused =
+      WorkerOptionsFromEnvironment(FakeEnvironment({{"STIGMER_WATCHDOG_MS", "0"}}), "q");
+  EXPECT_EQ(refused.status().message(),
+            "STIGMER_WATCHDOG_MS must be a number from 1 to 3600000, not \"0\"");
+}
+
 TEST(RunnerSettingsTest, DefaultsAndGuardsFromTheEnvironment) {
   absl::StatusOr<workflow::RunnerSettings> defaults =
       workflow::RunnerSettingsFromEnvironment(FakeEnvironment({}));
@@ -71,15 +85,21 @@ TEST(RunnerSettingsTest, DefaultsAndGuardsFromTheEnvironment) {
   EXPECT_EQ(defaults->workflow.max_history_events, 20000);
   EXPECT_EQ(defaults->activity.max_output_bytes, 1u << 20);
   EXPECT_EQ(defaults->workflow.commands.task_queue, "stigmer-workflows");
+  EXPECT_EQ(defaults->workflow.commands.activity_kinds.at("http").task_queue,
+            "stigmer-workflows-http");
+  EXPECT_EQ(defaults->workflow.commands.activity_kinds.at("shell").task_queue,
+            "stigmer-workflows-shell");
 
   absl::StatusOr<workflow::RunnerSettings> set = workflow::RunnerSettingsFromEnvironment(
       FakeEnvironment({{"STIGMER_MAX_ITERATIONS", "50"},
                        {"STIGMER_MAX_HISTORY_EVENTS", "1000"},
-                       {"STIGMER_MAX_OUTPUT_BYTES", "4096"}}));
+                       {"STIGMER_MAX_OUTPUT_BYTES", "4096"},
+                       {"STIGMER_HTTP_TIMEOUT_S", "3"}}));
   ASSERT_TRUE(set.ok()) << set.status();
   EXPECT_EQ(set->workflow.interpreter.max_iterations, 50);
   EXPECT_EQ(set->workflow.max_history_events, 1000);
   EXPECT_EQ(set->activity.max_output_bytes, 4096u);
+  EXPECT_EQ(set->activity.http_timeout, absl::Seconds(3));
 
   absl::StatusOr<workflow::RunnerSettings> refused = workflow::RunnerSettingsFromEnvironment(
       FakeEnvironment({{"STIGMER_MAX_HISTORY_EVENTS", "60000"}}));

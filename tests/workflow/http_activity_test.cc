@@ -223,6 +223,27 @@ TEST(HttpActivityTest, NoResponseWithinTheTimeoutIsATimeoutError) {
   ASSERT_EQ(result.state, ActivityResult::State::kFailed);
   EXPECT_EQ(result.error.type, std::string(kErrors) + "timeout");
   EXPECT_EQ(result.error.status, 408);
+  EXPECT_THAT(result.error.detail, HasSubstr("/slow: no complete response within 300ms"));
+  EXPECT_THAT(result.error.detail, HasSubstr("STIGMER_HTTP_TIMEOUT_S"));
+}
+
+TEST(HttpActivityTest, TheTaskTimeoutReplacesTheHttpTimeout) {
+  absl::Notification release;
+  LocalHttpServer server([&release](const HttpServerRequest&) {
+    release.WaitForNotification();
+    return Json(nullptr);
+  });
+  Release release_at_end{release};
+  FakeControl control;
+  ActivityResult result =
+      RunHttpActivity({{"task", kTask},
+                       {"input", json::object()},
+                       {"timeout_ms", 200},
+                       {"with", {{"method", "get"}, {"endpoint", server.url() + "/slow"}}}},
+                      ActivityLimits{}, control);
+  ASSERT_EQ(result.state, ActivityResult::State::kFailed);
+  EXPECT_EQ(result.error.status, 408);
+  EXPECT_THAT(result.error.detail, HasSubstr("within 200ms (the task's timeout)"));
 }
 
 TEST(HttpActivityTest, CancellationAbortsAStalledCallPromptly) {

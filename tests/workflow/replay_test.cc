@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "temporal/payloads.h"
 #include "testing/history_fixtures.h"
+#include "workflow/activity_kinds.h"
 #include "workflow/workflow_task_processor.h"
 
 namespace stigmer::workflow {
@@ -87,7 +88,7 @@ WorkflowTaskOptions Options() {
 
 // Decides every completed workflow task of `events` again and compares the commands with what
 // history recorded after it.
-void ExpectReplayMatches(const std::string& name) {
+void ExpectReplayMatches(const std::string& name, const WorkflowTaskOptions& options = Options()) {
   const std::vector<HistoryEvent> events = LoadHistory(name);
   ASSERT_FALSE(events.empty());
   DocumentCache documents;
@@ -104,8 +105,8 @@ void ExpectReplayMatches(const std::string& name) {
       if (described.empty()) break;
       recorded.push_back(described);
     }
-    const WorkflowTaskAnswer answer = ProcessWorkflowTask(
-        events, absl::StrCat("wex-", name), events[i].event_id(), Options(), documents);
+    const WorkflowTaskAnswer answer = ProcessWorkflowTask(events, absl::StrCat("wex-", name),
+                                                          events[i].event_id(), options, documents);
     ASSERT_TRUE(answer.completed) << name << " task at event " << events[i].event_id() << ": "
                                   << answer.message;
     std::vector<std::string> decided;
@@ -118,6 +119,15 @@ void ExpectReplayMatches(const std::string& name) {
 TEST(ReplayTest, PureWorkflowDecidesTheRecordedCommands) { ExpectReplayMatches("pure"); }
 TEST(ReplayTest, ShellAndTimerWorkflowDecidesTheRecordedCommands) {
   ExpectReplayMatches("shell_wait");
+}
+// Histories recorded before activities had a queue and a timeout per kind replay unchanged:
+// neither is compared.
+TEST(ReplayTest, QueuesAndTimeoutsPerActivityKindKeepOldHistoriesValid) {
+  WorkflowTaskOptions options = Options();
+  ActivityLimits limits;
+  limits.shell_timeout = absl::Seconds(7);
+  ScheduleActivitiesByKind("stigmer-workflows", limits, options.commands);
+  ExpectReplayMatches("shell_wait", options);
 }
 TEST(ReplayTest, FailedWorkflowDecidesTheRecordedCommands) { ExpectReplayMatches("raise"); }
 

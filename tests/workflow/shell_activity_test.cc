@@ -212,6 +212,20 @@ TEST(ShellActivityTest, OutputOverTheLimitKillsTheCommand) {
   }
 }
 
+TEST(ShellActivityTest, ACommandPastTheShellTimeoutIsKilledWithATimeoutError) {
+  ActivityLimits limits;
+  limits.shell_timeout = absl::Milliseconds(300);
+  const absl::Time start = absl::Now();
+  ActivityResult result = RunCommand({{"command", "sleep 30"}}, "all", limits);
+  ASSERT_EQ(result.state, ActivityResult::State::kFailed);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+  EXPECT_EQ(result.error.type, std::string(kErrors) + "timeout");
+  EXPECT_EQ(result.error.status, 408);
+  EXPECT_EQ(result.error.instance, kTask);
+  EXPECT_THAT(result.error.detail, HasSubstr("did not finish within 300ms"));
+  EXPECT_THAT(result.error.detail, HasSubstr("STIGMER_SHELL_TIMEOUT_S"));
+}
+
 TEST(ShellActivityTest, KeepGoingIsAskedWhileTheCommandRuns) {
   FakeControl control;
   ActivityResult result =

@@ -4,13 +4,19 @@
 // With STIGMER_RECORD_HISTORIES=1 the histories of the recorded scenarios are saved as
 // tests/fixtures/histories/workflow_NAME.json for the offline replay tests (replay_test.cc).
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "common/unique_fd.h"
+#include "gmock/gmock.h"
+#include "workflow/activity_kinds.h"
 #include "workflow/workflow_runner_suite.h"
 
 namespace stigmer::workflow {
@@ -279,6 +285,91 @@ TEST_F(ContinueAsNewTest, LongLoopContinuesAsNewAndKeepsItsResults) {
   }
   EXPECT_GE(runs, 2);
   EXPECT_EQ(activities, 12);
+}
+
+// A TCP port on 127.0.0.1 that accepts connections and never answers.
+class SilentServer {
+ public:
+  SilentServer() : listener_(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    EXPECT_EQ(::bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), length), 0);
+    EXPECT_EQ(::listen(listener_.get(), 64), 0);
+    ::getsockname(listener_.get(), reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+  }
+  std::string url() const { return absl::StrCat("http://127.0.0.1:", port_, "/hang"); }
+  // Accepts what is waiting; the number of connections held so far.
+  size_t Accept() {
+    for (int fd; (fd = ::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC)) >= 0;) {
+      held_.emplace_back(fd);
+    }
+    return held_.size();
+  }
+
+ private:
+  UniqueFd listener_;
+  int port_ = 0;
+  std::vector<UniqueFd> held_;
+};
+
+class ActivitySlotsTest : public WorkflowRunnerTest {
+ protected:
+  static constexpr absl::Duration kHttpTimeout = absl::Seconds(8);
+  void ConfigureActivities(ActivityLimits& limits, ActivitySlots& slots) override {
+    limits.http_timeout = kHttpTimeout;
+    slots.http = 2;
+    slots.shell = 1;
+  }
+};
+
+// Issue 8: `call: http` tasks to a server that never answers took every activity slot for an
+// hour (3 attempts of 3600 s), and shell tasks of other executions never started.
+TEST_F(ActivitySlotsTest, HangingHttpCallsNeitherStarveShellTasksNorHangForever) {
+  SilentServer server;
+  std::vector<std::string> hanging;
+  for (int i = 0; i < 3; ++i) {  // more calls than http pollers
+    hanging.push_back(Start(absl::StrCat("hang_", i),
+                            absl::StrCat(R"(do:
+  - hang:
+      call: http
+      with:
+        method: get
+        endpoint: )",
+                                         server.url(), "\n"),
+                            nlohmann::json::object()));
+  }
+  // Every http poller holds a call.
+  ASSERT_TRUE(testing::WaitFor([&] { return server.Accept() >= 2; }, absl::Seconds(20)));
+  const absl::Time shell_started = absl::Now();
+  const std::string shell = Start("shell_beside", R"(do:
+  - greet:
+      run:
+        shell:
+          command: echo still here
+)",
+                                  nlohmann::json::object());
+  const std::vector<HistoryEvent> shell_events = WaitClosed(shell, kHttpTimeout);
+  EXPECT_EQ(Output(shell_events), "still here");
+  EXPECT_LT(absl::Now() - shell_started, kHttpTimeout - absl::Seconds(2));
+
+  for (const std::string& id : hanging) {
+    const std::vector<HistoryEvent> events = WaitClosed(id, absl::Seconds(60));
+    ASSERT_FALSE(events.empty());
+    ASSERT_TRUE(events.back().has_workflow_execution_failed_event_attributes()) << id;
+    const auto& failure = events.back().workflow_execution_failed_event_attributes().failure();
+    auto problem = temporal::DecodeJsonPayloadAt(failure.application_failure_info().details());
+    ASSERT_TRUE(problem.ok());
+    EXPECT_EQ((*problem)["status"], 408);
+    EXPECT_EQ((*problem)["instance"], "/do/0/hang");
+    EXPECT_EQ((*problem)["title"], "HTTP call timed out");
+    EXPECT_THAT((*problem)["detail"].get<std::string>(),
+                ::testing::HasSubstr("no complete response within 8s"));
+    // One attempt: the timeout is the workflow's error, not retried by Temporal.
+    EXPECT_EQ(Count(events, EventType::EVENT_TYPE_ACTIVITY_TASK_FAILED), 1);
+  }
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "testing/history_fixtures.h"
 #include "testing/temporal_dev_server.h"
 #include "testing/test_env.h"
+#include "workflow/activity_kinds.h"
 #include "workflow/activity_task_handler.h"
 #include "workflow/workflow_document.h"
 #include "workflow/workflow_task_handler.h"
@@ -45,22 +46,30 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
     options.task_queue = queue_;
     options.identity = "runner-test";
     options.workflow_pollers = 2;
-    options.activity_pollers = 2;
+    options.activity_pollers = 1;
     options.channel = temporal::CreateTemporalChannel(temporal_address());
+    // As workflow-runner does: each activity kind on its own queue, with its own pollers.
+    ActivityLimits limits;
+    ActivitySlots slots;
+    slots.http = slots.shell = 2;
+    ConfigureActivities(limits, slots);
+    options.activity_queues = ActivityQueuesByKind(queue_, slots);
     WorkflowTaskOptions workflow_options;
     workflow_options.commands.task_queue = queue_;
     workflow_options.commands.activity_heartbeat_timeout = absl::Seconds(5);
+    ScheduleActivitiesByKind(queue_, limits, workflow_options.commands);
     Configure(workflow_options);
     poller_ = std::make_unique<temporal::TaskQueuePoller>(
         options, nullptr,
         std::make_unique<ServerlessWorkflowTaskHandler>(options.channel, "default", "runner-test",
                                                         workflow_options),
         std::make_unique<DslActivityTaskHandler>(options.channel, "default", "runner-test",
-                                                 ActivityLimits{}));
+                                                 limits));
     poller_->Start();
   }
 
   virtual void Configure(WorkflowTaskOptions&) {}
+  virtual void ConfigureActivities(ActivityLimits&, ActivitySlots&) {}
 
   void TearDown() override {
     if (poller_) poller_->Stop();
