@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "agent/agent_runner.h"
@@ -113,7 +114,14 @@ int Main(int argc, char** argv) {
   double stop_timeout_s = 60;
   stop->add_option("--timeout", stop_timeout_s, "Seconds to wait for everything to stop")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Validator(
+          [](const std::string& text) -> std::string {
+            double seconds = 0;
+            if (absl::SimpleAtod(text, &seconds) && seconds > 0 && seconds <= 86400) return "";
+            return absl::StrCat("--timeout takes seconds from more than 0 to 86400, not \"", text,
+                                "\"");
+          },
+          "SECONDS"));
   stop->callback([&] {
     TerminalOutput out = output();
     exit_code = StopServer(paths, out, absl::Seconds(stop_timeout_s));

@@ -163,7 +163,9 @@ int RunWorkflow(const config::Paths& paths, TerminalOutput& output, const RunOpt
     }
   }
   if (!options.follow) {
-    if (*format == OutputFormat::kTable) {
+    if (*format == OutputFormat::kTable && output.quiet()) {
+      output.Line(execution.id());  // for scripts: `id=$(stigmer run x --no-follow -q)`
+    } else if (*format == OutputFormat::kTable) {
       output.Success(absl::StrCat("started ", execution.id(), " (", options.workflow, " version ",
                                   execution.workflow_version(), ")"));
       output.Info(absl::StrCat("follow it with `stigmer get executions ", execution.id(), "`"));

@@ -112,11 +112,14 @@ absl::StatusOr<ApiClient> ConnectStartingServer(const config::Paths& paths,
   absl::StatusOr<config::Config> config = config::LoadConfig(paths, ProcessEnvironment());
   if (!config.ok()) return config.status();
   const std::string address = ServerAddress(config->ServerAddress());
-  absl::StatusOr<ApiClient> client = ApiClient::Connect(address, paths.ApiTokenFile());
-  if (client.ok() || daemon::IsLockHeld(paths.SupervisorLockFile()) ||
-      std::getenv("STIGMER_SERVER_ADDR") != nullptr) {
-    return client;
-  }
+  const bool may_start = !daemon::IsLockHeld(paths.SupervisorLockFile()) &&
+                         std::getenv("STIGMER_SERVER_ADDR") == nullptr;
+  // With no daemon here a server is unlikely: a short look, then start one, rather than wait
+  // out the usual connect timeout first.
+  absl::StatusOr<ApiClient> client =
+      may_start ? ApiClient::Connect(address, paths.ApiTokenFile(), absl::Milliseconds(200))
+                : ApiClient::Connect(address, paths.ApiTokenFile());
+  if (client.ok() || !may_start) return client;
   output.Info("stigmer is not running; starting it");
   if (StartServer(paths, output) != 0) {
     return absl::UnavailableError("stigmer could not be started; see above");

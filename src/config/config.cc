@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/file_io.h"
 #include "config/config_keys.h"
 #include "yaml-cpp/yaml.h"
 
@@ -15,34 +16,33 @@ struct FileValue {
   int line = 0;
 };
 
-absl::Status FileError(const Paths& paths, int line, absl::string_view key,
+absl::Status FileError(const std::filesystem::path& file, int line, absl::string_view key,
                        absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(paths.ConfigFile().string(), ":", line, ": ",
-                                                 key.empty() ? "" : absl::StrCat(key, ": "),
-                                                 problem));
+  return absl::InvalidArgumentError(absl::StrCat(
+      file.string(), ":", line, ": ", key.empty() ? "" : absl::StrCat(key, ": "), problem));
 }
 
-// Reads config.yaml into dotted key → value, rejecting unknown keys and non-scalar values.
-absl::StatusOr<std::map<std::string, FileValue>> ReadConfigFile(const Paths& paths) {
+// Reads config.yaml's `text` into dotted key → value, rejecting unknown keys and non-scalar
+// values; errors name `file`.
+absl::StatusOr<std::map<std::string, FileValue>> ReadConfigText(const std::filesystem::path& file,
+                                                                const std::string& text) {
   std::map<std::string, FileValue> values;
-  std::error_code ignored;
-  if (!std::filesystem::exists(paths.ConfigFile(), ignored)) return values;
   YAML::Node root;
   try {
-    root = YAML::LoadFile(paths.ConfigFile().string());
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    return FileError(paths, e.mark.line + 1, "", absl::StrCat("not valid YAML: ", e.msg));
+    return FileError(file, e.mark.line + 1, "", absl::StrCat("not valid YAML: ", e.msg));
   }
   if (root.IsNull()) return values;
   if (!root.IsMap()) {
-    return FileError(paths, root.Mark().line + 1, "",
+    return FileError(file, root.Mark().line + 1, "",
                      "expected sections such as `temporal:` and `server:`");
   }
   for (const auto& section : root) {
     const std::string section_name = section.first.as<std::string>();
     if (section.second.IsNull()) continue;
     if (!section.second.IsMap()) {
-      return FileError(paths, section.first.Mark().line + 1, section_name,
+      return FileError(file, section.first.Mark().line + 1, section_name,
                        "expected a section of `key: value` lines");
     }
     for (const auto& entry : section.second) {
@@ -50,19 +50,27 @@ absl::StatusOr<std::map<std::string, FileValue>> ReadConfigFile(const Paths& pat
       const int line = entry.first.Mark().line + 1;
       const ConfigKey* key = FindConfigKey(name);
       if (key == nullptr) {
-        return FileError(paths, line, name, "unknown key; `stigmer config list` shows the keys");
+        return FileError(file, line, name, "unknown key; `stigmer config list` shows the keys");
       }
       if (!entry.second.IsNull() && !entry.second.IsScalar()) {
-        return FileError(paths, line, name, "expected a single value");
+        return FileError(file, line, name, "expected a single value");
       }
       std::string value = entry.second.IsNull() ? "" : entry.second.as<std::string>();
       if (absl::Status valid = ValidateValue(*key, value); !valid.ok()) {
-        return FileError(paths, line, name, valid.message());
+        return FileError(file, line, name, valid.message());
       }
       values[name] = FileValue{std::move(value), line};
     }
   }
   return values;
+}
+
+absl::StatusOr<std::map<std::string, FileValue>> ReadConfigFile(const Paths& paths) {
+  std::error_code ignored;
+  if (!std::filesystem::exists(paths.ConfigFile(), ignored)) return {};
+  absl::StatusOr<std::string> text = ReadFileToString(paths.ConfigFile());
+  if (!text.ok()) return text.status();
+  return ReadConfigText(paths.ConfigFile(), *text);
 }
 
 int AsInt(absl::string_view text) {
@@ -108,6 +116,10 @@ std::string Config::TemporalAddress() const {
 std::string Config::ServerAddress() const {
   const bool any = server_listen_address == "0.0.0.0" || server_listen_address == "::";
   return absl::StrCat(any ? "127.0.0.1" : server_listen_address, ":", server_port);
+}
+
+absl::Status CheckConfigText(const std::filesystem::path& file, const std::string& text) {
+  return ReadConfigText(file, text).status();
 }
 
 absl::StatusOr<Config> LoadConfig(const Paths& paths, const EnvironmentLookup& environment,

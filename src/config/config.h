@@ -50,6 +50,9 @@ struct Config {
   std::string ServerAddress() const;
 };
 
+// OK when `text` is a valid config.yaml; otherwise LoadConfig's error, naming `file`.
+absl::Status CheckConfigText(const std::filesystem::path& file, const std::string& text);
+
 // Reads paths.ConfigFile() if it exists (a missing file means all defaults), applies the
 // environment and `flags` (key → value), validates every value and returns the typed result.
 // Errors are InvalidArgument naming the file, line and key

@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/file_io.h"
+#include "config/config.h"
 #include "config/config_keys.h"
 
 namespace stigmer::config {
@@ -113,7 +114,13 @@ absl::Status SetConfigValue(const Paths& paths, absl::string_view key_name,
       lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(section_at) + 1, setting);
     }
   }
-  return WriteFileAtomically(paths.ConfigFile(), absl::StrCat(absl::StrJoin(lines, "\n"), "\n"));
+  const std::string updated = absl::StrCat(absl::StrJoin(lines, "\n"), "\n");
+  // A file that is broken elsewhere stays as it is: writing to it would hide the problem.
+  if (absl::Status valid = CheckConfigText(paths.ConfigFile(), updated); !valid.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(valid.message(), "; fix config.yaml first (nothing was changed)"));
+  }
+  return WriteFileAtomically(paths.ConfigFile(), updated);
 }
 
 }  // namespace stigmer::config

@@ -13,24 +13,6 @@
 #include "workflow/workflow_task_handler.h"
 
 namespace stigmer::workflow {
-namespace {
-
-// `*value` from variable `name` when it is set: a number from 1 to `max`.
-absl::Status ReadPositive(const EnvironmentLookup& lookup, const char* name, int64_t max,
-                          int64_t* value) {
-  const std::optional<std::string> text = lookup(name);
-  if (!text || text->empty()) return absl::OkStatus();
-  int64_t parsed = 0;
-  if (!absl::SimpleAtoi(*text, &parsed) || parsed < 1 || parsed > max) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(name, " must be a number from 1 to ", max, ", not \"", *text, "\""));
-  }
-  *value = parsed;
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 absl::Status CheckExecutionMode(const EnvironmentLookup& lookup) {
   const std::optional<std::string> mode = lookup("EXECUTION_MODE");
   if (!mode || mode->empty() || *mode == "temporal") return absl::OkStatus();
@@ -48,15 +30,15 @@ absl::StatusOr<RunnerSettings> RunnerSettingsFromEnvironment(const EnvironmentLo
   int64_t expression_mb = static_cast<int64_t>(expressions.memory_bytes >> 20);
   int64_t payload_bytes = static_cast<int64_t>(settings.workflow.payload_limits.max_payload_bytes);
   for (absl::Status status :
-       {ReadPositive(lookup, "STIGMER_MAX_ITERATIONS", 100000000, &iterations),
-        ReadPositive(lookup, "STIGMER_MAX_HISTORY_EVENTS", 50000,
-                     &settings.workflow.max_history_events),
-        ReadPositive(lookup, "STIGMER_CONTINUE_AS_NEW_EVENTS", 50000,
-                     &settings.workflow.continue_as_new_events),
-        ReadPositive(lookup, "STIGMER_MAX_OUTPUT_BYTES", int64_t{1} << 30, &output_bytes),
-        ReadPositive(lookup, "STIGMER_EXPRESSION_TIMEOUT_MS", 600000, &expression_ms),
-        ReadPositive(lookup, "STIGMER_EXPRESSION_MEMORY_MB", 65536, &expression_mb),
-        ReadPositive(lookup, "STIGMER_MAX_PAYLOAD_BYTES", int64_t{64} << 20, &payload_bytes),
+       {ReadPositiveSetting(lookup, "STIGMER_MAX_ITERATIONS", 100000000, &iterations),
+        ReadPositiveSetting(lookup, "STIGMER_MAX_HISTORY_EVENTS", 50000,
+                            &settings.workflow.max_history_events),
+        ReadPositiveSetting(lookup, "STIGMER_CONTINUE_AS_NEW_EVENTS", 50000,
+                            &settings.workflow.continue_as_new_events),
+        ReadPositiveSetting(lookup, "STIGMER_MAX_OUTPUT_BYTES", int64_t{1} << 30, &output_bytes),
+        ReadPositiveSetting(lookup, "STIGMER_EXPRESSION_TIMEOUT_MS", 600000, &expression_ms),
+        ReadPositiveSetting(lookup, "STIGMER_EXPRESSION_MEMORY_MB", 65536, &expression_mb),
+        ReadPositiveSetting(lookup, "STIGMER_MAX_PAYLOAD_BYTES", int64_t{64} << 20, &payload_bytes),
         ReadActivitySettings(lookup, settings.activity, settings.slots)}) {
     if (!status.ok()) return status;
   }

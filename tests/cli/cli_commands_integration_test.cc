@@ -52,6 +52,29 @@ TEST(CliCommands, ConfigSetGetListAndPath) {
   EXPECT_EQ(quiet.out, "");
 }
 
+TEST(CliCommands, ConfigSetOnABrokenConfigFileChangesNothingUnlessItFixesIt) {
+  StigmerHome home;
+  const std::string broken = "server:\n  port: nine\n";
+  ASSERT_TRUE(WriteFileAtomically(home.paths().ConfigFile(), broken).ok());
+  CommandResult set = home.Run({"config", "set", "logs.max_files", "7"});
+  EXPECT_EQ(set.exit_code, 2);
+  EXPECT_THAT(set.err, HasSubstr("server.port"));
+  EXPECT_THAT(set.err, HasSubstr("fix config.yaml first (nothing was changed)"));
+  EXPECT_EQ(*ReadFileToString(home.paths().ConfigFile()), broken);
+
+  CommandResult fix = home.Run({"config", "set", "server.port", "7300"});
+  EXPECT_EQ(fix.exit_code, 0) << fix.err;
+  EXPECT_EQ(home.Run({"config", "get", "server.port"}).out, "7300\n");
+}
+
+TEST(CliCommands, StopTimeoutOfZeroSaysWhatItTakes) {
+  StigmerHome home;
+  CommandResult stop = home.Run({"server", "stop", "--timeout", "0"});
+  EXPECT_EQ(stop.exit_code, 2);
+  EXPECT_THAT(stop.err, HasSubstr("--timeout takes seconds from more than 0 to 86400, not \"0\""));
+  EXPECT_THAT(stop.err, Not(HasSubstr("1797693")));
+}
+
 TEST(CliCommands, ConfigSetWarnsWhenTheEnvironmentOverridesIt) {
   StigmerHome home;
   home.env()["GRPC_PORT"] = "9999";

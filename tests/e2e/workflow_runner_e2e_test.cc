@@ -14,10 +14,10 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "testing/command_runner.h"
-#include "testing/local_http_server.h"
 #include "temporal/payloads.h"
 #include "temporal/temporal_client.h"
+#include "testing/command_runner.h"
+#include "testing/local_http_server.h"
 #include "testing/stigmer_home.h"
 
 namespace stigmer::testing {
@@ -51,8 +51,10 @@ nlohmann::json OutputOf(const nlohmann::json& execution) {
 class WorkflowRunnerE2e : public ::testing::Test {
  protected:
   void SetUp() override {
+    // Nothing runs in the fresh home: apply starts the stack itself.
     CommandResult apply = home_.Run({"apply", "-f", (SourceDir() / "examples").string()});
     ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+    EXPECT_THAT(apply.out, HasSubstr("stigmer is not running; starting it"));
   }
   StigmerHome home_;
 };

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/file_io.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -61,6 +62,14 @@ do:
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::string id = StartedId(run.out);
   ASSERT_FALSE(id.empty()) << run.out;
+
+  // Quiet: the id alone, for scripts.
+  CommandResult quiet = home.Run({"-q", "run", "slow", "--no-follow"});
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_THAT(quiet.out, ::testing::MatchesRegex("wex-[0-9A-Z]+\n"));
+  ASSERT_EQ(
+      home.Run({"cancel", std::string(absl::StripTrailingAsciiWhitespace(quiet.out))}).exit_code,
+      0);
 
   CommandResult executions = home.Run({"get", "executions"});
   EXPECT_EQ(executions.exit_code, 0);
