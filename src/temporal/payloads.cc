@@ -3,9 +3,20 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/json_limits.h"
 
 namespace stigmer::temporal {
+
+std::string FormatMebibytes(size_t bytes) {
+  if (bytes < 1024 * 1024) return absl::StrCat((bytes + 1023) / 1024, " KiB");
+  const double mebibytes = static_cast<double>(bytes) / (1024 * 1024);
+  std::string text = absl::StrFormat("%.1f", mebibytes);
+  if (absl::EndsWith(text, ".0")) text.resize(text.size() - 2);
+  return absl::StrCat(text, " MiB");
+}
 
 Payload JsonPayload(const nlohmann::json& value) {
   Payload payload;
@@ -25,11 +36,7 @@ absl::StatusOr<nlohmann::json> DecodeJsonPayload(const Payload& payload) {
     return absl::InvalidArgumentError(
         absl::StrCat("payload encoding \"", encoding, "\" is not json/plain"));
   }
-  nlohmann::json value = nlohmann::json::parse(payload.data(), nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) {
-    return absl::InvalidArgumentError("json/plain payload does not hold valid JSON");
-  }
-  return value;
+  return ParseJsonBounded(payload.data(), "the json/plain payload");
 }
 
 Payloads JsonPayloads(const std::vector<nlohmann::json>& values) {

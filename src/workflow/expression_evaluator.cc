@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/json_limits.h"
 #include "workflow/jq_expression.h"
 
 namespace stigmer::workflow {
@@ -21,9 +22,9 @@ JvValue ToJv(const nlohmann::json& value) { return JvValue(jv_parse(value.dump()
 
 absl::StatusOr<nlohmann::json> FromJv(const JvValue& value) {
   JvValue text(jv_dump_string(value.Copy(), 0));
-  nlohmann::json parsed = nlohmann::json::parse(jv_string_value(text.get()), nullptr, false);
-  if (parsed.is_discarded()) return absl::InternalError("libjq produced a value that is not JSON");
-  return parsed;
+  // A value built deeper than kMaxJsonDepth (`reduce range(1000) as $i (0; [.])`) is refused
+  // here, so no deeper value reaches a payload or history.
+  return ParseJsonBounded(jv_string_value(text.get()), "the expression's result");
 }
 
 std::string JvMessage(const JvValue& message) {
@@ -88,7 +89,11 @@ absl::StatusOr<nlohmann::json> ExpressionEvaluator::Evaluate(absl::string_view e
   }
   jq_start(*jq, input.Release(), 0);
   JvValue result(jq_next(*jq));
-  if (result.kind() != JV_KIND_INVALID) return FromJv(result);
+  if (result.kind() != JV_KIND_INVALID) {
+    absl::StatusOr<nlohmann::json> value = FromJv(result);
+    if (!value.ok()) return ExpressionError(expression, value.status().message());
+    return value;
+  }
   if (!jv_invalid_has_msg(result.Copy())) return nlohmann::json();  // no result
   JvValue message(jv_invalid_get_msg(result.Release()));
   return ExpressionError(expression, JvMessage(message));

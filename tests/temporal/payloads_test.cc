@@ -78,5 +78,21 @@ TEST(PayloadsTest, MissingPayloadAtIndexIsNull) {
   EXPECT_TRUE(none->is_null());
 }
 
+TEST(PayloadsTest, DeeplyNestedJsonIsRefusedNotACrash) {
+  Payload payload = JsonPayload(nullptr);
+  payload.set_data(std::string(100000, '[') + std::string(100000, ']'));
+  absl::StatusOr<nlohmann::json> value = DecodeJsonPayload(payload);
+  ASSERT_FALSE(value.ok());
+  EXPECT_THAT(std::string(value.status().message()),
+              HasSubstr("the json/plain payload is nested deeper than 256 levels"));
+}
+
+TEST(PayloadsTest, MebibytesReadAsPeopleWriteThem) {
+  EXPECT_EQ(FormatMebibytes(kMaxPayloadsBytes), "2 MiB");
+  EXPECT_EQ(FormatMebibytes(2621440), "2.5 MiB");
+  EXPECT_EQ(FormatMebibytes(1000), "1 KiB");
+  EXPECT_EQ(FormatMebibytes(12 * 1024 + 1), "13 KiB");
+}
+
 }  // namespace
 }  // namespace stigmer::temporal
