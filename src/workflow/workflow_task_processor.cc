@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "temporal/payloads.h"
+#include "workflow/command_budget.h"
 #include "workflow/continue_as_new.h"
 #include "workflow/dsl_failure.h"
 
@@ -173,8 +174,22 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
       answer.commands.push_back(FailCommand(result->error));
       break;
     case RunResult::State::kSuspended:
-      break;
+      if (const size_t bytes = CommandBytes(answer.commands); bytes > options.max_task_bytes) {
+        return FailRun(StandardError(
+            "runtime", "Workflow task too large",
+            absl::StrCat("the tasks run without waiting on a timer or an activity recorded ",
+                         temporal::FormatMebibytes(bytes), ", more than the ",
+                         temporal::FormatMebibytes(options.max_task_bytes),
+                         " one workflow task may send to Temporal; a loop that never waits is "
+                         "the usual cause"),
+            "/"));
+      }
+      return answer;
   }
+  // The run ends here: keep within what Temporal takes in one transaction, and within the
+  // history limit, so that it ends with its own result or error.
+  DropMarkersToFit(answer.commands, options.max_task_bytes,
+                   static_cast<size_t>(options.max_history_events - history->event_count()));
   return answer;
 }
 

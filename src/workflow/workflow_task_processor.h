@@ -10,6 +10,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "temporal/api/enums/v1/failed_cause.pb.h"
+#include "workflow/command_budget.h"
 #include "workflow/interpreter.h"
 #include "workflow/replay_context.h"
 #include "workflow/replay_history.h"
@@ -29,6 +30,8 @@ struct WorkflowTaskOptions {
   // (see ContinueAsNew), carrying at most max_carried_bytes of recorded steps.
   int64_t continue_as_new_events = 10000;
   size_t max_carried_bytes = 1 << 20;
+  // The most bytes of commands one workflow task sends (see command_budget.h).
+  size_t max_task_bytes = kMaxWorkflowTaskCommandBytes;
 };
 
 // The answer to one workflow task.
@@ -70,6 +73,9 @@ class DocumentCache {
 // - A suspended run whose history reached continue_as_new_events → ContinueAsNew, when safe.
 // - A document or input that cannot be read, or a history over max_history_events → the run
 //   fails with a DSL error saying so.
+// - A run that ends in this task keeps its result or error; task markers beyond max_task_bytes
+//   or max_history_events are dropped (see DropMarkersToFit). A run that goes on waiting but
+//   whose new commands exceed max_task_bytes fails with "Workflow task too large".
 // - An uncaught DSL error → FailWorkflowExecution whose application_failure_info carries the
 //   error type and the problem details (see execution_projection.h).
 // - Non-determinism → the task fails with NON_DETERMINISTIC_ERROR and the message names the
