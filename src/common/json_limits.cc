@@ -56,8 +56,9 @@ absl::StatusOr<nlohmann::json> ParseJsonBounded(absl::string_view text, absl::st
   }
   try {
     return nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& error) {
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." without the tag.
+  } catch (const nlohmann::json::exception& error) {
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." without the tag;
+    // also out_of_range.406, "number overflow parsing '1e400'" (found by make fuzz).
     absl::string_view message = error.what();
     if (const size_t tag_end = message.find("] ");
         absl::StartsWith(message, "[json.exception.") && tag_end != absl::string_view::npos) {

@@ -60,6 +60,8 @@ TEST(JsonLimitsTest, InvalidJsonNamesWhatAndWhere) {
   ASSERT_FALSE(parsed.ok());
   EXPECT_THAT(std::string(parsed.status().message()),
               StartsWith("--input is not valid JSON: parse error at line 1, column 7"));
+  EXPECT_EQ(ParseJsonBounded(R"({"n": 1e400})", "the input").status().message(),
+            "the input is not valid JSON: number overflow parsing '1e400'");
   EXPECT_FALSE(ParseJsonBounded("", "the input").ok());
   EXPECT_FALSE(ParseJsonBounded("]]]]", "the input").ok());
 }
