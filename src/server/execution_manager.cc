@@ -1,6 +1,7 @@
 #include "server/execution_manager.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/payload_limits.h"
 #include "common/ulid.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
@@ -39,23 +40,23 @@ absl::StatusOr<std::vector<nlohmann::json>> WorkflowInput(
 }
 
 // Temporal refuses a start whose payloads (document, input, runtime values) together exceed
-// temporal::kMaxPayloadsBytes; say so before anything is stored.
+// kMaxPayloadsBytes; say so before anything is stored.
 absl::Status CheckStartFits(const std::vector<nlohmann::json>& payloads) {
   const size_t total = temporal::JsonPayloads(payloads).ByteSizeLong();
-  if (total <= temporal::kMaxPayloadsBytes) return absl::OkStatus();
-  const std::string limit = temporal::FormatMebibytes(temporal::kMaxPayloadsBytes);
+  if (total <= kMaxPayloadsBytes) return absl::OkStatus();
+  const std::string limit = FormatMebibytes(kMaxPayloadsBytes);
   const size_t input = temporal::JsonPayload(payloads[1]).ByteSizeLong();
-  if (input > temporal::kMaxPayloadsBytes) {
+  if (input > kMaxPayloadsBytes) {
     return absl::InvalidArgumentError(
-        absl::StrCat("the input is ", temporal::FormatMebibytes(input),
+        absl::StrCat("the input is ", FormatMebibytes(input),
                      " as JSON; the most Temporal accepts in one payload is ", limit,
                      ": pass a smaller input (or where to fetch the data from)"));
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "the input (", temporal::FormatMebibytes(input), ") and the workflow document (",
-      temporal::FormatMebibytes(temporal::JsonPayload(payloads[0]).ByteSizeLong()),
-      ") together are ", temporal::FormatMebibytes(total), " as JSON; the most Temporal accepts ",
-      "to start a run is ", limit, ": pass a smaller input"));
+      "the input (", FormatMebibytes(input), ") and the workflow document (",
+      FormatMebibytes(temporal::JsonPayload(payloads[0]).ByteSizeLong()), ") together are ",
+      FormatMebibytes(total), " as JSON; the most Temporal accepts ", "to start a run is ", limit,
+      ": pass a smaller input"));
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ namespace stigmer::server {
 // stores nothing and answers Unavailable, so a caller can simply try again. It refuses, storing
 // nothing, with InvalidArgument: an input that is not a JSON object or is nested deeper than
 // kMaxJsonDepth, and a start Temporal would refuse for its size (document, input and runtime
-// values together beyond temporal::kMaxPayloadsBytes), naming the sizes. Every running
+// values together beyond kMaxPayloadsBytes), naming the sizes. Every running
 // execution has a HistoryFollower whose events are projected into its record, stored, and
 // published to watchers. Thread-safe.
 class ExecutionManager {

@@ -3,20 +3,10 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "common/json_limits.h"
 
 namespace stigmer::temporal {
-
-std::string FormatMebibytes(size_t bytes) {
-  if (bytes < 1024 * 1024) return absl::StrCat((bytes + 1023) / 1024, " KiB");
-  const double mebibytes = static_cast<double>(bytes) / (1024 * 1024);
-  std::string text = absl::StrFormat("%.1f", mebibytes);
-  if (absl::EndsWith(text, ".0")) text.resize(text.size() - 2);
-  return absl::StrCat(text, " MiB");
-}
 
 Payload JsonPayload(const nlohmann::json& value) {
   Payload payload;

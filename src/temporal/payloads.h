@@ -1,8 +1,6 @@
 #ifndef STIGMER_TEMPORAL_PAYLOADS_H_
 #define STIGMER_TEMPORAL_PAYLOADS_H_
 
-#include <cstddef>
-#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -19,15 +17,6 @@ using Payloads = ::temporal::api::common::v1::Payloads;
 inline constexpr char kEncodingKey[] = "encoding";
 inline constexpr char kJsonPlainEncoding[] = "json/plain";
 inline constexpr char kBinaryNullEncoding[] = "binary/null";
-
-// Temporal's default blob size limit (dynamic config `limit.blobSize.error`): the most the
-// payloads of one request may hold together, in encoded bytes. A workflow start carries the
-// document, the input and the runtime values in one such request; Temporal refuses anything
-// larger with "Blob data size exceeds limit".
-inline constexpr size_t kMaxPayloadsBytes = 2 * 1024 * 1024;
-
-// `bytes` for a message: "2.5 MiB" (one decimal; "2 MiB" when whole); "12 KiB" below 1 MiB.
-std::string FormatMebibytes(size_t bytes);
 
 // `value` as a json/plain payload: metadata {"encoding": "json/plain"}, data = compact JSON text
 // (UTF-8; invalid UTF-8 in strings is replaced, never thrown).

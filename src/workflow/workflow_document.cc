@@ -6,7 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "temporal/payloads.h"
+#include "common/payload_limits.h"
 #include "workflow/dsl_definitions.h"
 #include "workflow/dsl_names.h"
 #include "workflow/dsl_task_validator.h"
@@ -171,12 +171,11 @@ absl::StatusOr<WorkflowDocument> ParseWorkflowDocument(absl::string_view text) {
     return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
   }
   // The document travels to workflow-runner as one JSON payload of the run's start request.
-  if (const size_t bytes = json->dump().size(); bytes > temporal::kMaxPayloadsBytes) {
+  if (const size_t bytes = json->dump().size(); bytes > kMaxPayloadsBytes) {
     return absl::InvalidArgumentError(
-        absl::StrCat("the workflow document is ", temporal::FormatMebibytes(bytes),
+        absl::StrCat("the workflow document is ", FormatMebibytes(bytes),
                      " as JSON; the most Temporal accepts in one payload is ",
-                     temporal::FormatMebibytes(temporal::kMaxPayloadsBytes),
-                     ": split it into smaller workflows"));
+                     FormatMebibytes(kMaxPayloadsBytes), ": split it into smaller workflows"));
   }
   WorkflowDocument document;
   const Json& section = json->at("document");

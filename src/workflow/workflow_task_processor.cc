@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/payload_limits.h"
 #include "temporal/payloads.h"
 #include "workflow/command_budget.h"
 #include "workflow/continue_as_new.h"
@@ -178,8 +179,8 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
         return FailRun(StandardError(
             "runtime", "Workflow task too large",
             absl::StrCat("the tasks run without waiting on a timer or an activity recorded ",
-                         temporal::FormatMebibytes(bytes), ", more than the ",
-                         temporal::FormatMebibytes(options.max_task_bytes),
+                         FormatMebibytes(bytes), ", more than the ",
+                         FormatMebibytes(options.max_task_bytes),
                          " one workflow task may send to Temporal; a loop that never waits is "
                          "the usual cause"),
             "/"));

@@ -87,12 +87,5 @@ TEST(PayloadsTest, DeeplyNestedJsonIsRefusedNotACrash) {
               HasSubstr("the json/plain payload is nested deeper than 256 levels"));
 }
 
-TEST(PayloadsTest, MebibytesReadAsPeopleWriteThem) {
-  EXPECT_EQ(FormatMebibytes(kMaxPayloadsBytes), "2 MiB");
-  EXPECT_EQ(FormatMebibytes(2621440), "2.5 MiB");
-  EXPECT_EQ(FormatMebibytes(1000), "1 KiB");
-  EXPECT_EQ(FormatMebibytes(12 * 1024 + 1), "13 KiB");
-}
-
 }  // namespace
 }  // namespace stigmer::temporal
