@@ -14,6 +14,7 @@
 #include "cli/workflow_commands.h"
 #include "common/file_io.h"
 #include "common/grpc_status.h"
+#include "common/json_limits.h"
 #include "config/config.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/execution_phase.h"
@@ -30,14 +31,12 @@ absl::StatusOr<std::string> ReadInput(const std::string& input) {
     if (!file.ok()) return file.status();
     text = *file;
   }
-  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) {
-    return absl::InvalidArgumentError("--input is not valid JSON");
-  }
-  if (!json.is_object()) {
+  absl::StatusOr<nlohmann::json> json = ParseJsonBounded(text, "--input");
+  if (!json.ok()) return json.status();
+  if (!json->is_object()) {
     return absl::InvalidArgumentError("--input must be a JSON object, such as {\"name\": \"ada\"}");
   }
-  return json.dump();
+  return json->dump();
 }
 
 absl::Status AddRuntimeValues(const std::vector<std::string>& pairs, bool secret,
@@ -100,8 +99,8 @@ int Finish(const Execution& execution, TerminalOutput& output, const std::string
     output.Line(format == "json" ? json.dump(2) : JsonToYaml(json));
   } else if (execution.phase() == stigmer::v1::EXECUTION_PHASE_COMPLETED) {
     output.Success(absl::StrCat(execution.id(), " completed"));
-    nlohmann::json result = nlohmann::json::parse(execution.output(), nullptr, false);
-    output.Line(result.is_discarded() ? execution.output() : result.dump(2));
+    absl::StatusOr<nlohmann::json> result = ParseJsonBounded(execution.output(), "the output");
+    output.Line(result.ok() ? result->dump(2) : execution.output());
   } else {
     const auto& error = execution.error();
     output.Error(absl::StrCat(execution.id(), " ",

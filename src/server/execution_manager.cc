@@ -2,12 +2,16 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
+#include "common/byte_size.h"
+#include "common/payload_limits.h"
 #include "common/ulid.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
+#include "server/execution_input.h"
 #include "server/execution_phase.h"
 #include "server/execution_projection.h"
 #include "spdlog/spdlog.h"
+#include "temporal/payloads.h"
 #include "temporal/reconnect_backoff.h"
 #include "temporal/run_chain.h"
 #include "workflow/dsl_timeout.h"
@@ -18,8 +22,6 @@ namespace {
 
 using stigmer::v1::Execution;
 using stigmer::v1::ExecutionPhase;
-
-constexpr size_t kMaxInputBytes = 4 << 20;
 
 google::protobuf::Timestamp Timestamp(absl::Time time) {
   return google::protobuf::util::TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(time));
@@ -39,6 +41,26 @@ absl::StatusOr<std::vector<nlohmann::json>> WorkflowInput(
     runtime[value.secret() ? "secrets" : "environment"][value.name()] = value.value();
   }
   return std::vector<nlohmann::json>{nlohmann::json::parse(document->json.dump()), input, runtime};
+}
+
+// Temporal refuses a start whose payloads (document, input, runtime values) together exceed
+// kMaxPayloadsBytes; say so before anything is stored.
+absl::Status CheckStartFits(const std::vector<nlohmann::json>& payloads) {
+  const size_t total = temporal::JsonPayloads(payloads).ByteSizeLong();
+  if (total <= kMaxPayloadsBytes) return absl::OkStatus();
+  const std::string limit = HumanBytes(kMaxPayloadsBytes);
+  const size_t input = temporal::JsonPayload(payloads[1]).ByteSizeLong();
+  if (input > kMaxPayloadsBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the input is ", HumanBytes(input),
+                     " as JSON; the most Temporal accepts in one payload is ", limit,
+                     ": pass a smaller input (or where to fetch the data from)"));
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the input (", HumanBytes(input), ") and the workflow document (",
+      HumanBytes(temporal::JsonPayload(payloads[0]).ByteSizeLong()), ") together are ",
+      HumanBytes(total), " as JSON; the most Temporal accepts ", "to start a run is ", limit,
+      ": pass a smaller input"));
 }
 
 }  // namespace
@@ -66,14 +88,9 @@ absl::StatusOr<Execution> ExecutionManager::Create(
   if (request.workflow().empty()) {
     return absl::InvalidArgumentError("the workflow to run is missing");
   }
-  if (request.input().size() > kMaxInputBytes) {
-    return absl::InvalidArgumentError("the input is larger than 4 MiB");
-  }
-  const nlohmann::json input = nlohmann::json::parse(
-      request.input().empty() ? "{}" : request.input(), nullptr, /*allow_exceptions=*/false);
-  if (input.is_discarded() || !input.is_object()) {
-    return absl::InvalidArgumentError("the input must be a JSON object");
-  }
+  absl::StatusOr<nlohmann::json> parsed = ParseExecutionInput(request.input());
+  if (!parsed.ok()) return parsed.status();
+  const nlohmann::json input = *std::move(parsed);
   for (const auto& value : request.runtime()) {
     if (value.name().empty()) return absl::InvalidArgumentError("a runtime value has no name");
   }
@@ -87,6 +104,7 @@ absl::StatusOr<Execution> ExecutionManager::Create(
   if (!workflow.ok()) return workflow.status();
   absl::StatusOr<std::vector<nlohmann::json>> payloads = WorkflowInput(*workflow, input, request);
   if (!payloads.ok()) return payloads.status();
+  if (absl::Status fits = CheckStartFits(*payloads); !fits.ok()) return fits;
 
   absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> client = Client();
   if (!client.ok()) {

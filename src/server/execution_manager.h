@@ -24,7 +24,10 @@ namespace stigmer::server {
 // is the source of truth while they run (DESIGN.md, "Executions"). Knows nothing of gRPC.
 //
 // Create stores a PENDING record and starts the workflow; when Temporal cannot be reached it
-// stores nothing and answers Unavailable, so a caller can simply try again. Every running
+// stores nothing and answers Unavailable, so a caller can simply try again. It refuses, storing
+// nothing, with InvalidArgument: an input that is not a JSON object or is nested deeper than
+// kMaxJsonDepth, and a start Temporal would refuse for its size (document, input and runtime
+// values together beyond kMaxPayloadsBytes), naming the sizes. Every running
 // execution has a HistoryFollower whose events are projected into its record, stored, and
 // published to watchers.
 //

@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/json_limits.h"
 
 namespace stigmer::temporal {
 
@@ -25,11 +26,7 @@ absl::StatusOr<nlohmann::json> DecodeJsonPayload(const Payload& payload) {
     return absl::InvalidArgumentError(
         absl::StrCat("payload encoding \"", encoding, "\" is not json/plain"));
   }
-  nlohmann::json value = nlohmann::json::parse(payload.data(), nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) {
-    return absl::InvalidArgumentError("json/plain payload does not hold valid JSON");
-  }
-  return value;
+  return ParseJsonBounded(payload.data(), "the json/plain payload");
 }
 
 Payloads JsonPayloads(const std::vector<nlohmann::json>& values) {

@@ -52,9 +52,7 @@ Carried PayloadsOf(const Command& command) {
 }  // namespace
 
 absl::Status CheckCommandSizes(const std::vector<Command>& commands, const PayloadLimits& limits) {
-  size_t total = 0;
   for (const Command& command : commands) {
-    total += command.ByteSizeLong();
     const Carried carried = PayloadsOf(command);
     if (carried.payloads == nullptr) continue;
     for (const temporal::Payload& payload : carried.payloads->payloads()) {
@@ -63,12 +61,6 @@ absl::Status CheckCommandSizes(const std::vector<Command>& commands, const Paylo
           carried.what, " is ", HumanBytes(payload.data().size()), "; one value may hold at most ",
           HumanBytes(limits.max_payload_bytes), " (STIGMER_MAX_PAYLOAD_BYTES)"));
     }
-  }
-  if (total > limits.max_answer_bytes) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("the steps this workflow task started hold ", HumanBytes(total),
-                     " together; Temporal takes at most ", HumanBytes(limits.max_answer_bytes),
-                     " in one workflow task (start fewer steps at once or pass smaller values)"));
   }
   return absl::OkStatus();
 }

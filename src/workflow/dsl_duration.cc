@@ -1,5 +1,6 @@
 #include "workflow/dsl_duration.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -19,7 +20,18 @@ absl::Status NotIso8601(absl::string_view text) {
       "\"", text, "\" is not an ISO 8601 duration (like \"PT2S\", \"PT1M30S\" or \"P1DT2H\")"));
 }
 
+absl::StatusOr<absl::Duration> AtMostTheLongest(absl::Duration duration) {
+  if (duration <= kMaxDslDuration) return duration;
+  return absl::InvalidArgumentError(absl::StrCat("the duration is longer than 100 years (",
+                                                 kMaxDslDuration / absl::Hours(24),
+                                                 " days), the most stigmer accepts"));
+}
+
 }  // namespace
+
+absl::Duration ClampDslDuration(absl::Duration duration) {
+  return std::clamp(duration, absl::ZeroDuration(), kMaxDslDuration);
+}
 
 absl::StatusOr<absl::Duration> ParseIso8601Duration(absl::string_view text) {
   absl::string_view rest = text;
@@ -83,7 +95,7 @@ absl::StatusOr<absl::Duration> ParseIso8601Duration(absl::string_view text) {
     any_time_component = any_time_component || in_time;
   }
   if (!any_component || (in_time && !any_time_component)) return NotIso8601(text);
-  return total;
+  return AtMostTheLongest(total);
 }
 
 absl::StatusOr<absl::Duration> ParseDslDuration(const nlohmann::ordered_json& value) {
@@ -124,7 +136,7 @@ absl::StatusOr<absl::Duration> ParseDslDuration(const nlohmann::ordered_json& va
     }
     total += unit * static_cast<int64_t>(count);
   }
-  return total;
+  return AtMostTheLongest(total);
 }
 
 }  // namespace stigmer::workflow

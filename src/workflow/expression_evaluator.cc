@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/json_limits.h"
 #include "workflow/jq_expression.h"
 
 namespace stigmer::workflow {
@@ -59,10 +60,10 @@ absl::StatusOr<nlohmann::json> ExpressionEvaluator::Evaluate(absl::string_view e
     return absl::Status(result.status().code(), status.message());
   }
   if (!result->has_value()) return nlohmann::json();  // no result
-  nlohmann::json parsed = nlohmann::json::parse(**result, nullptr, false);
-  if (parsed.is_discarded()) {
-    return ExpressionError(expression, "libjq produced a value that is not JSON");
-  }
+  // A value built deeper than kMaxJsonDepth (`reduce range(1000) as $i (0; [.])`) is refused
+  // here, so no deeper value reaches a payload or history.
+  absl::StatusOr<nlohmann::json> parsed = ParseJsonBounded(**result, "the expression's result");
+  if (!parsed.ok()) return ExpressionError(expression, parsed.status().message());
   return parsed;
 }
 

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
+#include "common/json_limits.h"
 #include "workflow/activity_text.h"
 #include "workflow/http_request.h"
 
@@ -97,8 +98,10 @@ WorkflowError Failure(const std::string& kind, std::string title, std::string de
 // The response body as the `content` output describes it (see http_activity.h).
 json DecodeContent(const std::string& body) {
   if (body.empty()) return nullptr;
-  json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!parsed.is_discarded()) return parsed;  // also JSON sent with a text content type
+  // Also JSON sent with a text content type. JSON nested deeper than kMaxJsonDepth stays text.
+  if (absl::StatusOr<json> parsed = ParseJsonBounded(body, "the body"); parsed.ok()) {
+    return *std::move(parsed);
+  }
   if (IsValidUtf8(body)) return body;
   return absl::Base64Escape(body);
 }

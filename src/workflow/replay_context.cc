@@ -6,15 +6,19 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "temporal/payloads.h"
+#include "workflow/dsl_duration.h"
 
 namespace stigmer::workflow {
 namespace {
 
 namespace tapi = ::temporal::api;
 
+// Clamped: protobuf CHECK-fails (aborting the worker) on a Duration beyond 10,000 years, so no
+// value, however it was computed, may reach it unbounded. Documents are refused beyond
+// kMaxDslDuration when applied; this is the backstop.
 google::protobuf::Duration ProtoDuration(absl::Duration duration) {
   return google::protobuf::util::TimeUtil::MillisecondsToDuration(
-      absl::ToInt64Milliseconds(duration));
+      absl::ToInt64Milliseconds(ClampDslDuration(duration)));
 }
 
 // The task's name: the last segment of its path, unescaped.

@@ -127,6 +127,7 @@ RetryPlan PlanRetry(ExpressionEvaluator& evaluator, WorkflowContext& context, co
     const uint64_t span =
         static_cast<uint64_t>(absl::ToInt64Milliseconds(std::max(*from, *to) - low));
     plan.delay += low + absl::Milliseconds(static_cast<int64_t>(context.Random() % (span + 1)));
+    plan.delay = ClampDslDuration(plan.delay);
   }
   if (limit != nullptr) {
     absl::StatusOr<absl::Duration> duration = OptionalDuration(*limit, "duration");

@@ -6,6 +6,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/byte_size.h"
+#include "common/payload_limits.h"
 #include "workflow/dsl_definitions.h"
 #include "workflow/dsl_names.h"
 #include "workflow/dsl_task_validator.h"
@@ -168,6 +170,13 @@ absl::StatusOr<WorkflowDocument> ParseWorkflowDocument(absl::string_view text) {
       lines.push_back(FormatValidationProblem(problem));
     }
     return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
+  }
+  // The document travels to workflow-runner as one JSON payload of the run's start request.
+  if (const size_t bytes = json->dump().size(); bytes > kMaxPayloadsBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the workflow document is ", HumanBytes(bytes),
+                     " as JSON; the most Temporal accepts in one payload is ",
+                     HumanBytes(kMaxPayloadsBytes), ": split it into smaller workflows"));
   }
   WorkflowDocument document;
   const Json& section = json->at("document");

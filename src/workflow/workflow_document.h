@@ -30,7 +30,10 @@ struct WorkflowDocument {
 // - it is not YAML: "line L, column C: <yaml-cpp's message>" (see YamlToJson for the rest);
 // - it is not a valid document: the first problem as "<pointer>: <message>" (the root pointer
 //   shown as "/"), e.g. `/do/2/fetch/call: unknown call type "smtp"`, followed by the other
-//   problems, one per line in the same form.
+//   problems, one per line in the same form;
+// - it is valid but larger than kMaxPayloadsBytes (2 MiB) as JSON, the form it is
+//   sent to Temporal in: "the workflow document is 2.5 MiB as JSON; the most Temporal accepts
+//   in one payload is 2 MiB: split it into smaller workflows".
 // Thread-safe.
 absl::StatusOr<WorkflowDocument> ParseWorkflowDocument(absl::string_view text);
 

@@ -3,8 +3,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/byte_size.h"
 #include "temporal/payloads.h"
 #include "temporal/start_signature.h"
+#include "workflow/command_budget.h"
 #include "workflow/continue_as_new.h"
 #include "workflow/dsl_failure.h"
 
@@ -202,6 +204,22 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
       break;
     case RunResult::State::kSuspended:
       break;
+  }
+  if (result->state == RunResult::State::kSuspended) {
+    if (const size_t bytes = CommandBytes(answer.commands); bytes > options.max_task_bytes) {
+      return FailRun(StandardError(
+          "runtime", "Workflow task too large",
+          absl::StrCat("the tasks run without waiting on a timer or an activity recorded ",
+                       HumanBytes(bytes), ", more than the ", HumanBytes(options.max_task_bytes),
+                       " one workflow task may send to Temporal; a loop that never waits is "
+                       "the usual cause"),
+          "/"));
+    }
+  } else {
+    // The run ends here: keep within what Temporal takes in one transaction, and within the
+    // history limit, so that it ends with its own result or error.
+    DropMarkersToFit(answer.commands, options.max_task_bytes,
+                     static_cast<size_t>(options.max_history_events - history->event_count()));
   }
   return WithinLimits(std::move(answer), options.payload_limits);
 }

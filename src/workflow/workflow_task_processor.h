@@ -12,6 +12,7 @@
 #include "temporal/api/enums/v1/failed_cause.pb.h"
 #include "workflow/command_limits.h"
 #include "workflow/expression_sandbox.h"
+#include "workflow/command_budget.h"
 #include "workflow/interpreter.h"
 #include "workflow/replay_context.h"
 #include "workflow/replay_history.h"
@@ -43,6 +44,8 @@ struct WorkflowTaskOptions {
   std::string sandbox_binary;
   ExpressionLimits expression_limits;
   absl::Duration expression_task_budget = absl::Seconds(5);
+  // The most bytes of commands one workflow task sends (see command_budget.h).
+  size_t max_task_bytes = kMaxWorkflowTaskCommandBytes;
 };
 
 // The answer to one workflow task.
@@ -84,9 +87,11 @@ class DocumentCache {
 //   authorization error (403) before any step runs.
 // - A cancel request in history → CancelWorkflowExecution (the execution ends CANCELLED).
 // - A suspended run whose history reached continue_as_new_events → ContinueAsNew, when safe.
-// - A document or input that cannot be read, a history over max_history_events, or commands
-//   over payload_limits → the run fails with a DSL error saying so (runtime, status 413 for
-//   the payloads).
+// - A document or input that cannot be read, a history over max_history_events, or a value
+//   over payload_limits → the run fails with a DSL error saying so (runtime; 413 for a value).
+// - A run that ends in this task keeps its result or error; task markers beyond max_task_bytes
+//   or max_history_events are dropped (see DropMarkersToFit). A run that goes on waiting but
+//   whose new commands exceed max_task_bytes fails with "Workflow task too large".
 // - An uncaught DSL error → FailWorkflowExecution whose application_failure_info carries the
 //   error type and the problem details (see execution_projection.h).
 // - Non-determinism → the task fails with NON_DETERMINISTIC_ERROR and the message names the

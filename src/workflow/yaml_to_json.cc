@@ -13,6 +13,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/json_limits.h"
 
 namespace stigmer::workflow {
 namespace {
@@ -20,10 +21,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr size_t kMaxValues = 1'000'000;
-// Far deeper than any workflow needs, and shallow enough that the recursive walks over the
-// result (validation, dump, destruction) stay well inside a thread's stack. Also stops aliases
-// that refer to their own anchor (a node graph with a cycle).
-constexpr int kMaxDepth = 256;
 constexpr char kTagPrefix[] = "tag:yaml.org,2002:";
 
 std::string Place(const YAML::Mark& mark) {
@@ -165,8 +162,11 @@ Json PlainScalar(const std::string& text) {
 class Converter {
  public:
   absl::StatusOr<Json> Convert(const YAML::Node& node, int depth = 0) {
-    if (depth > kMaxDepth)
-      return ErrorAt(node.Mark(), "the document is nested more than 256 levels deep");
+    // Also stops aliases that refer to their own anchor (a node graph with a cycle).
+    if (depth >= kMaxJsonDepth && (node.IsSequence() || node.IsMap())) {
+      return ErrorAt(node.Mark(), absl::StrCat("the document is nested deeper than ", kMaxJsonDepth,
+                                               " levels (the limit)"));
+    }
     if (++values_ > kMaxValues) {
       return ErrorAt(node.Mark(),
                      "the document holds more than 1000000 values once its aliases are expanded");

@@ -17,7 +17,9 @@ namespace stigmer::workflow {
 // for a YAML syntax error, a string or key that is not valid UTF-8, an empty text, more than one
 // document (or stray text after the first), a duplicate or non-scalar mapping key, a scalar its tag
 // does not fit, or more than 1,000,000 values once aliases are expanded (which stops "billion
-// laughs" documents). Nesting deeper than yaml-cpp's limit (2000) is a syntax error.
+// laughs" documents), or sequences and mappings nested deeper than kMaxJsonDepth (256): "the
+// document is nested deeper than 256 levels (the limit)". Nesting deeper than yaml-cpp's own
+// limit (2000) is a syntax error.
 absl::StatusOr<nlohmann::ordered_json> YamlToJson(absl::string_view text);
 
 }  // namespace stigmer::workflow

@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/stigmer_home.h"
+#include "testing/test_env.h"
 
 namespace stigmer::testing {
 namespace {
@@ -143,6 +144,20 @@ TEST(CliCommands, StatusAndStopOnAnotherUsersHomeSayPermissionDenied) {
         << command;
     EXPECT_THAT(result.out, Not(HasSubstr("not running"))) << command;
   }
+// `run` reads and checks its input before it talks to any server: a file nested 100,000 deep
+// used to crash the CLI itself.
+TEST(CliCommands, RunWithInputNested100000DeepIsRefusedNotACrash) {
+  StigmerHome home;
+  TempDir dir;
+  const std::filesystem::path deep = dir.path() / "deep.json";
+  ASSERT_TRUE(WriteFileAtomically(deep, std::string(100000, '[') + std::string(100000, ']')).ok());
+  CommandResult run = home.Run({"run", "hello", "--input", "@" + deep.string()});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("--input is nested deeper than 256 levels (the limit) at line 1, "
+                                 "column 257; flatten it"));
+  CommandResult broken = home.Run({"run", "hello", "--input", "{\"name\": }"});
+  EXPECT_EQ(broken.exit_code, 2);
+  EXPECT_THAT(broken.err, HasSubstr("--input is not valid JSON: parse error at line 1"));
 }
 
 }  // namespace

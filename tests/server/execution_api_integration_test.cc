@@ -337,6 +337,59 @@ TEST_F(ExecutionApiTest, OpenRecordTemporalNeverHeardOfIsNotLeftRunning) {
   ASSERT_TRUE(testing::WaitFor(
       [&] { return Get(good.id()).phase() == stigmer::v1::EXECUTION_PHASE_COMPLETED; },
       absl::Seconds(20)));
+// A Create whose input is nested 100,000 deep used to crash stigmer-server (five made it
+// fatal); inputs Temporal would refuse for their size used to fail only inside Temporal. Each is
+// refused up front, nothing is stored, and the server goes on serving.
+TEST_F(ExecutionApiTest, CreateWithInputNested100000DeepIsRefusedNotACrash) {
+  Apply();
+  auto create = [&](const std::string& workflow, const std::string& input) {
+    grpc::ClientContext context;
+    stigmer::v1::CreateExecutionRequest request;
+    request.set_workflow(workflow);
+    request.set_input(input);
+    stigmer::v1::Execution execution;
+    return executions_->Create(&context, request, &execution);
+  };
+  const std::string deep = "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  for (int i = 0; i < 5; ++i) {
+    grpc::Status status = create("hello", deep);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(),
+                HasSubstr("the input is nested deeper than 256 levels (the limit)"));
+  }
+  const nlohmann::json big = {{"name", std::string(2600 * 1024, 'x')}};
+  grpc::Status too_big = create("hello", big.dump());
+  EXPECT_EQ(too_big.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(too_big.error_message(),
+              HasSubstr("the input is 2.5 MiB as JSON; the most Temporal accepts in one payload "
+                        "is 2 MiB"));
+
+  // A document of 1.2 MiB and an input of 1 MiB fit alone but not together.
+  {
+    grpc::ClientContext context;
+    stigmer::v1::ApplyWorkflowRequest request;
+    request.set_definition(
+        absl::StrCat("document: {dsl: '1.0.0', namespace: test, name: large, version: '1.0.0'}\n"
+                     "do:\n  - pad:\n      set:\n        pad: ",
+                     std::string(1200 * 1024, 'p'), "\n"));
+    stigmer::v1::ApplyWorkflowResponse response;
+    grpc::Status applied = workflows_->Apply(&context, request, &response);
+    ASSERT_TRUE(applied.ok()) << applied.error_message();
+  }
+  grpc::Status together =
+      create("large", nlohmann::json({{"name", std::string(1024 * 1024, 'y')}}).dump());
+  EXPECT_EQ(together.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(together.error_message(),
+              HasSubstr("the input (1 MiB) and the workflow document (1.2 MiB) together are 2.2 "
+                        "MiB as JSON; the most Temporal accepts to start a run is 2 MiB"));
+
+  stigmer::v1::Execution good = Create(R"({"name": "Ada"})");
+  EXPECT_EQ(good.phase(), stigmer::v1::EXECUTION_PHASE_RUNNING);
+  grpc::ClientContext list_context;
+  stigmer::v1::ListExecutionsResponse list;
+  ASSERT_TRUE(executions_->List(&list_context, {}, &list).ok());
+  ASSERT_EQ(list.executions_size(), 1);
+  EXPECT_EQ(list.executions(0).id(), good.id());
 }
 
 }  // namespace

@@ -78,5 +78,14 @@ TEST(PayloadsTest, MissingPayloadAtIndexIsNull) {
   EXPECT_TRUE(none->is_null());
 }
 
+TEST(PayloadsTest, DeeplyNestedJsonIsRefusedNotACrash) {
+  Payload payload = JsonPayload(nullptr);
+  payload.set_data(std::string(100000, '[') + std::string(100000, ']'));
+  absl::StatusOr<nlohmann::json> value = DecodeJsonPayload(payload);
+  ASSERT_FALSE(value.ok());
+  EXPECT_THAT(std::string(value.status().message()),
+              HasSubstr("the json/plain payload is nested deeper than 256 levels"));
+}
+
 }  // namespace
 }  // namespace stigmer::temporal

@@ -34,17 +34,6 @@ TEST(CommandLimitsTest, TaskOutputOverThePayloadLimitNamesTheTaskAndTheLimit) {
   EXPECT_THAT(status.message(), HasSubstr("at most 1 MiB (STIGMER_MAX_PAYLOAD_BYTES)"));
 }
 
-TEST(CommandLimitsTest, AnswerOverTheMessageLimitIsRefusedEvenWhenEachPayloadFits) {
-  PayloadLimits limits;
-  limits.max_payload_bytes = 1 << 20;
-  limits.max_answer_bytes = 2 << 20;
-  absl::Status status = CheckCommandSizes(
-      {Marker("/do/0/a", 900 << 10), Marker("/do/1/b", 900 << 10), Marker("/do/2/c", 900 << 10)},
-      limits);
-  EXPECT_TRUE(absl::IsResourceExhausted(status)) << status;
-  EXPECT_THAT(status.message(), HasSubstr("Temporal takes at most 2 MiB in one workflow task"));
-}
-
 TEST(CommandLimitsTest, WorkflowOutputOverTheLimitIsNamed) {
   Command complete;
   complete.set_command_type(tapi::enums::v1::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION);

@@ -44,5 +44,24 @@ TEST(ParseDslDurationTest, RefusesBadObjects) {
   EXPECT_FALSE(ParseDslDuration(Json(5)).ok());
 }
 
+TEST(ParseDslDurationTest, RefusesDurationsOver100Years) {
+  const std::string too_long =
+      "the duration is longer than 100 years (36500 days), the most stigmer accepts";
+  EXPECT_EQ(ParseDslDuration(Json{{"days", 36500000}}).status().message(), too_long);
+  EXPECT_EQ(ParseDslDuration(Json{{"days", 36500}, {"milliseconds", 1}}).status().message(),
+            too_long);
+  EXPECT_EQ(ParseDslDuration(Json("P5215W")).status().message(), too_long);
+  EXPECT_EQ(ParseDslDuration(Json("PT999999999999H")).status().message(), too_long);
+  EXPECT_EQ(*ParseDslDuration(Json{{"days", 36500}}), kMaxDslDuration);
+  EXPECT_EQ(*ParseDslDuration(Json("P36500D")), kMaxDslDuration);
+}
+
+TEST(ClampDslDurationTest, KeepsComputedDurationsInRange) {
+  EXPECT_EQ(ClampDslDuration(absl::Hours(24) * 1e9), kMaxDslDuration);
+  EXPECT_EQ(ClampDslDuration(absl::InfiniteDuration()), kMaxDslDuration);
+  EXPECT_EQ(ClampDslDuration(-absl::Seconds(1)), absl::ZeroDuration());
+  EXPECT_EQ(ClampDslDuration(absl::Seconds(3)), absl::Seconds(3));
+}
+
 }  // namespace
 }  // namespace stigmer::workflow

@@ -18,6 +18,7 @@ using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
 
 ValidationProblem P(std::string pointer, std::string message) {
   return {std::move(pointer), std::move(message)};
@@ -276,6 +277,36 @@ TEST(WaitValidationTest, IsADuration) {
       ElementsAre(Field(&ValidationProblem::message, HasSubstr("unknown duration property"))));
   EXPECT_THAT(BodyProblems("do:\n  - w:\n      wait: 5\n"),
               ElementsAre(Field(&ValidationProblem::pointer, "/do/0/w/wait")));
+}
+
+// A wait beyond what a Temporal timer (and a protobuf Duration) holds used to be accepted here
+// and then abort workflow-runner on every dispatch.
+TEST(WaitValidationTest, ApplyOfWaitOver100YearsIsRefused) {
+  const std::string too_long =
+      "the duration is longer than 100 years (36500 days), the most stigmer accepts";
+  EXPECT_THAT(BodyProblems("do:\n  - w:\n      wait:\n        days: 36500000\n"),
+              ElementsAre(P("/do/0/w/wait", too_long)));
+  EXPECT_THAT(BodyProblems("do:\n  - w:\n      wait: P36501D\n"),
+              ElementsAre(P("/do/0/w/wait", too_long)));
+  EXPECT_THAT(BodyProblems("do:\n  - w:\n      wait:\n        days: 36500\n"), IsEmpty());
+}
+
+TEST(DurationValidationTest, EveryDurationIsBoundedWhereverItStands) {
+  EXPECT_THAT(
+      BodyProblems("timeout:\n  after:\n    hours: 900000\n"
+                   "use:\n  timeouts:\n    forever:\n      after: P5300W\n"
+                   "do:\n  - t:\n      try:\n        - a:\n            set: {a: 1}\n"
+                   "      catch:\n        retry:\n          delay:\n            days: 40000\n"
+                   "          jitter:\n            from: PT0S\n            to: P40000D\n"
+                   "          limit:\n            duration: P40000D\n"
+                   "            attempt:\n              duration: P40000D\n"),
+      UnorderedElementsAre(
+          Field(&ValidationProblem::pointer, "/use/timeouts/forever/after"),
+          Field(&ValidationProblem::pointer, "/timeout/after"),
+          Field(&ValidationProblem::pointer, "/do/0/t/catch/retry/delay"),
+          Field(&ValidationProblem::pointer, "/do/0/t/catch/retry/jitter/to"),
+          Field(&ValidationProblem::pointer, "/do/0/t/catch/retry/limit/duration"),
+          Field(&ValidationProblem::pointer, "/do/0/t/catch/retry/limit/attempt/duration")));
 }
 
 // --- for, fork, switch, try ---

@@ -62,5 +62,15 @@ TEST(ExpressionEvaluatorTest, AProgramEndingInACommentStillRuns) {
   EXPECT_EQ(*evaluator.Evaluate(".a # the a", {{"a", 1}}, {}), json(1));
 }
 
+TEST(ExpressionEvaluatorTest, AValueBuiltTooDeepIsAnExpressionErrorNotACrash) {
+  ExpressionEvaluator evaluator;
+  absl::StatusOr<json> deep =
+      evaluator.Evaluate("${ reduce range(300) as $i (0; [.]) }", json::object(), {});
+  ASSERT_FALSE(deep.ok());
+  EXPECT_THAT(std::string(deep.status().message()), HasSubstr("expression `"));
+  EXPECT_THAT(std::string(deep.status().message()), HasSubstr("deeper than 256 levels"));
+  EXPECT_TRUE(evaluator.Evaluate("${ reduce range(200) as $i (0; [.]) }", json::object(), {}).ok());
+}
+
 }  // namespace
 }  // namespace stigmer::workflow

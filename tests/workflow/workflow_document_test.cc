@@ -327,6 +327,22 @@ TEST(ParseWorkflowDocumentTest, AcceptsADocumentOfExactlyFourMebibytes) {
   EXPECT_TRUE(ParseWorkflowDocument(text).ok());
 }
 
+// Documents between 2 and 4 MiB used to be accepted here and then fail every run with
+// Temporal's "Blob data size exceeds limit".
+TEST(ParseWorkflowDocumentTest, ApplyOfADocumentOverTwoMebibytesIsRefusedNamingTheLimit) {
+  const std::string text =
+      WithHeader("do:\n  - a:\n      set:\n        pad: " + std::string(2600 * 1024, 'x') + "\n");
+  absl::StatusOr<WorkflowDocument> document = ParseWorkflowDocument(text);
+  ASSERT_FALSE(document.ok());
+  EXPECT_EQ(document.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(document.status().message(),
+            "the workflow document is 2.5 MiB as JSON; the most Temporal accepts in one payload "
+            "is 2 MiB: split it into smaller workflows");
+  EXPECT_TRUE(ParseWorkflowDocument(WithHeader("do:\n  - a:\n      set:\n        pad: " +
+                                               std::string(1900 * 1024, 'x') + "\n"))
+                  .ok());
+}
+
 TEST(ParseWorkflowDocumentTest, YamlSyntaxErrorsNameLineAndColumn) {
   absl::StatusOr<WorkflowDocument> document =
       ParseWorkflowDocument(WithHeader("do:\n  - a: [1, 2\n"));

@@ -102,6 +102,36 @@ TEST_F(WorkflowRunnerTest, UncaughtErrorFailsTheRunWithItsProblemDetails) {
   Save("raise", events);
 }
 
+// An endless backward `then` loop used to end with Temporal's "Transaction size exceeds limit"
+// (the markers of 10,000 turns in one workflow task); it fails with the iteration limit.
+TEST_F(WorkflowRunnerTest, BackwardThenLoopFailsWithIterationLimit) {
+  const std::string id = Start("spin",
+                               absl::StrCat(R"(do:
+  - grow:
+      set:
+        pad: )",
+                                            std::string(300, 'x'), R"(
+  - spin:
+      set:
+        n: 1
+        pad: ${ .pad }
+      then: grow
+)"),
+                               nlohmann::json::object());
+  const std::vector<HistoryEvent> events = WaitClosed(id, absl::Seconds(60));
+  ASSERT_FALSE(events.empty());
+  ASSERT_TRUE(events.back().has_workflow_execution_failed_event_attributes())
+      << static_cast<int>(events.back().event_type());
+  const auto& failure = events.back().workflow_execution_failed_event_attributes().failure();
+  auto problem = temporal::DecodeJsonPayloadAt(failure.application_failure_info().details());
+  ASSERT_TRUE(problem.ok());
+  EXPECT_EQ((*problem)["title"], "Iteration limit reached");
+  EXPECT_NE((*problem)["detail"].get<std::string>().find(
+                "jumped back more than 10000 times (then: grow)"),
+            std::string::npos)
+      << (*problem)["detail"];
+}
+
 TEST_F(WorkflowRunnerTest, FailingShellCommandIsARuntimeErrorWithItsExitCode) {
   const std::string id = Start("shell_fails", R"(do:
   - broken:

@@ -119,9 +119,37 @@ TEST(YamlToJsonTest, RefusesDeepNesting) {
   text += std::string(5000, ']');
   EXPECT_FALSE(YamlToJson(text).ok());
   EXPECT_THAT(
-      std::string(YamlToJson(std::string(300, '[') + std::string(300, ']')).status().message()),
-      HasSubstr("nested more than 256 levels deep"));
-  EXPECT_TRUE(YamlToJson(std::string(200, '[') + std::string(200, ']')).ok());
+      std::string(YamlToJson(std::string(257, '[') + std::string(257, ']')).status().message()),
+      HasSubstr("the document is nested deeper than 256 levels (the limit)"));
+  EXPECT_TRUE(YamlToJson(std::string(256, '[') + "1" + std::string(256, ']')).ok());
+  std::string maps;
+  for (int i = 0; i < 256; ++i) maps += "{a: ";
+  EXPECT_TRUE(YamlToJson(maps + "1" + std::string(256, '}')).ok());
+  EXPECT_FALSE(YamlToJson("{a: " + maps + "1" + std::string(257, '}')).ok());
+}
+
+// yaml-cpp recurses while it builds nodes; its own guard must stop every way of nesting long
+// before the stack runs out, also in block style.
+TEST(YamlToJsonTest, DocumentNested100000DeepIsRefusedNotACrash) {
+  const int depth = 100000;
+  for (const std::string& text : {std::string(depth, '[') + std::string(depth, ']'),
+                                  std::string(depth, '{') + std::string(depth, '}'),
+                                  [&] {
+                                    std::string flow;
+                                    for (int i = 0; i < depth; ++i) flow += "{a: ";
+                                    return flow + "1" + std::string(depth, '}');
+                                  }(),
+                                  [&] {
+                                    std::string block;
+                                    for (int i = 0; i < depth; ++i) block += "- ";
+                                    return block + "1\n";
+                                  }()}) {
+    absl::StatusOr<Json> json = YamlToJson(text);
+    EXPECT_FALSE(json.ok()) << text.substr(0, 20);
+  }
+  std::string mappings;  // a: / b: / c: ..., each indented one more, as deep as 4 MiB allows
+  for (int i = 0; i < 2800; ++i) mappings += std::string(i, ' ') + "a:\n";
+  EXPECT_FALSE(YamlToJson(mappings).ok());
 }
 
 TEST(YamlToJsonTest, RefusesAnAliasInsideItsOwnAnchor) {
