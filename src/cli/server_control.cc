@@ -74,7 +74,10 @@ int ShowStatus(const config::Paths& paths, TerminalOutput& output, bool json, bo
   PrintStatus(view, output, json);
   (void)client->Watch([&](const Event& event) {
     if (!event.has_component()) return !event.has_stop_finished();
-    latest[event.component().name()] = event.component();
+    stigmer::daemon::v1::ComponentStatus& known = latest[event.component().name()];
+    // An event that changes nothing shown (the daemon repeats states) prints nothing.
+    if (known.SerializeAsString() == event.component().SerializeAsString()) return true;
+    known = event.component();
     for (auto& component : view.components) {
       component = latest[component.name()];
     }

@@ -67,7 +67,9 @@ absl::StatusOr<std::map<std::string, FileValue>> ReadConfigText(const std::files
 
 absl::StatusOr<std::map<std::string, FileValue>> ReadConfigFile(const Paths& paths) {
   std::error_code ignored;
-  if (!std::filesystem::exists(paths.ConfigFile(), ignored)) return {};
+  if (!std::filesystem::exists(paths.ConfigFile(), ignored)) {
+    return std::map<std::string, FileValue>();
+  }
   absl::StatusOr<std::string> text = ReadFileToString(paths.ConfigFile());
   if (!text.ok()) return text.status();
   return ReadConfigText(paths.ConfigFile(), *text);

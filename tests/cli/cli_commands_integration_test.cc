@@ -144,6 +144,8 @@ TEST(CliCommands, StatusAndStopOnAnotherUsersHomeSayPermissionDenied) {
         << command;
     EXPECT_THAT(result.out, Not(HasSubstr("not running"))) << command;
   }
+}
+
 // `run` reads and checks its input before it talks to any server: a file nested 100,000 deep
 // used to crash the CLI itself.
 TEST(CliCommands, RunWithInputNested100000DeepIsRefusedNotACrash) {

@@ -7,8 +7,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/stigmer_server.h"
-#include "server_calls.h"
 #include "server/store/store.h"
+#include "server_calls.h"
 #include "stigmer/v1/execution.grpc.pb.h"
 #include "stigmer/v1/workflow.grpc.pb.h"
 #include "temporal/payloads.h"
@@ -337,6 +337,8 @@ TEST_F(ExecutionApiTest, OpenRecordTemporalNeverHeardOfIsNotLeftRunning) {
   ASSERT_TRUE(testing::WaitFor(
       [&] { return Get(good.id()).phase() == stigmer::v1::EXECUTION_PHASE_COMPLETED; },
       absl::Seconds(20)));
+}
+
 // A Create whose input is nested 100,000 deep used to crash stigmer-server (five made it
 // fatal); inputs Temporal would refuse for their size used to fail only inside Temporal. Each is
 // refused up front, nothing is stored, and the server goes on serving.
