@@ -292,6 +292,7 @@ TEST_F(WorkflowRunnerE2e, KilledWorkflowRunnerTakesItsShellCommandsGrandchildren
       absl::Seconds(30)))
       << home_.StatusJson().dump(2);
   EXPECT_FALSE(ProcessAlive(grandchild)) << "the first attempt's sleep outlived workflow-runner";
+  if (ProcessAlive(grandchild)) ::kill(grandchild, SIGKILL);  // a failed run leaves nothing behind
   absl::StatusOr<std::string> log = ReadFileToString(home_.paths().StderrLog("workflow-runner"));
   ASSERT_TRUE(log.ok());
   EXPECT_THAT(*log, HasSubstr("workflow-runner: killed 1 shell command process group(s) left "
