@@ -34,6 +34,9 @@ class Paths {
   std::filesystem::path SigningKeyFile() const { return DataDir() / "signing.key"; }
   // The bearer token stigmer-server's API requires (see config/api_token.h).
   std::filesystem::path ApiTokenFile() const { return DataDir() / "api.token"; }
+  // Where workflow-runners record their shell commands' process groups (a folder; see
+  // workflow/shell_group_record.h).
+  std::filesystem::path ShellGroupsDir() const { return DataDir() / "workflow-runner.groups"; }
 
   std::filesystem::path PidFile(std::string_view component) const;
   // Where the component's stdout goes (and its stderr, for temporal and supervisor).

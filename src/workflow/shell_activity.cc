@@ -150,6 +150,7 @@ ProcessOptions Options(const ShellRequest& request) {
     options.argv.insert(options.argv.end(), request.arguments.begin(), request.arguments.end());
   }
   options.env = Environment(request);
+  options.record_group = request.await;  // a detached command is meant to outlive the worker
   return options;
 }
 

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errno_status.h"
+#include "workflow/shell_group_record.h"
 
 namespace stigmer::workflow {
 namespace {
@@ -33,6 +34,7 @@ struct ChildPlan {
   bool detached = false;
   int stdio[3] = {-1, -1, -1};  // become the child's 0, 1, 2
   int error_fd = -1;            // close-on-exec: EOF tells the parent that exec succeeded
+  int gate[2] = {-1, -1};       // when recording: exec only once a byte comes through
   char* const* argv = nullptr;
   char* const* envp = nullptr;
 };
@@ -55,6 +57,15 @@ struct ChildPlan {
     if (::setpgid(0, 0) != 0) ReportAndExit(error_fd, errno);
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) ReportAndExit(error_fd, errno);
     if (::getppid() != plan.parent) ::_exit(127);  // the parent died before PDEATHSIG was armed
+    if (plan.gate[0] >= 0) {
+      ::close(plan.gate[1]);
+      char go = 0;
+      ssize_t got;
+      do {
+        got = ::read(plan.gate[0], &go, 1);
+      } while (got < 0 && errno == EINTR);
+      if (got != 1) ::_exit(127);  // not recorded: the parent reaps us
+    }
   }
 
   sigset_t empty;
@@ -108,7 +119,8 @@ absl::StatusOr<ShellProcess> ShellProcess::Start(const ProcessOptions& options) 
   if (options.argv.empty()) return absl::InvalidArgumentError("empty argv");
   std::vector<char*> argv = CStrings(options.argv), envp = CStrings(options.env);
   absl::StatusOr<Pipe> in = MakePipe(), out = MakePipe(), err = MakePipe(), exec_error = MakePipe();
-  for (const auto* made : {&in, &out, &err, &exec_error}) {
+  absl::StatusOr<Pipe> gate = options.record_group ? MakePipe() : absl::StatusOr<Pipe>(Pipe{});
+  for (const auto* made : {&in, &out, &err, &exec_error, &gate}) {
     if (!made->ok()) return made->status();
   }
   ChildPlan plan;
@@ -117,6 +129,8 @@ absl::StatusOr<ShellProcess> ShellProcess::Start(const ProcessOptions& options) 
   plan.stdio[1] = out->write.get();
   plan.stdio[2] = err->write.get();
   plan.error_fd = exec_error->write.get();
+  plan.gate[0] = gate->read.get();
+  plan.gate[1] = gate->write.get();
   plan.argv = argv.data();
   plan.envp = envp.data();
 
@@ -132,6 +146,17 @@ absl::StatusOr<ShellProcess> ShellProcess::Start(const ProcessOptions& options) 
   out->write.Reset();
   err->write.Reset();
   exec_error->write.Reset();
+  if (options.record_group) {
+    gate->read.Reset();
+    // Recorded before the command runs: it cannot leave a process the record misses.
+    if (absl::Status recorded = RecordShellGroup(pid); !recorded.ok()) {
+      process.KillGroupAndReap();
+      return recorded;
+    }
+    process.recorded_ = true;
+    const char go = 1;
+    [[maybe_unused]] ssize_t written = ::write(gate->write.get(), &go, 1);
+  }
   if (const int child_errno = ReadExecError(exec_error->read); child_errno != 0) {
     process.KillGroupAndReap();
     return ErrnoToStatus(absl::StrCat("cannot execute ", options.argv[0]), child_errno);
@@ -203,6 +228,7 @@ absl::Status ShellProcess::StartDetached(const ProcessOptions& options, const st
 ShellProcess::ShellProcess(ShellProcess&& other) noexcept
     : pid_(std::exchange(other.pid_, 0)),
       reaped_(std::exchange(other.reaped_, true)),
+      recorded_(std::exchange(other.recorded_, false)),
       pidfd_(std::move(other.pidfd_)),
       stdin_(std::move(other.stdin_)),
       stdout_(std::move(other.stdout_)),
@@ -213,6 +239,7 @@ ShellProcess& ShellProcess::operator=(ShellProcess&& other) noexcept {
     KillGroupAndReap();
     pid_ = std::exchange(other.pid_, 0);
     reaped_ = std::exchange(other.reaped_, true);
+    recorded_ = std::exchange(other.recorded_, false);
     pidfd_ = std::move(other.pidfd_);
     stdin_ = std::move(other.stdin_);
     stdout_ = std::move(other.stdout_);
@@ -246,6 +273,7 @@ void ShellProcess::KillGroupAndReap() {
   while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
   }
   reaped_ = true;
+  if (std::exchange(recorded_, false)) ForgetShellGroup(pid_);
 }
 
 }  // namespace stigmer::workflow

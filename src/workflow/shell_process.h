@@ -26,6 +26,9 @@ struct ProcessExit {
 struct ProcessOptions {
   std::vector<std::string> argv;  // argv[0]: an absolute path, executed without PATH search
   std::vector<std::string> env;   // the whole environment, "NAME=value"
+  // Start: the group is in this worker's record (shell_group_record.h) from before the command
+  // runs until it is reaped, so that the next worker kills it if this one is SIGKILLed.
+  bool record_group = false;
 };
 
 // One child that leads its own process group, with its stdin, stdout and stderr on pipes whose
@@ -38,7 +41,8 @@ struct ProcessOptions {
 class ShellProcess {
  public:
   // Forks and execs; returns once exec succeeded. Errors: exec's errno as a status ("cannot
-  // execute /bin/sh: ..."), pipe, fork and pidfd_open failures likewise.
+  // execute /bin/sh: ..."), pipe, fork and pidfd_open failures likewise, and failing to record
+  // the group (nothing of the command has run then).
   static absl::StatusOr<ShellProcess> Start(const ProcessOptions& options);
 
   // Starts a process that nobody waits for: in a session of its own, reparented to init (the
@@ -78,6 +82,7 @@ class ShellProcess {
 
   pid_t pid_ = 0;
   bool reaped_ = true;
+  bool recorded_ = false;
   UniqueFd pidfd_, stdin_, stdout_, stderr_;
 };
 

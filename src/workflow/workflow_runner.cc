@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -10,6 +11,7 @@
 #include "config/paths.h"
 #include "temporal/worker_main.h"
 #include "workflow/activity_task_handler.h"
+#include "workflow/shell_group_record.h"
 #include "workflow/workflow_task_handler.h"
 
 namespace stigmer::workflow {
@@ -74,6 +76,18 @@ int RunWorkflowRunner() {
     return 1;
   }
   settings->workflow.signing_key = *std::move(key);
+  // Before any retry can reach this worker: what a killed predecessor's commands left running.
+  const std::filesystem::path groups = config::Paths::FromEnvironment().ShellGroupsDir();
+  if (const int killed = KillLeftoverShellGroups(groups); killed > 0) {
+    std::fprintf(stderr,
+                 "workflow-runner: killed %d shell command process group(s) left running by a "
+                 "workflow-runner that was killed\n",
+                 killed);
+  }
+  if (absl::Status enabled = EnableShellGroupRecord(groups); !enabled.ok()) {
+    std::fprintf(stderr, "workflow-runner: %s\n", std::string(enabled.message()).c_str());
+    return 1;
+  }
   options->activity_queues = ActivityQueuesByKind(kWorkflowTaskQueue, settings->slots);
   if (!ProcessEnvironment()("STIGMER_ACTIVITY_POLLERS")) options->activity_pollers = 1;
   return temporal::RunWorker(*options, [&](std::shared_ptr<grpc::Channel> channel) {

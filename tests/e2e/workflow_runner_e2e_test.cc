@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/file_io.h"
@@ -243,6 +245,72 @@ TEST_F(WorkflowRunnerE2e, KilledWorkflowRunnerIsRestartedAndTheWorkflowCompletes
       absl::Seconds(60)))
       << execution.dump(2);
   EXPECT_EQ(OutputOf(execution)["waited"], "2s");
+}
+
+// Issue 8: a SIGKILLed workflow-runner took its shell command's leader along but not the
+// leader's children, and Temporal's retry ran the command again beside them.
+TEST_F(WorkflowRunnerE2e, KilledWorkflowRunnerTakesItsShellCommandsGrandchildrenAlong) {
+  TempDir dir;
+  const std::string marker = (dir.path() / "first-attempt").string();
+  const std::filesystem::path pid_file = dir.path() / "grandchild.pid";
+  const std::filesystem::path workflow = dir.path() / "orphan.yaml";
+  // The first attempt leaves a `sleep` behind its shell; the retry finds the marker and ends.
+  const std::string command =
+      absl::StrCat("if [ -e '", marker, "' ]; then echo retried; else touch '", marker,
+                   "'; sleep 300 & echo $! > '", pid_file.string(), ".tmp' && mv '",
+                   pid_file.string(), ".tmp' '", pid_file.string(), "'; wait; fi");
+  ASSERT_TRUE(WriteFileAtomically(
+                  workflow, absl::StrCat("document: {dsl: '1.0.0', namespace: e2e, name: orphan, "
+                                         "version: '1.0.0'}\n"
+                                         "do:\n  - linger:\n      run:\n        shell:\n"
+                                         "          command: ",
+                                         nlohmann::json(command).dump(), "\n"))
+                  .ok());
+  ASSERT_EQ(home_.Run({"apply", "-f", workflow.string()}).exit_code, 0);
+  CommandResult started = home_.Run({"run", "orphan", "--no-follow"});
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  const size_t at = started.out.find("wex-");
+  ASSERT_NE(at, std::string::npos) << started.out;
+  const std::string id = started.out.substr(at, started.out.find_first_of(" \n", at) - at);
+
+  pid_t grandchild = 0;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        absl::StatusOr<std::string> text = ReadFileToString(pid_file);
+        return text.ok() && absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &grandchild);
+      },
+      absl::Seconds(30)));
+  ASSERT_TRUE(ProcessAlive(grandchild));
+  const pid_t runner = home_.Component("workflow-runner")["pid"].get<pid_t>();
+  ASSERT_GT(runner, 0);
+  ASSERT_EQ(::kill(runner, SIGKILL), 0);
+
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        nlohmann::json component = home_.Component("workflow-runner");
+        return component.is_object() && component["pid"].get<pid_t>() != runner &&
+               component["state"] == "ready";
+      },
+      absl::Seconds(30)))
+      << home_.StatusJson().dump(2);
+  EXPECT_FALSE(ProcessAlive(grandchild)) << "the first attempt's sleep outlived workflow-runner";
+  if (ProcessAlive(grandchild)) ::kill(grandchild, SIGKILL);  // a failed run leaves nothing behind
+  absl::StatusOr<std::string> log = ReadFileToString(home_.paths().StderrLog("workflow-runner"));
+  ASSERT_TRUE(log.ok());
+  EXPECT_THAT(*log, HasSubstr("workflow-runner: killed 1 shell command process group(s) left "
+                              "running by a workflow-runner that was killed"));
+
+  nlohmann::json execution;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        CommandResult get = home_.Run({"get", "executions", id, "-o", "json"});
+        if (get.exit_code != 0) return false;
+        execution = nlohmann::json::parse(get.out, nullptr, false);
+        return execution.is_object() && execution["phase"] == "EXECUTION_PHASE_COMPLETED";
+      },
+      absl::Seconds(60)))
+      << execution.dump(2);
+  EXPECT_EQ(OutputOf(execution), "retried");
 }
 
 // Issue 8: a workflow-runner stopped with SIGSTOP showed `ready` while every execution stalled.
