@@ -47,9 +47,9 @@ absl::StatusOr<std::string> ReadKeyFile(const std::filesystem::path& file, absl:
   if (key.size() != 2 * kKeyBytes ||
       key.find_first_not_of("0123456789abcdef") != absl::string_view::npos) {
     return absl::FailedPreconditionError(
-        absl::StrCat(context,
-                     ": it does not hold a key; delete it and restart the server (`stigmer server "
-                     "restart`) to make a new one"));
+        absl::StrCat(context, ": it does not hold a valid ", what,
+                     "; delete it and restart the server (`stigmer server restart`) to make a new "
+                     "one"));
   }
   return std::string(key);
 }

@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "config/key_file.h"
+#include "config/paths.h"
 #include "gtest/gtest.h"
 #include "temporal/payloads.h"
 #include "temporal/temporal_client.h"
@@ -28,12 +30,17 @@ TEST_F(WorkflowRunnerProcessTest, SigtermLetsTheRunningActivityFinishAndExitsZer
   ASSERT_TRUE(client.ok()) << client.status();
   testing::TempDir dir;
   const std::string pid_file = (dir.path() / "worker.pid").string();
+  // workflow-runner runs only starts signed with the key in its STIGMER_HOME.
+  const config::Paths home(dir.path() / "home");
+  absl::StatusOr<std::string> key = config::LoadOrCreateKeyFile(home.SigningKeyFile(), "key");
+  ASSERT_TRUE(key.ok()) << key.status();
 
   testing::CommandResult result;
   std::thread runner([&] {
-    result =
-        testing::RunCommand({testing::StigmerBinary(), "internal", "workflow-runner"},
-                            {{"TEMPORAL_SERVICE_ADDRESS", temporal_address()}}, absl::Seconds(60));
+    result = testing::RunCommand(
+        {testing::StigmerBinary(), "internal", "workflow-runner"},
+        {{"TEMPORAL_SERVICE_ADDRESS", temporal_address()}, {"STIGMER_HOME", home.home().string()}},
+        absl::Seconds(60));
   });
 
   // The command tells the test its parent, the worker, then takes a moment to finish.
@@ -50,6 +57,7 @@ TEST_F(WorkflowRunnerProcessTest, SigtermLetsTheRunningActivityFinishAndExitsZer
   options.workflow_id = "wex-drain";
   options.input = {nlohmann::json::parse(document->json.dump()), nlohmann::json::object(),
                    nlohmann::json::object()};
+  options.signing_key = *key;
   ASSERT_TRUE((*client)->StartWorkflow(options).ok());
 
   pid_t worker = 0;
