@@ -56,11 +56,11 @@ absl::Status CheckStartFits(const std::vector<nlohmann::json>& payloads) {
                      " as JSON; the most Temporal accepts in one payload is ", limit,
                      ": pass a smaller input (or where to fetch the data from)"));
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "the input (", HumanBytes(input), ") and the workflow document (",
-      HumanBytes(temporal::JsonPayload(payloads[0]).ByteSizeLong()), ") together are ",
-      HumanBytes(total), " as JSON; the most Temporal accepts ", "to start a run is ", limit,
-      ": pass a smaller input"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("the input (", HumanBytes(input), ") and the workflow document (",
+                   HumanBytes(temporal::JsonPayload(payloads[0]).ByteSizeLong()), ") together are ",
+                   HumanBytes(total), " as JSON; the most Temporal accepts ", "to start a run is ",
+                   limit, ": pass a smaller input"));
 }
 
 }  // namespace

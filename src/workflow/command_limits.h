@@ -20,9 +20,9 @@ struct PayloadLimits {
   size_t max_payload_bytes = kMaxPayloadsBytes;
 };
 
-// OK when every payload of `commands` is within `limits`; otherwise ResourceExhausted naming what is too large, where it comes from and the limit:
-// "the output of task /do/0/big is 23 MiB; one value may hold at most 2 MiB
-// (STIGMER_MAX_PAYLOAD_BYTES)".
+// OK when every payload of `commands` is within `limits`; otherwise ResourceExhausted naming what
+// is too large, where it comes from and the limit: "the output of task /do/0/big is 23 MiB; one
+// value may hold at most 2 MiB (STIGMER_MAX_PAYLOAD_BYTES)".
 absl::Status CheckCommandSizes(const std::vector<Command>& commands, const PayloadLimits& limits);
 
 }  // namespace stigmer::workflow
