@@ -273,13 +273,18 @@ void Supervisor::OnHeartbeatOverdue(size_t index) {
       "unhealthy: no heartbeat for ",
       absl::FormatDuration(readiness.watchdog_interval * std::max(1, readiness.watchdog_missed)));
   spdlog::warn("{}: {}; restarting it", c.spec().name, why);
+  StopAfterFailure(index, why, Event::kHeartbeatMissed);
+}
+
+void Supervisor::StopAfterFailure(size_t index, std::string why, ComponentEvent event) {
+  SupervisedComponent& c = *components_[index];
   const absl::Time now = absl::Now();
   RestartBackoff::Decision decision =
       c.backoff().RecordFailure(c.status().started_at.value_or(now), now);
   c.after_stop = decision.fatal ? AfterStop::kFatal : AfterStop::kBackoff;
   c.respawn_delay = decision.delay;
-  c.failure = why;
-  Apply(index, Event::kHeartbeatMissed);
+  c.failure = std::move(why);
+  Apply(index, event);
 }
 
 void Supervisor::OnExited(size_t index) {
@@ -314,13 +319,7 @@ void Supervisor::OnStartTimeout(size_t index) {
     return;
   }
   spdlog::warn("{}: {}", c.spec().name, why);
-  const absl::Time now = absl::Now();
-  RestartBackoff::Decision decision =
-      c.backoff().RecordFailure(c.status().started_at.value_or(now), now);
-  c.after_stop = decision.fatal ? AfterStop::kFatal : AfterStop::kBackoff;
-  c.respawn_delay = decision.delay;
-  c.failure = why;
-  Apply(index, Event::kStartTimedOut);
+  StopAfterFailure(index, why, Event::kStartTimedOut);
 }
 
 void Supervisor::StartNext() {

@@ -77,6 +77,9 @@ class Supervisor {
   void OnStartTimeout(size_t index);
   void OnHeartbeat(size_t index, uint64_t generation);
   void OnHeartbeatOverdue(size_t index);
+  // Stops a component that failed for `why` (counted by its backoff) and applies `event`; it is
+  // started again after the backoff, or ends fatal.
+  void StopAfterFailure(size_t index, std::string why, ComponentEvent event);
   void ArmWatchdog(size_t index);
   void StartNext();
   void FailStart(size_t index, absl::Status reason);
