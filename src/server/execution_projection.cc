@@ -96,6 +96,7 @@ void ExecutionProjection::Apply(const std::vector<HistoryEvent>& events) {
 
 void ExecutionProjection::Apply(const HistoryEvent& event) {
   if (event.has_workflow_execution_started_event_attributes()) {
+    LearnSecrets(event.workflow_execution_started_event_attributes().input());
     const std::string& run_id =
         event.workflow_execution_started_event_attributes().original_execution_run_id();
     if (run_id != run_id_) {
@@ -151,14 +152,14 @@ void ExecutionProjection::ApplyNew(const HistoryEvent& event) {
       if (!completed.new_execution_run_id().empty())
         return OnNewRun(completed.new_execution_run_id());
       absl::StatusOr<nlohmann::json> output = temporal::DecodeJsonPayloadAt(completed.result(), 0);
-      execution_.set_output(output.ok() ? output->dump() : "null");
+      execution_.set_output(output.ok() ? redactor_.RedactJson(*output).dump() : "null");
       execution_.clear_error();
       return OnClosed(stigmer::v1::EXECUTION_PHASE_COMPLETED, event);
     }
     case enums::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED: {
       const auto& failed = event.workflow_execution_failed_event_attributes();
       if (!failed.new_execution_run_id().empty()) return OnNewRun(failed.new_execution_run_id());
-      *execution_.mutable_error() = ProblemFromFailure(failed.failure());
+      *execution_.mutable_error() = Redacted(ProblemFromFailure(failed.failure()));
       return OnClosed(stigmer::v1::EXECUTION_PHASE_FAILED, event);
     }
     case enums::EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT: {
@@ -178,14 +179,15 @@ void ExecutionProjection::ApplyNew(const HistoryEvent& event) {
       ProblemDetails* error = execution_.mutable_error();
       error->Clear();
       error->set_title("Execution cancelled");
-      error->set_detail(cancel_reason_);
+      error->set_detail(redactor_.Redact(cancel_reason_));
       return OnClosed(stigmer::v1::EXECUTION_PHASE_CANCELLED, event);
     }
     case enums::EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED: {
       ProblemDetails* error = execution_.mutable_error();
       error->Clear();
       error->set_title("Execution terminated");
-      error->set_detail(event.workflow_execution_terminated_event_attributes().reason());
+      error->set_detail(
+          redactor_.Redact(event.workflow_execution_terminated_event_attributes().reason()));
       return OnClosed(stigmer::v1::EXECUTION_PHASE_CANCELLED, event);
     }
     case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
@@ -194,6 +196,22 @@ void ExecutionProjection::ApplyNew(const HistoryEvent& event) {
     default:
       break;
   }
+}
+
+void ExecutionProjection::LearnSecrets(const ::temporal::api::common::v1::Payloads& input) {
+  absl::StatusOr<nlohmann::json> runtime = temporal::DecodeJsonPayloadAt(input, 2);
+  if (!runtime.ok() || !runtime->is_object() || !runtime->contains("secrets")) return;
+  const SecretRedactor found = SecretRedactor::FromSecretsObject((*runtime)["secrets"]);
+  std::vector<std::string> values = redactor_.values();
+  values.insert(values.end(), found.values().begin(), found.values().end());
+  redactor_ = SecretRedactor(values);
+}
+
+ProblemDetails ExecutionProjection::Redacted(ProblemDetails problem) const {
+  problem.set_title(redactor_.Redact(problem.title()));
+  problem.set_detail(redactor_.Redact(problem.detail()));
+  problem.set_instance(redactor_.Redact(problem.instance()));
+  return problem;
 }
 
 void ExecutionProjection::OnActivityScheduled(const HistoryEvent& event) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/secret_redactor.h"
 #include "stigmer/v1/execution.pb.h"
 #include "temporal/api/failure/v1/message.pb.h"
 #include "temporal/api/history/v1/message.pb.h"
@@ -48,6 +49,10 @@
 // * A close event that names a new run (ContinuedAsNew; retry or cron runs of Completed, Failed
 //   or TimedOut) → stays RUNNING with temporal_run_id = the new run.
 // * ended_at = the final close event's time. Every other event is ignored.
+//
+// Secrets: the third input payload of every WorkflowExecutionStarted is the runtime values
+// {"environment": {...}, "secrets": {name: value}}; the secret values are redacted (`***`,
+// common/secret_redactor.h) from the output and the error before they enter the record.
 
 namespace stigmer::server {
 
@@ -104,6 +109,8 @@ class ExecutionProjection {
   void OnMarker(const HistoryEvent& event);
   void OnNewRun(const std::string& run_id);
   void OnClosed(stigmer::v1::ExecutionPhase phase, const HistoryEvent& event);
+  void LearnSecrets(const ::temporal::api::common::v1::Payloads& input);
+  stigmer::v1::ProblemDetails Redacted(stigmer::v1::ProblemDetails problem) const;
 
   stigmer::v1::Execution execution_;
   std::string run_id_;                         // the run whose events are being applied
@@ -111,6 +118,7 @@ class ExecutionProjection {
   std::map<int64_t, int> task_by_activity_;    // scheduled event id → task index (this run)
   std::vector<bool> ended_by_marker_;          // per task index
   std::string cancel_reason_;
+  SecretRedactor redactor_;  // the values of the run's secrets
 };
 
 // Recomputes the projected fields of `execution` from `events`, a complete history (every

@@ -15,6 +15,10 @@
 
 namespace stigmer::workflow {
 
+// The key of an activity request that lists the run's secret values (absent when it has none):
+// the activity redacts them from what it logs and from the errors it reports.
+inline constexpr char kRedactKey[] = "redact";
+
 struct ActivityLimits {
   // The most bytes an activity keeps of one output stream: an HTTP response body, a command's
   // stdout or its stderr. Beyond, the activity stops and fails with a runtime error.

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/secret_redactor.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/client_context.h"
 #include "spdlog/spdlog.h"
@@ -113,6 +114,13 @@ void DslActivityTaskHandler::HandleActivityTask(const wfs::PollActivityTaskQueue
           ? Run(kind, *input, limits_, control)
           : ActivityResult::Failure(StandardError("configuration", "Invalid activity input",
                                                   std::string(input.status().message()), ""));
+  if (input.ok() && input->is_object() && input->contains(kRedactKey)) {
+    std::vector<std::string> secrets;
+    for (const nlohmann::json& value : (*input)[kRedactKey]) {
+      if (value.is_string()) secrets.push_back(value.get<std::string>());
+    }
+    result.error = RedactedError(std::move(result.error), SecretRedactor(secrets));
+  }
 
   grpc::Status status;
   if (result.state == ActivityResult::State::kCancelled) {

@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/secret_redactor.h"
+#include "workflow/activity_control.h"
 #include "workflow/dsl_timeout.h"
 #include "workflow/task_runner.h"
 
@@ -32,6 +34,12 @@ void AddTimeout(const nlohmann::ordered_json& document, const nlohmann::ordered_
   }
 }
 
+// The run's secret values, for the activity to redact from what it logs and reports.
+void AddSecretsToRedact(const nlohmann::json& secrets, nlohmann::json& request) {
+  const SecretRedactor redactor = SecretRedactor::FromSecretsObject(secrets);
+  if (!redactor.empty()) request[kRedactKey] = redactor.values();
+}
+
 TaskOutcome NotSupported(const std::string& what, const std::string& path) {
   return TaskOutcome::Raised(StandardError("configuration", "Not supported",
                                            absl::StrCat(what, " is not supported yet"), path));
@@ -57,6 +65,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& ta
   }
   nlohmann::json request = {{"task", path}, {"input", input}, {"with", std::move(with)}};
   AddTimeout(document_.json, task, request);
+  AddSecretsToRedact(runtime_.secrets, request);
   absl::StatusOr<ActivityOutcome> outcome = context_.CallActivity(path, "http", request);
   if (!outcome.ok()) return outcome.status();
   return FromActivity(*std::move(outcome), path);
@@ -77,6 +86,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunShell(const nlohmann::ordered_json& t
                             {"return", run.value("return", "stdout")},
                             {"await", run.value("await", true)}};
   AddTimeout(document_.json, task, request);
+  AddSecretsToRedact(runtime_.secrets, request);
   absl::StatusOr<ActivityOutcome> outcome = context_.CallActivity(path, "shell", request);
   if (!outcome.ok()) return outcome.status();
   return FromActivity(*std::move(outcome), path);

@@ -86,4 +86,12 @@ absl::StatusOr<WorkflowError> ErrorFromJson(const nlohmann::json& value) {
   return error;
 }
 
+WorkflowError RedactedError(WorkflowError error, const SecretRedactor& redactor) {
+  if (redactor.empty()) return error;
+  error.title = redactor.Redact(error.title);
+  error.detail = redactor.Redact(error.detail);
+  error.instance = redactor.Redact(error.instance);
+  return error;
+}
+
 }  // namespace stigmer::workflow

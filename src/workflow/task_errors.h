@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/secret_redactor.h"
 #include "nlohmann/json.hpp"
 
 namespace stigmer::workflow {
@@ -43,6 +44,9 @@ bool ErrorMatchesFilter(const WorkflowError& error, const nlohmann::json& filter
 // `type` a string and `status` an integer are required; `title`, `detail` and `instance`
 // optional strings. InvalidArgument naming what is wrong otherwise.
 absl::StatusOr<WorkflowError> ErrorFromJson(const nlohmann::json& value);
+
+// `error` with the run's secret values redacted from its title, detail and instance.
+WorkflowError RedactedError(WorkflowError error, const SecretRedactor& redactor);
 
 }  // namespace stigmer::workflow
 

@@ -169,13 +169,15 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
   ReplayContext context(*history, options.commands);
   absl::StatusOr<RunResult> result =
       Interpret(*run->document, run->input, run->runtime, context, interpreter);
+  // What this task says about the run, in a log line or a failure, never holds a secret.
+  const SecretRedactor redactor = SecretRedactor::FromSecretsObject(run->runtime.secrets);
   absl::Status reached = result.ok() ? context.CheckAllStepsReached() : result.status();
   if (!reached.ok()) {
     const auto cause =
         absl::IsFailedPrecondition(reached)
             ? tapi::enums::v1::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR
             : tapi::enums::v1::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE;
-    return FailTask(cause, std::string(reached.message()));
+    return FailTask(cause, redactor.Redact(reached.message()));
   }
 
   WorkflowTaskAnswer answer;
@@ -200,7 +202,7 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
       answer.commands.push_back(CompleteCommand(result->output));
       break;
     case RunResult::State::kFailed:
-      answer.commands.push_back(FailCommand(result->error));
+      answer.commands.push_back(FailCommand(RedactedError(result->error, redactor)));
       break;
     case RunResult::State::kSuspended:
       break;

@@ -9,6 +9,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "temporal/payloads.h"
 #include "testing/history_fixtures.h"
 
@@ -147,6 +148,28 @@ TEST(ExecutionProjectionTest, FailedWithOtherFailureIsARuntimeError) {
   EXPECT_EQ(execution.error().status(), 500);
   EXPECT_EQ(execution.error().title(), "interpreter crashed");
   EXPECT_EQ(execution.error().detail(), "std::bad_alloc");
+}
+
+// `events` as if the run had been started with `secrets` as its --secret values.
+std::vector<HistoryEvent> WithSecrets(std::vector<HistoryEvent> events,
+                                      const nlohmann::json& secrets) {
+  auto* input =
+      events.front().mutable_workflow_execution_started_event_attributes()->mutable_input();
+  while (input->payloads_size() < 3) *input->add_payloads() = temporal::JsonPayload(nullptr);
+  *input->mutable_payloads(2) =
+      temporal::JsonPayload({{"environment", nlohmann::json::object()}, {"secrets", secrets}});
+  return events;
+}
+
+TEST(ExecutionProjectionTest, SecretValuesNeverReachTheRecordsOutputOrError) {
+  const Execution completed =
+      Project(WithSecrets(LoadHistory("completed"), {{"GREETING", "hello"}}));
+  EXPECT_EQ(completed.output(), R"({"greeting":"***"})");
+
+  const Execution failed =
+      Project(WithSecrets(LoadHistory("failed_runtime"), {{"A", "bad_alloc"}, {"B", "crashed"}}));
+  EXPECT_EQ(failed.error().title(), "interpreter ***");
+  EXPECT_EQ(failed.error().detail(), "std::***");
 }
 
 TEST(ExecutionProjectionTest, CancelledAndTerminated) {

@@ -1,0 +1,56 @@
+#include "common/secret_redactor.h"
+
+#include "gtest/gtest.h"
+
+namespace stigmer {
+namespace {
+
+TEST(SecretRedactorTest, ASecretInALogLineBecomesStars) {
+  const SecretRedactor redactor({"hunter2-token"});
+  EXPECT_EQ(redactor.Redact("curl: (22) 401 for Bearer hunter2-token on /api"),
+            "curl: (22) 401 for Bearer *** on /api");
+  EXPECT_EQ(redactor.Redact("nothing to hide"), "nothing to hide");
+}
+
+TEST(SecretRedactorTest, EveryOccurrenceOfEverySecretIsRedacted) {
+  const SecretRedactor redactor({"alpha-1", "beta-22"});
+  EXPECT_EQ(redactor.Redact("alpha-1 beta-22 alpha-1"), "*** *** ***");
+}
+
+TEST(SecretRedactorTest, TheLongestSecretWinsWhereTwoOverlap) {
+  const SecretRedactor redactor({"abc", "abcdef"});
+  EXPECT_EQ(redactor.Redact("xabcdefx"), "x***x");
+}
+
+TEST(SecretRedactorTest, SecretsInsideJsonTextAndUrlsAreFound) {
+  const SecretRedactor redactor({"p\"ss/w rd"});
+  EXPECT_EQ(redactor.Redact(R"({"detail":"bad p\"ss/w rd"})"), R"({"detail":"bad ***"})");
+  EXPECT_EQ(redactor.Redact("GET https://x.test/?key=p%22ss%2Fw%20rd"),
+            "GET https://x.test/?key=***");
+}
+
+TEST(SecretRedactorTest, JsonValuesKeepTheirStructure) {
+  const SecretRedactor redactor({"s3cret", "424242"});
+  const nlohmann::json output = {{"token", "Bearer s3cret"},
+                                 {"s3cret", 1},
+                                 {"list", {"a", "s3cret"}},
+                                 {"pin", 424242},
+                                 {"count", 3}};
+  EXPECT_EQ(redactor.RedactJson(output), (nlohmann::json{{"token", "Bearer ***"},
+                                                         {"***", 1},
+                                                         {"list", {"a", "***"}},
+                                                         {"pin", "***"},
+                                                         {"count", 3}}));
+}
+
+TEST(SecretRedactorTest, SecretsObjectGivesItsValuesAndSkipsEmptyOnes) {
+  const SecretRedactor redactor =
+      SecretRedactor::FromSecretsObject({{"TOKEN", "t0k"}, {"EMPTY", ""}, {"PIN", 9911}});
+  EXPECT_EQ(redactor.values(), (std::vector<std::string>{"9911", "t0k"}));
+  EXPECT_TRUE(redactor.Reveals("pin 9911"));
+  EXPECT_FALSE(SecretRedactor::FromSecretsObject("not an object").Reveals("anything"));
+  EXPECT_TRUE(SecretRedactor().empty());
+}
+
+}  // namespace
+}  // namespace stigmer
