@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "common/json_fields.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
 #include "temporal/payloads.h"
@@ -22,11 +23,6 @@ nlohmann::json FirstObject(const ::temporal::api::common::v1::Payloads& payloads
   absl::StatusOr<nlohmann::json> value = temporal::DecodeJsonPayloadAt(payloads, 0);
   if (!value.ok() || !value->is_object()) return nlohmann::json::object();
   return *std::move(value);
-}
-
-std::string StringField(const nlohmann::json& object, const char* key) {
-  const auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : "";
 }
 
 // Sets `*timestamp` from the integer `object[key]` (ms since the epoch); false if absent.
@@ -57,16 +53,16 @@ ProblemDetails ProblemFromFailure(const ::temporal::api::failure::v1::Failure& f
   if (failure.has_application_failure_info() &&
       absl::StartsWith(type, "https://serverlessworkflow.io/spec/")) {
     const nlohmann::json details = FirstObject(failure.application_failure_info().details());
-    const std::string detail_type = StringField(details, "type");
+    const std::string detail_type = StringAt(details, "type");
     problem.set_type(detail_type.empty() ? type : detail_type);
     const auto status = details.find("status");
     problem.set_status(status != details.end() && status->is_number_integer()
                            ? status->get<int>()
                            : StandardErrorStatus(problem.type()));
-    const std::string title = StringField(details, "title");
+    const std::string title = StringAt(details, "title");
     problem.set_title(title.empty() ? failure.message() : title);
-    problem.set_detail(StringField(details, "detail"));
-    problem.set_instance(StringField(details, "instance"));
+    problem.set_detail(StringAt(details, "detail"));
+    problem.set_instance(StringAt(details, "instance"));
     return problem;
   }
   problem.set_type(kRuntimeErrorType);
@@ -218,8 +214,8 @@ void ExecutionProjection::OnActivityScheduled(const HistoryEvent& event) {
   const auto& scheduled = event.activity_task_scheduled_event_attributes();
   const nlohmann::json task = FirstObject(scheduled.input());
   TaskProgress* progress = execution_.add_tasks();
-  progress->set_path(StringField(task, "path"));
-  const std::string name = StringField(task, "name");
+  progress->set_path(StringAt(task, "path"));
+  const std::string name = StringAt(task, "name");
   progress->set_name(name.empty() ? scheduled.activity_type().name() : name);
   progress->set_phase(stigmer::v1::TASK_PHASE_RUNNING);
   *progress->mutable_started_at() = event.event_time();
@@ -243,7 +239,7 @@ void ExecutionProjection::OnMarker(const HistoryEvent& event) {
   const auto details = marker.details().find(kTaskMarkerDetailsKey);
   if (details == marker.details().end()) return;
   const nlohmann::json task = FirstObject(details->second);
-  const std::string path = StringField(task, "path");
+  const std::string path = StringAt(task, "path");
   if (path.empty()) return;
 
   // The entry an activity opened for this occurrence of the task, if any.
@@ -261,7 +257,7 @@ void ExecutionProjection::OnMarker(const HistoryEvent& event) {
     index = execution_.tasks_size() - 1;
   }
   TaskProgress* progress = execution_.mutable_tasks(index);
-  const std::string name = StringField(task, "name");
+  const std::string name = StringAt(task, "name");
   if (!name.empty()) progress->set_name(name);
   progress->set_phase(marker.has_failure() ? stigmer::v1::TASK_PHASE_FAILED
                                            : stigmer::v1::TASK_PHASE_COMPLETED);
