@@ -1,22 +1,12 @@
 #include "config/temporal_binary.h"
 
-#include <unistd.h>
-
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
+#include "common/executable_search.h"
 
 namespace stigmer::config {
-namespace {
-
-bool IsExecutableFile(const std::filesystem::path& path) {
-  std::error_code ignored;
-  return std::filesystem::is_regular_file(path, ignored) && ::access(path.c_str(), X_OK) == 0;
-}
-
-}  // namespace
 
 absl::StatusOr<std::string> FindTemporalBinary(const Config& config,
                                                const std::string& search_path) {
@@ -32,10 +22,7 @@ absl::StatusOr<std::string> FindTemporalBinary(const Config& config,
   const std::filesystem::path in_home = config.paths.BinDir() / "temporal";
   if (IsExecutableFile(in_home)) return in_home.string();
   searched.push_back(in_home.string());
-  for (absl::string_view dir : absl::StrSplit(search_path, ':', absl::SkipEmpty())) {
-    const std::filesystem::path candidate = std::filesystem::path(std::string(dir)) / "temporal";
-    if (IsExecutableFile(candidate)) return candidate.string();
-  }
+  if (auto found = FindExecutable("temporal", search_path)) return found->string();
   searched.push_back("PATH");
   return absl::NotFoundError(absl::StrCat(
       "the Temporal CLI was not found (searched temporal.binary, STIGMER_TEMPORAL_BIN, ",

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -37,6 +38,7 @@ struct ChildPlan {
   int gate[2] = {-1, -1};       // when recording: exec only once a byte comes through
   char* const* argv = nullptr;
   char* const* envp = nullptr;
+  const char* working_dir = nullptr;
 };
 
 [[noreturn]] void ReportAndExit(int error_fd, int error_number) {
@@ -92,6 +94,9 @@ struct ChildPlan {
       if (fd != error_fd) ::close(fd);
     }
   }
+  if (plan.working_dir != nullptr && ::chdir(plan.working_dir) != 0) {
+    ReportAndExit(error_fd, errno);
+  }
   ::execve(plan.argv[0], plan.argv, plan.envp);
   ReportAndExit(error_fd, errno);
 }
@@ -113,10 +118,21 @@ std::vector<char*> CStrings(const std::vector<std::string>& strings) {
   return pointers;
 }
 
+// chdir in the child would fail as "cannot execute": say what is wrong instead.
+absl::Status CheckWorkingDir(const ProcessOptions& options) {
+  std::error_code error;
+  if (options.working_dir.empty() || std::filesystem::is_directory(options.working_dir, error)) {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("the working folder ", options.working_dir, " does not exist"));
+}
+
 }  // namespace
 
 absl::StatusOr<ShellProcess> ShellProcess::Start(const ProcessOptions& options) {
   if (options.argv.empty()) return absl::InvalidArgumentError("empty argv");
+  if (absl::Status folder = CheckWorkingDir(options); !folder.ok()) return folder;
   std::vector<char*> argv = CStrings(options.argv), envp = CStrings(options.env);
   absl::StatusOr<Pipe> in = MakePipe(), out = MakePipe(), err = MakePipe(), exec_error = MakePipe();
   absl::StatusOr<Pipe> gate = options.record_group ? MakePipe() : absl::StatusOr<Pipe>(Pipe{});
@@ -133,6 +149,7 @@ absl::StatusOr<ShellProcess> ShellProcess::Start(const ProcessOptions& options) 
   plan.gate[1] = gate->write.get();
   plan.argv = argv.data();
   plan.envp = envp.data();
+  if (!options.working_dir.empty()) plan.working_dir = options.working_dir.c_str();
 
   const pid_t pid = ::fork();
   if (pid < 0) return ErrnoToStatus("fork", errno);
@@ -174,6 +191,7 @@ absl::StatusOr<ShellProcess> ShellProcess::Start(const ProcessOptions& options) 
 
 absl::Status ShellProcess::StartDetached(const ProcessOptions& options, const std::string& input) {
   if (options.argv.empty()) return absl::InvalidArgumentError("empty argv");
+  if (absl::Status folder = CheckWorkingDir(options); !folder.ok()) return folder;
   std::vector<char*> argv = CStrings(options.argv), envp = CStrings(options.env);
   UniqueFd null_out(::open("/dev/null", O_WRONLY | O_CLOEXEC));
   if (!null_out) return ErrnoToStatus("open /dev/null", errno);
@@ -211,6 +229,7 @@ absl::Status ShellProcess::StartDetached(const ProcessOptions& options, const st
   plan.error_fd = exec_error->write.get();
   plan.argv = argv.data();
   plan.envp = envp.data();
+  if (!options.working_dir.empty()) plan.working_dir = options.working_dir.c_str();
 
   const pid_t pid = ::fork();
   if (pid < 0) return ErrnoToStatus("fork", errno);

@@ -26,6 +26,7 @@ struct ProcessExit {
 struct ProcessOptions {
   std::vector<std::string> argv;  // argv[0]: an absolute path, executed without PATH search
   std::vector<std::string> env;   // the whole environment, "NAME=value"
+  std::string working_dir;        // empty: the worker's own
   // Start: the group is in this worker's record (shell_group_record.h) from before the command
   // runs until it is reaped, so that the next worker kills it if this one is SIGKILLed.
   bool record_group = false;
