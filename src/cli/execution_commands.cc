@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "cli/api_client.h"
+#include "cli/execution_view.h"
 #include "cli/resource_output.h"
 #include "cli/workflow_commands.h"
 #include "common/file_io.h"
@@ -95,7 +96,7 @@ class ProgressPrinter {
 
 int Finish(const Execution& execution, TerminalOutput& output, const std::string& format) {
   if (format == "json" || format == "yaml") {
-    nlohmann::json json = MessageToJson(execution);
+    nlohmann::json json = ExecutionToJson(execution);
     output.Line(format == "json" ? json.dump(2) : JsonToYaml(json));
   } else if (execution.phase() == stigmer::v1::EXECUTION_PHASE_COMPLETED) {
     output.Success(absl::StrCat(execution.id(), " completed"));
@@ -267,7 +268,10 @@ int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOp
   }
   if (*format != OutputFormat::kTable) {
     nlohmann::json json = nlohmann::json::array();
-    for (const auto* item : items) json.push_back(MessageToJson(*item));
+    for (const auto* item : items) {
+      json.push_back(kind == "execution" ? ExecutionToJson(static_cast<const Execution&>(*item))
+                                         : MessageToJson(*item));
+    }
     if (!options.name.empty()) json = json[0];
     output.Line(*format == OutputFormat::kJson ? json.dump(2) : JsonToYaml(json));
     return 0;
