@@ -7,7 +7,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "cli/api_client.h"
 #include "cli/execution_view.h"
@@ -17,7 +16,6 @@
 #include "common/grpc_status.h"
 #include "common/json_limits.h"
 #include "config/config.h"
-#include "google/protobuf/util/time_util.h"
 #include "server/execution_phase.h"
 
 namespace stigmer::cli {
@@ -57,12 +55,6 @@ absl::Status AddRuntimeValues(const std::vector<std::string>& pairs, bool secret
   return absl::OkStatus();
 }
 
-std::string Seconds(const google::protobuf::Timestamp& from,
-                    const google::protobuf::Timestamp& to) {
-  const int64_t ms = google::protobuf::util::TimeUtil::DurationToMilliseconds(to - from);
-  return absl::StrFormat("%.1fs", ms / 1000.0);
-}
-
 // Prints what changed between two states of an execution, as `stigmer run` shows progress.
 class ProgressPrinter {
  public:
@@ -81,8 +73,8 @@ class ProgressPrinter {
       if (task.phase() == stigmer::v1::TASK_PHASE_RUNNING) {
         output_.Info(absl::StrCat(task.name(), " started (", task.path(), ")"));
       } else if (task.phase() == stigmer::v1::TASK_PHASE_COMPLETED) {
-        output_.Success(
-            absl::StrCat(task.name(), " done (", Seconds(task.started_at(), task.ended_at()), ")"));
+        output_.Success(absl::StrCat(task.name(), " done (",
+                                     FormatSeconds(task.started_at(), task.ended_at()), ")"));
       } else if (task.phase() == stigmer::v1::TASK_PHASE_FAILED) {
         output_.Error(absl::StrCat(task.name(), " failed (", task.path(), ")"));
       }
@@ -107,11 +99,8 @@ int Finish(const Execution& execution, TerminalOutput& output, const std::string
     output.Error(absl::StrCat(execution.id(), " ",
                               absl::AsciiStrToLower(PhaseName(execution.phase())),
                               error.title().empty() ? "" : absl::StrCat(": ", error.title())));
-    if (!error.detail().empty()) output.Error(absl::StrCat("  ", error.detail()));
-    if (!error.type().empty()) {
-      output.Error(
-          absl::StrCat("  type ", error.type(), ", status ", error.status(),
-                       error.instance().empty() ? "" : absl::StrCat(", at ", error.instance())));
+    for (const std::string& line : ErrorLines(error)) {
+      if (line != error.title()) output.Error(line);
     }
   }
   return execution.phase() == stigmer::v1::EXECUTION_PHASE_COMPLETED ? 0 : 1;
@@ -266,6 +255,10 @@ int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOp
     output.Error(status.error_message());
     return 1;
   }
+  if (kind == "execution" && !options.name.empty() && *format == OutputFormat::kTable) {
+    output.out() << RenderExecutionDetail(execution, absl::LocalTimeZone()) << std::flush;
+    return 0;
+  }
   if (*format != OutputFormat::kTable) {
     nlohmann::json json = nlohmann::json::array();
     for (const auto* item : items) {
@@ -296,7 +289,7 @@ int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOp
       const auto& e = static_cast<const Execution&>(*item);
       rows.push_back({e.id(), e.workflow(), absl::StrCat(e.workflow_version()),
                       PhaseName(e.phase()), time(e.created_at()),
-                      e.ended_at().seconds() ? Seconds(e.started_at(), e.ended_at()) : "-"});
+                      e.ended_at().seconds() ? FormatSeconds(e.started_at(), e.ended_at()) : "-"});
     }
   }
   output.out() << RenderTable(rows) << std::flush;

@@ -32,7 +32,9 @@ struct GetOptions {
   std::string phase;     // executions: only in this phase
 };
 
-// `stigmer get workflows|executions [NAME|ID]`. Exit 0, 1 not found or server error, 2 bad input.
+// `stigmer get workflows|executions [NAME|ID]`. One execution in table form shows its phase,
+// tasks, and output or error (RenderExecutionDetail); -o json|yaml show `input` and `output` as
+// JSON values. Exit 0, 1 not found or server error, 2 bad input.
 int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOptions& options);
 
 // `stigmer cancel EXECUTION_ID`. Exit 0 when the cancel was requested, 1 otherwise.

@@ -42,6 +42,49 @@ Execution Completed() {
   return execution;
 }
 
+// `get executions ID` used to print the summary row only.
+TEST(ExecutionViewTest, DetailShowsPhaseTasksAndOutput) {
+  const std::string text = RenderExecutionDetail(Completed(), absl::UTCTimeZone());
+  EXPECT_THAT(text, HasSubstr("ID        wex-01M8F49RA5FCZBVMNAVCPMTZ2G\n"));
+  EXPECT_THAT(text, HasSubstr("WORKFLOW  wait (version 3)\n"));
+  EXPECT_THAT(text, HasSubstr("PHASE     COMPLETED\n"));
+  EXPECT_THAT(text, HasSubstr("CREATED   2026-11-27 18:29:20\n"));
+  EXPECT_THAT(text, HasSubstr("DURATION  2.1s\n"));
+  EXPECT_THAT(text, HasSubstr("TASK    PATH          STATUS     STARTED   DURATION\n"
+                              "before  /do/0/before  COMPLETED  18:29:20  0.0s\n"
+                              "pause   /do/1/pause   COMPLETED  18:29:21  2.1s\n"
+                              "after   /do/2/after   COMPLETED  18:29:22  0.0s\n"));
+  EXPECT_THAT(text, HasSubstr("\nOUTPUT\n{\n  \"waited\": \"2s\"\n}\n"));
+  EXPECT_THAT(text, Not(HasSubstr("ERROR")));
+}
+
+TEST(ExecutionViewTest, DetailOfAFailedExecutionShowsTheErrorAndTheTaskStillRunningHasNoEnd) {
+  Execution execution = Completed();
+  execution.set_phase(stigmer::v1::EXECUTION_PHASE_FAILED);
+  execution.clear_output();
+  execution.mutable_tasks(2)->set_phase(stigmer::v1::TASK_PHASE_FAILED);
+  execution.mutable_tasks(2)->clear_ended_at();
+  auto* error = execution.mutable_error();
+  error->set_type("https://serverlessworkflow.io/spec/1.0.0/errors/runtime");
+  error->set_status(500);
+  error->set_title("Command failed");
+  error->set_detail("exit code 2: ls: cannot access '/no/such/folder'");
+  error->set_instance("/do/2/after");
+  const std::string text = RenderExecutionDetail(execution, absl::UTCTimeZone());
+  EXPECT_THAT(text, HasSubstr("PHASE     FAILED\n"));
+  EXPECT_THAT(text, HasSubstr("after   /do/2/after   FAILED     18:29:22  -\n"));
+  EXPECT_THAT(text, HasSubstr("\nERROR\nCommand failed\n"
+                              "  exit code 2: ls: cannot access '/no/such/folder'\n"
+                              "  type https://serverlessworkflow.io/spec/1.0.0/errors/runtime, "
+                              "status 500, at /do/2/after\n"));
+  EXPECT_THAT(text, Not(HasSubstr("OUTPUT")));
+
+  Execution pending;
+  pending.set_id("wex-1");
+  pending.set_phase(stigmer::v1::EXECUTION_PHASE_PENDING);
+  EXPECT_THAT(RenderExecutionDetail(pending, absl::UTCTimeZone()), HasSubstr("no tasks yet"));
+}
+
 // `-o json` used to carry input and output as strings holding JSON.
 TEST(ExecutionViewTest, JsonHasInputAndOutputAsValues) {
   nlohmann::json json = ExecutionToJson(Completed());

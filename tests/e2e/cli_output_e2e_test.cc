@@ -1,8 +1,10 @@
-// What `stigmer get` prints, through the daemon with the real Temporal.
+// What `stigmer get` prints, through the daemon with the real Temporal: one execution in full,
+// JSON with values and one timestamp precision.
 #include <regex>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/file_io.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -12,6 +14,7 @@ namespace stigmer::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string Example(const std::string& name) { return (SourceDir() / "examples" / name).string(); }
 
@@ -36,14 +39,45 @@ void CollectTimestamps(const nlohmann::json& json, std::vector<std::string>* out
   }
 }
 
-// `-o json` used to carry input and output as strings holding JSON, with timestamps of mixed
-// precision.
-TEST(CliOutput, JsonHasInputAndOutputAsValuesAndMillisecondTimestamps) {
+// `get executions ID` used to print the summary row only, and `-o json` strings holding JSON
+// with timestamps of mixed precision.
+TEST(CliOutput, GetOneExecutionShowsPhaseTasksAndOutputOrError) {
   StigmerHome home;
-  ASSERT_EQ(home.Run({"apply", "-f", Example("hello.yaml")}).exit_code, 0);
+  const std::filesystem::path broken = home.paths().home() / "broken.yaml";
+  ASSERT_TRUE(WriteFileAtomically(
+                  broken, R"(document: {dsl: '1.0.0', namespace: t, name: broken, version: '1.0.0'}
+do:
+  - list:
+      run:
+        shell:
+          command: ls /no/such/folder
+)")
+                  .ok());
+  ASSERT_EQ(home.Run({"apply", "-f", Example("hello.yaml"), "-f", broken.string()}).exit_code, 0);
+
   CommandResult hello = home.Run({"run", "hello", "--input", R"({"name": "Ada"})"});
   ASSERT_EQ(hello.exit_code, 0) << hello.out << hello.err;
   const std::string id = RunId(hello.out);
+  CommandResult one = home.Run({"get", "executions", id});
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_THAT(one.out, HasSubstr(absl::StrCat("ID        ", id, "\n")));
+  EXPECT_THAT(one.out, HasSubstr("WORKFLOW  hello (version 1)\n"));
+  EXPECT_THAT(one.out, HasSubstr("PHASE     COMPLETED\n"));
+  EXPECT_THAT(one.out, HasSubstr("TASK   PATH         STATUS     STARTED"));
+  EXPECT_THAT(one.out, HasSubstr("greet  /do/0/greet  COMPLETED  "));
+  EXPECT_THAT(one.out, HasSubstr("OUTPUT\n{\n  \"greeting\": \"Hello, Ada!\"\n}\n"));
+
+  CommandResult failed = home.Run({"run", "broken"});
+  ASSERT_EQ(failed.exit_code, 1) << failed.out << failed.err;
+  CommandResult error = home.Run({"get", "executions", RunId(failed.out)});
+  EXPECT_EQ(error.exit_code, 0) << error.err;
+  EXPECT_THAT(error.out, HasSubstr("PHASE     FAILED\n"));
+  EXPECT_THAT(error.out, HasSubstr("list  /do/0/list  FAILED"));
+  EXPECT_THAT(error.out, HasSubstr("ERROR\nCommand failed\n  exit code "));
+  EXPECT_THAT(error.out, HasSubstr("No such file or directory"));
+  EXPECT_THAT(error.out, HasSubstr("status 500, at /do/0/list\n"));
+  EXPECT_THAT(error.out, Not(HasSubstr("OUTPUT")));
+
   CommandResult as_json = home.Run({"get", "executions", id, "-o", "json"});
   ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
   nlohmann::json execution = nlohmann::json::parse(as_json.out);
@@ -60,7 +94,7 @@ TEST(CliOutput, JsonHasInputAndOutputAsValuesAndMillisecondTimestamps) {
   EXPECT_THAT(as_yaml.out, HasSubstr("input:\n  name: Ada\n"));
   CommandResult listed = home.Run({"get", "executions", "-o", "json"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  EXPECT_TRUE(nlohmann::json::parse(listed.out)[0]["output"].is_object());
+  EXPECT_TRUE(nlohmann::json::parse(listed.out)[1]["output"].is_object());
   CommandResult workflow = home.Run({"get", "workflows", "hello", "-o", "json"});
   EXPECT_TRUE(std::regex_match(nlohmann::json::parse(workflow.out)["updated_at"].get<std::string>(),
                                millis))
