@@ -200,6 +200,9 @@ int Main(int argc, char** argv) {
   get->add_option("--workflow", get_options.workflow, "Executions of this workflow only");
   get->add_option("--phase", get_options.phase,
                   "Executions in this phase only: pending, running, completed, failed, cancelled");
+  get->add_option("--limit", get_options.limit,
+                  "List at most this many (the newest executions); default: all");
+  get->add_option("--page-size", get_options.page_size)->group("");  // tests: several pages
   get->callback([&] {
     TerminalOutput out = output();
     exit_code = GetResources(paths, out, get_options);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -17,6 +18,7 @@
 #include "common/json_limits.h"
 #include "config/config.h"
 #include "server/execution_phase.h"
+#include "server/store/page_token.h"
 
 namespace stigmer::cli {
 namespace {
@@ -115,6 +117,55 @@ absl::StatusOr<ApiClient> Connect(const config::Paths& paths) {
 grpc::ClientContext* WithDeadline(grpc::ClientContext* context) {
   context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
   return context;
+}
+
+std::string LocalTime(const google::protobuf::Timestamp& t) {
+  return t.seconds() == 0
+             ? std::string("-")
+             : absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(t.seconds()),
+                                absl::LocalTimeZone());
+}
+
+std::vector<std::vector<std::string>> WorkflowRows(
+    const std::vector<stigmer::v1::Workflow>& workflows) {
+  std::vector<std::vector<std::string>> rows = {
+      {"NAME", "VERSION", "DOCUMENT VERSION", "UPDATED", "ID"}};
+  for (const auto& w : workflows) {
+    rows.push_back({w.name(), absl::StrCat(w.version()), w.document_version(),
+                    LocalTime(w.updated_at()), w.id()});
+  }
+  return rows;
+}
+
+std::vector<std::vector<std::string>> ExecutionRows(const std::vector<Execution>& executions) {
+  std::vector<std::vector<std::string>> rows = {
+      {"ID", "WORKFLOW", "VERSION", "PHASE", "CREATED", "DURATION"}};
+  for (const auto& e : executions) {
+    rows.push_back({e.id(), e.workflow(), absl::StrCat(e.workflow_version()), PhaseName(e.phase()),
+                    LocalTime(e.created_at()),
+                    e.ended_at().seconds() ? FormatSeconds(e.started_at(), e.ended_at()) : "-"});
+  }
+  return rows;
+}
+
+// Asks for page after page, each with the token the one before gave, until the last page or
+// `limit` rows (0: no limit). `fetch(token, page_size, &next_token)` keeps the page's rows and
+// returns the call's status and how many rows it kept. True when rows beyond `limit` exist.
+template <typename Fetch>
+absl::StatusOr<bool> FetchPages(int limit, int page_size, Fetch fetch) {
+  if (page_size <= 0) page_size = store::kMaxPageSize;
+  std::string token;
+  int rows = 0;
+  do {
+    std::string next;
+    const int wanted = limit > 0 ? std::min(page_size, limit - rows) : page_size;
+    auto [status, kept] = fetch(token, wanted, &next);
+    if (!status.ok()) return FromGrpcStatus(status);
+    rows += kept;
+    token = std::move(next);
+    if (limit > 0 && rows >= limit) return !token.empty();
+  } while (!token.empty());
+  return false;
 }
 
 }  // namespace
@@ -216,83 +267,96 @@ int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOp
     output.Error(phase.status().message());
     return 2;
   }
+  if (options.limit < 0 || options.page_size < 0) {
+    output.Error(absl::StrCat(options.limit < 0 ? "--limit" : "--page-size",
+                              " takes a number of rows from 1 (0: no limit)"));
+    return 2;
+  }
   absl::StatusOr<ApiClient> client = Connect(paths);
   if (!client.ok()) {
     output.Error(client.status().message());
     return 1;
   }
-  std::vector<const google::protobuf::Message*> items;
-  stigmer::v1::Workflow workflow;
-  Execution execution;
-  stigmer::v1::ListWorkflowsResponse workflows;
-  stigmer::v1::ListExecutionsResponse executions;
-  grpc::ClientContext context;
-  grpc::Status status;
-  if (kind == "workflow" && !options.name.empty()) {
-    stigmer::v1::GetWorkflowRequest request;
-    request.set_name(options.name);
-    status = client->workflows().Get(WithDeadline(&context), request, &workflow);
-    items.push_back(&workflow);
-  } else if (kind == "workflow") {
-    stigmer::v1::ListWorkflowsRequest request;
-    request.set_page_size(500);
-    status = client->workflows().List(WithDeadline(&context), request, &workflows);
-    for (const auto& item : workflows.workflows()) items.push_back(&item);
-  } else if (!options.name.empty()) {
-    stigmer::v1::GetExecutionRequest request;
-    request.set_id(options.name);
-    status = client->executions().Get(WithDeadline(&context), request, &execution);
-    items.push_back(&execution);
-  } else {
+  auto print_json = [&](const nlohmann::json& json) {
+    output.Line(*format == OutputFormat::kJson ? json.dump(2) : JsonToYaml(json));
+  };
+  if (!options.name.empty()) {
+    grpc::ClientContext context;
+    grpc::Status status;
+    nlohmann::json json;
+    if (kind == "workflow") {
+      stigmer::v1::GetWorkflowRequest request;
+      request.set_name(options.name);
+      stigmer::v1::Workflow workflow;
+      status = client->workflows().Get(WithDeadline(&context), request, &workflow);
+      json = MessageToJson(workflow);
+      if (status.ok() && *format == OutputFormat::kTable) {
+        output.out() << RenderTable(WorkflowRows({workflow})) << std::flush;
+        return 0;
+      }
+    } else {
+      stigmer::v1::GetExecutionRequest request;
+      request.set_id(options.name);
+      Execution execution;
+      status = client->executions().Get(WithDeadline(&context), request, &execution);
+      json = ExecutionToJson(execution);
+      if (status.ok() && *format == OutputFormat::kTable) {
+        output.out() << RenderExecutionDetail(execution, absl::LocalTimeZone()) << std::flush;
+        return 0;
+      }
+    }
+    if (!status.ok()) {
+      output.Error(status.error_message());
+      return 1;
+    }
+    print_json(json);
+    return 0;
+  }
+
+  std::vector<stigmer::v1::Workflow> workflows;
+  std::vector<Execution> executions;
+  auto fetch = [&](const std::string& token, int page_size, std::string* next) {
+    grpc::ClientContext context;
+    if (kind == "workflow") {
+      stigmer::v1::ListWorkflowsRequest request;
+      request.set_page_size(page_size);
+      request.set_page_token(token);
+      stigmer::v1::ListWorkflowsResponse response;
+      grpc::Status status = client->workflows().List(WithDeadline(&context), request, &response);
+      workflows.insert(workflows.end(), response.workflows().begin(), response.workflows().end());
+      *next = response.next_page_token();
+      return std::make_pair(status, response.workflows_size());
+    }
     stigmer::v1::ListExecutionsRequest request;
     request.set_workflow(options.workflow);
     request.set_phase(*phase);
-    request.set_page_size(500);
-    status = client->executions().List(WithDeadline(&context), request, &executions);
-    for (const auto& item : executions.executions()) items.push_back(&item);
-  }
-  if (!status.ok()) {
-    output.Error(status.error_message());
+    request.set_page_size(page_size);
+    request.set_page_token(token);
+    stigmer::v1::ListExecutionsResponse response;
+    grpc::Status status = client->executions().List(WithDeadline(&context), request, &response);
+    executions.insert(executions.end(), response.executions().begin(), response.executions().end());
+    *next = response.next_page_token();
+    return std::make_pair(status, response.executions_size());
+  };
+  absl::StatusOr<bool> more = FetchPages(options.limit, options.page_size, fetch);
+  if (!more.ok()) {
+    output.Error(more.status().message());
     return 1;
   }
-  if (kind == "execution" && !options.name.empty() && *format == OutputFormat::kTable) {
-    output.out() << RenderExecutionDetail(execution, absl::LocalTimeZone()) << std::flush;
-    return 0;
+  if (*more) {
+    output.Warning(absl::StrCat("showing the first ", options.limit, " ", kind,
+                                "s; there are more: raise --limit, or leave it out for all"));
   }
   if (*format != OutputFormat::kTable) {
     nlohmann::json json = nlohmann::json::array();
-    for (const auto* item : items) {
-      json.push_back(kind == "execution" ? ExecutionToJson(static_cast<const Execution&>(*item))
-                                         : MessageToJson(*item));
-    }
-    if (!options.name.empty()) json = json[0];
-    output.Line(*format == OutputFormat::kJson ? json.dump(2) : JsonToYaml(json));
+    for (const auto& workflow : workflows) json.push_back(MessageToJson(workflow));
+    for (const auto& execution : executions) json.push_back(ExecutionToJson(execution));
+    print_json(json);
     return 0;
   }
-  std::vector<std::vector<std::string>> rows;
-  auto time = [](const google::protobuf::Timestamp& t) {
-    return t.seconds() == 0
-               ? std::string("-")
-               : absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(t.seconds()),
-                                  absl::LocalTimeZone());
-  };
-  if (kind == "workflow") {
-    rows.push_back({"NAME", "VERSION", "DOCUMENT VERSION", "UPDATED", "ID"});
-    for (const auto* item : items) {
-      const auto& w = static_cast<const stigmer::v1::Workflow&>(*item);
-      rows.push_back({w.name(), absl::StrCat(w.version()), w.document_version(),
-                      time(w.updated_at()), w.id()});
-    }
-  } else {
-    rows.push_back({"ID", "WORKFLOW", "VERSION", "PHASE", "CREATED", "DURATION"});
-    for (const auto* item : items) {
-      const auto& e = static_cast<const Execution&>(*item);
-      rows.push_back({e.id(), e.workflow(), absl::StrCat(e.workflow_version()),
-                      PhaseName(e.phase()), time(e.created_at()),
-                      e.ended_at().seconds() ? FormatSeconds(e.started_at(), e.ended_at()) : "-"});
-    }
-  }
-  output.out() << RenderTable(rows) << std::flush;
+  output.out() << RenderTable(kind == "workflow" ? WorkflowRows(workflows)
+                                                 : ExecutionRows(executions))
+               << std::flush;
   return 0;
 }
 

@@ -1,9 +1,10 @@
 // What `stigmer get` prints, through the daemon with the real Temporal: one execution in full,
-// JSON with values and one timestamp precision.
+// JSON with values and one timestamp precision, lists past one page and --limit.
 #include <regex>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/file_io.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -22,6 +23,10 @@ std::string Example(const std::string& name) { return (SourceDir() / "examples" 
 std::string RunId(const std::string& out) {
   const size_t at = out.find("wex-");
   return at == std::string::npos ? "" : out.substr(at, out.find_first_of(" \n", at) - at);
+}
+
+size_t LineCount(const std::string& text) {
+  return std::vector<std::string>(absl::StrSplit(text, '\n', absl::SkipEmpty())).size();
 }
 
 // Every value under a key ending in "_at", anywhere in `json`.
@@ -99,6 +104,48 @@ do:
   EXPECT_TRUE(std::regex_match(nlohmann::json::parse(workflow.out)["updated_at"].get<std::string>(),
                                millis))
       << workflow.out;
+}
+
+// Lists used to stop silently at the first page (500 rows).
+TEST(CliOutput, ListsFollowEveryPageAndLimitSaysWhenThereAreMore) {
+  StigmerHome home;
+  ASSERT_EQ(home.Run({"apply", "-f", (SourceDir() / "examples").string()}).exit_code, 0);
+  CommandResult all = home.Run({"get", "workflows"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  const size_t workflows = LineCount(all.out) - 1;
+  ASSERT_GE(workflows, 5u);
+  CommandResult paged = home.Run({"get", "workflows", "--page-size", "2"});
+  EXPECT_EQ(paged.out, all.out);
+  EXPECT_EQ(paged.err, "");
+  CommandResult limited = home.Run({"get", "workflows", "--limit", "3", "--page-size", "2"});
+  EXPECT_EQ(limited.exit_code, 0);
+  EXPECT_EQ(LineCount(limited.out), 4u) << limited.out;
+  EXPECT_THAT(limited.err, HasSubstr("⚠ showing the first 3 workflows; there are more: raise "
+                                     "--limit, or leave it out for all"));
+  CommandResult exact = home.Run({"get", "workflows", "--limit", absl::StrCat(workflows)});
+  EXPECT_EQ(exact.out, all.out);
+  EXPECT_EQ(exact.err, "") << "no more rows than the limit";
+
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    CommandResult run = home.Run({"-q", "run", "hello", "--no-follow"});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    ids.emplace_back(absl::StripTrailingAsciiWhitespace(run.out));
+  }
+  CommandResult executions = home.Run({"get", "executions", "--page-size", "2"});
+  EXPECT_EQ(executions.exit_code, 0) << executions.err;
+  EXPECT_EQ(LineCount(executions.out), 6u) << executions.out;
+  for (const std::string& id : ids) EXPECT_THAT(executions.out, HasSubstr(id));
+  CommandResult newest = home.Run({"get", "executions", "--limit", "2", "-o", "json"});
+  EXPECT_EQ(newest.exit_code, 0);
+  nlohmann::json two = nlohmann::json::parse(newest.out);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0]["id"], ids[4]);
+  EXPECT_EQ(two[1]["id"], ids[3]);
+  EXPECT_THAT(newest.err, HasSubstr("showing the first 2 executions; there are more"));
+  CommandResult bad = home.Run({"get", "executions", "--limit", "-1"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--limit takes a number of rows from 1 (0: no limit)"));
 }
 
 }  // namespace
