@@ -12,8 +12,8 @@
 #include "cli/api_client.h"
 #include "cli/execution_view.h"
 #include "cli/resource_output.h"
+#include "cli/run_input.h"
 #include "cli/workflow_commands.h"
-#include "common/file_io.h"
 #include "common/grpc_status.h"
 #include "common/json_limits.h"
 #include "config/config.h"
@@ -25,33 +25,14 @@ namespace {
 
 using stigmer::v1::Execution;
 
-absl::StatusOr<std::string> ReadInput(const std::string& input) {
-  std::string text = input.empty() ? "{}" : input;
-  if (absl::StartsWith(text, "@")) {
-    absl::StatusOr<std::string> file = ReadFileToString(text.substr(1));
-    if (!file.ok()) return file.status();
-    text = *file;
-  }
-  absl::StatusOr<nlohmann::json> json = ParseJsonBounded(text, "--input");
-  if (!json.ok()) return json.status();
-  if (!json->is_object()) {
-    return absl::InvalidArgumentError("--input must be a JSON object, such as {\"name\": \"ada\"}");
-  }
-  return json->dump();
-}
-
 absl::Status AddRuntimeValues(const std::vector<std::string>& pairs, bool secret,
                               stigmer::v1::CreateExecutionRequest* request) {
-  for (const std::string& pair : pairs) {
-    const size_t equals = pair.find('=');
-    if (equals == std::string::npos || equals == 0) {
-      return absl::InvalidArgumentError(absl::StrCat(secret ? "--secret" : "--env", " \"",
-                                                     secret ? "<hidden>" : pair,
-                                                     "\" is not NAME=VALUE"));
-    }
+  for (const std::string& text : pairs) {
+    absl::StatusOr<RuntimePair> pair = ParseRuntimePair(text, secret);
+    if (!pair.ok()) return pair.status();
     auto* value = request->add_runtime();
-    value->set_name(pair.substr(0, equals));
-    value->set_value(pair.substr(equals + 1));
+    value->set_name(pair->name);
+    value->set_value(pair->value);
     value->set_secret(secret);
   }
   return absl::OkStatus();
@@ -174,7 +155,7 @@ int RunWorkflow(const config::Paths& paths, TerminalOutput& output, const RunOpt
   stigmer::v1::CreateExecutionRequest request;
   request.set_workflow(options.workflow);
   request.set_version(options.version);
-  absl::StatusOr<std::string> input = ReadInput(options.input);
+  absl::StatusOr<std::string> input = ReadRunInput(options.input);
   absl::Status runtime = AddRuntimeValues(options.env, false, &request);
   if (runtime.ok()) runtime = AddRuntimeValues(options.secrets, true, &request);
   absl::StatusOr<OutputFormat> format = ParseOutputFormat(options.output);
