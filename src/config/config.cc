@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/file_io.h"
 #include "config/config_keys.h"
+#include "yaml-cpp/depthguard.h"
 #include "yaml-cpp/yaml.h"
 
 namespace stigmer::config {
@@ -73,6 +74,9 @@ absl::StatusOr<std::map<std::string, FileValue>> ReadConfigText(const std::files
                                                                 const std::string& text) {
   try {
     return ReadConfigNode(file, YAML::Load(text));
+  } catch (const YAML::DeepRecursion& e) {  // its own message reads "bad file"
+    return FileError(file, e.mark.line + 1, "",
+                     "nested too deep; config.yaml holds sections of `key: value` lines");
   } catch (const YAML::Exception& e) {
     return FileError(file, e.mark.line + 1, "", absl::StrCat("not valid YAML: ", e.msg));
   }

@@ -116,6 +116,18 @@ TEST_F(ConfigTest, KeyThatIsAListOrAMapIsAnErrorNotACrash) {
               absl::StatusCode::kInvalidArgument);
 }
 
+// yaml-cpp's own message for this is "bad file".
+TEST_F(ConfigTest, DeeplyNestedConfigSaysSoNotBadFile) {
+  WriteConfig(absl::StrCat("server: ", std::string(100000, '['), std::string(100000, ']')));
+  absl::StatusOr<Config> config = LoadConfig(paths_, FakeEnvironment({}));
+  EXPECT_TRUE(absl::IsInvalidArgument(config.status())) << config.status();
+  EXPECT_THAT(
+      config.status().message(),
+      HasSubstr(
+          "config.yaml:1: nested too deep; config.yaml holds sections of `key: value` lines"));
+  EXPECT_THAT(config.status().message(), ::testing::Not(HasSubstr("bad file")));
+}
+
 TEST_F(ConfigTest, BadEnvironmentValueNamesTheVariable) {
   absl::StatusOr<Config> config = LoadConfig(paths_, FakeEnvironment({{"GRPC_PORT", "0"}}));
   ASSERT_FALSE(config.ok());
