@@ -12,6 +12,7 @@
 #include "agent/agent_runner.h"
 #include "cli/config_commands.h"
 #include "cli/execution_commands.h"
+#include "cli/get_command.h"
 #include "cli/log_since.h"
 #include "cli/logs_command.h"
 #include "cli/server_commands.h"
