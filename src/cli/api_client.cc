@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/bearer_token_channel.h"
 #include "config/api_token.h"
+#include "config/config.h"
 
 namespace stigmer::cli {
 
@@ -42,6 +43,17 @@ std::string ServerAddress(const std::string& configured) {
     return address;
   }
   return configured;
+}
+
+absl::StatusOr<ApiClient> ConnectToServer(const config::Paths& paths) {
+  absl::StatusOr<config::Config> config = config::LoadConfig(paths, ProcessEnvironment());
+  if (!config.ok()) return config.status();
+  return ApiClient::Connect(ServerAddress(config->ServerAddress()), paths.ApiTokenFile());
+}
+
+grpc::ClientContext* WithCallDeadline(grpc::ClientContext* context) {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  return context;
 }
 
 }  // namespace stigmer::cli

@@ -7,7 +7,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "config/paths.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
 #include "stigmer/v1/execution.grpc.pb.h"
 #include "stigmer/v1/workflow.grpc.pb.h"
 
@@ -42,6 +44,13 @@ class ApiClient {
 
 // Where the CLI finds stigmer-server: STIGMER_SERVER_ADDR, else the configured server address.
 std::string ServerAddress(const std::string& configured);
+
+// ApiClient::Connect to ServerAddress() of the configuration in `paths` (config.yaml's error
+// when it does not load), without starting anything.
+absl::StatusOr<ApiClient> ConnectToServer(const config::Paths& paths);
+
+// Gives one call the CLI's usual deadline (30 s); returns `context`.
+grpc::ClientContext* WithCallDeadline(grpc::ClientContext* context);
 
 }  // namespace stigmer::cli
 

@@ -12,6 +12,7 @@
 #include "agent/agent_runner.h"
 #include "cli/config_commands.h"
 #include "cli/execution_commands.h"
+#include "cli/get_command.h"
 #include "cli/log_since.h"
 #include "cli/logs_command.h"
 #include "cli/server_commands.h"
@@ -200,6 +201,9 @@ int Main(int argc, char** argv) {
   get->add_option("--workflow", get_options.workflow, "Executions of this workflow only");
   get->add_option("--phase", get_options.phase,
                   "Executions in this phase only: pending, running, completed, failed, cancelled");
+  get->add_option("--limit", get_options.limit,
+                  "List at most this many (the newest executions); default: all");
+  get->add_option("--page-size", get_options.page_size)->group("");  // tests: several pages
   get->callback([&] {
     TerminalOutput out = output();
     exit_code = GetResources(paths, out, get_options);

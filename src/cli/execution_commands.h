@@ -24,17 +24,6 @@ struct RunOptions {
 // or CANCELLED (with the error's title and detail), 2 bad input.
 int RunWorkflow(const config::Paths& paths, TerminalOutput& output, const RunOptions& options);
 
-struct GetOptions {
-  std::string kind;  // "workflows" or "executions" (singular accepted)
-  std::string name;  // a workflow name, or an execution id; empty lists
-  std::string output = "table";
-  std::string workflow;  // executions: only of this workflow
-  std::string phase;     // executions: only in this phase
-};
-
-// `stigmer get workflows|executions [NAME|ID]`. Exit 0, 1 not found or server error, 2 bad input.
-int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOptions& options);
-
 // `stigmer cancel EXECUTION_ID`. Exit 0 when the cancel was requested, 1 otherwise.
 int CancelExecution(const config::Paths& paths, TerminalOutput& output, const std::string& id);
 

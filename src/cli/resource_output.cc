@@ -9,6 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "common/timestamp.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "yaml-cpp/yaml.h"
 
 namespace stigmer::cli {
@@ -46,6 +48,36 @@ void EmitYaml(const nlohmann::json& json, YAML::Emitter& out) {
   }
 }
 
+// Rewrites the Timestamp fields of `message` in `json` (its JSON form) with one precision.
+void NormalizeTimestamps(const google::protobuf::Message& message, nlohmann::json& json) {
+  if (!json.is_object()) return;
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const google::protobuf::FieldDescriptor* field : fields) {
+    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    auto entry = json.find(field->name());
+    if (entry == json.end()) continue;
+    if (field->message_type()->full_name() ==
+        google::protobuf::Timestamp::descriptor()->full_name()) {
+      if (field->is_repeated()) continue;
+      const auto& timestamp =
+          static_cast<const google::protobuf::Timestamp&>(reflection->GetMessage(message, field));
+      *entry = FormatRfc3339Millis(absl::FromUnixSeconds(timestamp.seconds()) +
+                                   absl::Nanoseconds(timestamp.nanos()));
+    } else if (field->is_map()) {
+      continue;
+    } else if (field->is_repeated()) {
+      const int size = reflection->FieldSize(message, field);
+      for (int i = 0; i < size && i < static_cast<int>(entry->size()); ++i) {
+        NormalizeTimestamps(reflection->GetRepeatedMessage(message, field, i), (*entry)[i]);
+      }
+    } else {
+      NormalizeTimestamps(reflection->GetMessage(message, field), *entry);
+    }
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<OutputFormat> ParseOutputFormat(const std::string& text) {
@@ -61,7 +93,9 @@ nlohmann::json MessageToJson(const google::protobuf::Message& message) {
   options.preserve_proto_field_names = true;
   std::string text;
   (void)google::protobuf::util::MessageToJsonString(message, &text, options);
-  return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  NormalizeTimestamps(message, json);
+  return json;
 }
 
 std::string JsonToYaml(const nlohmann::json& json) {

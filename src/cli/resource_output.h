@@ -16,7 +16,9 @@ enum class OutputFormat { kTable, kJson, kYaml };
 // "table", "json" or "yaml"; InvalidArgument naming the accepted ones otherwise.
 absl::StatusOr<OutputFormat> ParseOutputFormat(const std::string& text);
 
-// A message as JSON with the .proto field names (snake_case) and enums by name.
+// A message as JSON with the .proto field names (snake_case) and enums by name; every
+// google.protobuf.Timestamp as RFC 3339 UTC with milliseconds ("2026-11-27T18:29:20.000Z"),
+// whatever its fraction (protobuf's own printer drops a zero fraction).
 nlohmann::json MessageToJson(const google::protobuf::Message& message);
 
 // JSON as block-style YAML.

@@ -69,20 +69,13 @@ int ShowStatus(const config::Paths& paths, TerminalOutput& output, bool json, bo
     PrintStatus(FromSavedState(paths), output, json);
     return 3;
   }
-  std::map<std::string, stigmer::daemon::v1::ComponentStatus> latest;
-  for (const auto& component : view.components) latest[component.name()] = component;
-  PrintStatus(view, output, json);
+  StatusWatch watched(std::move(view));
+  PrintStatus(watched.view(), output, json);
   (void)client->Watch([&](const Event& event) {
     if (!event.has_component()) return !event.has_stop_finished();
-    stigmer::daemon::v1::ComponentStatus& known = latest[event.component().name()];
-    // An event that changes nothing shown (the daemon repeats states) prints nothing.
-    if (known.SerializeAsString() == event.component().SerializeAsString()) return true;
-    known = event.component();
-    for (auto& component : view.components) {
-      component = latest[component.name()];
-    }
+    if (!watched.Update(event.component())) return true;
     if (output.color() && !json) output.out() << "\033[H\033[2J";  // redraw in place
-    PrintStatus(view, output, json);
+    PrintStatus(watched.view(), output, json);
     return true;
   });
   return StatusExitCode(CurrentStatus(paths));

@@ -1,6 +1,7 @@
 #include "cli/status_view.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -76,6 +77,19 @@ int StatusExitCode(const StatusView& view) {
   if (!view.daemon_running) return 3;
   const bool all_up = std::all_of(view.components.begin(), view.components.end(), IsUp);
   return all_up && !view.components.empty() ? 0 : 1;
+}
+
+StatusWatch::StatusWatch(StatusView initial) : view_(std::move(initial)) {}
+
+bool StatusWatch::Update(const ComponentStatus& component) {
+  for (ComponentStatus& shown : view_.components) {
+    if (shown.name() != component.name()) continue;
+    if (shown.SerializeAsString() == component.SerializeAsString()) return false;
+    shown = component;
+    return true;
+  }
+  view_.components.push_back(component);
+  return true;
 }
 
 std::string FormatUptime(absl::Duration uptime) {

@@ -37,6 +37,23 @@ std::string RenderStatusTable(const StatusView& view, absl::Time now, bool color
 // "restarts", "endpoint", "last_exit"}]}
 std::string RenderStatusJson(const StatusView& view, absl::Time now);
 
+// What `status --watch` shows as the daemon's events arrive: the view it started from, with each
+// component's latest status folded in.
+class StatusWatch {
+ public:
+  explicit StatusWatch(StatusView initial);
+
+  // Folds in one component's status. True when it changed what is shown (print the view again);
+  // false when it repeats the status already shown (the daemon re-sends states), so that an
+  // unchanged table is not printed twice.
+  bool Update(const stigmer::daemon::v1::ComponentStatus& component);
+
+  const StatusView& view() const { return view_; }
+
+ private:
+  StatusView view_;
+};
+
 // "1h02m", "3m20s", "12s"; "-" for none.
 std::string FormatUptime(absl::Duration uptime);
 

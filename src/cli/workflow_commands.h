@@ -6,21 +6,11 @@
 
 #include "absl/status/statusor.h"
 #include "cli/api_client.h"
+#include "cli/source_documents.h"
 #include "cli/terminal_output.h"
 #include "config/paths.h"
 
 namespace stigmer::cli {
-
-// One document of a file given to `stigmer apply`.
-struct SourceDocument {
-  std::string origin;  // "hello.yaml", or "all.yaml (document 2)"
-  std::string text;
-};
-
-// Reads FILEs and the *.yaml, *.yml and *.json files of DIRs (sorted; "-" is stdin) and splits
-// them at "---" lines into documents; blank documents are skipped. NotFound names a missing path.
-absl::StatusOr<std::vector<SourceDocument>> ReadSourceDocuments(
-    const std::vector<std::string>& paths);
 
 // Connects to stigmer-server, first starting the daemon (showing its progress) when it is not
 // running, as `stigmer apply` and `stigmer run` do.

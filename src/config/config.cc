@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/file_io.h"
 #include "config/config_keys.h"
+#include "yaml-cpp/depthguard.h"
 #include "yaml-cpp/yaml.h"
 
 namespace stigmer::config {
@@ -22,23 +23,22 @@ absl::Status FileError(const std::filesystem::path& file, int line, absl::string
       file.string(), ":", line, ": ", key.empty() ? "" : absl::StrCat(key, ": "), problem));
 }
 
-// Reads config.yaml's `text` into dotted key → value, rejecting unknown keys and non-scalar
-// values; errors name `file`.
-absl::StatusOr<std::map<std::string, FileValue>> ReadConfigText(const std::filesystem::path& file,
-                                                                const std::string& text) {
+// Reads config.yaml's `root` into dotted key → value, rejecting unknown keys and non-scalar
+// keys and values; errors name `file`.
+absl::StatusOr<std::map<std::string, FileValue>> ReadConfigNode(const std::filesystem::path& file,
+                                                                const YAML::Node& root) {
   std::map<std::string, FileValue> values;
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    return FileError(file, e.mark.line + 1, "", absl::StrCat("not valid YAML: ", e.msg));
-  }
   if (root.IsNull()) return values;
   if (!root.IsMap()) {
     return FileError(file, root.Mark().line + 1, "",
                      "expected sections such as `temporal:` and `server:`");
   }
   for (const auto& section : root) {
+    // A key that is a list or a map (`[a, b]: 1`) has no text: as<std::string>() would throw.
+    if (!section.first.IsScalar()) {
+      return FileError(file, section.first.Mark().line + 1, "",
+                       "expected a section name such as `server:`");
+    }
     const std::string section_name = section.first.as<std::string>();
     if (section.second.IsNull()) continue;
     if (!section.second.IsMap()) {
@@ -46,8 +46,11 @@ absl::StatusOr<std::map<std::string, FileValue>> ReadConfigText(const std::files
                        "expected a section of `key: value` lines");
     }
     for (const auto& entry : section.second) {
-      const std::string name = absl::StrCat(section_name, ".", entry.first.as<std::string>());
       const int line = entry.first.Mark().line + 1;
+      if (!entry.first.IsScalar()) {
+        return FileError(file, line, section_name, "expected `key: value` lines");
+      }
+      const std::string name = absl::StrCat(section_name, ".", entry.first.as<std::string>());
       const ConfigKey* key = FindConfigKey(name);
       if (key == nullptr) {
         return FileError(file, line, name, "unknown key; `stigmer config list` shows the keys");
@@ -63,6 +66,20 @@ absl::StatusOr<std::map<std::string, FileValue>> ReadConfigText(const std::files
     }
   }
   return values;
+}
+
+// ReadConfigNode over config.yaml's `text`. yaml-cpp reports by exception, also while a node is
+// read: every one becomes an error naming the file and line, never a crash.
+absl::StatusOr<std::map<std::string, FileValue>> ReadConfigText(const std::filesystem::path& file,
+                                                                const std::string& text) {
+  try {
+    return ReadConfigNode(file, YAML::Load(text));
+  } catch (const YAML::DeepRecursion& e) {  // its own message reads "bad file"
+    return FileError(file, e.mark.line + 1, "",
+                     "nested too deep; config.yaml holds sections of `key: value` lines");
+  } catch (const YAML::Exception& e) {
+    return FileError(file, e.mark.line + 1, "", absl::StrCat("not valid YAML: ", e.msg));
+  }
 }
 
 absl::StatusOr<std::map<std::string, FileValue>> ReadConfigFile(const Paths& paths) {

@@ -71,8 +71,10 @@ absl::Status EnsureConfigFile(const Paths& paths) {
   return WriteFileAtomically(paths.ConfigFile(), DefaultConfigText());
 }
 
-absl::Status SetConfigValue(const Paths& paths, absl::string_view key_name,
-                            absl::string_view value) {
+absl::StatusOr<std::string> SetConfigValueInText(const std::filesystem::path& file,
+                                                 const std::string& text,
+                                                 absl::string_view key_name,
+                                                 absl::string_view value) {
   const ConfigKey* key = FindConfigKey(key_name);
   if (key == nullptr) {
     return absl::InvalidArgumentError(
@@ -81,13 +83,9 @@ absl::Status SetConfigValue(const Paths& paths, absl::string_view key_name,
   if (absl::Status valid = ValidateValue(*key, value); !valid.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(key_name, ": ", valid.message()));
   }
-  if (absl::Status ensured = EnsureConfigFile(paths); !ensured.ok()) return ensured;
-  absl::StatusOr<std::string> text = ReadFileToString(paths.ConfigFile());
-  if (!text.ok()) return text.status();
-
   auto [section, name] = SplitKey(key_name);
   const std::string setting = absl::StrCat("  ", name, ": ", YamlScalar(value));
-  std::vector<std::string> lines = absl::StrSplit(*text, '\n');
+  std::vector<std::string> lines = absl::StrSplit(text, '\n');
   if (!lines.empty() && lines.back().empty()) lines.pop_back();
 
   const std::string header = absl::StrCat(section, ":");
@@ -114,13 +112,30 @@ absl::Status SetConfigValue(const Paths& paths, absl::string_view key_name,
       lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(section_at) + 1, setting);
     }
   }
-  const std::string updated = absl::StrCat(absl::StrJoin(lines, "\n"), "\n");
+  std::string updated = absl::StrCat(absl::StrJoin(lines, "\n"), "\n");
   // A file that is broken elsewhere stays as it is: writing to it would hide the problem.
-  if (absl::Status valid = CheckConfigText(paths.ConfigFile(), updated); !valid.ok()) {
+  if (absl::Status valid = CheckConfigText(file, updated); !valid.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat(valid.message(), "; fix config.yaml first (nothing was changed)"));
   }
-  return WriteFileAtomically(paths.ConfigFile(), updated);
+  return updated;
+}
+
+absl::Status SetConfigValue(const Paths& paths, absl::string_view key_name,
+                            absl::string_view value) {
+  // A bad key or value is refused before the file is created.
+  if (absl::StatusOr<std::string> checked =
+          SetConfigValueInText(paths.ConfigFile(), "", key_name, value);
+      !checked.ok()) {
+    return checked.status();
+  }
+  if (absl::Status ensured = EnsureConfigFile(paths); !ensured.ok()) return ensured;
+  absl::StatusOr<std::string> text = ReadFileToString(paths.ConfigFile());
+  if (!text.ok()) return text.status();
+  absl::StatusOr<std::string> updated =
+      SetConfigValueInText(paths.ConfigFile(), *text, key_name, value);
+  if (!updated.ok()) return updated.status();
+  return WriteFileAtomically(paths.ConfigFile(), *updated);
 }
 
 }  // namespace stigmer::config

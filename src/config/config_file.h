@@ -1,9 +1,11 @@
 #ifndef STIGMER_CONFIG_CONFIG_FILE_H_
 #define STIGMER_CONFIG_CONFIG_FILE_H_
 
+#include <filesystem>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "config/paths.h"
 
@@ -21,6 +23,13 @@ absl::Status EnsureConfigFile(const Paths& paths);
 // that is commented out is uncommented in place. Validates first: an unknown key or a bad value
 // is InvalidArgument and the file is unchanged. The file is replaced atomically.
 absl::Status SetConfigValue(const Paths& paths, absl::string_view key, absl::string_view value);
+
+// SetConfigValue's edit of config.yaml's `text`, pure: the new text, InvalidArgument for an
+// unknown key or a bad value, FailedPrecondition ("…; fix config.yaml first (nothing was
+// changed)", naming `file`) when the result would not load.
+absl::StatusOr<std::string> SetConfigValueInText(const std::filesystem::path& file,
+                                                 const std::string& text, absl::string_view key,
+                                                 absl::string_view value);
 
 }  // namespace stigmer::config
 

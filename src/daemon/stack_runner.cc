@@ -9,13 +9,37 @@
 namespace stigmer::daemon {
 
 StackRunner::StackRunner(ProfileSource source, supervisor::SupervisorObserver* observer,
-                         RoundCallback on_round)
-    : source_(std::move(source)), observer_(observer), on_round_(std::move(on_round)) {}
+                         RoundCallback on_round, StopCallback on_stop)
+    : source_(std::move(source)),
+      observer_(observer),
+      on_round_(std::move(on_round)),
+      on_stop_(std::move(on_stop)) {}
+
+void StackRunner::RoundObserver::OnStatusChanged(const supervisor::ComponentStatus& status) {
+  if (runner_->observer_ != nullptr) runner_->observer_->OnStatusChanged(status);
+}
+
+void StackRunner::RoundObserver::OnAllReady() {
+  if (runner_->observer_ != nullptr) runner_->observer_->OnAllReady();
+}
+
+void StackRunner::RoundObserver::OnStopSignal() {
+  if (runner_->observer_ != nullptr) runner_->observer_->OnStopSignal();
+  if (runner_->BeginStackStop() && runner_->on_stop_) runner_->on_stop_();
+}
+
+bool StackRunner::BeginStackStop() {
+  absl::MutexLock lock(&mutex_);
+  next_.reset();
+  if (stop_requested_) return false;
+  stop_requested_ = true;
+  return true;
+}
 
 absl::Status StackRunner::Run(StackProfile profile) {
   while (true) {
     if (on_round_) on_round_(profile);
-    supervisor::Supervisor supervisor(profile.components, profile.stop_order, observer_);
+    supervisor::Supervisor supervisor(profile.components, profile.stop_order, &round_observer_);
     {
       absl::MutexLock lock(&mutex_);
       if (stop_requested_) return absl::OkStatus();
@@ -60,9 +84,8 @@ absl::Status StackRunner::RequestRestart(const std::string& name) {
 }
 
 void StackRunner::RequestStop() {
+  if (BeginStackStop() && on_stop_) on_stop_();
   absl::MutexLock lock(&mutex_);
-  stop_requested_ = true;
-  next_.reset();
   if (current_ != nullptr) current_->RequestStop();
 }
 

@@ -24,10 +24,14 @@ class StackRunner {
   using ProfileSource = std::function<absl::StatusOr<StackProfile>()>;
   // Called on Run's thread as each round begins, the first included, with its profile.
   using RoundCallback = std::function<void(const StackProfile& profile)>;
+  // Called once, when the stop of the stack begins (RequestStop, or SIGTERM/SIGINT), before any
+  // component is signalled; on the thread that asked for it, or on Run's thread for a signal.
+  // Not called for the stop between the rounds of a restart of all.
+  using StopCallback = std::function<void()>;
 
   // `observer` (may be null) watches every round's supervisor; it must outlive Run().
   StackRunner(ProfileSource source, supervisor::SupervisorObserver* observer,
-              RoundCallback on_round = nullptr);
+              RoundCallback on_round = nullptr, StopCallback on_stop = nullptr);
   StackRunner(const StackRunner&) = delete;
   StackRunner& operator=(const StackRunner&) = delete;
 
@@ -46,9 +50,27 @@ class StackRunner {
   void RequestStop();
 
  private:
+  // Passes every round's supervisor events on to the observer, and turns a stop signal into
+  // the stop of the stack (a signal during a restart of all must not start the next round).
+  class RoundObserver final : public supervisor::SupervisorObserver {
+   public:
+    explicit RoundObserver(StackRunner* runner) : runner_(runner) {}
+    void OnStatusChanged(const supervisor::ComponentStatus& status) override;
+    void OnAllReady() override;
+    void OnStopSignal() override;
+
+   private:
+    StackRunner* runner_;
+  };
+
+  // Marks the stack as stopping; true the first time.
+  bool BeginStackStop();
+
   const ProfileSource source_;
   supervisor::SupervisorObserver* const observer_;
   const RoundCallback on_round_;
+  const StopCallback on_stop_;
+  RoundObserver round_observer_{this};
 
   absl::Mutex mutex_;
   supervisor::Supervisor* current_ ABSL_GUARDED_BY(mutex_) = nullptr;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <optional>
 
@@ -213,13 +214,20 @@ int RunSupervisorDaemon(const DaemonOptions& options) {
   DaemonState state(::getpid(), paths.home().string());
   StateRecorder recorder(&state, &paths);
   const std::string self_path(self, static_cast<size_t>(self_length));
+  std::atomic<bool> stopping_announced{false};
   StackRunner stack(
       [&]() -> absl::StatusOr<StackProfile> {
         absl::StatusOr<config::Config> reread = config::LoadConfig(paths, ProcessEnvironment());
         if (!reread.ok()) return reread.status();
         return BuildStackProfile(*reread, self_path, ProcessEnvironmentList());
       },
-      &recorder, [&](const StackProfile& round) { recorder.BeginRound(round.endpoints); });
+      &recorder, [&](const StackProfile& round) { recorder.BeginRound(round.endpoints); },
+      [&] {
+        // Told when the stop begins (systemd shows the unit deactivating), not once it is over.
+        stopping_announced = true;
+        NotifyServiceManager("STOPPING=1");
+        state.SetPhase("stopping");
+      });
   ControlService service(&state, {.restart =
                                       [&](const std::string& name) {
                                         absl::Status asked = stack.RequestRestart(name);
@@ -228,12 +236,7 @@ int RunSupervisorDaemon(const DaemonOptions& options) {
                                         }
                                         return asked;
                                       },
-                                  .stop =
-                                      [&] {
-                                        NotifyServiceManager("STOPPING=1");
-                                        state.SetPhase("stopping");
-                                        stack.RequestStop();
-                                      }});
+                                  .stop = [&] { stack.RequestStop(); }});
   grpc::ServerBuilder builder;
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -257,7 +260,7 @@ int RunSupervisorDaemon(const DaemonOptions& options) {
   }
   state.SetPhase(run.ok() ? "stopped" : "start_failed");
   recorder.Save();
-  NotifyServiceManager("STOPPING=1");
+  if (!stopping_announced) NotifyServiceManager("STOPPING=1");  // a failed start
   state.Close();
   server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
   (*listener)->Close();

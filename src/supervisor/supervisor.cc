@@ -124,6 +124,7 @@ void Supervisor::ReadSignals() {
       case SIGTERM:
       case SIGINT:
         spdlog::info("received signal {}: stopping", info.ssi_signo);
+        if (observer_ != nullptr) observer_->OnStopSignal();
         BeginStop();
         break;
       default:

@@ -29,6 +29,9 @@ class SupervisorObserver {
   virtual void OnStatusChanged(const ComponentStatus& status) = 0;
   // The initial start finished: every component is ready (or external).
   virtual void OnAllReady() {}
+  // SIGTERM or SIGINT arrived: the stop it asks for begins right after, before any component
+  // is signalled (also when a stop is already under way).
+  virtual void OnStopSignal() {}
 };
 
 // Runs a fixed list of components: starts them in order (each once the one before is ready),

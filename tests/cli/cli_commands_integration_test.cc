@@ -68,6 +68,20 @@ TEST(CliCommands, ConfigSetOnABrokenConfigFileChangesNothingUnlessItFixesIt) {
   EXPECT_EQ(home.Run({"config", "get", "server.port"}).out, "7300\n");
 }
 
+// Found by cli_input_fuzzer: `[a, b]: 1` in config.yaml aborted every command that reads it.
+TEST(CliCommands, ConfigKeyThatIsAListIsAnErrorNotACrash) {
+  StigmerHome home;
+  ASSERT_TRUE(WriteFileAtomically(home.paths().ConfigFile(), "[a, b]: 1\n").ok());
+  for (std::vector<std::string> command : {std::vector<std::string>{"config", "list"},
+                                           {"config", "set", "server.port", "7300"},
+                                           {"get", "workflows"}}) {
+    CommandResult result = home.Run(command);
+    EXPECT_EQ(result.exit_code, command[0] == "get" ? 1 : 2) << command[1] << result.err;
+    EXPECT_THAT(result.err, HasSubstr("config.yaml:1: expected a section name such as `server:`"))
+        << command[1];
+  }
+}
+
 TEST(CliCommands, StopTimeoutOfZeroSaysWhatItTakes) {
   StigmerHome home;
   CommandResult stop = home.Run({"server", "stop", "--timeout", "0"});

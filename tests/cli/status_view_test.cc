@@ -113,6 +113,32 @@ TEST(StatusViewTest, WithTheDaemonDownDeadProcessesShowAsStopped) {
   EXPECT_EQ(view.components[3].state(), "stopped");
 }
 
+// `status --watch` used to print the same table again for every event the daemon repeated.
+TEST(StatusViewTest, WatchPrintsATableOnlyWhenSomethingShownChanged) {
+  const absl::Time now = absl::Now();
+  StatusWatch watch(RunningView(now));
+  std::vector<std::string> printed = {RenderStatusTable(watch.view(), now, /*color=*/false)};
+  auto receive = [&](const stigmer::daemon::v1::ComponentStatus& component) {
+    if (watch.Update(component)) printed.push_back(RenderStatusTable(watch.view(), now, false));
+  };
+  const stigmer::daemon::v1::ComponentStatus runner = RunningView(now).components[2];
+  receive(runner);  // the daemon repeats what is shown: nothing printed
+  receive(runner);
+  stigmer::daemon::v1::ComponentStatus crashed = runner;
+  crashed.set_state("backoff");
+  crashed.set_pid(0);
+  crashed.set_restarts(1);
+  crashed.set_last_exit("exited with code 1");
+  receive(crashed);
+  receive(crashed);
+  ASSERT_EQ(printed.size(), 2u);
+  EXPECT_THAT(printed[0], HasSubstr("workflow-runner  ready"));
+  EXPECT_THAT(printed[1], HasSubstr("workflow-runner  backoff  -    -       1"));
+  EXPECT_THAT(printed[1], HasSubstr("exited with code 1"));
+  EXPECT_THAT(printed[1], HasSubstr("agent-runner     ready"));
+  EXPECT_EQ(watch.view().components.size(), 4u);
+}
+
 TEST(TerminalOutputTest, MarkersGoToTheRightStreamAndQuietKeepsOnlyErrorsAndData) {
   std::ostringstream out, err;
   TerminalOutput loud(out, err, /*color=*/false, /*quiet=*/false);

@@ -99,6 +99,35 @@ TEST_F(ConfigTest, BrokenYamlNamesTheLine) {
   EXPECT_THAT(config.status().message(), HasSubstr("not valid YAML"));
 }
 
+// Found by cli_input_fuzzer: yaml-cpp threw (and the CLI and the daemon aborted) on a section or
+// a key that is a list or a map.
+TEST_F(ConfigTest, KeyThatIsAListOrAMapIsAnErrorNotACrash) {
+  WriteConfig("[a, b]: 1\n");
+  absl::StatusOr<Config> section = LoadConfig(paths_, FakeEnvironment({}));
+  EXPECT_TRUE(absl::IsInvalidArgument(section.status())) << section.status();
+  EXPECT_THAT(section.status().message(),
+              HasSubstr("config.yaml:1: expected a section name such as `server:`"));
+  WriteConfig("server:\n  port: 7300\n  {a: 1}: 2\n");
+  absl::StatusOr<Config> key = LoadConfig(paths_, FakeEnvironment({}));
+  EXPECT_TRUE(absl::IsInvalidArgument(key.status())) << key.status();
+  EXPECT_THAT(key.status().message(),
+              HasSubstr("config.yaml:3: server: expected `key: value` lines"));
+  EXPECT_TRUE(CheckConfigText(paths_.ConfigFile(), "? [x]\n: 1\n").code() ==
+              absl::StatusCode::kInvalidArgument);
+}
+
+// yaml-cpp's own message for this is "bad file".
+TEST_F(ConfigTest, DeeplyNestedConfigSaysSoNotBadFile) {
+  WriteConfig(absl::StrCat("server: ", std::string(100000, '['), std::string(100000, ']')));
+  absl::StatusOr<Config> config = LoadConfig(paths_, FakeEnvironment({}));
+  EXPECT_TRUE(absl::IsInvalidArgument(config.status())) << config.status();
+  EXPECT_THAT(
+      config.status().message(),
+      HasSubstr(
+          "config.yaml:1: nested too deep; config.yaml holds sections of `key: value` lines"));
+  EXPECT_THAT(config.status().message(), ::testing::Not(HasSubstr("bad file")));
+}
+
 TEST_F(ConfigTest, BadEnvironmentValueNamesTheVariable) {
   absl::StatusOr<Config> config = LoadConfig(paths_, FakeEnvironment({{"GRPC_PORT", "0"}}));
   ASSERT_FALSE(config.ok());

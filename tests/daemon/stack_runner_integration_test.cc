@@ -1,15 +1,23 @@
 // A restart of every component, with the fixture components: stopped in stop order, the
 // configuration read again, started in start order, each once the one before is ready.
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/file_io.h"
+#include "daemon/process_lock.h"
+#include "daemon/sd_notify.h"
 #include "daemon/stack_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "supervisor/supervisor_test_support.h"
+#include "testing/command_runner.h"
+#include "testing/notify_socket.h"
 #include "testing/test_env.h"
 
 namespace stigmer::daemon {
@@ -120,6 +128,48 @@ TEST(StackRunnerTest, RestartAllStopsInOrderAndRereadsConfig) {
   runner.join();
   EXPECT_TRUE(result.ok()) << result;
   EXPECT_THAT(recorder.seen(), Not(::testing::Contains(HasSubstr(":fatal"))));
+}
+
+// systemd's STOPPING=1 used to be sent once everything had stopped; it belongs to the moment a
+// SIGTERM-driven stop begins, while the components still run.
+TEST(StackRunnerTest, StoppingIsNotifiedWhenASigtermStopBeginsNotAfterIt) {
+  testing::TempDir dir;
+  testing::NotifySocket notify(dir.path() / "notify");
+  ASSERT_EQ(::setenv("NOTIFY_SOCKET", notify.path().c_str(), 1), 0);
+  StackProfile profile;
+  for (const std::string& name : ComponentNames()) {
+    std::vector<std::string> args = {"--ready-after-ms", "10"};
+    // The first to stop holds the stop up until its stop timeout (SIGKILL after 5 s).
+    if (name == kWorkflowRunner) args.push_back("--ignore-sigterm");
+    profile.components.push_back(supervisor::testing::FakeComponent(name, dir.path(), args));
+  }
+  profile.stop_order = {kWorkflowRunner, kAgentRunner, kTemporal, kStigmerServer};
+  Recorder recorder;
+  int stops_begun = 0;
+  StackRunner stack([&]() -> absl::StatusOr<StackProfile> { return profile; }, &recorder, nullptr,
+                    [&] {
+                      ++stops_begun;
+                      NotifyServiceManager("STOPPING=1");
+                    });
+  absl::Status result = absl::UnknownError("still running");
+  std::thread runner([&] { result = stack.Run(profile); });
+  ASSERT_TRUE(testing::WaitFor(
+      [&] { return recorder.Reached("ready").size() == ComponentNames().size(); }, kDeadline));
+  const pid_t runner_pid = ReadPidFile(dir.path() / "workflow-runner.pid");
+  ASSERT_GT(runner_pid, 0);
+
+  ASSERT_EQ(::kill(::getpid(), SIGTERM), 0);  // blocked in every thread: read by the supervisor
+  EXPECT_EQ(notify.Receive(kDeadline), "STOPPING=1");
+  EXPECT_TRUE(testing::ProcessAlive(runner_pid)) << "STOPPING=1 came after the stop";
+  EXPECT_THAT(recorder.Reached("stopped"), Not(::testing::Contains(kStigmerServer)));
+
+  runner.join();
+  ::unsetenv("NOTIFY_SOCKET");
+  EXPECT_TRUE(result.ok()) << result;
+  EXPECT_EQ(stops_begun, 1);
+  EXPECT_EQ(notify.Receive(absl::ZeroDuration()), "") << "STOPPING=1 is sent once";
+  EXPECT_THAT(recorder.Reached("stopped"),
+              ElementsAre(kWorkflowRunner, kAgentRunner, kTemporal, kStigmerServer));
 }
 
 }  // namespace

@@ -1,47 +1,17 @@
 // `stigmer server start --foreground`, as systemd (Type=notify) or a container runs it.
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstring>
-
 #include "absl/strings/str_cat.h"
-#include "common/unique_fd.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/notify_socket.h"
 #include "testing/stigmer_home.h"
 
 namespace stigmer::testing {
 namespace {
-
-// A datagram socket standing in for systemd's NOTIFY_SOCKET.
-class NotifySocket {
- public:
-  explicit NotifySocket(std::filesystem::path path) : path_(std::move(path)) {
-    fd_.Reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, path_.c_str(), sizeof address.sun_path - 1);
-    ::bind(fd_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address);
-  }
-  // The next message, or "" after `timeout`.
-  std::string Receive(absl::Duration timeout) {
-    pollfd entry{fd_.get(), POLLIN, 0};
-    if (::poll(&entry, 1, static_cast<int>(absl::ToInt64Milliseconds(timeout))) <= 0) return "";
-    char buffer[512];
-    const ssize_t n = ::recv(fd_.get(), buffer, sizeof buffer, 0);
-    return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : "";
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-  UniqueFd fd_;
-};
 
 TEST(ServerForeground, NotifiesReadyAndStoppingAndStopsEverythingOnSigterm) {
   StigmerHome home;
@@ -72,6 +42,7 @@ TEST(ServerForeground, NotifiesReadyAndStoppingAndStopsEverythingOnSigterm) {
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(notify.Receive(absl::ZeroDuration()), "") << "STOPPING=1 is sent once";
   EXPECT_FALSE(ProcessAlive(server));
   EXPECT_FALSE(std::filesystem::exists(home.paths().SupervisorSocket()));
   EXPECT_FALSE(std::filesystem::exists(home.paths().PidFile("stigmer-server")));

@@ -79,7 +79,7 @@ do:
   ASSERT_EQ(one.exit_code, 0) << one.err;
   nlohmann::json execution = nlohmann::json::parse(one.out);
   EXPECT_EQ(execution["temporal_workflow_id"], id);
-  EXPECT_EQ(nlohmann::json::parse(execution["input"].get<std::string>())["name"], "Ada");
+  EXPECT_EQ(execution["input"]["name"], "Ada");
   EXPECT_THAT(one.out, Not(HasSubstr("hunter2")));
   absl::StatusOr<std::string> store = ReadFileToString(home.paths().StoreDatabase());
   ASSERT_TRUE(store.ok());
