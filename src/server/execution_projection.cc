@@ -54,10 +54,11 @@ int StandardErrorStatus(const std::string& type) {
 ProblemDetails ProblemFromFailure(const ::temporal::api::failure::v1::Failure& failure) {
   ProblemDetails problem;
   const std::string& type = failure.application_failure_info().type();
+  const nlohmann::json details = FirstObject(failure.application_failure_info().details());
+  const std::string detail_type = StringField(details, "type");
+  // A raised error of any type (`raise` of a custom type URI) keeps its problem details.
   if (failure.has_application_failure_info() &&
-      absl::StartsWith(type, "https://serverlessworkflow.io/spec/")) {
-    const nlohmann::json details = FirstObject(failure.application_failure_info().details());
-    const std::string detail_type = StringField(details, "type");
+      (absl::StartsWith(type, "https://serverlessworkflow.io/spec/") || !detail_type.empty())) {
     problem.set_type(detail_type.empty() ? type : detail_type);
     const auto status = details.find("status");
     problem.set_status(status != details.end() && status->is_number_integer()

@@ -63,12 +63,12 @@ inline constexpr char kRuntimeErrorType[] =
 inline constexpr char kTimeoutErrorType[] =
     "https://serverlessworkflow.io/spec/1.0.0/errors/timeout";
 
-// Problem details from a workflow's failure. When application_failure_info.type is a DSL error
-// type URI (any "https://serverlessworkflow.io/spec/…") and its first details payload is a JSON
-// object {type, status, title, detail, instance}, those fields (missing ones: type = the failure
-// type, status = the type's standard status, title = failure.message). A DSL type without such
-// details: that type, its standard status, title = failure.message. Anything else: type
-// kRuntimeErrorType, status 500, title = failure.message, detail = the cause's message if any.
+// Problem details from a workflow's failure. When application_failure_info's first details
+// payload is a JSON object with a `type` (any type URI: a `raise` may use its own), or its type
+// is a DSL error type URI (any "https://serverlessworkflow.io/spec/…"), the details' fields
+// {type, status, title, detail, instance} (missing ones: type = the failure type, status = the
+// type's standard status, title = failure.message). Anything else: type kRuntimeErrorType,
+// status 500, title = failure.message, detail = the cause's message if any.
 stigmer::v1::ProblemDetails ProblemFromFailure(
     const ::temporal::api::failure::v1::Failure& failure);
 

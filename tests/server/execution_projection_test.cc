@@ -253,6 +253,21 @@ TEST(ExecutionProjectionTest, ProblemFromFailure) {
   EXPECT_EQ(problem.title(), "Bad input");
   EXPECT_EQ(problem.instance(), "/do/0/check");
 
+  // A raised error of the document's own type keeps all it was raised with.
+  failure.mutable_application_failure_info()->set_type("https://example.com/errors/out-of-stock");
+  *failure.mutable_application_failure_info()->mutable_details() =
+      temporal::JsonPayloads({{{"type", "https://example.com/errors/out-of-stock"},
+                               {"status", 422},
+                               {"title", "Out of stock"},
+                               {"detail", "item lamp is sold out"},
+                               {"instance", "/do/0/reserve"}}});
+  problem = ProblemFromFailure(failure);
+  EXPECT_EQ(problem.type(), "https://example.com/errors/out-of-stock");
+  EXPECT_EQ(problem.status(), 422);
+  EXPECT_EQ(problem.title(), "Out of stock");
+  EXPECT_EQ(problem.detail(), "item lamp is sold out");
+  EXPECT_EQ(problem.instance(), "/do/0/reserve");
+
   ::temporal::api::failure::v1::Failure plain;
   plain.set_message("boom");
   problem = ProblemFromFailure(plain);

@@ -1,0 +1,81 @@
+// What a user reads of an execution (`stigmer run -o json`, `stigmer get executions ID -o
+// json`) after it ran with the daemon, the real Temporal dev server and workflow-runner.
+
+#include <filesystem>
+#include <string>
+
+#include "common/file_io.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "testing/command_runner.h"
+#include "testing/stigmer_home.h"
+
+namespace stigmer::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class ExecutionRecordE2e : public ::testing::Test {
+ protected:
+  // Applies the workflow `name` whose body (YAML from `do:` on) is `body`.
+  void Apply(const std::string& name, const std::string& body) {
+    const std::filesystem::path file = home_.paths().home() / (name + ".yaml");
+    ASSERT_TRUE(WriteFileAtomically(file, "document: {dsl: '1.0.0', namespace: test, name: " +
+                                              name + ", version: '1.0.0'}\n" + body)
+                    .ok());
+    CommandResult apply = home_.Run({"apply", "-f", file.string()});
+    ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  }
+
+  // `stigmer get executions ID -o json`, parsed.
+  nlohmann::json Get(const std::string& id) {
+    CommandResult get = home_.Run({"get", "executions", id, "-o", "json"});
+    EXPECT_EQ(get.exit_code, 0) << get.out << get.err;
+    return nlohmann::json::parse(get.out, nullptr, false);
+  }
+
+  // `stigmer run NAME -o json ARGS...`: the record it prints at the end, and its exit code.
+  nlohmann::json Run(const std::string& name, int expected_exit,
+                     std::vector<std::string> args = {}) {
+    std::vector<std::string> command = {"run", name, "-o", "json"};
+    command.insert(command.end(), args.begin(), args.end());
+    CommandResult run = home_.Run(command);
+    EXPECT_EQ(run.exit_code, expected_exit) << run.out << run.err;
+    const size_t start = run.out.find('{');
+    if (start == std::string::npos) return nullptr;
+    return nlohmann::json::parse(run.out.substr(start), nullptr, false);
+  }
+
+  StigmerHome home_;
+};
+
+// A `raise` of a custom error type used to reach the record as runtime/500 without its detail
+// and instance.
+TEST_F(ExecutionRecordE2e, RaisedCustomErrorTypeKeepsItsProblemDetails) {
+  Apply("shop", R"(do:
+  - reserve:
+      raise:
+        error:
+          type: https://example.com/errors/out-of-stock
+          status: 422
+          title: Out of stock
+          detail: ${ "item " + .item + " is sold out" }
+          instance: /orders/7
+)");
+  const nlohmann::json ran = Run("shop", 1, {"--input", R"({"item": "lamp"})"});
+  ASSERT_TRUE(ran.is_object()) << ran;
+  const nlohmann::json execution = Get(ran["id"].get<std::string>());
+  ASSERT_TRUE(execution.is_object()) << execution;
+  EXPECT_EQ(execution["phase"], "EXECUTION_PHASE_FAILED");
+  const nlohmann::json expected = {{"type", "https://example.com/errors/out-of-stock"},
+                                   {"status", 422},
+                                   {"title", "Out of stock"},
+                                   {"detail", "item lamp is sold out"},
+                                   {"instance", "/orders/7"}};
+  EXPECT_EQ(execution["error"], expected);
+  EXPECT_EQ(ran["error"], expected);
+}
+
+}  // namespace
+}  // namespace stigmer::testing
