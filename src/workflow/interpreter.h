@@ -107,7 +107,8 @@ struct RunResult {
 // end clock) that changed it (none changed it: the fork's starting $context).
 //
 // Side effects receive: "http" → {"task": path, "input": transformed input, "with": the
-// evaluated `with`}; "shell" → {"task": path, "input": ..., "shell": the evaluated `run.shell`,
+// evaluated `with`, its endpoint.authentication replaced first by the use.authentications
+// policy it names}; "shell" → {"task": path, "input": ..., "shell": the evaluated `run.shell`,
 // "return": `run.return` or "stdout", "await": `run.await` or true}. Their result is the task's
 // raw output; a failed outcome is raised at the task (its instance set to the task's path when
 // empty).
