@@ -21,9 +21,9 @@
 // * Activities (side-effect tasks): ActivityType.name is the task kind ("http", "shell", …); the
 //   FIRST input payload is json/plain {"path": "/do/1/fetch", "name": "fetch", ...} (other keys
 //   and later payloads are ignored here). Scheduled → a new task, RUNNING, started_at = the
-//   scheduled time; Completed → COMPLETED; Failed, TimedOut, Canceled → FAILED; ended_at = that
-//   event's time. Without a readable {"path","name"} the task is named after the activity type,
-//   with an empty path.
+//   scheduled time; Completed → COMPLETED; Failed, TimedOut → FAILED; Canceled → CANCELLED;
+//   ended_at = that event's time. Without a readable {"path","name"} the task is named after the
+//   activity type, with an empty path.
 //
 // * The per-task marker: RecordMarker with marker_name "stigmer.task" (kTaskMarkerName) and
 //   details["task"] (kTaskMarkerDetailsKey) = Payloads whose FIRST payload is json/plain:
@@ -32,11 +32,18 @@
 //      "started_at_ms": 1712345678901, // optional: task start, ms since the Unix epoch (UTC),
 //                                      //   workflow time (from history, not the clock)
 //      "ended_at_ms": 1712345678950,   // optional: task end, same unit; default: marker time
-//      "output": <any JSON>}           // optional: the task's output (not projected)
-//   The marker ends the task: COMPLETED, or FAILED when the marker's `failure` is set. It
+//      "output": <any JSON>,           // optional: the task's output (not projected)
+//      "descendants": 3}               // optional: the markers recorded inside the task (its
+//                                      //   subtasks', theirs…) while it ran; default 0
+//   The marker ends the task: COMPLETED; or, when the marker's `failure` is set, CANCELLED if
+//   it is a canceled_failure_info, else FAILED with error = ProblemFromFailure(failure). It
 //   updates the task's latest entry with the same path that an activity opened and no marker
-//   has ended yet (and that did not fail); otherwise it adds a new entry. So an activity task
-//   followed by its marker is one entry, and every iteration of a loop adds its own.
+//   has ended yet (and that did not fail or get cancelled, unless the marker has a failure);
+//   otherwise it adds a new entry, placed before the latest `descendants` entries whose path is
+//   below its own (but after any earlier entry of its own path), so that a composite task is
+//   listed before the tasks inside it: entries are in the order the tasks started. So an
+//   activity task followed by its marker is one entry, and every iteration of a loop adds its
+//   own.
 //
 // * WorkflowExecutionCompleted → COMPLETED, output = the first result payload as compact JSON
 //   text ("null" without a result).
@@ -102,6 +109,8 @@ class ExecutionProjection {
   void OnActivityEnded(int64_t scheduled_event_id, stigmer::v1::TaskPhase phase,
                        const HistoryEvent& event);
   void OnMarker(const HistoryEvent& event);
+  // Adds an entry for `path` at its place in start order; returns its index.
+  int InsertTask(const std::string& path, int64_t descendants);
   void OnNewRun(const std::string& run_id);
   void OnClosed(stigmer::v1::ExecutionPhase phase, const HistoryEvent& event);
 

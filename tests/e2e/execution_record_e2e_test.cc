@@ -3,6 +3,9 @@
 
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "common/file_io.h"
@@ -12,6 +15,7 @@
 #include "testing/command_runner.h"
 #include "testing/local_http_server.h"
 #include "testing/stigmer_home.h"
+#include "testing/test_env.h"
 
 namespace stigmer::testing {
 namespace {
@@ -77,6 +81,80 @@ TEST_F(ExecutionRecordE2e, RaisedCustomErrorTypeKeepsItsProblemDetails) {
                                    {"instance", "/orders/7"}};
   EXPECT_EQ(execution["error"], expected);
   EXPECT_EQ(ran["error"], expected);
+  // The failed raise task is one of the execution's tasks, with its error.
+  ASSERT_EQ(execution["tasks"].size(), 1u) << execution;
+  EXPECT_EQ(execution["tasks"][0]["path"], "/do/0/reserve");
+  EXPECT_EQ(execution["tasks"][0]["phase"], "TASK_PHASE_FAILED");
+  EXPECT_EQ(execution["tasks"][0]["error"], expected);
+}
+
+// A `wait` cancelled mid-wait and a failed (caught) `raise` used to be missing from the tasks,
+// and a composite task was listed after the tasks inside it.
+TEST_F(ExecutionRecordE2e, EveryStartedTaskIsListedInStartOrderWithItsEndState) {
+  Apply("pausing", R"(do:
+  - guarded:
+      try:
+        - check:
+            raise:
+              error:
+                type: https://example.com/errors/invalid
+                status: 400
+                title: Invalid order
+      catch:
+        errors:
+          with:
+            status: 400
+  - outer:
+      do:
+        - first:
+            set:
+              ready: true
+        - pause:
+            wait:
+              minutes: 10
+)");
+  // `stigmer run` follows it while it is cancelled from beside.
+  CommandResult run;
+  std::thread follower([&] { run = home_.Run({"run", "pausing"}); });
+  // `first` is recorded in the workflow task that starts the timer.
+  nlohmann::json execution;
+  const bool waiting = WaitFor(
+      [&] {
+        CommandResult list =
+            home_.Run({"get", "executions", "--workflow", "pausing", "-o", "json"});
+        const nlohmann::json all = nlohmann::json::parse(list.out, nullptr, false);
+        if (!all.is_array() || all.empty()) return false;
+        execution = all[0];
+        return execution.dump().find("/do/1/outer/do/0/first") != std::string::npos;
+      },
+      absl::Seconds(30));
+  const std::string id = execution.value("id", "");
+  CommandResult cancel = home_.Run({"cancel", id});
+  follower.join();
+  ASSERT_TRUE(waiting) << execution;
+  ASSERT_EQ(cancel.exit_code, 0) << cancel.out << cancel.err;
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_THAT(run.err, HasSubstr("✗ pause cancelled (/do/1/outer/do/1/pause)"));
+  EXPECT_THAT(run.err, HasSubstr("✗ outer cancelled (/do/1/outer)"));
+  EXPECT_THAT(run.err, HasSubstr("✗ check failed (/do/0/guarded/try/0/check)"));
+  execution = Get(id);
+  EXPECT_EQ(execution["phase"], "EXECUTION_PHASE_CANCELLED");
+
+  std::vector<std::pair<std::string, std::string>> tasks;
+  for (const nlohmann::json& task : execution["tasks"]) {
+    tasks.emplace_back(task["path"], task["phase"]);
+  }
+  EXPECT_EQ(tasks, (std::vector<std::pair<std::string, std::string>>{
+                       {"/do/0/guarded", "TASK_PHASE_COMPLETED"},
+                       {"/do/0/guarded/try/0/check", "TASK_PHASE_FAILED"},
+                       {"/do/1/outer", "TASK_PHASE_CANCELLED"},
+                       {"/do/1/outer/do/0/first", "TASK_PHASE_COMPLETED"},
+                       {"/do/1/outer/do/1/pause", "TASK_PHASE_CANCELLED"},
+                   }))
+      << execution;
+  ASSERT_EQ(execution["tasks"].size(), 5u);
+  EXPECT_EQ(execution["tasks"][1]["error"]["title"], "Invalid order");
+  EXPECT_EQ(execution["tasks"][1]["error"]["instance"], "/do/0/guarded/try/0/check");
 }
 
 // `endpoint.authentication` was accepted at apply and failed every run with "not supported
