@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <map>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -42,15 +45,15 @@ class ProgressPrinter {
   explicit ProgressPrinter(TerminalOutput& output) : output_(output) {}
 
   void Show(const Execution& execution) {
-    // Entries are only ever appended (a loop or a retry adds one per run of a task), so an
-    // entry's place identifies it.
-    if (seen_.size() < static_cast<size_t>(execution.tasks_size())) {
-      seen_.resize(execution.tasks_size(), stigmer::v1::TASK_PHASE_UNSPECIFIED);
-    }
+    // A composite task's entry is placed before the entries of the tasks inside it when it
+    // ends, so places shift; the entries of one path keep their order (a loop or a retry adds
+    // one per run of a task), so (path, n-th entry of that path) identifies an entry.
+    std::map<std::string, int> occurrences;
     for (int i = 0; i < execution.tasks_size(); ++i) {
       const auto& task = execution.tasks(i);
-      if (seen_[i] == task.phase()) continue;
-      seen_[i] = task.phase();
+      auto& seen = seen_[{task.path(), occurrences[task.path()]++}];
+      if (seen == task.phase()) continue;
+      seen = task.phase();
       if (task.phase() == stigmer::v1::TASK_PHASE_RUNNING) {
         output_.Info(absl::StrCat(task.name(), " started (", task.path(), ")"));
       } else if (task.phase() == stigmer::v1::TASK_PHASE_COMPLETED) {
@@ -58,13 +61,15 @@ class ProgressPrinter {
                                      FormatSeconds(task.started_at(), task.ended_at()), ")"));
       } else if (task.phase() == stigmer::v1::TASK_PHASE_FAILED) {
         output_.Error(absl::StrCat(task.name(), " failed (", task.path(), ")"));
+      } else if (task.phase() == stigmer::v1::TASK_PHASE_CANCELLED) {
+        output_.Error(absl::StrCat(task.name(), " cancelled (", task.path(), ")"));
       }
     }
   }
 
  private:
   TerminalOutput& output_;
-  std::vector<stigmer::v1::TaskPhase> seen_;  // by entry
+  std::map<std::pair<std::string, int>, stigmer::v1::TaskPhase> seen_;  // by path, occurrence
 };
 
 int Finish(const Execution& execution, TerminalOutput& output, const std::string& format) {

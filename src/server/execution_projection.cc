@@ -50,10 +50,11 @@ int StandardErrorStatus(const std::string& type) {
 ProblemDetails ProblemFromFailure(const ::temporal::api::failure::v1::Failure& failure) {
   ProblemDetails problem;
   const std::string& type = failure.application_failure_info().type();
+  const nlohmann::json details = FirstObject(failure.application_failure_info().details());
+  const std::string detail_type = StringAt(details, "type");
+  // A raised error of any type (`raise` of a custom type URI) keeps its problem details.
   if (failure.has_application_failure_info() &&
-      absl::StartsWith(type, "https://serverlessworkflow.io/spec/")) {
-    const nlohmann::json details = FirstObject(failure.application_failure_info().details());
-    const std::string detail_type = StringAt(details, "type");
+      (absl::StartsWith(type, "https://serverlessworkflow.io/spec/") || !detail_type.empty())) {
     problem.set_type(detail_type.empty() ? type : detail_type);
     const auto status = details.find("status");
     problem.set_status(status != details.end() && status->is_number_integer()
@@ -135,7 +136,7 @@ void ExecutionProjection::ApplyNew(const HistoryEvent& event) {
       break;
     case enums::EVENT_TYPE_ACTIVITY_TASK_CANCELED:
       OnActivityEnded(event.activity_task_canceled_event_attributes().scheduled_event_id(),
-                      stigmer::v1::TASK_PHASE_FAILED, event);
+                      stigmer::v1::TASK_PHASE_CANCELLED, event);
       break;
     case enums::EVENT_TYPE_MARKER_RECORDED:
       OnMarker(event);
@@ -242,25 +243,36 @@ void ExecutionProjection::OnMarker(const HistoryEvent& event) {
   const std::string path = StringAt(task, "path");
   if (path.empty()) return;
 
-  // The entry an activity opened for this occurrence of the task, if any.
+  // The entry an activity opened for this occurrence of the task, if any (a failure marker
+  // also ends the entry of an activity that failed).
   int index = -1;
   for (int i = execution_.tasks_size() - 1; i >= 0; --i) {
     if (execution_.tasks(i).path() != path) continue;
-    if (!ended_by_marker_[i] && execution_.tasks(i).phase() != stigmer::v1::TASK_PHASE_FAILED) {
+    const stigmer::v1::TaskPhase phase = execution_.tasks(i).phase();
+    if (!ended_by_marker_[i] &&
+        (marker.has_failure() ||
+         (phase != stigmer::v1::TASK_PHASE_FAILED && phase != stigmer::v1::TASK_PHASE_CANCELLED))) {
       index = i;
     }
     break;
   }
   if (index < 0) {
-    execution_.add_tasks()->set_path(path);
-    ended_by_marker_.push_back(false);
-    index = execution_.tasks_size() - 1;
+    const auto descendants = task.find("descendants");
+    index = InsertTask(path, descendants != task.end() && descendants->is_number_integer()
+                                 ? descendants->get<int64_t>()
+                                 : 0);
   }
   TaskProgress* progress = execution_.mutable_tasks(index);
   const std::string name = StringAt(task, "name");
   if (!name.empty()) progress->set_name(name);
-  progress->set_phase(marker.has_failure() ? stigmer::v1::TASK_PHASE_FAILED
-                                           : stigmer::v1::TASK_PHASE_COMPLETED);
+  if (!marker.has_failure()) {
+    progress->set_phase(stigmer::v1::TASK_PHASE_COMPLETED);
+  } else if (marker.failure().has_canceled_failure_info()) {
+    progress->set_phase(stigmer::v1::TASK_PHASE_CANCELLED);
+  } else {
+    progress->set_phase(stigmer::v1::TASK_PHASE_FAILED);
+    *progress->mutable_error() = Redacted(ProblemFromFailure(marker.failure()));
+  }
   if (!SetMillisField(task, "started_at_ms", progress->mutable_started_at()) &&
       !progress->has_started_at()) {
     *progress->mutable_started_at() = event.event_time();
@@ -269,6 +281,30 @@ void ExecutionProjection::OnMarker(const HistoryEvent& event) {
     *progress->mutable_ended_at() = event.event_time();
   }
   ended_by_marker_[index] = true;
+}
+
+int ExecutionProjection::InsertTask(const std::string& path, int64_t descendants) {
+  // Before the latest `descendants` entries below `path`, never before an earlier entry of the
+  // same task: tasks are listed in the order they started.
+  int position = execution_.tasks_size();
+  const std::string prefix = path + "/";
+  for (int i = execution_.tasks_size() - 1; i >= 0 && descendants > 0; --i) {
+    const std::string& other = execution_.tasks(i).path();
+    if (other == path) break;
+    if (absl::StartsWith(other, prefix)) {
+      position = i;
+      --descendants;
+    }
+  }
+  execution_.add_tasks()->set_path(path);
+  for (int i = execution_.tasks_size() - 1; i > position; --i) {
+    execution_.mutable_tasks()->SwapElements(i, i - 1);
+  }
+  ended_by_marker_.insert(ended_by_marker_.begin() + position, false);
+  for (auto& [scheduled, index] : task_by_activity_) {
+    if (index >= position) ++index;
+  }
+  return position;
 }
 
 void ExecutionProjection::OnNewRun(const std::string& run_id) {

@@ -22,9 +22,9 @@
 // * Activities (side-effect tasks): ActivityType.name is the task kind ("http", "shell", …); the
 //   FIRST input payload is json/plain {"path": "/do/1/fetch", "name": "fetch", ...} (other keys
 //   and later payloads are ignored here). Scheduled → a new task, RUNNING, started_at = the
-//   scheduled time; Completed → COMPLETED; Failed, TimedOut, Canceled → FAILED; ended_at = that
-//   event's time. Without a readable {"path","name"} the task is named after the activity type,
-//   with an empty path.
+//   scheduled time; Completed → COMPLETED; Failed, TimedOut → FAILED; Canceled → CANCELLED;
+//   ended_at = that event's time. Without a readable {"path","name"} the task is named after the
+//   activity type, with an empty path.
 //
 // * The per-task marker: RecordMarker with marker_name "stigmer.task" (kTaskMarkerName) and
 //   details["task"] (kTaskMarkerDetailsKey) = Payloads whose FIRST payload is json/plain:
@@ -33,11 +33,18 @@
 //      "started_at_ms": 1712345678901, // optional: task start, ms since the Unix epoch (UTC),
 //                                      //   workflow time (from history, not the clock)
 //      "ended_at_ms": 1712345678950,   // optional: task end, same unit; default: marker time
-//      "output": <any JSON>}           // optional: the task's output (not projected)
-//   The marker ends the task: COMPLETED, or FAILED when the marker's `failure` is set. It
+//      "output": <any JSON>,           // optional: the task's output (not projected)
+//      "descendants": 3}               // optional: the markers recorded inside the task (its
+//                                      //   subtasks', theirs…) while it ran; default 0
+//   The marker ends the task: COMPLETED; or, when the marker's `failure` is set, CANCELLED if
+//   it is a canceled_failure_info, else FAILED with error = ProblemFromFailure(failure). It
 //   updates the task's latest entry with the same path that an activity opened and no marker
-//   has ended yet (and that did not fail); otherwise it adds a new entry. So an activity task
-//   followed by its marker is one entry, and every iteration of a loop adds its own.
+//   has ended yet (and that did not fail or get cancelled, unless the marker has a failure);
+//   otherwise it adds a new entry, placed before the latest `descendants` entries whose path is
+//   below its own (but after any earlier entry of its own path), so that a composite task is
+//   listed before the tasks inside it: entries are in the order the tasks started. So an
+//   activity task followed by its marker is one entry, and every iteration of a loop adds its
+//   own.
 //
 // * WorkflowExecutionCompleted → COMPLETED, output = the first result payload as compact JSON
 //   text ("null" without a result).
@@ -68,12 +75,12 @@ inline constexpr char kRuntimeErrorType[] =
 inline constexpr char kTimeoutErrorType[] =
     "https://serverlessworkflow.io/spec/1.0.0/errors/timeout";
 
-// Problem details from a workflow's failure. When application_failure_info.type is a DSL error
-// type URI (any "https://serverlessworkflow.io/spec/…") and its first details payload is a JSON
-// object {type, status, title, detail, instance}, those fields (missing ones: type = the failure
-// type, status = the type's standard status, title = failure.message). A DSL type without such
-// details: that type, its standard status, title = failure.message. Anything else: type
-// kRuntimeErrorType, status 500, title = failure.message, detail = the cause's message if any.
+// Problem details from a workflow's failure. When application_failure_info's first details
+// payload is a JSON object with a `type` (any type URI: a `raise` may use its own), or its type
+// is a DSL error type URI (any "https://serverlessworkflow.io/spec/…"), the details' fields
+// {type, status, title, detail, instance} (missing ones: type = the failure type, status = the
+// type's standard status, title = failure.message). Anything else: type kRuntimeErrorType,
+// status 500, title = failure.message, detail = the cause's message if any.
 stigmer::v1::ProblemDetails ProblemFromFailure(
     const ::temporal::api::failure::v1::Failure& failure);
 
@@ -107,6 +114,8 @@ class ExecutionProjection {
   void OnActivityEnded(int64_t scheduled_event_id, stigmer::v1::TaskPhase phase,
                        const HistoryEvent& event);
   void OnMarker(const HistoryEvent& event);
+  // Adds an entry for `path` at its place in start order; returns its index.
+  int InsertTask(const std::string& path, int64_t descendants);
   void OnNewRun(const std::string& run_id);
   void OnClosed(stigmer::v1::ExecutionPhase phase, const HistoryEvent& event);
   void LearnSecrets(const ::temporal::api::common::v1::Payloads& input);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "workflow/dsl_authentication.h"
 #include "workflow/dsl_definitions.h"
 #include "workflow/jq_expression.h"
 #include "workflow/json_pointer.h"
@@ -49,11 +50,8 @@ void ValidateEndpoint(ValidationContext& context, const Json& endpoint,
     }
   }
   if (endpoint.contains("authentication")) {
-    const Json& authentication = endpoint["authentication"];
-    if (!authentication.is_object() && !authentication.is_string()) {
-      context.Report(JsonPointerAppend(pointer, "authentication"),
-                     "must be an authentication policy or the name of one in use.authentications");
-    }
+    ValidateEndpointAuthentication(context, endpoint["authentication"],
+                                   JsonPointerAppend(pointer, "authentication"));
   }
 }
 

@@ -10,9 +10,10 @@ namespace stigmer::workflow {
 // The checks of the task types that act (as opposed to the ones that direct the flow), each for
 // a task already known to be of that type. Problems go into `context`, below place.pointer.
 
-// `call`: http (with.method and with.endpoint required; headers, query, body, output
-// content|response|raw, redirect). grpc, openapi, asyncapi, a2a and mcp calls, and calls of
-// use.functions, are refused as not supported yet; any other name is an unknown call type.
+// `call`: http (with.method and with.endpoint required, endpoint.authentication as
+// dsl_authentication.h checks it; headers, query, body, output content|response|raw, redirect).
+// grpc, openapi, asyncapi, a2a and mcp calls, and calls of use.functions, are refused as not
+// supported yet; any other name is an unknown call type.
 void ValidateCallTask(ValidationContext& context, const nlohmann::ordered_json& task,
                       const TaskPlace& place);
 

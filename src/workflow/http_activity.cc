@@ -133,6 +133,9 @@ void SetRequest(CURL* handle, const HttpRequest& request, CurlList& headers) {
     // "Name;" is curl's way of sending a header with an empty value.
     lines.push_back(value.empty() ? absl::StrCat(name, ";") : absl::StrCat(name, ": ", value));
   }
+  if (!request.authorization.empty()) {
+    lines.push_back(absl::StrCat("Authorization: ", request.authorization));
+  }
   // "Name:" removes a header curl would add: its form content type for POSTFIELDS, and
   // "Expect: 100-continue", which stalls on servers that ignore it.
   if (!has_content_type) lines.push_back("Content-Type:");

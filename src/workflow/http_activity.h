@@ -13,8 +13,12 @@ namespace stigmer::workflow {
 // `input` is what the interpreter builds: {"task": path, "input": the task's transformed input,
 // "with": the evaluated `with`}. `with` (dsl-reference.md, HTTP Call):
 // - method (required): GET, POST, PUT, DELETE, PATCH, HEAD or OPTIONS, in any case.
-// - endpoint (required): a URI string, or {uri, authentication}; `authentication` is not
-//   supported yet (configuration error). Only http and https. The URI is a template: each
+// - endpoint (required): a URI string, or {uri, authentication}. `authentication`, resolved
+//   and evaluated by the workflow, is {basic: {username, password}} (header "Authorization:
+//   Basic base64(username:password)") or {bearer: {token}} ("Authorization: Bearer token");
+//   another scheme, or an Authorization header besides it, is a configuration error whose
+//   message never holds the values. The header is not listed in the `response` output's request
+//   headers. Only http and https. The URI is a template: each
 //   `{name}` is replaced by the top-level member `name` of the task's input, percent-encoded
 //   (RFC 6570 simple expansion); a missing member or null expands to "" (as the spec says); an
 //   object or array raises an expression error (400).

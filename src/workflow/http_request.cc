@@ -1,9 +1,11 @@
 #include "workflow/http_request.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "workflow/dsl_authentication.h"
 
 namespace stigmer::workflow {
 namespace {
@@ -68,14 +70,51 @@ std::string EncodePairs(const json& pairs) {
   return absl::StrJoin(encoded, "&");
 }
 
+// The Authorization header of an evaluated `basic` or `bearer` policy. Its values never go
+// into an error message: they are usually secrets.
+std::optional<WorkflowError> ReadAuthentication(const json& policy, HttpRequest& request) {
+  if (!policy.is_object() || policy.size() != 1) {
+    return Configuration("`endpoint.authentication` must hold one scheme: basic or bearer");
+  }
+  const std::string& scheme = policy.begin().key();
+  const json& values = policy.begin().value();
+  auto text = [&values](const char* key) -> std::optional<std::string> {
+    auto found = values.is_object() ? values.find(key) : values.end();
+    if (found == values.end() || !found->is_string()) return std::nullopt;
+    return found->get<std::string>();
+  };
+  if (scheme == "basic") {
+    std::optional<std::string> username = text("username"), password = text("password");
+    if (!username || !password) {
+      return Configuration("basic authentication needs `username` and `password` as strings");
+    }
+    if (username->find(':') != std::string::npos) {
+      return Configuration("the basic authentication username must not contain ':'");
+    }
+    request.authorization = absl::StrCat("Basic ", absl::Base64Escape(*username + ":" + *password));
+  } else if (scheme == "bearer") {
+    std::optional<std::string> token = text("token");
+    if (!token || token->empty()) {
+      return Configuration("bearer authentication needs `token` as a non-empty string");
+    }
+    if (HasLineBreak(*token)) {
+      return Configuration("the bearer token contains a line break");
+    }
+    request.authorization = absl::StrCat("Bearer ", *token);
+  } else {
+    return Configuration(UnsupportedAuthenticationMessage(scheme));
+  }
+  return std::nullopt;
+}
+
 std::optional<WorkflowError> ReadEndpoint(const json& with, const json& task_input,
                                           HttpRequest& request) {
   auto endpoint = with.find("endpoint");
   if (endpoint == with.end()) return Configuration("`with.endpoint` is required");
   const json* uri = &*endpoint;
   if (endpoint->is_object()) {
-    if (endpoint->contains("authentication")) {
-      return Configuration("endpoint authentication is not supported yet");
+    if (auto authentication = endpoint->find("authentication"); authentication != endpoint->end()) {
+      if (auto error = ReadAuthentication(*authentication, request)) return error;
     }
     auto found = endpoint->find("uri");
     if (found == endpoint->end()) return Configuration("`with.endpoint.uri` is required");
@@ -214,6 +253,10 @@ std::variant<HttpRequest, WorkflowError> BuildHttpRequest(const json& with,
   if (auto error = ReadEndpoint(with, task_input, request)) return *std::move(error);
   if (auto error = ReadQuery(with, request)) return *std::move(error);
   if (auto error = ReadHeaders(with, request)) return *std::move(error);
+  if (!request.authorization.empty() && HeaderValue(request, "authorization")) {
+    return Configuration(
+        "both `endpoint.authentication` and an Authorization header are set; keep one");
+  }
   ReadBody(with, request);
   if (auto error = ReadOptions(with, request)) return *std::move(error);
   return request;

@@ -21,6 +21,9 @@ struct HttpRequest {
   std::string method;                                        // upper case
   std::string url;                                           // template expanded, query appended
   std::vector<std::pair<std::string, std::string>> headers;  // in sending order
+  // The Authorization header endpoint.authentication makes ("Basic …", "Bearer …"); kept out
+  // of `headers` so that no output shows it.
+  std::string authorization;
   std::optional<std::string> body;
   Output output = Output::kContent;
   bool redirect = false;  // also accept 3xx

@@ -67,7 +67,9 @@ struct RunResult {
 // nothing: its input); `switch` and `wait` their input; a caught error without `catch.do`: the
 // try task's input; `fork` the array of its branches' outputs in declaration order, or, with
 // `compete`, the winning branch's output (dsl-reference.md, Fork). After each task that ran,
-// context.TaskFinished(path, name, transformed output) is called.
+// context.TaskEnded(path, name, ...) records how it ended: completed with its transformed
+// output, failed with the error it raised, or, once the execution was asked to stop, cancelled
+// while in progress; with the number of task markers recorded inside it.
 //
 // try/catch: an error raised by the try block is caught when it matches `catch.errors.with`
 // and `catch.when` holds and `catch.exceptWhen` does not (the error bound as $<as>, default
@@ -107,7 +109,8 @@ struct RunResult {
 // end clock) that changed it (none changed it: the fork's starting $context).
 //
 // Side effects receive: "http" → {"task": path, "input": transformed input, "with": the
-// evaluated `with`}; "shell" → {"task": path, "input": ..., "shell": the evaluated `run.shell`,
+// evaluated `with`, its endpoint.authentication replaced first by the use.authentications
+// policy it names}; "shell" → {"task": path, "input": ..., "shell": the evaluated `run.shell`,
 // "return": `run.return` or "stdout", "await": `run.await` or true}. Their result is the task's
 // raw output; a failed outcome is raised at the task (its instance set to the task's path when
 // empty).

@@ -7,6 +7,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "temporal/payloads.h"
 #include "workflow/dsl_duration.h"
+#include "workflow/dsl_failure.h"
 
 namespace stigmer::workflow {
 namespace {
@@ -67,7 +68,8 @@ const char* KindName(RecordedStep::Kind kind) {
 ReplayContext::ReplayContext(const ReplayHistory& history, CommandOptions options)
     : history_(history),
       options_(std::move(options)),
-      random_state_(Seed(history.started().first_execution_run_id())) {}
+      random_state_(Seed(history.started().first_execution_run_id())),
+      cancel_requested_(history.cancel_requested()) {}
 
 absl::Time ReplayContext::Now() {
   const std::vector<absl::Time>& times = history_.task_times();
@@ -138,27 +140,40 @@ absl::StatusOr<bool> ReplayContext::Sleep(const std::string& path, absl::Duratio
   return false;
 }
 
-absl::Status ReplayContext::TaskFinished(const std::string& path, const std::string& name,
-                                         absl::Time started_at, const nlohmann::json& output) {
+absl::Status ReplayContext::TaskEnded(const std::string& path, const std::string& name,
+                                      absl::Time started_at, const TaskEnd& end) {
   const std::string id = StepId(path, ++marker_calls_[path]);
   if (const RecordedStep* step = history_.Find(RecordedStep::Kind::kMarker, id)) {
     Consume(*step);
+    ++markers_consumed_;
     return absl::OkStatus();
   }
   nlohmann::json task = {{"path", path},
                          {"name", name},
                          {"step", id},
                          {"started_at_ms", absl::ToUnixMillis(started_at)},
-                         {"ended_at_ms", absl::ToUnixMillis(Now())},
-                         {"output", output}};
+                         {"ended_at_ms", absl::ToUnixMillis(Now())}};
+  if (end.state == TaskEnd::State::kCompleted) task["output"] = end.output;
+  if (end.descendants > 0) task["descendants"] = end.descendants;
   Command command;
   command.set_command_type(tapi::enums::v1::COMMAND_TYPE_RECORD_MARKER);
   auto* marker = command.mutable_record_marker_command_attributes();
   marker->set_marker_name(kTaskMarkerName);
   (*marker->mutable_details())[kTaskMarkerDetailsKey] = temporal::JsonPayloads({task});
+  if (end.state == TaskEnd::State::kFailed) {
+    *marker->mutable_failure() = FailureFromError(end.error);
+  } else if (end.state == TaskEnd::State::kCancelled) {
+    auto* failure = marker->mutable_failure();
+    failure->set_message("Task cancelled");
+    failure->set_source("stigmer-workflow-runner");
+    failure->mutable_canceled_failure_info();
+  }
   commands_.push_back(std::move(command));
+  ++markers_buffered_;
   return absl::OkStatus();
 }
+
+size_t ReplayContext::TasksRecorded() const { return markers_consumed_ + markers_buffered_; }
 
 void ReplayContext::CancelPending(size_t begin, size_t end) {
   for (size_t i = begin; i < std::min(end, in_flight_.size()); ++i) {
@@ -175,6 +190,8 @@ void ReplayContext::CancelPending(size_t begin, size_t end) {
 
 std::vector<Command> ReplayContext::TakeCommands() {
   std::vector<Command> commands = std::move(commands_);
+  commands_.clear();
+  markers_buffered_ = 0;
   for (Command& command : cancellations_) commands.push_back(std::move(command));
   cancellations_.clear();
   return commands;
@@ -195,13 +212,16 @@ Command CancelTimerCommand(const std::string& timer_id) {
   return command;
 }
 
-void ReplayContext::DropCommandsSince(size_t mark) {
-  if (mark < commands_.size()) commands_.resize(mark);
-}
+void ReplayContext::DropCommandsSince(size_t mark) { DropCommands(mark, commands_.size()); }
 
 void ReplayContext::DropCommands(size_t begin, size_t end) {
   end = std::min(end, commands_.size());
   if (begin >= end) return;
+  for (size_t i = begin; i < end; ++i) {
+    if (commands_[i].command_type() == tapi::enums::v1::COMMAND_TYPE_RECORD_MARKER) {
+      --markers_buffered_;
+    }
+  }
   commands_.erase(commands_.begin() + static_cast<std::ptrdiff_t>(begin),
                   commands_.begin() + static_cast<std::ptrdiff_t>(end));
 }

@@ -56,8 +56,10 @@ class ReplayContext final : public WorkflowContext {
   absl::StatusOr<ActivityOutcome> CallActivity(const std::string& path, const std::string& kind,
                                                const nlohmann::json& input) override;
   absl::StatusOr<bool> Sleep(const std::string& path, absl::Duration duration) override;
-  absl::Status TaskFinished(const std::string& path, const std::string& name, absl::Time started_at,
-                            const nlohmann::json& output) override;
+  absl::Status TaskEnded(const std::string& path, const std::string& name, absl::Time started_at,
+                         const TaskEnd& end) override;
+  size_t TasksRecorded() const override;
+  bool CancelRequested() const override { return cancel_requested_; }
   int64_t Clock() const override { return clock_; }
   void SetClock(int64_t clock) override { clock_ = clock; }
   size_t CommandMark() const override { return commands_.size(); }
@@ -98,6 +100,9 @@ class ReplayContext final : public WorkflowContext {
   std::set<std::string> cancelled_;             // "<kind>:<id>" of the steps cancelled
   std::vector<std::string> waiting_on_;
   bool waits_on_recorded_step_ = false;
+  size_t markers_consumed_ = 0;  // task markers found in history
+  size_t markers_buffered_ = 0;  // task markers in commands_
+  const bool cancel_requested_;
 };
 
 }  // namespace stigmer::workflow

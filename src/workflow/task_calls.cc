@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/secret_redactor.h"
 #include "workflow/activity_control.h"
+#include "workflow/dsl_authentication.h"
 #include "workflow/dsl_timeout.h"
 #include "workflow/task_runner.h"
 
@@ -40,6 +41,15 @@ void AddSecretsToRedact(const nlohmann::json& secrets, nlohmann::json& request) 
   if (!redactor.empty()) request[kRedactKey] = redactor.values();
 }
 
+// `with.endpoint.authentication`, if any.
+nlohmann::ordered_json* AuthenticationOf(nlohmann::ordered_json& with) {
+  if (!with.is_object()) return nullptr;
+  auto endpoint = with.find("endpoint");
+  if (endpoint == with.end() || !endpoint->is_object()) return nullptr;
+  auto authentication = endpoint->find("authentication");
+  return authentication == endpoint->end() ? nullptr : &*authentication;
+}
+
 TaskOutcome NotSupported(const std::string& what, const std::string& path) {
   return TaskOutcome::Raised(StandardError("configuration", "Not supported",
                                            absl::StrCat(what, " is not supported yet"), path));
@@ -58,8 +68,17 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& ta
   }
   nlohmann::json with = nlohmann::json::object();
   if (auto arguments = task.find("with"); arguments != task.end()) {
-    absl::StatusOr<nlohmann::json> evaluated =
-        evaluator_.EvaluateValue(*arguments, input, variables);
+    nlohmann::ordered_json resolved = *arguments;
+    if (auto* authentication = AuthenticationOf(resolved)) {
+      const nlohmann::ordered_json* policy = ResolveAuthentication(document_.json, *authentication);
+      if (policy == nullptr) {
+        return TaskOutcome::Raised(
+            StandardError("configuration", "Invalid HTTP call",
+                          "endpoint.authentication names no policy in use.authentications", path));
+      }
+      *authentication = *policy;
+    }
+    absl::StatusOr<nlohmann::json> evaluated = evaluator_.EvaluateValue(resolved, input, variables);
     if (!evaluated.ok()) return ExpressionFailure(evaluated.status(), path);
     with = *std::move(evaluated);
   }

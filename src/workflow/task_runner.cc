@@ -128,15 +128,59 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTask(const std::string& name,
   variables.task = TaskDescriptor(name, path, task, raw_input);
 
   // `if` sees the raw input, before any other expression of the task (dsl-reference.md, Task).
+  bool condition_failed = false;
+  absl::StatusOr<TaskOutcome> outcome;
   if (auto condition = task.find("if"); condition != task.end() && condition->is_string()) {
     ExpressionVariables if_variables = variables;
     if_variables.input = raw_input;
     absl::StatusOr<bool> run =
         evaluator_.EvaluateCondition(condition->get<std::string>(), raw_input, if_variables);
-    if (!run.ok()) return ExpressionFailure(run.status(), path);
-    if (!*run) return TaskOutcome::Completed(raw_input);
+    if (run.ok() && !*run) return TaskOutcome::Completed(raw_input);  // skipped: no marker
+    if (!run.ok()) {
+      outcome = ExpressionFailure(run.status(), path);
+      condition_failed = true;
+    }
   }
 
+  // Every task not skipped is recorded however it ends, listed before the tasks that ran
+  // inside it.
+  const size_t recorded_before = context_.TasksRecorded();
+  if (!condition_failed) outcome = RunStartedTask(task, path, raw_input, variables, scope);
+  if (!outcome.ok()) return outcome;
+  TaskEnd end;
+  switch (outcome->kind) {
+    case TaskOutcome::Kind::kCompleted:
+    case TaskOutcome::Kind::kEnded:
+      end.output = outcome->output;
+      break;
+    case TaskOutcome::Kind::kRaised:
+      end.state = TaskEnd::State::kFailed;
+      end.error = outcome->error;
+      break;
+    case TaskOutcome::Kind::kSuspended:
+      if (!context_.CancelRequested()) return outcome;
+      end.state = TaskEnd::State::kCancelled;
+      break;
+  }
+  end.descendants = context_.TasksRecorded() - recorded_before;
+  if (absl::Status marked = context_.TaskEnded(path, name, started_at, end); !marked.ok()) {
+    return marked;
+  }
+  if (outcome->kind != TaskOutcome::Kind::kCompleted) return outcome;
+  // A directive chosen by the task itself (a switch case) wins over the task's `then`.
+  if (outcome->then == "continue") {
+    if (auto then = task.find("then"); then != task.end() && then->is_string()) {
+      outcome->then = then->get<std::string>();
+    }
+  }
+  return outcome;
+}
+
+absl::StatusOr<TaskOutcome> TaskRunner::RunStartedTask(const nlohmann::ordered_json& task,
+                                                       const std::string& path,
+                                                       const nlohmann::json& raw_input,
+                                                       ExpressionVariables& variables,
+                                                       const Scope& scope) {
   nlohmann::json input = raw_input;
   if (const nlohmann::ordered_json* from = Member(task, "input", "from")) {
     absl::StatusOr<nlohmann::json> transformed =
@@ -167,17 +211,6 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTask(const std::string& name,
                         : evaluator_.EvaluateValue(*as, outcome.output, variables);
     if (!exported.ok()) return ExpressionFailure(exported.status(), path);
     context_data_ = *std::move(exported);
-  }
-
-  if (absl::Status marked = context_.TaskFinished(path, name, started_at, outcome.output);
-      !marked.ok()) {
-    return marked;
-  }
-  // A directive chosen by the task itself (a switch case) wins over the task's `then`.
-  if (outcome.then == "continue") {
-    if (auto then = task.find("then"); then != task.end() && then->is_string()) {
-      outcome.then = then->get<std::string>();
-    }
   }
   return outcome;
 }

@@ -65,6 +65,12 @@ class TaskRunner {
                                       const std::string& path, const nlohmann::json& raw_input,
                                       const Scope& scope);
 
+  // RunTask once `if` let the task run: input.from, the task, output.as, export.as.
+  absl::StatusOr<TaskOutcome> RunStartedTask(const nlohmann::ordered_json& task,
+                                             const std::string& path,
+                                             const nlohmann::json& raw_input,
+                                             ExpressionVariables& variables, const Scope& scope);
+
   // The task's own work on its transformed input; the raw output. Defined in task_flow.cc
   // (set, do, switch, for, raise, wait), task_retry.cc (try), task_fork.cc (fork) and
   // task_calls.cc (call, run).

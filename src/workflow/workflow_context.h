@@ -31,6 +31,21 @@ struct ActivityOutcome {
   }
 };
 
+// How a task ended, as its marker records it.
+struct TaskEnd {
+  enum class State {
+    kCompleted,  // `output` holds the transformed output
+    kFailed,     // `error` holds the error it raised (its own, or one of a task inside it)
+    kCancelled,  // it was in progress when the execution was cancelled
+  };
+  State state = State::kCompleted;
+  nlohmann::json output;
+  WorkflowError error;
+  // The task markers recorded inside it (its subtasks', theirs…) while it ran: where the
+  // projection lists it, before them, so that tasks are listed in the order they started.
+  size_t descendants = 0;
+};
+
 // Everything the interpreter needs that is not pure. The Temporal worker implements it by
 // deterministic replay: the interpreter is re-run from the start on every workflow task, and
 // makes the same calls in the same order as long as the definition, the input and the results
@@ -77,9 +92,17 @@ class WorkflowContext {
   virtual absl::StatusOr<bool> Sleep(const std::string& path, absl::Duration duration) = 0;
 
   // Records that the task at `path` named `name`, started at `started_at` (workflow time),
-  // finished with the transformed `output`. A marker: it never suspends.
-  virtual absl::Status TaskFinished(const std::string& path, const std::string& name,
-                                    absl::Time started_at, const nlohmann::json& output) = 0;
+  // ended as `end` says. A marker: it never suspends.
+  virtual absl::Status TaskEnded(const std::string& path, const std::string& name,
+                                 absl::Time started_at, const TaskEnd& end) = 0;
+
+  // The task markers recorded so far in this run: the ones history holds that the run reached,
+  // and the new ones buffered and not dropped.
+  virtual size_t TasksRecorded() const = 0;
+
+  // True when the execution was asked to stop: the interpreter records every task still in
+  // progress as cancelled (the worker then cancels the run).
+  virtual bool CancelRequested() const = 0;
 
   // The logical clock (see above). Starts at 0.
   virtual int64_t Clock() const = 0;

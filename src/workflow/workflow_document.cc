@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "common/byte_size.h"
 #include "common/payload_limits.h"
+#include "workflow/dsl_authentication.h"
 #include "workflow/dsl_definitions.h"
 #include "workflow/dsl_names.h"
 #include "workflow/dsl_task_validator.h"
@@ -78,6 +79,12 @@ void ValidateUseSection(ValidationContext& context, const Json& use) {
   }
   for (const char* key : {"authentications", "functions", "errors", "retries", "timeouts"}) {
     if (use.contains(key)) context.ExpectObject(use[key], JsonPointerAppend("/use", key));
+  }
+  if (use.contains("authentications") && use["authentications"].is_object()) {
+    for (const auto& [name, policy] : use["authentications"].items()) {
+      ValidateAuthenticationPolicy(context, policy,
+                                   JsonPointerAppend("/use/authentications", name));
+    }
   }
   if (use.contains("errors") && use["errors"].is_object()) {
     for (const auto& [name, error] : use["errors"].items()) {

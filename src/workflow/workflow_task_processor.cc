@@ -1,5 +1,6 @@
 #include "workflow/workflow_task_processor.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -101,6 +102,45 @@ absl::StatusOr<RunInput> ReadRunInput(const ReplayHistory& history, const std::s
   return run;
 }
 
+// `options` with this thread's evaluator when it names none: one evaluator per worker thread
+// keeps compiled expressions across workflow tasks.
+InterpreterOptions ThreadInterpreterOptions(const InterpreterOptions& options) {
+  thread_local ExpressionEvaluator in_process;
+  InterpreterOptions interpreter = options;
+  if (interpreter.evaluator == nullptr) interpreter.evaluator = &in_process;
+  return interpreter;
+}
+
+// The answer to a cancel request: the task markers of a replay in which every task still in
+// progress ends cancelled (and those that ended since the last workflow task), a cancel request
+// for every running activity (it learns at its next heartbeat), then the run's cancellation.
+// A replay that cannot run (non-determinism…) only loses the markers.
+WorkflowTaskAnswer CancelRun(const ReplayHistory& history, const std::string& workflow_id,
+                             const WorkflowTaskOptions& options, DocumentCache& documents) {
+  WorkflowTaskAnswer answer;
+  if (absl::StatusOr<RunInput> run = ReadRunInput(history, workflow_id, documents); run.ok()) {
+    ReplayContext context(history, options.commands);
+    absl::StatusOr<RunResult> result = Interpret(*run->document, run->input, run->runtime, context,
+                                                 ThreadInterpreterOptions(options.interpreter));
+    if (result.ok()) {
+      for (Command& command : context.TakeCommands()) {
+        if (command.command_type() == tapi::enums::v1::COMMAND_TYPE_RECORD_MARKER) {
+          answer.commands.push_back(std::move(command));
+        }
+      }
+    }
+  }
+  for (const auto& [id, step] : history.steps(RecordedStep::Kind::kActivity)) {
+    if (step.state == RecordedStep::State::kPending && !step.cancel_requested) {
+      answer.commands.push_back(RequestCancelActivityCommand(step.event_id));
+    }
+  }
+  answer.commands.push_back(CancelCommand());
+  const int64_t room = std::max<int64_t>(options.max_history_events - history.event_count(), 1);
+  DropMarkersToFit(answer.commands, options.max_task_bytes, static_cast<size_t>(room));
+  return answer;
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const WorkflowDocument>> DocumentCache::Get(
@@ -137,17 +177,7 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
                                    std::string(signed_start.message()), "/"));
     }
   }
-  if (history->cancel_requested()) {
-    // Running activities are asked to stop too (they learn at their next heartbeat).
-    WorkflowTaskAnswer answer;
-    for (const auto& [id, step] : history->steps(RecordedStep::Kind::kActivity)) {
-      if (step.state == RecordedStep::State::kPending && !step.cancel_requested) {
-        answer.commands.push_back(RequestCancelActivityCommand(step.event_id));
-      }
-    }
-    answer.commands.push_back(CancelCommand());
-    return answer;
-  }
+  if (history->cancel_requested()) return CancelRun(*history, workflow_id, options, documents);
   if (history->event_count() >= options.max_history_events) {
     return FailRun(StandardError(
         "runtime", "History limit reached",
@@ -162,13 +192,9 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
                                  std::string(run.status().message()), "/"));
   }
 
-  // One evaluator per worker thread keeps compiled expressions across workflow tasks.
-  thread_local ExpressionEvaluator in_process;
-  InterpreterOptions interpreter = options.interpreter;
-  if (interpreter.evaluator == nullptr) interpreter.evaluator = &in_process;
   ReplayContext context(*history, options.commands);
-  absl::StatusOr<RunResult> result =
-      Interpret(*run->document, run->input, run->runtime, context, interpreter);
+  absl::StatusOr<RunResult> result = Interpret(*run->document, run->input, run->runtime, context,
+                                               ThreadInterpreterOptions(options.interpreter));
   // What this task says about the run, in a log line or a failure, never holds a secret.
   const SecretRedactor redactor = SecretRedactor::FromSecretsObject(run->runtime.secrets);
   absl::Status reached = result.ok() ? context.CheckAllStepsReached() : result.status();

@@ -249,6 +249,82 @@ TEST(ExecutionProjectionTest, EveryLoopIterationIsATaskOfItsOwn) {
   EXPECT_EQ(TimeUtil::TimestampToMilliseconds(execution.tasks(0).ended_at()), 1'700'000'000'005);
 }
 
+HistoryEvent ActivityScheduled(int64_t id, const std::string& path) {
+  HistoryEvent event;
+  event.set_event_id(id);
+  event.set_event_type(enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+  auto* scheduled = event.mutable_activity_task_scheduled_event_attributes();
+  scheduled->mutable_activity_type()->set_name("http");
+  *scheduled->mutable_input() = temporal::JsonPayloads({{{"path", path}, {"name", "a"}}});
+  return event;
+}
+
+std::vector<std::string> Paths(const Execution& execution) {
+  std::vector<std::string> paths;
+  for (const auto& task : execution.tasks()) paths.push_back(task.path());
+  return paths;
+}
+
+// Tasks used to be listed in the order they ended: a composite after the tasks inside it.
+TEST(ExecutionProjectionTest, CompositeTasksAreListedBeforeTheTasksInsideThem) {
+  HistoryEvent completed;
+  completed.set_event_id(10);
+  completed.set_event_type(enums::EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
+  completed.mutable_activity_task_completed_event_attributes()->set_scheduled_event_id(7);
+  const Execution execution = Project({
+      MarkerEvent(5, {{"path", "/do/0/outer/do/0/a"}, {"name", "a"}}),
+      MarkerEvent(6, {{"path", "/do/0/outer/do/1/b"}, {"name", "b"}}),
+      ActivityScheduled(7, "/do/1/f/fork/branches/0/A"),  // still running past the next ones
+      MarkerEvent(8, {{"path", "/do/0/outer"}, {"name", "outer"}, {"descendants", 2}}),
+      MarkerEvent(9, {{"path", "/do/1/f/fork/branches/1/B/do/0/c"}, {"name", "c"}}),
+      completed,
+      MarkerEvent(11, {{"path", "/do/1/f/fork/branches/1/B"}, {"name", "B"}, {"descendants", 1}}),
+      MarkerEvent(12, {{"path", "/do/1/f/fork/branches/0/A"}, {"name", "A"}}),
+      MarkerEvent(13, {{"path", "/do/1/f"}, {"name", "f"}, {"descendants", 3}}),
+      MarkerEvent(14, {{"path", "/do/0/outer/do/0/a"}, {"name", "a"}}),
+      MarkerEvent(15, {{"path", "/do/0/outer"}, {"name", "outer"}, {"descendants", 1}}),
+  });
+  EXPECT_EQ(Paths(execution),
+            (std::vector<std::string>{
+                "/do/0/outer", "/do/0/outer/do/0/a", "/do/0/outer/do/1/b", "/do/1/f",
+                "/do/1/f/fork/branches/0/A", "/do/1/f/fork/branches/1/B",
+                "/do/1/f/fork/branches/1/B/do/0/c", "/do/0/outer", "/do/0/outer/do/0/a"}));
+  for (const auto& task : execution.tasks()) {
+    EXPECT_EQ(task.phase(), stigmer::v1::TASK_PHASE_COMPLETED) << task.path();
+  }
+}
+
+// A failed task and one cancelled mid-wait used to be missing from the tasks.
+TEST(ExecutionProjectionTest, FailedAndCancelledTasksKeepTheirEndState) {
+  HistoryEvent raised = MarkerEvent(5, {{"path", "/do/0/check"}, {"name", "check"}});
+  auto* failure = raised.mutable_marker_recorded_event_attributes()->mutable_failure();
+  failure->set_message("Out of stock");
+  failure->mutable_application_failure_info()->set_type("https://example.com/errors/oos");
+  *failure->mutable_application_failure_info()->mutable_details() =
+      temporal::JsonPayloads({{{"type", "https://example.com/errors/oos"},
+                               {"status", 422},
+                               {"title", "Out of stock"},
+                               {"instance", "/do/0/check"}}});
+  HistoryEvent cancelled = MarkerEvent(7, {{"path", "/do/1/call"}, {"name", "call"}});
+  cancelled.mutable_marker_recorded_event_attributes()
+      ->mutable_failure()
+      ->mutable_canceled_failure_info();
+  HistoryEvent paused = MarkerEvent(8, {{"path", "/do/2/pause"}, {"name", "pause"}});
+  *paused.mutable_marker_recorded_event_attributes()->mutable_failure() =
+      cancelled.marker_recorded_event_attributes().failure();
+  const Execution execution =
+      Project({raised, ActivityScheduled(6, "/do/1/call"), cancelled, paused});
+  ASSERT_EQ(execution.tasks_size(), 3);
+  EXPECT_EQ(execution.tasks(0).phase(), stigmer::v1::TASK_PHASE_FAILED);
+  EXPECT_EQ(execution.tasks(0).error().type(), "https://example.com/errors/oos");
+  EXPECT_EQ(execution.tasks(0).error().status(), 422);
+  EXPECT_EQ(execution.tasks(0).error().instance(), "/do/0/check");
+  EXPECT_EQ(execution.tasks(1).path(), "/do/1/call");  // the activity's entry, ended
+  EXPECT_EQ(execution.tasks(1).phase(), stigmer::v1::TASK_PHASE_CANCELLED);
+  EXPECT_EQ(execution.tasks(2).phase(), stigmer::v1::TASK_PHASE_CANCELLED);
+  EXPECT_FALSE(execution.tasks(2).has_error());
+}
+
 TEST(ExecutionProjectionTest, MarkersOfOtherNamesOrWithoutAPathAreIgnored) {
   HistoryEvent other = MarkerEvent(5, {{"path", "/do/0/a"}, {"name", "a"}});
   other.mutable_marker_recorded_event_attributes()->set_marker_name("Version");
@@ -275,6 +351,21 @@ TEST(ExecutionProjectionTest, ProblemFromFailure) {
   EXPECT_EQ(problem.status(), 400);
   EXPECT_EQ(problem.title(), "Bad input");
   EXPECT_EQ(problem.instance(), "/do/0/check");
+
+  // A raised error of the document's own type keeps all it was raised with.
+  failure.mutable_application_failure_info()->set_type("https://example.com/errors/out-of-stock");
+  *failure.mutable_application_failure_info()->mutable_details() =
+      temporal::JsonPayloads({{{"type", "https://example.com/errors/out-of-stock"},
+                               {"status", 422},
+                               {"title", "Out of stock"},
+                               {"detail", "item lamp is sold out"},
+                               {"instance", "/do/0/reserve"}}});
+  problem = ProblemFromFailure(failure);
+  EXPECT_EQ(problem.type(), "https://example.com/errors/out-of-stock");
+  EXPECT_EQ(problem.status(), 422);
+  EXPECT_EQ(problem.title(), "Out of stock");
+  EXPECT_EQ(problem.detail(), "item lamp is sold out");
+  EXPECT_EQ(problem.instance(), "/do/0/reserve");
 
   ::temporal::api::failure::v1::Failure plain;
   plain.set_message("boom");

@@ -265,6 +265,40 @@ TEST(HttpActivityTest, CancellationAbortsAStalledCallPromptly) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
 }
 
+// endpoint.authentication used to fail every run with "not supported yet".
+TEST(HttpActivityTest, BasicAndBearerAuthenticationSendTheAuthorizationHeader) {
+  LocalHttpServer server([](const HttpServerRequest&) { return Json({{"ok", true}}); });
+  const json basic = {{"basic", {{"username", "ada"}, {"password", "s3cr3t-pw"}}}};
+  const json bearer = {{"bearer", {{"token", "tok-123456"}}}};
+  for (const json& policy : {basic, bearer}) {
+    ActivityResult result =
+        Call({{"method", "get"},
+              {"endpoint", {{"uri", server.url() + "/me"}, {"authentication", policy}}},
+              {"output", "response"}});
+    ASSERT_TRUE(result.ok()) << result.error.ToJson();
+    // The header is not echoed into the task's output.
+    EXPECT_FALSE(result.output["request"]["headers"].contains("Authorization")) << result.output;
+    EXPECT_EQ(result.output.dump().find("tok-123456"), std::string::npos);
+  }
+  ASSERT_EQ(server.requests().size(), 2u);
+  EXPECT_EQ(server.requests()[0].headers["authorization"], "Basic YWRhOnMzY3IzdC1wdw==");
+  EXPECT_EQ(server.requests()[1].headers["authorization"], "Bearer tok-123456");
+}
+
+TEST(HttpActivityTest, UnusableAuthenticationIsAConfigurationErrorWithoutItsValues) {
+  for (const json& policy : {json({{"digest", {{"username", "ada"}, {"password", "s3cr3t-pw"}}}}),
+                             json({{"basic", {{"username", "a:da"}, {"password", "s3cr3t-pw"}}}}),
+                             json({{"bearer", {{"token", "s3cr3t-pw\r\nX-Evil: 1"}}}})}) {
+    ActivityResult result =
+        Call({{"method", "get"},
+              {"endpoint", {{"uri", "http://127.0.0.1:1/"}, {"authentication", policy}}}});
+    ASSERT_EQ(result.state, ActivityResult::State::kFailed) << policy;
+    EXPECT_EQ(result.error.type, std::string(kErrors) + "configuration");
+    EXPECT_EQ(result.error.ToJson().dump().find("s3cr3t"), std::string::npos)
+        << result.error.ToJson();
+  }
+}
+
 TEST(HttpActivityTest, MalformedCallsAreConfigurationErrors) {
   for (const json& with :
        {json({{"method", "fetch"}, {"endpoint", "http://127.0.0.1:1/"}}),

@@ -292,7 +292,8 @@ TEST(InterpreterForkTest, ABranchThatEndsTheWorkflowDecidesTheFork) {
   ASSERT_EQ(result.state, RunResult::State::kCompleted);
   EXPECT_EQ(result.output, json({{"stopped", true}}));
   EXPECT_THAT(context.MarkerPaths(),
-              ElementsAre("/do/0/split/fork/branches/0/stop", "/do/0/split/fork/branches/1/other"));
+              ElementsAre("/do/0/split/fork/branches/0/stop", "/do/0/split/fork/branches/1/other",
+                          "/do/0/split"));
   EXPECT_TRUE(context.IsDropped(1));
 }
 

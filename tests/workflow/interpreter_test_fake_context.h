@@ -59,11 +59,23 @@ class FakeContext : public WorkflowContext {
     if (has_fired) Observe();
     return has_fired;
   }
-  absl::Status TaskFinished(const std::string& path, const std::string& name,
-                            absl::Time /*started_at*/, const nlohmann::json& output) override {
-    calls.push_back({"marker", {{"path", path}, {"name", name}, {"output", output}}, path});
+  absl::Status TaskEnded(const std::string& path, const std::string& name,
+                         absl::Time /*started_at*/, const TaskEnd& end) override {
+    static constexpr const char* kStates[] = {"completed", "failed", "cancelled"};
+    nlohmann::json ended = {{"path", path},
+                            {"state", kStates[static_cast<int>(end.state)]},
+                            {"descendants", end.descendants}};
+    if (end.state == TaskEnd::State::kFailed) ended["error"] = end.error.ToJson();
+    ends.push_back(std::move(ended));
+    // Only completed tasks are calls, so that the calls' sequence numbers stay those of the
+    // side effects and completions.
+    if (end.state == TaskEnd::State::kCompleted) {
+      calls.push_back({"marker", {{"path", path}, {"name", name}, {"output", end.output}}, path});
+    }
     return absl::OkStatus();
   }
+  size_t TasksRecorded() const override { return ends.size(); }
+  bool CancelRequested() const override { return cancel_requested; }
   int64_t Clock() const override { return clock; }
   void SetClock(int64_t value) override { clock = value; }
   size_t CommandMark() const override { return calls.size(); }
@@ -105,6 +117,10 @@ class FakeContext : public WorkflowContext {
   // the call moves the clock there (never back), like a replay consuming it.
   std::map<int, int64_t> observed_at;
   bool fire_all_timers = false;
+  // CancelRequested(): tasks still in progress are recorded as cancelled.
+  bool cancel_requested = false;
+  // Every TaskEnded: {path, state (completed|failed|cancelled), descendants, error?}, in order.
+  std::vector<nlohmann::json> ends;
   int64_t clock = 0;
   std::vector<absl::Duration> sleeps;   // every Sleep's duration, in order
   std::vector<uint64_t> random_values;  // Random() answers, in turn (4 when empty)

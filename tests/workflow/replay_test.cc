@@ -239,8 +239,14 @@ TEST(ReplayTest, CancelRequestInHistoryCancelsTheRun) {
   const WorkflowTaskAnswer answer =
       ProcessWorkflowTask(events, "wex-cancel", started.event_id(), Options(), documents);
   ASSERT_TRUE(answer.completed);
-  ASSERT_EQ(answer.commands.size(), 1u);
-  EXPECT_EQ(answer.commands[0].command_type(),
+  // The wait in progress is recorded as cancelled (it used to leave no record), then the run
+  // is cancelled.
+  ASSERT_EQ(answer.commands.size(), 2u);
+  ASSERT_EQ(answer.commands[0].command_type(), tapi::enums::v1::COMMAND_TYPE_RECORD_MARKER);
+  EXPECT_THAT(Describe(answer.commands[0]), HasSubstr(R"("path":"/do/0/pause")"));
+  EXPECT_TRUE(
+      answer.commands[0].record_marker_command_attributes().failure().has_canceled_failure_info());
+  EXPECT_EQ(answer.commands[1].command_type(),
             tapi::enums::v1::COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION);
 }
 
