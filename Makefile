@@ -42,8 +42,8 @@ asan: setup
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L '^(unit|integration)$$'
 
-# libFuzzer (clang from Debian) over the DSL parser/validator, Apply's request handling and the
-# execution input (Create's input, `run --input`), each for
+# libFuzzer (clang from Debian) over the DSL parser/validator, Apply's request handling, the
+# execution input (Create's input, `run --input`) and the codec server's requests, each for
 # FUZZ_SECONDS (default 300) under ASan+UBSan. Seeds in tests/fuzz/corpus/; new inputs go to
 # $(FUZZ_BUILD)/corpus/, not into the source tree.
 FUZZ_BUILD   ?= build-fuzz
@@ -52,7 +52,7 @@ fuzz:
 	@scripts/setup.sh --fuzz-tools
 	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DSTIGMER_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
-	@for target in dsl_parser:dsl api_request:api execution_input:input; do \
+	@for target in dsl_parser:dsl api_request:api execution_input:input codec_request:codec; do \
 	  fuzzer=$${target%%:*}_fuzzer; seeds=$${target##*:}; \
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$seeds; \
 	  echo "== $$fuzzer for $(FUZZ_SECONDS) s"; \
