@@ -23,7 +23,9 @@ bool SameSecret(absl::string_view given, absl::string_view expected) {
 CodecResponse Error(CodecResponse response, int status, absl::string_view message) {
   response.status = status;
   response.headers["Content-Type"] = "application/json";
-  response.body = nlohmann::json({{"error", message}}).dump();
+  // The message may quote the body, which need not be UTF-8.
+  response.body = nlohmann::json({{"error", message}})
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return response;
 }
 

@@ -103,6 +103,14 @@ TEST(CodecRequestTest, BadRequestsGetTheirStatus) {
   EXPECT_EQ(HandleCodecRequest(Endpoint(), large).status, 413);
 }
 
+TEST(CodecRequestTest, InvalidUtf8InABadBodyIsA400NotACrash) {
+  const CodecResponse response = HandleCodecRequest(
+      Endpoint(), Post("/decode", "{\"payloads\": [{\"metadata\": {\"enc\x94\x98\"",
+                       std::string("Bearer ") + kToken));
+  EXPECT_EQ(response.status, 400);
+  EXPECT_THAT(response.body, HasSubstr("not Payloads in JSON"));
+}
+
 TEST(CodecRequestTest, TheTemporalUiOriginGetsCorsAndItsPreflightIsAnswered) {
   CodecRequest preflight;
   preflight.method = "OPTIONS";
