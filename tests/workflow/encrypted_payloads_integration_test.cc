@@ -132,5 +132,43 @@ TEST_F(EncryptedPayloadsTest, RunEncryptedWithAnotherKeyFailsNamingBothKeysWhile
   EXPECT_EQ(Output(WaitClosed(good)), nlohmann::json({{"x", 2}}));
 }
 
+class EncryptedSignedPayloadsTest : public EncryptedPayloadsTest {
+ protected:
+  void Configure(WorkflowTaskOptions& options) override {
+    options.signing_key = kKey;
+    options.continue_as_new_events = 40;
+  }
+};
+
+// The signature covers the plain payloads; runs continued as new carry their input encrypted
+// again and still verify.
+TEST_F(EncryptedSignedPayloadsTest, SignedRunContinuedAsNewKeepsItsSecretEncrypted) {
+  signing_key_ = kKey;
+  const std::string id = Start("signed_secret_loop", R"(do:
+  - each:
+      for:
+        each: n
+        in: ${ [range(8)] }
+      do:
+        - echo:
+            run:
+              shell:
+                command: ${ "echo " + ($n | tostring) }
+  - done:
+      set:
+        token: ${ $secrets.TOKEN }
+)",
+                               nlohmann::json::object(), Runtime());
+  const std::vector<HistoryEvent> events = WaitClosed(id, absl::Seconds(60));
+  EXPECT_EQ(Output(events), nlohmann::json({{"token", kSecret}}));
+  ASSERT_FALSE(events.empty());
+  EXPECT_FALSE(events.front()
+                   .workflow_execution_started_event_attributes()
+                   .continued_execution_run_id()
+                   .empty())
+      << "the run did not continue as new";
+  EXPECT_THAT(Bytes(RawHistory(id)), ::testing::Not(HasSubstr(kSecret)));
+}
+
 }  // namespace
 }  // namespace stigmer::workflow
