@@ -43,8 +43,9 @@ asan: setup
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L '^(unit|integration)$$'
 
 # libFuzzer (clang from Debian) over the DSL parser/validator, Apply's request handling, the
-# execution input (Create's input, `run --input`) and the CLI's own input parsing (apply files,
-# --input, --env/--secret, config.yaml and `config set`, --since), each for
+# execution input (Create's input, `run --input`), the CLI's own input parsing (apply files,
+# --input, --env/--secret, config.yaml and `config set`, --since) and the codec server's
+# requests, each for
 # FUZZ_SECONDS (default 300) under ASan+UBSan. Seeds in tests/fuzz/corpus/; new inputs go to
 # $(FUZZ_BUILD)/corpus/, not into the source tree.
 FUZZ_BUILD   ?= build-fuzz
@@ -53,7 +54,7 @@ fuzz:
 	@scripts/setup.sh --fuzz-tools
 	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DSTIGMER_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
-	@for target in dsl_parser:dsl api_request:api execution_input:input cli_input:cli; do \
+	@for target in dsl_parser:dsl api_request:api execution_input:input cli_input:cli codec_request:codec; do \
 	  fuzzer=$${target%%:*}_fuzzer; seeds=$${target##*:}; \
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$seeds; \
 	  echo "== $$fuzzer for $(FUZZ_SECONDS) s"; \

@@ -39,7 +39,7 @@ absl::StatusOr<std::unique_ptr<ApiTemporalServer>> ApiTemporalServer::Start(
   if (!child->started()) return absl::FailedPreconditionError("cannot start " + binary);
   std::unique_ptr<ApiTemporalServer> server(
       new ApiTemporalServer(std::move(child), absl::StrCat("127.0.0.1:", port)));
-  auto channel = temporal::CreateTemporalChannel(server->address_);
+  auto channel = temporal::CreateTemporalChannel(server->address_, nullptr);
   absl::Status last = absl::UnavailableError("not checked yet");
   while (Clock::now() - spawned < std::chrono::seconds(60)) {
     siginfo_t info{};  // looks without reaping: the ChildProgram still owns the process

@@ -79,7 +79,8 @@ absl::StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Start(
     return absl::FailedPreconditionError(absl::StrCat("cannot start ", command.argv[0]));
   }
   std::unique_ptr<WorkerProcess> worker(new WorkerProcess(std::move(child), log));
-  auto stub = wfs::WorkflowService::NewStub(temporal::CreateTemporalChannel(temporal_address));
+  auto stub =
+      wfs::WorkflowService::NewStub(temporal::CreateTemporalChannel(temporal_address, nullptr));
   const std::string identity_prefix = absl::StrCat(worker->pid(), "@");
   const Clock::time_point deadline = spawned + absl::ToChronoNanoseconds(timeout);
   while (!Interrupted()) {

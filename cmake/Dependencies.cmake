@@ -14,6 +14,7 @@ find_package(CURL REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(ONIG REQUIRED IMPORTED_TARGET oniguruma)
+pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 
 # Debian's libjq 1.6 ships no pkg-config file.
 find_path(JQ_INCLUDE_DIR jq.h REQUIRED)

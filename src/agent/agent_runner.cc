@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <string>
 
+#include "config/paths.h"
+#include "temporal/payload_codec.h"
 #include "temporal/worker_main.h"
 #include "temporal/worker_options.h"
 
@@ -15,6 +17,13 @@ int RunAgentRunner() {
     std::fprintf(stderr, "agent-runner: %s\n", std::string(options.status().message()).c_str());
     return 2;
   }
+  absl::StatusOr<std::shared_ptr<const temporal::PayloadCodec>> codec =
+      temporal::LoadOrCreatePayloadCodec(config::Paths::FromEnvironment().PayloadKeyFile());
+  if (!codec.ok()) {
+    std::fprintf(stderr, "agent-runner: %s\n", std::string(codec.status().message()).c_str());
+    return 1;
+  }
+  options->payload_codec = *std::move(codec);
   return temporal::RunWorker(*options);
 }
 

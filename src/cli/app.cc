@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "agent/agent_runner.h"
+#include "cli/codec_server_command.h"
 #include "cli/config_commands.h"
 #include "cli/execution_commands.h"
 #include "cli/get_command.h"
@@ -191,6 +192,19 @@ int Main(int argc, char** argv) {
     run_options.follow = !no_follow;
     TerminalOutput out = output();
     exit_code = RunWorkflow(paths, out, run_options);
+  });
+
+  CLI::App* codec = app.add_subcommand(
+      "codec-server", "Serve Temporal's codec endpoint: encrypted payloads in clear for the owner");
+  CodecServerOptions codec_options;
+  codec->add_option("--port", codec_options.port, "The port to listen on")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  codec->add_option("--listen-address", codec_options.listen_address, "An IPv4 address")
+      ->capture_default_str();
+  codec->callback([&] {
+    TerminalOutput out = output();
+    exit_code = RunCodecServer(paths, out, codec_options);
   });
 
   CLI::App* get = app.add_subcommand("get", "List or show workflows and executions");

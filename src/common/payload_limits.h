@@ -12,6 +12,11 @@ namespace stigmer {
 // checks it without Temporal's stubs.
 inline constexpr size_t kMaxPayloadsBytes = 2 * 1024 * 1024;
 
+// How much larger a payload is once encrypted (temporal/payload_codec.h: the plain payload's
+// metadata, a nonce, a tag and the encrypted payload's own metadata; about 100 bytes): size
+// checks against Temporal's limit add it for every payload.
+inline constexpr size_t kEncryptedPayloadOverheadBytes = 128;
+
 }  // namespace stigmer
 
 #endif  // STIGMER_COMMON_PAYLOAD_LIMITS_H_

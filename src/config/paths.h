@@ -32,6 +32,8 @@ class Paths {
   // The key stigmer-server signs executions with and workflow-runner checks them with
   // (temporal/start_signature.h, config/key_file.h).
   std::filesystem::path SigningKeyFile() const { return DataDir() / "signing.key"; }
+  // Encrypts every payload sent to Temporal (temporal/payload_codec.h).
+  std::filesystem::path PayloadKeyFile() const { return DataDir() / "payload.key"; }
   // The bearer token stigmer-server's API requires (see config/api_token.h).
   std::filesystem::path ApiTokenFile() const { return DataDir() / "api.token"; }
   // Where workflow-runners record their shell commands' process groups (a folder; see

@@ -46,7 +46,9 @@ absl::StatusOr<std::vector<nlohmann::json>> WorkflowInput(
 // Temporal refuses a start whose payloads (document, input, runtime values) together exceed
 // kMaxPayloadsBytes; say so before anything is stored.
 absl::Status CheckStartFits(const std::vector<nlohmann::json>& payloads) {
-  const size_t total = temporal::JsonPayloads(payloads).ByteSizeLong();
+  // Temporal receives them encrypted, each a little larger.
+  const size_t total = temporal::JsonPayloads(payloads).ByteSizeLong() +
+                       payloads.size() * kEncryptedPayloadOverheadBytes;
   if (total <= kMaxPayloadsBytes) return absl::OkStatus();
   const std::string limit = HumanBytes(kMaxPayloadsBytes);
   const size_t input = temporal::JsonPayload(payloads[1]).ByteSizeLong();
@@ -75,6 +77,7 @@ absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> ExecutionManager::Clie
   if (client_ != nullptr) return client_;
   temporal::TemporalClientOptions client_options;
   client_options.address = options_.temporal_address;
+  client_options.codec = options_.payload_codec;
   absl::StatusOr<std::unique_ptr<temporal::TemporalClient>> client =
       temporal::TemporalClient::Connect(client_options, options_.connect_timeout);
   if (!client.ok()) return client.status();

@@ -44,6 +44,8 @@ class ExecutionManager {
     absl::Duration connect_timeout = absl::Seconds(2);
     // Signs every start (temporal/start_signature.h); empty: starts are not signed.
     std::string signing_key;
+    // Encrypts every payload sent to Temporal; null: payloads go in clear.
+    std::shared_ptr<const temporal::PayloadCodec> payload_codec;
     // How often open records are checked for a live follower, and the longest retry delay.
     absl::Duration sweep_interval = absl::Seconds(30);
     // The first retry delay after a failure to follow (doubling up to sweep_interval).

@@ -30,6 +30,7 @@ absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(const EnvironmentLook
   options.store_path = paths.StoreDatabase();
   options.api_token_file = paths.ApiTokenFile();
   options.signing_key_file = paths.SigningKeyFile();
+  options.payload_key_file = paths.PayloadKeyFile();
   return options;
 }
 

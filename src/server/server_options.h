@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "temporal/payload_codec.h"
 #include "temporal/worker_options.h"
 
 namespace stigmer::server {
@@ -19,13 +20,16 @@ struct ServerOptions {
   std::filesystem::path api_token_file;  // where the token lives (named in refusals)
   std::string signing_key;               // signs every start (temporal/start_signature.h)
   std::filesystem::path signing_key_file;
+  // Encrypts every payload sent to Temporal; null: payloads go in clear (tests only).
+  std::shared_ptr<const temporal::PayloadCodec> payload_codec;
+  std::filesystem::path payload_key_file;
 };
 
 // ServerOptions from the environment: GRPC_PORT (an integer 0..65535), STIGMER_LISTEN_ADDRESS,
 // TEMPORAL_SERVICE_ADDRESS, STIGMER_HOME (the store is $STIGMER_HOME/data/stigmer.db and the
 // API token file $STIGMER_HOME/data/api.token, default ~/.stigmer); unset or empty variables keep
-// the defaults. Leaves api_token and signing_key empty (see RunStigmerServer). InvalidArgument when
-// GRPC_PORT is not a port number.
+// the defaults. Leaves api_token, signing_key and payload_codec empty (see RunStigmerServer).
+// InvalidArgument when GRPC_PORT is not a port number.
 absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(const EnvironmentLookup& lookup);
 
 }  // namespace stigmer::server

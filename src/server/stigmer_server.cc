@@ -43,14 +43,16 @@ absl::Status ExplainBindFailure(const std::string& host, int port, const std::st
 StigmerServer::StigmerServer(const ServerOptions& options, absl::Time started,
                              std::unique_ptr<store::Store> store)
     : token_gate_(options.api_token, options.api_token_file),
-      temporal_channel_(temporal::CreateTemporalChannel(options.temporal_address)),
+      temporal_channel_(
+          temporal::CreateTemporalChannel(options.temporal_address, options.payload_codec)),
       info_service_(options.temporal_address, started,
                     [channel = temporal_channel_] {
                       return temporal::CheckTemporalServing(channel, kTemporalProbeTimeout).ok();
                     }),
       store_(std::move(store)),
       executions_(store_.get(), {.temporal_address = options.temporal_address,
-                                 .signing_key = options.signing_key}),
+                                 .signing_key = options.signing_key,
+                                 .payload_codec = options.payload_codec}),
       workflow_service_(store_.get()),
       execution_service_(store_.get(), &executions_) {}
 

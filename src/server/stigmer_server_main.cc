@@ -40,6 +40,14 @@ int RunStigmerServer() {
     return 1;
   }
   options->signing_key = *std::move(signing_key);
+  // Payloads are encrypted with this key before they reach Temporal; workers share it.
+  absl::StatusOr<std::shared_ptr<const temporal::PayloadCodec>> codec =
+      temporal::LoadOrCreatePayloadCodec(options->payload_key_file);
+  if (!codec.ok()) {
+    spdlog::error("{}", std::string(codec.status().message()));
+    return 1;
+  }
+  options->payload_codec = *std::move(codec);
   absl::StatusOr<std::unique_ptr<StigmerServer>> server = StigmerServer::Start(*options);
   if (!server.ok()) {
     spdlog::error("{}", std::string(server.status().message()));

@@ -36,7 +36,7 @@ absl::Status CheckTemporalServing(const std::shared_ptr<grpc::Channel>& channel,
 }
 
 absl::Status CheckTemporalServing(const std::string& address, absl::Duration timeout) {
-  return CheckTemporalServing(CreateTemporalChannel(address), timeout);
+  return CheckTemporalServing(CreateTemporalChannel(address, nullptr), timeout);
 }
 
 }  // namespace stigmer::temporal

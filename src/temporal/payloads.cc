@@ -7,6 +7,20 @@
 #include "common/json_limits.h"
 
 namespace stigmer::temporal {
+namespace {
+
+absl::Status EncryptedPayloadError(const Payload& payload) {
+  if (auto why = payload.metadata().find(kDecryptErrorKey); why != payload.metadata().end()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the payload is encrypted and cannot be read here: ", why->second));
+  }
+  auto id = payload.metadata().find(kEncryptionKeyIdKey);
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the payload is encrypted (key ", id == payload.metadata().end() ? "(none)" : id->second,
+      ") and this process has no payload key to decrypt it"));
+}
+
+}  // namespace
 
 Payload JsonPayload(const nlohmann::json& value) {
   Payload payload;
@@ -22,11 +36,24 @@ absl::StatusOr<nlohmann::json> DecodeJsonPayload(const Payload& payload) {
   }
   const std::string& encoding = found->second;
   if (encoding == kBinaryNullEncoding) return nlohmann::json(nullptr);
+  if (encoding == kEncryptedEncoding) return EncryptedPayloadError(payload);
   if (encoding != kJsonPlainEncoding) {
     return absl::InvalidArgumentError(
         absl::StrCat("payload encoding \"", encoding, "\" is not json/plain"));
   }
   return ParseJsonBounded(payload.data(), "the json/plain payload");
+}
+
+absl::Status CheckDecrypted(const Payloads& payloads) {
+  for (int i = 0; i < payloads.payloads_size(); ++i) {
+    const auto& metadata = payloads.payloads(i).metadata();
+    if (auto found = metadata.find(kEncodingKey);
+        found != metadata.end() && found->second == kEncryptedEncoding) {
+      const absl::Status error = EncryptedPayloadError(payloads.payloads(i));
+      return absl::Status(error.code(), absl::StrCat("payload ", i, ": ", error.message()));
+    }
+  }
+  return absl::OkStatus();
 }
 
 Payloads JsonPayloads(const std::vector<nlohmann::json>& values) {
@@ -41,8 +68,8 @@ absl::StatusOr<std::vector<nlohmann::json>> DecodeJsonPayloads(const Payloads& p
   for (int i = 0; i < payloads.payloads_size(); ++i) {
     absl::StatusOr<nlohmann::json> value = DecodeJsonPayload(payloads.payloads(i));
     if (!value.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("payload ", i, ": ", value.status().message()));
+      return absl::Status(value.status().code(),
+                          absl::StrCat("payload ", i, ": ", value.status().message()));
     }
     values.push_back(*std::move(value));
   }

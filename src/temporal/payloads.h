@@ -17,14 +17,27 @@ using Payloads = ::temporal::api::common::v1::Payloads;
 inline constexpr char kEncodingKey[] = "encoding";
 inline constexpr char kJsonPlainEncoding[] = "json/plain";
 inline constexpr char kBinaryNullEncoding[] = "binary/null";
+// An encrypted payload (payload_codec.h) and the id of the key it was encrypted with.
+inline constexpr char kEncryptedEncoding[] = "binary/encrypted";
+inline constexpr char kEncryptionKeyIdKey[] = "encryption-key-id";
+// Why a payload is still binary/encrypted (for DecodeJsonPayload to say): set on a received
+// payload that could not be decrypted (and removed before it is sent again), or sent, in place of
+// the data, when a payload could not be encrypted.
+inline constexpr char kDecryptErrorKey[] = "stigmer-decrypt-error";
 
 // `value` as a json/plain payload: metadata {"encoding": "json/plain"}, data = compact JSON text
 // (UTF-8; invalid UTF-8 in strings is replaced, never thrown).
 Payload JsonPayload(const nlohmann::json& value);
 
 // The JSON value a payload holds. "json/plain" → the parsed data; "binary/null" → null.
-// InvalidArgument for any other (or a missing) encoding and for data that is not JSON.
+// InvalidArgument for any other (or a missing) encoding and for data that is not JSON; for a
+// payload still "binary/encrypted" (this process could not decrypt it), FailedPrecondition
+// saying why (kDecryptErrorKey) or that this process has no payload key.
 absl::StatusOr<nlohmann::json> DecodeJsonPayload(const Payload& payload);
+
+// OK unless a payload is still binary/encrypted (this process could not decrypt it); then the
+// error DecodeJsonPayload gives for it, naming its index.
+absl::Status CheckDecrypted(const Payloads& payloads);
 
 // Each value as a json/plain payload, in order.
 Payloads JsonPayloads(const std::vector<nlohmann::json>& values);

@@ -30,8 +30,9 @@ TaskQueuePoller::TaskQueuePoller(TaskQueuePollerOptions options, std::function<v
                                          : std::make_unique<LoggingWorkflowTaskHandler>()),
       activity_handler_(activity_handler ? std::move(activity_handler)
                                          : std::make_unique<LoggingActivityTaskHandler>()),
-      channel_(options_.channel ? options_.channel
-                                : CreateTemporalChannel(options_.temporal_address)),
+      channel_(options_.channel
+                   ? options_.channel
+                   : CreateTemporalChannel(options_.temporal_address, options_.payload_codec)),
       stub_(wfs::WorkflowService::NewStub(channel_)),
       progress_(ThreadCount(options_)) {}
 

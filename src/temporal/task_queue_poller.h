@@ -17,6 +17,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
+#include "temporal/payload_codec.h"
 #include "temporal/poller_progress.h"
 #include "temporal/task_handlers.h"
 
@@ -46,8 +47,10 @@ struct TaskQueuePollerOptions {
   // More queues polled for activity tasks (also by the activity handler), each by its own
   // `pollers` threads: activities scheduled there never wait for a slot of another queue.
   std::vector<ActivityQueue> activity_queues;
-  // The channel to Temporal, shared with the handlers; null: one is made for temporal_address.
+  // The channel to Temporal, shared with the handlers; null: one is made for temporal_address,
+  // with `payload_codec`.
   std::shared_ptr<grpc::Channel> channel;
+  std::shared_ptr<const PayloadCodec> payload_codec;
 };
 
 // Long-polls one task queue for workflow tasks and for activity tasks, on

@@ -1,12 +1,17 @@
 #include "temporal/temporal_channel.h"
 
+#include <utility>
+#include <vector>
+
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "temporal/payload_codec_interceptor.h"
 
 namespace stigmer::temporal {
 
-std::shared_ptr<grpc::Channel> CreateTemporalChannel(const std::string& address) {
+std::shared_ptr<grpc::Channel> CreateTemporalChannel(const std::string& address,
+                                                     std::shared_ptr<const PayloadCodec> codec) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kTemporalMaxMessageBytes);
   args.SetMaxSendMessageSize(kTemporalMaxMessageBytes);
@@ -17,7 +22,13 @@ std::shared_ptr<grpc::Channel> CreateTemporalChannel(const std::string& address)
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5'000);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  if (codec == nullptr) {
+    return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  }
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(NewPayloadCodecInterceptorFactory(std::move(codec)));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      address, grpc::InsecureChannelCredentials(), args, std::move(interceptors));
 }
 
 }  // namespace stigmer::temporal

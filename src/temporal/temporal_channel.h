@@ -5,6 +5,7 @@
 #include <string>
 
 #include "grpcpp/channel.h"
+#include "temporal/payload_codec.h"
 
 namespace stigmer::temporal {
 
@@ -15,7 +16,12 @@ inline constexpr int kTemporalMaxMessageBytes = 128 * 1024 * 1024;
 // 128 MiB message limits, keepalive pings every 30 s even while a poll waits (so a vanished
 // server is noticed), and gRPC's own reconnect backoff capped at 5 s so a restarted server is
 // found again quickly. Connects lazily; never fails.
-std::shared_ptr<grpc::Channel> CreateTemporalChannel(const std::string& address);
+//
+// With a `codec`, every payload of every Temporal call is encrypted on its way out and decrypted
+// on its way in (payload_codec_interceptor.h); components pass the codec of their payload key.
+// Null: payloads travel as they are (tests, health probes, other tools' payloads).
+std::shared_ptr<grpc::Channel> CreateTemporalChannel(const std::string& address,
+                                                     std::shared_ptr<const PayloadCodec> codec);
 
 }  // namespace stigmer::temporal
 

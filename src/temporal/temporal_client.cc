@@ -67,7 +67,7 @@ void CallCanceller::Unregister(grpc::ClientContext* context) {
 
 TemporalClient::TemporalClient(Key, TemporalClientOptions options)
     : options_(std::move(options)),
-      channel_(CreateTemporalChannel(options_.address)),
+      channel_(CreateTemporalChannel(options_.address, options_.codec)),
       stub_(wfs::WorkflowService::NewStub(channel_)) {
   if (options_.identity.empty()) options_.identity = DefaultWorkerIdentity();
 }

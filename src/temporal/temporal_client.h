@@ -16,6 +16,7 @@
 #include "nlohmann/json.hpp"
 #include "temporal/api/history/v1/message.pb.h"
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
+#include "temporal/payload_codec.h"
 
 namespace stigmer::temporal {
 
@@ -31,6 +32,8 @@ struct TemporalClientOptions {
   std::string identity;  // empty → DefaultWorkerIdentity() ("pid@host")
   // Deadline of every call except long polls (GetHistory takes its own).
   absl::Duration call_timeout = absl::Seconds(10);
+  // Encrypts and decrypts every payload (temporal_channel.h); null: payloads as they are.
+  std::shared_ptr<const PayloadCodec> codec;
 };
 
 struct StartWorkflowOptions {

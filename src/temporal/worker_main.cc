@@ -62,7 +62,8 @@ int RunWorker(const WorkerOptions& options, const HandlerFactory& make_handlers)
   poller_options.workflow_pollers = options.workflow_pollers;
   poller_options.activity_pollers = options.activity_pollers;
   poller_options.activity_queues = options.activity_queues;
-  poller_options.channel = CreateTemporalChannel(options.temporal_address);
+  poller_options.payload_codec = options.payload_codec;
+  poller_options.channel = CreateTemporalChannel(options.temporal_address, options.payload_codec);
   WorkerHandlers handlers;
   if (make_handlers) handlers = make_handlers(poller_options.channel);
   spdlog::info("polling task queue {} at {} (namespace {}, identity {})", options.task_queue,

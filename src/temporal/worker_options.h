@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/environment.h"
+#include "temporal/payload_codec.h"
 #include "temporal/task_queue_poller.h"
 
 namespace stigmer::temporal {
@@ -28,6 +29,8 @@ struct WorkerOptions {
   std::vector<ActivityQueue> activity_queues;  // more activity queues, with their own threads
   // SIGTERM: running activity tasks get this long to finish before the worker exits anyway.
   absl::Duration stop_timeout = absl::Seconds(10);
+  // Encrypts and decrypts every payload; null: none (see LoadPayloadCodec).
+  std::shared_ptr<const PayloadCodec> payload_codec;
 };
 
 // WorkerOptions for `task_queue` from the environment:

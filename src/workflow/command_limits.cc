@@ -56,7 +56,10 @@ absl::Status CheckCommandSizes(const std::vector<Command>& commands, const Paylo
     const Carried carried = PayloadsOf(command);
     if (carried.payloads == nullptr) continue;
     for (const temporal::Payload& payload : carried.payloads->payloads()) {
-      if (payload.data().size() <= limits.max_payload_bytes) continue;
+      // Temporal receives the value encrypted, a little larger.
+      if (payload.data().size() + kEncryptedPayloadOverheadBytes <= limits.max_payload_bytes) {
+        continue;
+      }
       return absl::ResourceExhaustedError(absl::StrCat(
           carried.what, " is ", HumanBytes(payload.data().size()), "; one value may hold at most ",
           HumanBytes(limits.max_payload_bytes), " (STIGMER_MAX_PAYLOAD_BYTES)"));

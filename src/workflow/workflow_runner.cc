@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "config/key_file.h"
 #include "config/paths.h"
+#include "temporal/payload_codec.h"
 #include "temporal/worker_main.h"
 #include "workflow/activity_task_handler.h"
 #include "workflow/shell_group_record.h"
@@ -76,6 +77,13 @@ int RunWorkflowRunner() {
     return 1;
   }
   settings->workflow.signing_key = *std::move(key);
+  absl::StatusOr<std::shared_ptr<const temporal::PayloadCodec>> codec =
+      temporal::LoadOrCreatePayloadCodec(config::Paths::FromEnvironment().PayloadKeyFile());
+  if (!codec.ok()) {
+    std::fprintf(stderr, "workflow-runner: %s\n", std::string(codec.status().message()).c_str());
+    return 1;
+  }
+  options->payload_codec = *std::move(codec);
   // Before any retry can reach this worker: what a killed predecessor's commands left running.
   const std::filesystem::path groups = config::Paths::FromEnvironment().ShellGroupsDir();
   if (const int killed = KillLeftoverShellGroups(groups); killed > 0) {

@@ -167,6 +167,13 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
     return FailTask(tapi::enums::v1::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
                     std::string(history.status().message()));
   }
+  // An input this worker cannot decrypt would otherwise look unsigned (the signature covers the
+  // plain payloads): say what is wrong with it instead.
+  if (absl::Status readable = temporal::CheckDecrypted(history->started().input());
+      !readable.ok()) {
+    return FailRun(StandardError("configuration", "Input cannot be decrypted",
+                                 std::string(readable.message()), "/"));
+  }
   if (!options.signing_key.empty()) {
     const auto& started = history->started();
     if (absl::Status signed_start = temporal::VerifyStartSignature(

@@ -26,6 +26,7 @@ namespace stigmer::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // `stigmer run NAME --input INPUT -o json`: the execution record it prints at the end.
 nlohmann::json RunToEnd(const StigmerHome& home, const std::string& name,
@@ -152,6 +153,53 @@ do:
       absl::Seconds(10)));
 }
 
+// `--secret` values travel to Temporal encrypted with the stack's payload key: Temporal's history
+// (what `temporal workflow show` reads without a codec) never holds them.
+TEST_F(WorkflowRunnerE2e, SecretNeverReachesTemporalInClear) {
+  constexpr char kSecret[] = "s3cr3t-9b2e41";
+  const std::filesystem::path file = home_.paths().home() / "secret.yaml";
+  ASSERT_TRUE(WriteFileAtomically(
+                  file, R"(document: {dsl: '1.0.0', namespace: test, name: secret, version: '1.0.0'}
+do:
+  - use:
+      set:
+        token: ${ $secrets.TOKEN }
+)")
+                  .ok());
+  ASSERT_EQ(home_.Run({"apply", "-f", file.string()}).exit_code, 0);
+  CommandResult run =
+      home_.Run({"run", "secret", "--secret", absl::StrCat("TOKEN=", kSecret), "-o", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  const size_t at = run.out.find("wex-");
+  ASSERT_NE(at, std::string::npos) << run.out;
+  const std::string id = run.out.substr(at, run.out.find('"', at) - at);
+  const std::string address = absl::StrCat("127.0.0.1:", home_.temporal_port());
+
+  auto raw = temporal::TemporalClient::Connect(address);
+  ASSERT_TRUE(raw.ok()) << raw.status();
+  auto raw_history = (*raw)->GetFullHistory(id);
+  ASSERT_TRUE(raw_history.ok()) << raw_history.status();
+  std::string bytes;
+  for (const auto& event : *raw_history) bytes += event.SerializeAsString();
+  EXPECT_THAT(bytes, HasSubstr("binary/encrypted"));
+  EXPECT_THAT(bytes, Not(HasSubstr(kSecret)));
+
+  // With the key in STIGMER_HOME the output is there.
+  auto codec = temporal::LoadOrCreatePayloadCodec(home_.paths().PayloadKeyFile());
+  ASSERT_TRUE(codec.ok()) << codec.status();
+  temporal::TemporalClientOptions options;
+  options.address = address;
+  options.codec = *codec;
+  auto decoded = temporal::TemporalClient::Connect(options, absl::Seconds(10));
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  auto history = (*decoded)->GetFullHistory(id);
+  ASSERT_TRUE(history.ok() && !history->empty()) << history.status();
+  ASSERT_TRUE(history->back().has_workflow_execution_completed_event_attributes());
+  EXPECT_EQ(*temporal::DecodeJsonPayloadAt(
+                history->back().workflow_execution_completed_event_attributes().result()),
+            nlohmann::json({{"token", kSecret}}));
+}
+
 TEST_F(WorkflowRunnerE2e, WorkflowTimeoutEndsTheExecution) {
   const std::filesystem::path file = home_.paths().home() / "late.yaml";
   ASSERT_TRUE(WriteFileAtomically(
@@ -176,9 +224,10 @@ do:
 TEST_F(WorkflowRunnerE2e, WorkflowStartedDirectlyOnTemporalIsRefusedWhileAStigmerRunCompletes) {
   TempDir dir;
   const std::filesystem::path marker = dir.path() / "intruder-ran";
-  auto temporal =
+  // Temporal's own client, without the stack's payload key: its start goes in clear.
+  auto intruder_client =
       temporal::TemporalClient::Connect(absl::StrCat("127.0.0.1:", home_.temporal_port()));
-  ASSERT_TRUE(temporal.ok()) << temporal.status();
+  ASSERT_TRUE(intruder_client.ok()) << intruder_client.status();
   temporal::StartWorkflowOptions intruder;
   intruder.workflow_id = "wex-intruder";
   intruder.input = {
@@ -186,11 +235,19 @@ TEST_F(WorkflowRunnerE2e, WorkflowStartedDirectlyOnTemporalIsRefusedWhileAStigme
        {"do", {{{"touch", {{"run", {{"shell", {{"command", "touch " + marker.string()}}}}}}}}}}},
       nlohmann::json::object(),
       {{"environment", nlohmann::json::object()}, {"secrets", nlohmann::json::object()}}};
-  ASSERT_TRUE((*temporal)->StartWorkflow(intruder).ok());
+  ASSERT_TRUE((*intruder_client)->StartWorkflow(intruder).ok());
 
   EXPECT_EQ(OutputOf(RunToEnd(home_, "hello", {{"name", "Ada"}})),
             nlohmann::json({{"greeting", "Hello, Ada!"}}));
 
+  // The refusal is written encrypted: read it with the stack's key.
+  auto codec = temporal::LoadOrCreatePayloadCodec(home_.paths().PayloadKeyFile());
+  ASSERT_TRUE(codec.ok()) << codec.status();
+  temporal::TemporalClientOptions options;
+  options.address = absl::StrCat("127.0.0.1:", home_.temporal_port());
+  options.codec = *codec;
+  auto temporal = temporal::TemporalClient::Connect(options, absl::Seconds(10));
+  ASSERT_TRUE(temporal.ok()) << temporal.status();
   std::vector<temporal::HistoryEvent> events;
   ASSERT_TRUE(WaitFor(
       [&] {

@@ -19,7 +19,7 @@ inline std::vector<std::string> PollerIdentities(
     ::temporal::api::enums::v1::TaskQueueType type =
         ::temporal::api::enums::v1::TASK_QUEUE_TYPE_WORKFLOW) {
   namespace wfs = ::temporal::api::workflowservice::v1;
-  auto stub = wfs::WorkflowService::NewStub(temporal::CreateTemporalChannel(address));
+  auto stub = wfs::WorkflowService::NewStub(temporal::CreateTemporalChannel(address, nullptr));
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
   wfs::DescribeTaskQueueRequest request;

@@ -79,7 +79,7 @@ absl::Status TemporalDevServer::Launch() {
 }
 
 absl::Status TemporalDevServer::WaitUntilServing(absl::Duration timeout) {
-  auto channel = temporal::CreateTemporalChannel(address());
+  auto channel = temporal::CreateTemporalChannel(address(), nullptr);
   absl::Status last = absl::UnavailableError("not checked yet");
   const bool serving = WaitFor(
       [&] {

@@ -11,6 +11,7 @@
 #include "config/key_file.h"
 #include "config/paths.h"
 #include "gtest/gtest.h"
+#include "temporal/payload_codec.h"
 #include "temporal/payloads.h"
 #include "temporal/temporal_client.h"
 #include "testing/command_runner.h"
@@ -26,14 +27,20 @@ using ::temporal::api::enums::v1::EventType;
 class WorkflowRunnerProcessTest : public testing::TemporalDevServerSuite {};
 
 TEST_F(WorkflowRunnerProcessTest, SigtermLetsTheRunningActivityFinishAndExitsZero) {
-  auto client = temporal::TemporalClient::Connect(temporal_address());
-  ASSERT_TRUE(client.ok()) << client.status();
   testing::TempDir dir;
   const std::string pid_file = (dir.path() / "worker.pid").string();
   // workflow-runner runs only starts signed with the key in its STIGMER_HOME.
   const config::Paths home(dir.path() / "home");
   absl::StatusOr<std::string> key = config::LoadOrCreateKeyFile(home.SigningKeyFile(), "key");
   ASSERT_TRUE(key.ok()) << key.status();
+  // It encrypts payloads with the key in that STIGMER_HOME too.
+  auto codec = temporal::LoadOrCreatePayloadCodec(home.PayloadKeyFile());
+  ASSERT_TRUE(codec.ok()) << codec.status();
+  temporal::TemporalClientOptions client_options;
+  client_options.address = temporal_address();
+  client_options.codec = *codec;
+  auto client = temporal::TemporalClient::Connect(client_options, absl::Seconds(10));
+  ASSERT_TRUE(client.ok()) << client.status();
 
   testing::CommandResult result;
   std::thread runner([&] {
@@ -84,6 +91,18 @@ TEST_F(WorkflowRunnerProcessTest, SigtermLetsTheRunningActivityFinishAndExitsZer
     completed = output.ok() && *output == "finished";
   }
   EXPECT_TRUE(completed) << "the activity did not report its result before the worker exited";
+
+  // Temporal holds the result encrypted with that key.
+  auto raw = temporal::TemporalClient::Connect(temporal_address());
+  ASSERT_TRUE(raw.ok()) << raw.status();
+  auto raw_history = (*raw)->GetFullHistory("wex-drain");
+  ASSERT_TRUE(raw_history.ok()) << raw_history.status();
+  for (const auto& event : *raw_history) {
+    if (event.event_type() != EventType::EVENT_TYPE_ACTIVITY_TASK_COMPLETED) continue;
+    const auto& result = event.activity_task_completed_event_attributes().result().payloads(0);
+    EXPECT_EQ(result.metadata().at("encoding"), "binary/encrypted");
+    EXPECT_EQ(result.metadata().at("encryption-key-id"), (*codec)->key_id());
+  }
 }
 
 }  // namespace

@@ -35,7 +35,10 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
  protected:
   void SetUp() override {
     TemporalDevServerSuite::SetUp();
-    auto client = temporal::TemporalClient::Connect(temporal_address());
+    temporal::TemporalClientOptions client_options;
+    client_options.address = temporal_address();
+    client_options.codec = PayloadCodec();
+    auto client = temporal::TemporalClient::Connect(client_options, absl::Seconds(10));
     ASSERT_TRUE(client.ok()) << client.status();
     client_ = std::move(*client);
     queue_ =
@@ -47,7 +50,7 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
     options.identity = "runner-test";
     options.workflow_pollers = 2;
     options.activity_pollers = 1;
-    options.channel = temporal::CreateTemporalChannel(temporal_address());
+    options.channel = temporal::CreateTemporalChannel(temporal_address(), PayloadCodec());
     // As workflow-runner does: each activity kind on its own queue, with its own pollers.
     ActivityLimits limits;
     ActivitySlots slots;
@@ -68,6 +71,8 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
     poller_->Start();
   }
 
+  // The codec of the client and of the worker's channel; none unless a suite says so.
+  virtual std::shared_ptr<const temporal::PayloadCodec> PayloadCodec() { return nullptr; }
   virtual void Configure(WorkflowTaskOptions&) {}
   virtual void ConfigureActivities(ActivityLimits&, ActivitySlots&) {}
 
