@@ -46,8 +46,11 @@
 #include "api_load.h"
 #include "api_temporal.h"
 #include "bench_support.h"
+#include "config/key_file.h"
+#include "config/paths.h"
 #include "nlohmann/json.hpp"
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
+#include "temporal/payload_codec.h"
 #include "temporal/payloads.h"
 #include "temporal/temporal_client.h"
 #include "workflow/workflow_document.h"
@@ -143,6 +146,10 @@ struct WorkerResult {
   double PeakRssMib() const { return ran ? static_cast<double>(peak_rss_kib) / 1024 : NAN; }
 };
 
+// The STIGMER_HOME of the measured workflow-runner: inside the benchmark's temporary folder,
+// never the user's ~/.stigmer.
+config::Paths StigmerHome(const TempDir& dir) { return config::Paths(dir.path() / "stigmer-home"); }
+
 // The first three figures of /proc/loadavg.
 std::string LoadAverage() {
   std::ifstream in("/proc/loadavg");
@@ -154,19 +161,29 @@ std::string LoadAverage() {
 // The clients: one TemporalClient (its own channel) per client thread.
 class WorkflowStarter {
  public:
-  static absl::StatusOr<WorkflowStarter> Connect(const std::string& address, int clients) {
+  // stigmer's runs are signed with `signing_key` and their payloads encrypted with `codec`, as
+  // stigmer-server does; the peer's go through clients without a codec.
+  static absl::StatusOr<WorkflowStarter> Connect(
+      const std::string& address, int clients, std::shared_ptr<const temporal::PayloadCodec> codec,
+      std::string signing_key) {
     WorkflowStarter starter;
+    starter.signing_key_ = std::move(signing_key);
     for (int i = 0; i < clients; ++i) {
-      temporal::TemporalClientOptions options;
-      options.address = address;
-      options.identity = absl::StrCat("workflow_bench-", i);
-      absl::StatusOr<std::unique_ptr<temporal::TemporalClient>> client =
-          temporal::TemporalClient::Connect(options, absl::Seconds(10));
-      if (!client.ok()) return client.status();
-      starter.clients_.push_back(std::move(*client));
+      for (const bool encrypted : {true, false}) {
+        temporal::TemporalClientOptions options;
+        options.address = address;
+        options.identity = absl::StrCat("workflow_bench-", i);
+        if (encrypted) options.codec = codec;
+        absl::StatusOr<std::unique_ptr<temporal::TemporalClient>> client =
+            temporal::TemporalClient::Connect(options, absl::Seconds(10));
+        if (!client.ok()) return client.status();
+        (encrypted ? starter.clients_ : starter.peer_clients_).push_back(std::move(*client));
+      }
     }
     return starter;
   }
+
+  const std::string& signing_key() const { return signing_key_; }
 
   // The number of events in the history of `workflow_id` (latest run) and of the workflow tasks
   // among them (completed ones); {0, 0} when it cannot be read.
@@ -182,10 +199,11 @@ class WorkflowStarter {
 
   // Starts one workflow, waits for it to close and checks its result; "" when it completed with
   // `expected`, else what happened.
-  std::string Run(int client, const temporal::StartWorkflowOptions& start,
+  std::string Run(int client, bool peer, const temporal::StartWorkflowOptions& start,
                   const nlohmann::json& expected) {
     if (Interrupted()) return kInterrupted;
-    temporal::TemporalClient& temporal = *clients_[static_cast<size_t>(client)];
+    temporal::TemporalClient& temporal =
+        *(peer ? peer_clients_ : clients_)[static_cast<size_t>(client)];
     absl::StatusOr<std::string> run_id = temporal.StartWorkflow(start);
     if (!run_id.ok()) return std::string(run_id.status().message());
     absl::StatusOr<temporal::HistoryEvent> closed =
@@ -239,7 +257,8 @@ class WorkflowStarter {
                                                     absl::FormatDuration(kWorkflowTimeout)));
   }
 
-  std::vector<std::unique_ptr<temporal::TemporalClient>> clients_;
+  std::vector<std::unique_ptr<temporal::TemporalClient>> clients_, peer_clients_;
+  std::string signing_key_;
 };
 
 class WorkflowBench {
@@ -282,8 +301,9 @@ class WorkflowBench {
               scenario.document,
               scenario.input(n),
               {{"environment", nlohmann::json::object()}, {"secrets", nlohmann::json::object()}}};
+          start.signing_key = starter_.signing_key();
         }
-        return starter_.Run(client, start, scenario.expected(n));
+        return starter_.Run(client, peer, start, scenario.expected(n));
       };
     };
     const LoadResult warm =
@@ -324,7 +344,8 @@ class WorkflowBench {
   WorkerCommand StigmerCommand() const {
     return {"stigmer workflow-runner",
             {options_.stigmer, "internal", "workflow-runner"},
-            {absl::StrCat("TEMPORAL_SERVICE_ADDRESS=", temporal_.address()), "STIGMER_READY_FD"},
+            {absl::StrCat("TEMPORAL_SERVICE_ADDRESS=", temporal_.address()),
+             absl::StrCat("STIGMER_HOME=", StigmerHome(dir_).home().string()), "STIGMER_READY_FD"},
             temporal::kWorkflowTaskQueue};
   }
   WorkerCommand PeerCommand() const {
@@ -411,8 +432,19 @@ int Run(const Options& options) {
               (*temporal)->seconds_to_serving());
   absl::StatusOr<std::unique_ptr<LoopbackJsonServer>> http =
       LoopbackJsonServer::Start(kHttpServerThreads);
-  absl::StatusOr<WorkflowStarter> starter =
-      WorkflowStarter::Connect((*temporal)->address(), options.clients);
+  // workflow-runner runs in a home of its own, whose keys the starter shares.
+  const config::Paths home = StigmerHome(dir);
+  absl::StatusOr<std::string> signing_key =
+      config::LoadOrCreateKeyFile(home.SigningKeyFile(), "signing key");
+  absl::StatusOr<std::shared_ptr<const temporal::PayloadCodec>> codec =
+      temporal::LoadOrCreatePayloadCodec(home.PayloadKeyFile());
+  if (!signing_key.ok() || !codec.ok()) {
+    std::fprintf(stderr, "%s\n",
+                 (!signing_key.ok() ? signing_key.status() : codec.status()).ToString().c_str());
+    return 1;
+  }
+  absl::StatusOr<WorkflowStarter> starter = WorkflowStarter::Connect(
+      (*temporal)->address(), options.clients, *std::move(codec), *std::move(signing_key));
   if (!http.ok() || !starter.ok()) {
     std::fprintf(stderr, "%s\n",
                  (!http.ok() ? http.status() : starter.status()).ToString().c_str());
