@@ -41,6 +41,8 @@ class ScriptedModelServer {
 
   // The JSON bodies received so far, in order.
   std::vector<nlohmann::json> requests() const;
+  // The requests themselves (method, path, headers), in order.
+  std::vector<HttpServerRequest> http_requests() const { return server_.requests(); }
   size_t request_count() const;
 
   // With the queue empty the server answers 500 {"error": {"message": "no answer queued"}}.
