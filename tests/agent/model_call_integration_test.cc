@@ -1,8 +1,8 @@
 // Model calls over real HTTP to the scripted model server: what is sent, what comes back, and
 // what each failure means for retrying.
 
-#include "agent/model/model_call.h"
 #include "absl/strings/str_cat.h"
+#include "agent/model/model_call.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/local_http_server.h"
