@@ -59,6 +59,11 @@ std::string JsonRpcLine(const nlohmann::json& id, absl::string_view method,
   return absl::StrCat(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "\n");
 }
 
+std::string JsonRpcResultLine(const nlohmann::json& id, const nlohmann::json& result) {
+  const nlohmann::json answer = {{"jsonrpc", "2.0"}, {"id", id}, {"result", result}};
+  return absl::StrCat(answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "\n");
+}
+
 std::string JsonRpcErrorLine(const nlohmann::json& id, int code, absl::string_view message) {
   const nlohmann::json answer = {{"jsonrpc", "2.0"},
                                  {"id", id},

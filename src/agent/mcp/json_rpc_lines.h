@@ -52,6 +52,9 @@ JsonRpcMessage ParseJsonRpcLine(absl::string_view line);
 std::string JsonRpcLine(const nlohmann::json& id, absl::string_view method,
                         const nlohmann::json& params);
 
+// The line answering a server's request `id` with `result`.
+std::string JsonRpcResultLine(const nlohmann::json& id, const nlohmann::json& result);
+
 // The line answering a server's request `id` with a JSON-RPC error.
 std::string JsonRpcErrorLine(const nlohmann::json& id, int code, absl::string_view message);
 

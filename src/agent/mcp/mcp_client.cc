@@ -177,11 +177,7 @@ absl::StatusOr<nlohmann::json> McpClient::Request(const std::string& method,
       case JsonRpcMessage::Kind::kRequest: {
         const std::string answer =
             message.method == "ping"
-                ? absl::StrCat(nlohmann::json{{"jsonrpc", "2.0"},
-                                              {"id", message.id},
-                                              {"result", nlohmann::json::object()}}
-                                   .dump(),
-                               "\n")
+                ? JsonRpcResultLine(message.id, nlohmann::json::object())
                 : JsonRpcErrorLine(message.id, -32601, "stigmer does not offer this method");
         if (absl::Status sent = Send(answer, deadline); !sent.ok()) return sent;
         continue;
