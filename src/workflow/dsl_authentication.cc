@@ -1,6 +1,7 @@
 #include "workflow/dsl_authentication.h"
 
 #include "absl/strings/str_cat.h"
+#include "activities/http_request.h"
 #include "workflow/json_pointer.h"
 
 namespace stigmer::workflow {
@@ -47,12 +48,6 @@ void ValidateScheme(ValidationContext& context, const Json& scheme, const std::s
 
 }  // namespace
 
-std::string UnsupportedAuthenticationMessage(const std::string& scheme) {
-  return absl::StrCat("`", scheme,
-                      "` authentication is not supported: use basic or bearer, or set the header "
-                      "yourself");
-}
-
 void ValidateAuthenticationPolicy(ValidationContext& context, const Json& policy,
                                   const std::string& pointer) {
   if (!context.ExpectObject(policy, pointer)) return;
@@ -66,7 +61,7 @@ void ValidateAuthenticationPolicy(ValidationContext& context, const Json& policy
     }
     bool known = false;
     for (const char* unsupported : kUnsupportedSchemes) known = known || name == unsupported;
-    context.Report(member, known ? UnsupportedAuthenticationMessage(name)
+    context.Report(member, known ? activities::UnsupportedAuthenticationMessage(name)
                                  : absl::StrCat("unknown authentication scheme \"", name,
                                                 "\" (stigmer runs basic and bearer)"));
   }

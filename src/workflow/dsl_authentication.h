@@ -14,9 +14,6 @@
 
 namespace stigmer::workflow {
 
-// The message for every scheme stigmer does not run (`scheme` e.g. "digest").
-std::string UnsupportedAuthenticationMessage(const std::string& scheme);
-
 // Checks a policy at `pointer` (a use.authentications entry or an inline one): exactly one
 // scheme, `basic` with string `username` and `password`, or `bearer` with a string `token`.
 void ValidateAuthenticationPolicy(ValidationContext& context, const nlohmann::ordered_json& policy,

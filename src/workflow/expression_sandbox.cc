@@ -24,14 +24,14 @@ ExpressionSandbox::ExpressionSandbox(std::string binary, ExpressionLimits limits
 absl::Status ExpressionSandbox::EnsureChild() {
   if (child_ && !child_->PeekExit()) return absl::OkStatus();
   child_.reset();  // one that ended between evaluations (e.g. its starting thread ended)
-  ProcessOptions options;
+  activities::ProcessOptions options;
   options.argv = {binary_, "internal", "expression-sandbox",
                   absl::StrCat("--memory-bytes=", limits_.memory_bytes),
                   absl::StrCat("--max-result-bytes=", limits_.max_result_bytes)};
   for (char** variable = environ; *variable != nullptr; ++variable) {
     options.env.emplace_back(*variable);
   }
-  absl::StatusOr<ShellProcess> started = ShellProcess::Start(options);
+  absl::StatusOr<activities::ShellProcess> started = activities::ShellProcess::Start(options);
   if (!started.ok()) {
     return absl::UnavailableError(
         absl::StrCat("cannot start the expression sandbox: ", started.status().message()));
@@ -42,7 +42,7 @@ absl::Status ExpressionSandbox::EnsureChild() {
 }
 
 absl::Status ExpressionSandbox::ChildEnded(bool killed, bool task_deadline) {
-  std::optional<ProcessExit> exit;
+  std::optional<activities::ProcessExit> exit;
   if (!killed) {
     // It closed its end: it is exiting; wait for it briefly to learn how.
     pollfd entry{child_->exit_fd(), POLLIN, 0};

@@ -14,8 +14,8 @@
 #include <utility>
 
 #include "absl/time/time.h"
+#include "activities/shell_process.h"
 #include "workflow/jq_runner.h"
-#include "workflow/shell_process.h"
 
 namespace stigmer::workflow {
 
@@ -74,7 +74,7 @@ class ExpressionSandbox final : public JqRunner {
   const ExpressionLimits limits_;
   absl::Time deadline_ = absl::InfiniteFuture();
   absl::Duration task_budget_ = absl::InfiniteDuration();
-  std::optional<ShellProcess> child_;
+  std::optional<activities::ShellProcess> child_;
   std::optional<absl::Status> failure_;
 };
 

@@ -7,7 +7,7 @@
 namespace stigmer::workflow {
 namespace {
 
-RunResult Failed(WorkflowError error) {
+RunResult Failed(durable::WorkflowError error) {
   RunResult result;
   result.state = RunResult::State::kFailed;
   result.error = std::move(error);
@@ -32,7 +32,7 @@ absl::StatusOr<nlohmann::json> Transform(TaskRunner& runner, const nlohmann::ord
 }  // namespace
 
 absl::StatusOr<RunResult> Interpret(const WorkflowDocument& document, const nlohmann::json& input,
-                                    const RuntimeValues& runtime, WorkflowContext& context,
+                                    const RuntimeValues& runtime, durable::WorkflowContext& context,
                                     const InterpreterOptions& options) {
   nlohmann::json workflow = {{"id", runtime.workflow_id},
                              {"definition", nlohmann::json(document.json)},
@@ -47,8 +47,8 @@ absl::StatusOr<RunResult> Interpret(const WorkflowDocument& document, const nloh
 
   auto tasks = document.json.find("do");
   if (tasks == document.json.end()) {
-    return Failed(
-        StandardError("configuration", "Invalid workflow", "the workflow has no `do`", ""));
+    return Failed(durable::StandardError("configuration", "Invalid workflow",
+                                         "the workflow has no `do`", ""));
   }
   absl::StatusOr<TaskOutcome> outcome =
       runner.RunTaskList(*tasks, "/do", *std::move(transformed), {});

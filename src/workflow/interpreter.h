@@ -4,10 +4,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "durable/workflow_context.h"
+#include "durable/workflow_error.h"
 #include "nlohmann/json.hpp"
 #include "workflow/expression_evaluator.h"
-#include "workflow/task_errors.h"
-#include "workflow/workflow_context.h"
 #include "workflow/workflow_document.h"
 
 namespace stigmer::workflow {
@@ -37,7 +37,7 @@ struct RunResult {
   // kCompleted: the workflow's transformed output.
   nlohmann::json output;
   // kFailed: the uncaught error; its instance is the path of the task that raised it.
-  WorkflowError error;
+  durable::WorkflowError error;
 };
 
 // Runs `document` from the start on `input` with `context` for everything that is not pure,
@@ -119,7 +119,7 @@ struct RunResult {
 // and whose detail is "expression `...`: <jq's message>". A non-OK status is returned only when
 // the context returned one (e.g. non-determinism): the run stops at once.
 absl::StatusOr<RunResult> Interpret(const WorkflowDocument& document, const nlohmann::json& input,
-                                    const RuntimeValues& runtime, WorkflowContext& context,
+                                    const RuntimeValues& runtime, durable::WorkflowContext& context,
                                     const InterpreterOptions& options = {});
 
 }  // namespace stigmer::workflow

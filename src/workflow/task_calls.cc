@@ -3,8 +3,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "activities/activity_control.h"
 #include "common/secret_redactor.h"
-#include "workflow/activity_control.h"
 #include "workflow/dsl_authentication.h"
 #include "workflow/dsl_timeout.h"
 #include "workflow/task_runner.h"
@@ -13,14 +13,14 @@ namespace stigmer::workflow {
 namespace {
 
 // The outcome of a task from the outcome of its side effect.
-TaskOutcome FromActivity(ActivityOutcome activity, const std::string& path) {
+TaskOutcome FromActivity(durable::ActivityOutcome activity, const std::string& path) {
   switch (activity.state) {
-    case ActivityOutcome::State::kPending:
+    case durable::ActivityOutcome::State::kPending:
       return TaskOutcome::Suspended();
-    case ActivityOutcome::State::kFailed:
+    case durable::ActivityOutcome::State::kFailed:
       if (activity.error.instance.empty()) activity.error.instance = path;
       return TaskOutcome::Raised(std::move(activity.error));
-    case ActivityOutcome::State::kCompleted:
+    case durable::ActivityOutcome::State::kCompleted:
       break;
   }
   return TaskOutcome::Completed(std::move(activity.output));
@@ -38,7 +38,7 @@ void AddTimeout(const nlohmann::ordered_json& document, const nlohmann::ordered_
 // The run's secret values, for the activity to redact from what it logs and reports.
 void AddSecretsToRedact(const nlohmann::json& secrets, nlohmann::json& request) {
   const SecretRedactor redactor = SecretRedactor::FromSecretsObject(secrets);
-  if (!redactor.empty()) request[kRedactKey] = redactor.values();
+  if (!redactor.empty()) request[activities::kRedactKey] = redactor.values();
 }
 
 // `with.endpoint.authentication`, if any.
@@ -51,8 +51,8 @@ nlohmann::ordered_json* AuthenticationOf(nlohmann::ordered_json& with) {
 }
 
 TaskOutcome NotSupported(const std::string& what, const std::string& path) {
-  return TaskOutcome::Raised(StandardError("configuration", "Not supported",
-                                           absl::StrCat(what, " is not supported yet"), path));
+  return TaskOutcome::Raised(durable::StandardError(
+      "configuration", "Not supported", absl::StrCat(what, " is not supported yet"), path));
 }
 
 }  // namespace
@@ -72,9 +72,9 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& ta
     if (auto* authentication = AuthenticationOf(resolved)) {
       const nlohmann::ordered_json* policy = ResolveAuthentication(document_.json, *authentication);
       if (policy == nullptr) {
-        return TaskOutcome::Raised(
-            StandardError("configuration", "Invalid HTTP call",
-                          "endpoint.authentication names no policy in use.authentications", path));
+        return TaskOutcome::Raised(durable::StandardError(
+            "configuration", "Invalid HTTP call",
+            "endpoint.authentication names no policy in use.authentications", path));
       }
       *authentication = *policy;
     }
@@ -85,7 +85,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& ta
   nlohmann::json request = {{"task", path}, {"input", input}, {"with", std::move(with)}};
   AddTimeout(document_.json, task, request);
   AddSecretsToRedact(runtime_.secrets, request);
-  absl::StatusOr<ActivityOutcome> outcome = context_.CallActivity(path, "http", request);
+  absl::StatusOr<durable::ActivityOutcome> outcome = context_.CallActivity(path, "http", request);
   if (!outcome.ok()) return outcome.status();
   return FromActivity(*std::move(outcome), path);
 }
@@ -106,7 +106,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunShell(const nlohmann::ordered_json& t
                             {"await", run.value("await", true)}};
   AddTimeout(document_.json, task, request);
   AddSecretsToRedact(runtime_.secrets, request);
-  absl::StatusOr<ActivityOutcome> outcome = context_.CallActivity(path, "shell", request);
+  absl::StatusOr<durable::ActivityOutcome> outcome = context_.CallActivity(path, "shell", request);
   if (!outcome.ok()) return outcome.status();
   return FromActivity(*std::move(outcome), path);
 }

@@ -18,9 +18,9 @@ std::string StringOr(const nlohmann::ordered_json& object, const char* key,
 }
 
 TaskOutcome Unsupported(const std::string& what, const std::string& path) {
-  return TaskOutcome::Raised(StandardError("configuration", "Not supported",
-                                           absl::StrCat(what, " is not supported by stigmer yet"),
-                                           path));
+  return TaskOutcome::Raised(
+      durable::StandardError("configuration", "Not supported",
+                             absl::StrCat(what, " is not supported by stigmer yet"), path));
 }
 
 }  // namespace
@@ -93,7 +93,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunFor(const nlohmann::ordered_json& tas
   if (!collection.ok()) return ExpressionFailure(collection.status(), path);
   if (collection->is_null()) *collection = nlohmann::json::array();
   if (!collection->is_array()) {
-    return TaskOutcome::Raised(StandardError(
+    return TaskOutcome::Raised(durable::StandardError(
         "expression", "Invalid collection",
         absl::StrCat("for.in must produce an array, not ", collection->type_name()), path));
   }
@@ -104,11 +104,11 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunFor(const nlohmann::ordered_json& tas
   nlohmann::json data = input;
   for (size_t index = 0; index < collection->size(); ++index) {
     if (index >= static_cast<size_t>(options_.max_iterations)) {
-      return TaskOutcome::Raised(
-          StandardError("runtime", "Iteration limit reached",
-                        absl::StrCat("task \"", variables.task.value("name", ""), "\" reached ",
-                                     options_.max_iterations, " iterations"),
-                        path));
+      return TaskOutcome::Raised(durable::StandardError(
+          "runtime", "Iteration limit reached",
+          absl::StrCat("task \"", variables.task.value("name", ""), "\" reached ",
+                       options_.max_iterations, " iterations"),
+          path));
     }
     Scope iteration = scope;
     iteration[each] = (*collection)[index];
@@ -143,21 +143,21 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunRaise(const nlohmann::ordered_json& t
     definition = document_.json.contains(pointer) ? &document_.json[pointer] : nullptr;
   }
   if (definition == nullptr) {
-    return TaskOutcome::Raised(StandardError("configuration", "Invalid raise",
-                                             "raise.error names no error definition", path));
+    return TaskOutcome::Raised(durable::StandardError(
+        "configuration", "Invalid raise", "raise.error names no error definition", path));
   }
   absl::StatusOr<nlohmann::json> evaluated =
       evaluator_.EvaluateValue(*definition, input, variables);
   if (!evaluated.ok()) return ExpressionFailure(evaluated.status(), path);
   if (evaluated->is_object() && !evaluated->contains("status") &&
       (*evaluated)["type"].is_string()) {
-    int status = StandardErrorStatus((*evaluated)["type"].get<std::string>());
+    int status = durable::StandardErrorStatus((*evaluated)["type"].get<std::string>());
     if (status != 0) (*evaluated)["status"] = status;
   }
-  absl::StatusOr<WorkflowError> error = ErrorFromJson(*evaluated);
+  absl::StatusOr<durable::WorkflowError> error = durable::ErrorFromJson(*evaluated);
   if (!error.ok()) {
-    return TaskOutcome::Raised(
-        StandardError("validation", "Invalid error", std::string(error.status().message()), path));
+    return TaskOutcome::Raised(durable::StandardError("validation", "Invalid error",
+                                                      std::string(error.status().message()), path));
   }
   if (error->instance.empty()) error->instance = path;
   return TaskOutcome::Raised(*std::move(error));
@@ -168,8 +168,8 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunWait(const nlohmann::ordered_json& ta
                                                 const nlohmann::json& input) {
   absl::StatusOr<absl::Duration> duration = ParseDslDuration(task["wait"]);
   if (!duration.ok()) {
-    return TaskOutcome::Raised(StandardError("configuration", "Invalid duration",
-                                             std::string(duration.status().message()), path));
+    return TaskOutcome::Raised(durable::StandardError(
+        "configuration", "Invalid duration", std::string(duration.status().message()), path));
   }
   absl::StatusOr<bool> fired = context_.Sleep(path, *duration);
   if (!fired.ok()) return fired.status();

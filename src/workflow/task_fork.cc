@@ -58,7 +58,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunBranch(const std::string& name,
     return TaskOutcome{TaskOutcome::Kind::kEnded, std::move(outcome->output), "end", {}};
   }
   if (then != "continue" && then != "exit") {
-    return TaskOutcome::Raised(StandardError(
+    return TaskOutcome::Raised(durable::StandardError(
         "configuration", "Invalid flow directive",
         absl::StrCat("a fork branch runs on its own: its then may be continue, exit or end, not "
                      "the task \"",
@@ -77,8 +77,8 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunFork(const nlohmann::ordered_json& ta
   const std::string branches_path = JsonPointerAppend(JsonPointerAppend(path, "fork"), "branches");
   auto list = fork.is_object() ? fork.find("branches") : fork.end();
   if (!fork.is_object() || list == fork.end() || !list->is_array() || list->empty()) {
-    return TaskOutcome::Raised(StandardError("configuration", "Invalid fork",
-                                             "fork.branches must hold at least one task", path));
+    return TaskOutcome::Raised(durable::StandardError(
+        "configuration", "Invalid fork", "fork.branches must hold at least one task", path));
   }
 
   const int64_t start_clock = context_.Clock();
@@ -93,7 +93,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunFork(const nlohmann::ordered_json& ta
     branch.commands_begin = context_.CommandMark();
     branch.pending_begin = context_.PendingMark();
     if (definition == nullptr) {
-      branch.outcome = TaskOutcome::Raised(StandardError(
+      branch.outcome = TaskOutcome::Raised(durable::StandardError(
           "configuration", "Invalid task", "a task list entry must hold one task", branch_path));
     } else {
       absl::StatusOr<TaskOutcome> outcome = RunBranch(name, *definition, branch_path, input, scope);

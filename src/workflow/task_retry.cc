@@ -24,7 +24,8 @@ std::string StringOr(const Json& object, const char* key, const std::string& fal
 }
 
 TaskOutcome InvalidRetry(const std::string& detail, const std::string& path) {
-  return TaskOutcome::Raised(StandardError("configuration", "Invalid retry policy", detail, path));
+  return TaskOutcome::Raised(
+      durable::StandardError("configuration", "Invalid retry policy", detail, path));
 }
 
 // Whether `handler` catches `error` (raised by an attempt of the try block on `input`):
@@ -32,12 +33,12 @@ TaskOutcome InvalidRetry(const std::string& detail, const std::string& path) {
 // InvalidArgument (an expression error) when one of its expressions fails.
 absl::StatusOr<bool> Catches(ExpressionEvaluator& evaluator, const Json& handler,
                              const nlohmann::json& input, const ExpressionVariables& variables,
-                             const WorkflowError& error, const Scope& caught) {
+                             const durable::WorkflowError& error, const Scope& caught) {
   if (auto errors = handler.find("errors"); errors != handler.end() && errors->is_object()) {
     if (auto with = errors->find("with"); with != errors->end()) {
       absl::StatusOr<nlohmann::json> filter = evaluator.EvaluateValue(*with, input, variables);
       if (!filter.ok()) return filter.status();
-      if (!ErrorMatchesFilter(error, *filter)) return false;
+      if (!durable::ErrorMatchesFilter(error, *filter)) return false;
     }
   }
   ExpressionVariables catch_variables = variables;
@@ -87,9 +88,10 @@ absl::Duration BackoffDelay(const Json& policy, absl::Duration delay, int retry)
 // limit.attempt.count (the retries, the first attempt not counted), then the delay (backoff and
 // jitter; jitter draws context.Random()), then limit.duration: no retry would start later than
 // `first_started_at` + limit.duration.
-RetryPlan PlanRetry(ExpressionEvaluator& evaluator, WorkflowContext& context, const Json& policy,
-                    const nlohmann::json& input, const ExpressionVariables& retry_variables,
-                    int retries, absl::Time first_started_at, const std::string& path) {
+RetryPlan PlanRetry(ExpressionEvaluator& evaluator, durable::WorkflowContext& context,
+                    const Json& policy, const nlohmann::json& input,
+                    const ExpressionVariables& retry_variables, int retries,
+                    absl::Time first_started_at, const std::string& path) {
   RetryPlan plan;
   for (const auto& [key, retry_when] : {std::pair{"when", true}, std::pair{"exceptWhen", false}}) {
     const std::string condition = StringOr(policy, key, "");
@@ -188,10 +190,10 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTry(const nlohmann::ordered_json& tas
       if (plan.retry) {
         if (retries >= options_.max_iterations) {
           return TaskOutcome::Raised(
-              StandardError("runtime", "Iteration limit reached",
-                            absl::StrCat("task \"", variables.task.value("name", ""), "\" retried ",
-                                         options_.max_iterations, " times"),
-                            path));
+              durable::StandardError("runtime", "Iteration limit reached",
+                                     absl::StrCat("task \"", variables.task.value("name", ""),
+                                                  "\" retried ", options_.max_iterations, " times"),
+                                     path));
         }
         if (plan.delay > absl::ZeroDuration()) {
           absl::StatusOr<bool> fired = context_.Sleep(retry_path, plan.delay);

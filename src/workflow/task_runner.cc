@@ -35,8 +35,8 @@ std::pair<std::string, const nlohmann::ordered_json*> TaskListEntry(
 }
 
 TaskOutcome ExpressionFailure(const absl::Status& status, const std::string& path) {
-  return TaskOutcome::Raised(
-      StandardError("expression", "Expression error", std::string(status.message()), path));
+  return TaskOutcome::Raised(durable::StandardError("expression", "Expression error",
+                                                    std::string(status.message()), path));
 }
 
 nlohmann::json DescribeTime(absl::Time time) {
@@ -46,7 +46,7 @@ nlohmann::json DescribeTime(absl::Time time) {
 }
 
 TaskRunner::TaskRunner(const WorkflowDocument& document, const RuntimeValues& runtime,
-                       WorkflowContext& context, const InterpreterOptions& options,
+                       durable::WorkflowContext& context, const InterpreterOptions& options,
                        nlohmann::json workflow_descriptor)
     : document_(document),
       runtime_(runtime),
@@ -84,8 +84,8 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTaskList(const nlohmann::ordered_json
     auto [name, task] = TaskListEntry(list[index]);
     const std::string task_path = JsonPointerAppend(JsonPointerAppend(path, index), name);
     if (task == nullptr) {
-      return TaskOutcome::Raised(StandardError("configuration", "Invalid task",
-                                               "a task list entry must hold one task", task_path));
+      return TaskOutcome::Raised(durable::StandardError(
+          "configuration", "Invalid task", "a task list entry must hold one task", task_path));
     }
     absl::StatusOr<TaskOutcome> outcome = RunTask(name, *task, task_path, data, scope);
     if (!outcome.ok() || outcome->kind != TaskOutcome::Kind::kCompleted) return outcome;
@@ -100,16 +100,16 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTaskList(const nlohmann::ordered_json
     } else {
       int target = FindTask(list, then);
       if (target < 0) {
-        return TaskOutcome::Raised(StandardError(
+        return TaskOutcome::Raised(durable::StandardError(
             "configuration", "Invalid flow directive",
             absl::StrCat("then: no task named \"", then, "\" in the same list"), task_path));
       }
       if (static_cast<size_t>(target) <= index && ++backward_jumps > options_.max_iterations) {
-        return TaskOutcome::Raised(
-            StandardError("runtime", "Iteration limit reached",
-                          absl::StrCat("task \"", name, "\" jumped back more than ",
-                                       options_.max_iterations, " times (then: ", then, ")"),
-                          task_path));
+        return TaskOutcome::Raised(durable::StandardError(
+            "runtime", "Iteration limit reached",
+            absl::StrCat("task \"", name, "\" jumped back more than ", options_.max_iterations,
+                         " times (then: ", then, ")"),
+            task_path));
       }
       index = static_cast<size_t>(target);
     }
@@ -147,19 +147,19 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTask(const std::string& name,
   const size_t recorded_before = context_.TasksRecorded();
   if (!condition_failed) outcome = RunStartedTask(task, path, raw_input, variables, scope);
   if (!outcome.ok()) return outcome;
-  TaskEnd end;
+  durable::TaskEnd end;
   switch (outcome->kind) {
     case TaskOutcome::Kind::kCompleted:
     case TaskOutcome::Kind::kEnded:
       end.output = outcome->output;
       break;
     case TaskOutcome::Kind::kRaised:
-      end.state = TaskEnd::State::kFailed;
+      end.state = durable::TaskEnd::State::kFailed;
       end.error = outcome->error;
       break;
     case TaskOutcome::Kind::kSuspended:
       if (!context_.CancelRequested()) return outcome;
-      end.state = TaskEnd::State::kCancelled;
+      end.state = durable::TaskEnd::State::kCancelled;
       break;
   }
   end.descendants = context_.TasksRecorded() - recorded_before;

@@ -27,12 +27,12 @@ struct TaskOutcome {
   Kind kind = Kind::kCompleted;
   nlohmann::json output;
   std::string then = "continue";
-  WorkflowError error;
+  durable::WorkflowError error;
 
   static TaskOutcome Completed(nlohmann::json output) {
     return {Kind::kCompleted, std::move(output), "continue", {}};
   }
-  static TaskOutcome Raised(WorkflowError error) {
+  static TaskOutcome Raised(durable::WorkflowError error) {
     return {Kind::kRaised, nullptr, "continue", std::move(error)};
   }
   static TaskOutcome Suspended() { return {Kind::kSuspended, nullptr, "continue", {}}; }
@@ -45,7 +45,7 @@ using Scope = std::map<std::string, nlohmann::json>;
 class TaskRunner {
  public:
   TaskRunner(const WorkflowDocument& document, const RuntimeValues& runtime,
-             WorkflowContext& context, const InterpreterOptions& options,
+             durable::WorkflowContext& context, const InterpreterOptions& options,
              nlohmann::json workflow_descriptor);
 
   // Runs the task list `list` (a `do`) at `path` (e.g. "/do") on `input`, following flow
@@ -112,7 +112,7 @@ class TaskRunner {
 
   const WorkflowDocument& document_;
   const RuntimeValues& runtime_;
-  WorkflowContext& context_;
+  durable::WorkflowContext& context_;
   const InterpreterOptions& options_;
   nlohmann::json workflow_descriptor_;
   nlohmann::json context_data_ = nlohmann::json::object();  // $context

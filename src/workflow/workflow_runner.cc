@@ -7,13 +7,14 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "activities/activity_dispatcher.h"
+#include "activities/shell_group_record.h"
 #include "config/key_file.h"
 #include "config/paths.h"
+#include "durable/workflow_task_handler.h"
 #include "temporal/payload_codec.h"
 #include "temporal/worker_main.h"
-#include "workflow/activity_task_handler.h"
-#include "workflow/shell_group_record.h"
-#include "workflow/workflow_task_handler.h"
+#include "workflow/serverless_program.h"
 
 namespace stigmer::workflow {
 absl::Status CheckExecutionMode(const EnvironmentLookup& lookup) {
@@ -42,7 +43,7 @@ absl::StatusOr<RunnerSettings> RunnerSettingsFromEnvironment(const EnvironmentLo
         ReadPositiveSetting(lookup, "STIGMER_EXPRESSION_TIMEOUT_MS", 600000, &expression_ms),
         ReadPositiveSetting(lookup, "STIGMER_EXPRESSION_MEMORY_MB", 65536, &expression_mb),
         ReadPositiveSetting(lookup, "STIGMER_MAX_PAYLOAD_BYTES", int64_t{64} << 20, &payload_bytes),
-        ReadActivitySettings(lookup, settings.activity, settings.slots)}) {
+        activities::ReadActivitySettings(lookup, settings.activity, settings.slots)}) {
     if (!status.ok()) return status;
   }
   expressions.timeout = absl::Milliseconds(expression_ms);
@@ -51,7 +52,8 @@ absl::StatusOr<RunnerSettings> RunnerSettingsFromEnvironment(const EnvironmentLo
   expressions.max_result_bytes = static_cast<size_t>(payload_bytes);
   settings.workflow.interpreter.max_iterations = static_cast<int>(iterations);
   settings.activity.max_output_bytes = static_cast<size_t>(output_bytes);
-  ScheduleActivitiesByKind(kWorkflowTaskQueue, settings.activity, settings.workflow.commands);
+  activities::ScheduleActivitiesByKind(kWorkflowTaskQueue, settings.activity,
+                                       settings.workflow.commands);
   return settings;
 }
 
@@ -86,24 +88,26 @@ int RunWorkflowRunner() {
   options->payload_codec = *std::move(codec);
   // Before any retry can reach this worker: what a killed predecessor's commands left running.
   const std::filesystem::path groups = config::Paths::FromEnvironment().ShellGroupsDir();
-  if (const int killed = KillLeftoverShellGroups(groups); killed > 0) {
+  if (const int killed = activities::KillLeftoverShellGroups(groups); killed > 0) {
     std::fprintf(stderr,
                  "workflow-runner: killed %d shell command process group(s) left running by a "
                  "workflow-runner that was killed\n",
                  killed);
   }
-  if (absl::Status enabled = EnableShellGroupRecord(groups); !enabled.ok()) {
+  if (absl::Status enabled = activities::EnableShellGroupRecord(groups); !enabled.ok()) {
     std::fprintf(stderr, "workflow-runner: %s\n", std::string(enabled.message()).c_str());
     return 1;
   }
-  options->activity_queues = ActivityQueuesByKind(kWorkflowTaskQueue, settings->slots);
+  options->activity_queues = activities::ActivityQueuesByKind(kWorkflowTaskQueue, settings->slots);
   if (!ProcessEnvironment()("STIGMER_ACTIVITY_POLLERS")) options->activity_pollers = 1;
   return temporal::RunWorker(*options, [&](std::shared_ptr<grpc::Channel> channel) {
     temporal::WorkerHandlers handlers;
-    handlers.workflow = std::make_unique<ServerlessWorkflowTaskHandler>(
-        channel, options->namespace_name, options->identity, settings->workflow);
-    handlers.activity = std::make_unique<DslActivityTaskHandler>(
-        std::move(channel), options->namespace_name, options->identity, settings->activity);
+    handlers.workflow = std::make_unique<durable::WorkflowTaskHandler>(
+        channel, options->namespace_name, options->identity, "workflow-runner", settings->workflow,
+        std::make_shared<ServerlessProgram>(settings->workflow));
+    handlers.activity = std::make_unique<activities::ActivityDispatcher>(
+        std::move(channel), options->namespace_name, options->identity, "workflow-runner",
+        activities::SideEffectActivities(settings->activity));
     return handlers;
   });
 }

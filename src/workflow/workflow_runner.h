@@ -2,11 +2,11 @@
 #define STIGMER_WORKFLOW_WORKFLOW_RUNNER_H_
 
 #include "absl/status/status.h"
+#include "activities/activity_control.h"
+#include "activities/activity_kinds.h"
 #include "temporal/temporal_client.h"
 #include "temporal/worker_options.h"
-#include "workflow/activity_control.h"
-#include "workflow/activity_kinds.h"
-#include "workflow/workflow_task_processor.h"
+#include "workflow/serverless_program.h"
 
 namespace stigmer::workflow {
 
@@ -31,9 +31,9 @@ absl::Status CheckExecutionMode(const EnvironmentLookup& lookup);
 //   activities are scheduled on queues of their own (ScheduleActivitiesByKind).
 // InvalidArgument naming the variable when one is not a positive number.
 struct RunnerSettings {
-  WorkflowTaskOptions workflow;
-  ActivityLimits activity;
-  ActivitySlots slots;
+  ServerlessWorkflowOptions workflow;
+  activities::ActivityLimits activity;
+  activities::ActivitySlots slots;
 };
 absl::StatusOr<RunnerSettings> RunnerSettingsFromEnvironment(const EnvironmentLookup& lookup);
 
@@ -42,8 +42,8 @@ absl::StatusOr<RunnerSettings> RunnerSettingsFromEnvironment(const EnvironmentLo
 // STIGMER_READY_FD, pollers) and RunnerSettingsFromEnvironment, and runs temporal::RunWorker
 // (polling the per-kind activity queues too; STIGMER_ACTIVITY_POLLERS, default 1 here, only
 // serves activities scheduled on kWorkflowTaskQueue by an earlier version)
-// with ServerlessWorkflowTaskHandler (expressions in sandboxes of this binary) and
-// DslActivityTaskHandler. Exit 2 with the reason on stderr
+// with the ServerlessProgram on the durable core (expressions in sandboxes of this binary) and
+// the http and shell activities. Exit 2 with the reason on stderr
 // when the environment is invalid; otherwise RunWorker's code (0 after SIGTERM/SIGINT).
 int RunWorkflowRunner();
 

@@ -29,18 +29,18 @@ class EncryptedPayloadsTest : public WorkflowRunnerTest {
   }
 
   // The history as Temporal holds it: read through a channel without the codec.
-  std::vector<HistoryEvent> RawHistory(const std::string& workflow_id) {
+  std::vector<durable::HistoryEvent> RawHistory(const std::string& workflow_id) {
     auto plain = temporal::TemporalClient::Connect(temporal_address());
     EXPECT_TRUE(plain.ok()) << plain.status();
     if (!plain.ok()) return {};
     auto history = (*plain)->GetFullHistory(workflow_id);
     EXPECT_TRUE(history.ok()) << history.status();
-    return history.ok() ? *std::move(history) : std::vector<HistoryEvent>{};
+    return history.ok() ? *std::move(history) : std::vector<durable::HistoryEvent>{};
   }
 
-  static std::string Bytes(const std::vector<HistoryEvent>& events) {
+  static std::string Bytes(const std::vector<durable::HistoryEvent>& events) {
     std::string bytes;
-    for (const HistoryEvent& event : events) bytes += event.SerializeAsString();
+    for (const durable::HistoryEvent& event : events) bytes += event.SerializeAsString();
     return bytes;
   }
 };
@@ -53,11 +53,11 @@ TEST_F(EncryptedPayloadsTest, SecretNeverReachesTemporalInClear) {
         greeting: ${ "Hello, " + .name }
 )",
                                {{"name", "Ada"}}, Runtime());
-  const std::vector<HistoryEvent> events = WaitClosed(id);
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id);
   // Through the codec the run completed with the secret-derived output.
   EXPECT_EQ(Output(events), nlohmann::json({{"token", kSecret}, {"greeting", "Hello, Ada"}}));
 
-  const std::vector<HistoryEvent> raw = RawHistory(id);
+  const std::vector<durable::HistoryEvent> raw = RawHistory(id);
   ASSERT_FALSE(raw.empty());
   EXPECT_THAT(Bytes(raw), ::testing::Not(HasSubstr(kSecret)));
   EXPECT_THAT(Bytes(raw), ::testing::Not(HasSubstr("Hello, Ada")));
@@ -77,7 +77,7 @@ TEST_F(EncryptedPayloadsTest, SecretInAFailureMessageNeverReachesTemporalInClear
             - ${ $secrets.TOKEN }
 )",
                                nlohmann::json::object(), Runtime());
-  const std::vector<HistoryEvent> events = WaitClosed(id);
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id);
   ASSERT_FALSE(events.empty());
   ASSERT_TRUE(events.back().has_workflow_execution_failed_event_attributes());
   auto problem = temporal::DecodeJsonPayloadAt(events.back()
@@ -88,7 +88,7 @@ TEST_F(EncryptedPayloadsTest, SecretInAFailureMessageNeverReachesTemporalInClear
   ASSERT_TRUE(problem.ok()) << problem.status();
   EXPECT_EQ((*problem)["instance"], "/do/0/broken");
 
-  const std::vector<HistoryEvent> raw = RawHistory(id);
+  const std::vector<durable::HistoryEvent> raw = RawHistory(id);
   EXPECT_THAT(Bytes(raw), ::testing::Not(HasSubstr(kSecret)));
   ASSERT_FALSE(raw.empty());
   ASSERT_TRUE(raw.back().has_workflow_execution_failed_event_attributes());
@@ -114,7 +114,7 @@ TEST_F(EncryptedPayloadsTest, RunEncryptedWithAnotherKeyFailsNamingBothKeysWhile
   ASSERT_TRUE((*other)->StartWorkflow(start).ok());
   const std::string good = Start("good_key", "do:\n  - a:\n      set:\n        x: 2\n", {});
 
-  const std::vector<HistoryEvent> events = WaitClosed(start.workflow_id);
+  const std::vector<durable::HistoryEvent> events = WaitClosed(start.workflow_id);
   ASSERT_FALSE(events.empty());
   ASSERT_TRUE(events.back().has_workflow_execution_failed_event_attributes());
   auto problem = temporal::DecodeJsonPayloadAt(events.back()
@@ -134,7 +134,7 @@ TEST_F(EncryptedPayloadsTest, RunEncryptedWithAnotherKeyFailsNamingBothKeysWhile
 
 class EncryptedSignedPayloadsTest : public EncryptedPayloadsTest {
  protected:
-  void Configure(WorkflowTaskOptions& options) override {
+  void Configure(ServerlessWorkflowOptions& options) override {
     options.signing_key = kKey;
     options.continue_as_new_events = 40;
   }
@@ -159,7 +159,7 @@ TEST_F(EncryptedSignedPayloadsTest, SignedRunContinuedAsNewKeepsItsSecretEncrypt
         token: ${ $secrets.TOKEN }
 )",
                                nlohmann::json::object(), Runtime());
-  const std::vector<HistoryEvent> events = WaitClosed(id, absl::Seconds(60));
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id, absl::Seconds(60));
   EXPECT_EQ(Output(events), nlohmann::json({{"token", kSecret}}));
   ASSERT_FALSE(events.empty());
   EXPECT_FALSE(events.front()

@@ -26,7 +26,7 @@ constexpr char kGood[] = R"(do:
 
 class ExpressionIsolationTest : public WorkflowRunnerTest {
  protected:
-  void Configure(WorkflowTaskOptions& options) override {
+  void Configure(ServerlessWorkflowOptions& options) override {
     options.sandbox_binary = testing::StigmerBinary();
     options.expression_limits.timeout = absl::Seconds(3);
     options.expression_limits.memory_bytes = size_t{64} << 20;
@@ -40,11 +40,11 @@ class ExpressionIsolationTest : public WorkflowRunnerTest {
     const std::string bad_id = Start(name, bad, nlohmann::json::object());
     const absl::Time start = absl::Now();
     const std::string good_id = Start(name + "_good", kGood, {{"numbers", {1, 2, 3}}});
-    const std::vector<HistoryEvent> good = WaitClosed(good_id);
+    const std::vector<durable::HistoryEvent> good = WaitClosed(good_id);
     EXPECT_EQ(Output(good), nlohmann::json({{"sum", 12}}));
     EXPECT_LT(absl::Now() - start, absl::Seconds(2.5)) << "the good run was held up";
 
-    const std::vector<HistoryEvent> events = WaitClosed(bad_id);
+    const std::vector<durable::HistoryEvent> events = WaitClosed(bad_id);
     if (events.empty() || !events.back().has_workflow_execution_failed_event_attributes()) {
       ADD_FAILURE() << bad_id << " did not fail";
       return nlohmann::json::object();

@@ -62,10 +62,10 @@ TEST(StandardErrorTest, DefaultStatusesOfTheStandardTypes) {
       {"configuration", 400}, {"validation", 400}, {"expression", 400},    {"authentication", 401},
       {"authorization", 403}, {"timeout", 408},    {"communication", 500}, {"runtime", 500}};
   for (const auto& [kind, status] : expected) {
-    EXPECT_EQ(StandardError(kind, "", "", "/do/0/x").status, status) << kind;
-    EXPECT_EQ(StandardErrorStatus(std::string(kErrors) + kind), status) << kind;
+    EXPECT_EQ(durable::StandardError(kind, "", "", "/do/0/x").status, status) << kind;
+    EXPECT_EQ(durable::StandardErrorStatus(std::string(kErrors) + kind), status) << kind;
   }
-  EXPECT_EQ(StandardErrorStatus("https://example.com/errors/mine"), 0);
+  EXPECT_EQ(durable::StandardErrorStatus("https://example.com/errors/mine"), 0);
 }
 
 // A try whose task raises `status`; the catch is `catch_yaml` (indented 6).
@@ -162,9 +162,9 @@ TEST(InterpreterSideEffectTest, SuspendsOnAPendingCallWithADescribedRequest) {
 
 TEST(InterpreterSideEffectTest, RecordedResultsCarryTheRunToItsEnd) {
   FakeContext context;
-  context.results[1] = ActivityOutcome::Completed({{"name", "Rex"}});
+  context.results[1] = durable::ActivityOutcome::Completed({{"name", "Rex"}});
   context.fired.insert(3);  // 1 http, 2 marker, 3 the timer
-  context.results[5] = ActivityOutcome::Completed("Rex\n");
+  context.results[5] = durable::ActivityOutcome::Completed("Rex\n");
   RunResult result = RunWorkflow(kCallThenWait, {{"petId", 42}}, &context);
   ASSERT_EQ(result.state, RunResult::State::kCompleted);
   EXPECT_EQ(result.output, json("Rex\n"));
@@ -179,8 +179,8 @@ TEST(InterpreterSideEffectTest, RecordedResultsCarryTheRunToItsEnd) {
 
 TEST(InterpreterSideEffectTest, AFailedActivityIsRaisedAtItsTaskAndCanBeCaught) {
   FakeContext context;
-  context.results[1] = ActivityOutcome::Failed(
-      StandardError("communication", "Service Unavailable", "HTTP 503", ""));
+  context.results[1] = durable::ActivityOutcome::Failed(
+      durable::StandardError("communication", "Service Unavailable", "HTTP 503", ""));
   RunResult result = RunWorkflow(kCallThenWait, {{"petId", 42}}, &context);
   ASSERT_EQ(result.state, RunResult::State::kFailed);
   EXPECT_EQ(result.error.type, std::string(kErrors) + "communication");
@@ -222,7 +222,7 @@ TEST(SpecSideEffectTest, WaitSleepsForTheDurationAndPassesItsInputOn) {
 TEST(SpecSideEffectTest, RunShellPassesAwaitAndReturnAndTransformsTheResult) {
   FakeContext context;
   context.results[1] =
-      ActivityOutcome::Completed({{"code", 0}, {"stdout", "hi\n"}, {"stderr", ""}});
+      durable::ActivityOutcome::Completed({{"code", 0}, {"stdout", "hi\n"}, {"stderr", ""}});
   RunResult result = RunWorkflow(R"(do:
   - runShell:
       run:
@@ -272,7 +272,7 @@ TEST(SpecSideEffectTest, DoRunsCallsOneAfterTheOther) {
 // Replays kCallThenWait like the worker does: run, record the pending step's result, run again
 // from the start. Every run repeats the calls of the one before it, in the same order.
 TEST(InterpreterReplayTest, RerunsWithRecordedResultsRepeatTheSameCallsAndOutput) {
-  std::map<int, ActivityOutcome> recorded;
+  std::map<int, durable::ActivityOutcome> recorded;
   std::set<int> fired;
   std::vector<RecordedCall> previous;
   RunResult result;
@@ -288,8 +288,9 @@ TEST(InterpreterReplayTest, RerunsWithRecordedResultsRepeatTheSameCallsAndOutput
     const int step = static_cast<int>(context.calls.size());
     const RecordedCall& pending = context.calls.back();
     if (pending.kind == "sleep") fired.insert(step);
-    if (pending.kind == "http") recorded[step] = ActivityOutcome::Completed({{"name", "Rex"}});
-    if (pending.kind == "shell") recorded[step] = ActivityOutcome::Completed("Rex\n");
+    if (pending.kind == "http")
+      recorded[step] = durable::ActivityOutcome::Completed({{"name", "Rex"}});
+    if (pending.kind == "shell") recorded[step] = durable::ActivityOutcome::Completed("Rex\n");
   }
   ASSERT_EQ(result.state, RunResult::State::kCompleted);
   EXPECT_EQ(result.output, json("Rex\n"));

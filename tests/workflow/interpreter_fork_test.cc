@@ -86,7 +86,7 @@ TEST(InterpreterForkTest, EveryBranchAsksForItsSideEffectsBeforeTheForkSuspends)
 
 TEST(InterpreterForkTest, WithoutCompeteASuspendedBranchKeepsTheForkWaiting) {
   FakeContext context;
-  context.results_by_path[kDoctor] = ActivityOutcome::Completed("doctor");
+  context.results_by_path[kDoctor] = durable::ActivityOutcome::Completed("doctor");
   RunResult result = RunWorkflow(Alarm("false"), {{"room", 12}}, &context);
   EXPECT_EQ(result.state, RunResult::State::kSuspended);
   EXPECT_EQ(context.dropped, 0u);
@@ -94,8 +94,8 @@ TEST(InterpreterForkTest, WithoutCompeteASuspendedBranchKeepsTheForkWaiting) {
 
 TEST(InterpreterForkTest, WithoutCompeteTheForkEndsWhenItsLastBranchDoes) {
   FakeContext context;
-  context.results_by_path[kNurse] = ActivityOutcome::Completed("nurse");
-  context.results_by_path[kDoctor] = ActivityOutcome::Completed("doctor");
+  context.results_by_path[kNurse] = durable::ActivityOutcome::Completed("nurse");
+  context.results_by_path[kDoctor] = durable::ActivityOutcome::Completed("doctor");
   context.observed_at_by_path[kNurse] = 5;
   context.observed_at_by_path[kDoctor] = 3;
   RunResult result = RunWorkflow(Alarm("false"), {{"room", 12}}, &context);
@@ -105,8 +105,8 @@ TEST(InterpreterForkTest, WithoutCompeteTheForkEndsWhenItsLastBranchDoes) {
 
 TEST(InterpreterForkTest, CompeteOutputsTheBranchThatCompletedFirstAndDropsTheOthers) {
   FakeContext context;
-  context.results_by_path[kNurse] = ActivityOutcome::Completed("nurse");
-  context.results_by_path[kDoctor] = ActivityOutcome::Completed("doctor");
+  context.results_by_path[kNurse] = durable::ActivityOutcome::Completed("nurse");
+  context.results_by_path[kDoctor] = durable::ActivityOutcome::Completed("doctor");
   context.observed_at_by_path[kNurse] = 7;
   context.observed_at_by_path[kDoctor] = 4;
   RunResult result = RunWorkflow(Alarm("true"), {{"room", 12}}, &context);
@@ -123,7 +123,7 @@ TEST(InterpreterForkTest, CompeteOutputsTheBranchThatCompletedFirstAndDropsTheOt
 
 TEST(InterpreterForkTest, CompeteWinsOverABranchStillPendingAndDropsItsRequest) {
   FakeContext context;
-  context.results_by_path[kDoctor] = ActivityOutcome::Completed("doctor");
+  context.results_by_path[kDoctor] = durable::ActivityOutcome::Completed("doctor");
   RunResult result = RunWorkflow(Alarm("true"), {{"room", 12}}, &context);
   ASSERT_EQ(result.state, RunResult::State::kCompleted);
   EXPECT_EQ(result.output["answered"], "doctor");
@@ -134,8 +134,8 @@ TEST(InterpreterForkTest, CompeteWinsOverABranchStillPendingAndDropsItsRequest) 
 
 TEST(InterpreterForkTest, CompeteTiesGoToTheFirstDeclaredBranch) {
   FakeContext context;
-  context.results_by_path[kNurse] = ActivityOutcome::Completed("nurse");
-  context.results_by_path[kDoctor] = ActivityOutcome::Completed("doctor");
+  context.results_by_path[kNurse] = durable::ActivityOutcome::Completed("nurse");
+  context.results_by_path[kDoctor] = durable::ActivityOutcome::Completed("doctor");
   context.observed_at_by_path[kNurse] = 4;
   context.observed_at_by_path[kDoctor] = 4;
   RunResult result = RunWorkflow(Alarm("true"), {{"room", 12}}, &context);
@@ -143,20 +143,20 @@ TEST(InterpreterForkTest, CompeteTiesGoToTheFirstDeclaredBranch) {
   EXPECT_EQ(context.dropped_ranges, (std::vector<std::pair<size_t, size_t>>{{2, 4}}));
 }
 
-WorkflowError Unreachable() {
-  return StandardError("communication", "Unreachable", "no route to host", "");
+durable::WorkflowError Unreachable() {
+  return durable::StandardError("communication", "Unreachable", "no route to host", "");
 }
 
 TEST(InterpreterForkTest, CompeteIgnoresAFailedBranchWhileAnotherMayStillWin) {
   FakeContext context;
-  context.results_by_path[kNurse] = ActivityOutcome::Failed(Unreachable());
+  context.results_by_path[kNurse] = durable::ActivityOutcome::Failed(Unreachable());
   RunResult result = RunWorkflow(Alarm("true"), {{"room", 12}}, &context);
   EXPECT_EQ(result.state, RunResult::State::kSuspended);
   EXPECT_EQ(context.dropped, 0u);
 
   FakeContext won;
-  won.results_by_path[kNurse] = ActivityOutcome::Failed(Unreachable());
-  won.results_by_path[kDoctor] = ActivityOutcome::Completed("doctor");
+  won.results_by_path[kNurse] = durable::ActivityOutcome::Failed(Unreachable());
+  won.results_by_path[kDoctor] = durable::ActivityOutcome::Completed("doctor");
   won.observed_at_by_path[kNurse] = 1;
   won.observed_at_by_path[kDoctor] = 9;
   result = RunWorkflow(Alarm("true"), {{"room", 12}}, &won);
@@ -166,9 +166,9 @@ TEST(InterpreterForkTest, CompeteIgnoresAFailedBranchWhileAnotherMayStillWin) {
 
 TEST(InterpreterForkTest, CompeteRaisesTheFirstErrorWhenEveryBranchFailed) {
   FakeContext context;
-  WorkflowError busy = StandardError("communication", "Busy", "line busy", "");
-  context.results_by_path[kNurse] = ActivityOutcome::Failed(Unreachable());
-  context.results_by_path[kDoctor] = ActivityOutcome::Failed(busy);
+  durable::WorkflowError busy = durable::StandardError("communication", "Busy", "line busy", "");
+  context.results_by_path[kNurse] = durable::ActivityOutcome::Failed(Unreachable());
+  context.results_by_path[kDoctor] = durable::ActivityOutcome::Failed(busy);
   context.observed_at_by_path[kNurse] = 6;
   context.observed_at_by_path[kDoctor] = 2;
   RunResult result = RunWorkflow(Alarm("true"), {{"room", 12}}, &context);
@@ -179,9 +179,9 @@ TEST(InterpreterForkTest, CompeteRaisesTheFirstErrorWhenEveryBranchFailed) {
 
 TEST(InterpreterForkTest, WithoutCompeteTheFirstErrorFailsTheForkAndDropsTheOtherBranches) {
   FakeContext context;
-  WorkflowError busy = StandardError("communication", "Busy", "line busy", "");
-  context.results_by_path[kNurse] = ActivityOutcome::Failed(Unreachable());
-  context.results_by_path[kDoctor] = ActivityOutcome::Failed(busy);
+  durable::WorkflowError busy = durable::StandardError("communication", "Busy", "line busy", "");
+  context.results_by_path[kNurse] = durable::ActivityOutcome::Failed(Unreachable());
+  context.results_by_path[kDoctor] = durable::ActivityOutcome::Failed(busy);
   context.observed_at_by_path[kNurse] = 3;
   context.observed_at_by_path[kDoctor] = 8;
   RunResult result = RunWorkflow(Alarm("false"), {{"room", 12}}, &context);
@@ -299,7 +299,7 @@ TEST(InterpreterForkTest, ABranchThatEndsTheWorkflowDecidesTheFork) {
 
 // The worker's loop: run, record the results of what the run asked for, run again.
 TEST(InterpreterForkTest, ReplaysDeterministicallyToTheSameWinner) {
-  std::map<std::string, ActivityOutcome> recorded;
+  std::map<std::string, durable::ActivityOutcome> recorded;
   std::map<std::string, int64_t> observed;
   std::vector<RecordedCall> last_calls;
   RunResult result;
@@ -314,7 +314,8 @@ TEST(InterpreterForkTest, ReplaysDeterministicallyToTheSameWinner) {
       const RecordedCall& call = context.calls[i];
       if (call.kind != "http" || recorded.count(call.path) > 0 || context.IsDropped(i)) continue;
       // The doctor answers first.
-      recorded[call.path] = ActivityOutcome::Completed(call.path == kDoctor ? "doctor" : "nurse");
+      recorded[call.path] =
+          durable::ActivityOutcome::Completed(call.path == kDoctor ? "doctor" : "nurse");
       observed[call.path] = call.path == kDoctor ? 1 : 2;
     }
   }

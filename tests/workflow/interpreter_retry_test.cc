@@ -18,14 +18,14 @@ using json = nlohmann::json;
 
 constexpr char kErrors[] = "https://serverlessworkflow.io/spec/1.0.0/errors/";
 
-WorkflowError Unavailable() {
-  return StandardError("communication", "Service Unavailable", "HTTP 503", "");
+durable::WorkflowError Unavailable() {
+  return durable::StandardError("communication", "Service Unavailable", "HTTP 503", "");
 }
 
-ActivityOutcome Failed503() {
-  WorkflowError error = Unavailable();
+durable::ActivityOutcome Failed503() {
+  durable::WorkflowError error = Unavailable();
   error.status = 503;
-  return ActivityOutcome::Failed(error);
+  return durable::ActivityOutcome::Failed(error);
 }
 
 // dsl.md's "Retries" example around an HTTP call: retried on 503.
@@ -62,7 +62,7 @@ TEST(InterpreterRetryTest, RetriesTheTryBlockAfterTheDelayUntilItSucceeds) {
   FakeContext context;
   context.fire_all_timers = true;
   context.results[1] = Failed503();
-  context.results[3] = ActivityOutcome::Completed({{"healthy", true}});
+  context.results[3] = durable::ActivityOutcome::Completed({{"healthy", true}});
   RunResult result = RunWorkflow(kHealthCheck, {{"a", 1}}, &context);
   ASSERT_EQ(result.state, RunResult::State::kCompleted);
   EXPECT_EQ(result.output, json({{"healthy", true}}));
@@ -76,7 +76,7 @@ TEST(InterpreterRetryTest, RetriesTheTryBlockAfterTheDelayUntilItSucceeds) {
 }
 
 TEST(InterpreterRetryTest, SuspendsWhileTheRetryTimerIsPendingAndReplaysToTheEnd) {
-  std::map<int, ActivityOutcome> recorded;
+  std::map<int, durable::ActivityOutcome> recorded;
   std::set<int> fired;
   std::vector<RecordedCall> previous;
   RunResult result;
@@ -94,7 +94,8 @@ TEST(InterpreterRetryTest, SuspendsWhileTheRetryTimerIsPendingAndReplaysToTheEnd
     if (context.calls.back().kind == "sleep") fired.insert(step);
     // The service answers 503 twice, then 200.
     if (context.calls.back().kind == "http") {
-      recorded[step] = recorded.size() < 2 ? Failed503() : ActivityOutcome::Completed("up");
+      recorded[step] =
+          recorded.size() < 2 ? Failed503() : durable::ActivityOutcome::Completed("up");
     }
   }
   ASSERT_EQ(result.state, RunResult::State::kCompleted);
@@ -178,7 +179,7 @@ TEST(InterpreterRetryTest, ACountOfZeroNeverRetries) {
 TEST(InterpreterRetryTest, AZeroDelayRetriesWithoutATimer) {
   FakeContext context;
   context.results[1] = Failed503();
-  context.results[2] = ActivityOutcome::Completed("ok");
+  context.results[2] = durable::ActivityOutcome::Completed("ok");
   RunResult result = RunWorkflow(R"(do:
   - attempt:
       try:

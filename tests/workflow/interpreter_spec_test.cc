@@ -294,10 +294,10 @@ TEST(SpecErrorTest, WorkflowLevelExpressionErrorsNameTheirPlace) {
 // problem details available to the catch under `as`.
 TEST(SpecErrorTest, AnActivitysProblemDetailsReachTheCatch) {
   FakeContext context;
-  WorkflowError unavailable = StandardError("communication", "Service Unavailable",
-                                            "The service is currently unavailable.", "");
+  durable::WorkflowError unavailable = durable::StandardError(
+      "communication", "Service Unavailable", "The service is currently unavailable.", "");
   unavailable.status = 503;
-  context.results[1] = ActivityOutcome::Failed(unavailable);
+  context.results[1] = durable::ActivityOutcome::Failed(unavailable);
   RunResult result = RunWorkflow(R"(do:
   - getPet:
       try:

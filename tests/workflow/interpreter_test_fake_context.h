@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "durable/workflow_context.h"
 #include "gtest/gtest.h"
 #include "workflow/interpreter.h"
-#include "workflow/workflow_context.h"
 #include "workflow/workflow_document.h"
 
 namespace stigmer::workflow {
@@ -31,14 +31,15 @@ struct RecordedCall {
 // Workflow time at clock 0.
 inline absl::Time FakeStartTime() { return absl::FromUnixSeconds(1700000000); }
 
-class FakeContext : public WorkflowContext {
+class FakeContext : public durable::WorkflowContext {
  public:
   // One second of workflow time per clock tick.
   absl::Time Now() override { return FakeStartTime() + absl::Seconds(clock); }
   uint64_t Random() override { return random_values.empty() ? 4 : NextRandom(); }
 
-  absl::StatusOr<ActivityOutcome> CallActivity(const std::string& path, const std::string& kind,
-                                               const nlohmann::json& input) override {
+  absl::StatusOr<durable::ActivityOutcome> CallActivity(const std::string& path,
+                                                        const std::string& kind,
+                                                        const nlohmann::json& input) override {
     calls.push_back({kind, input, path});
     if (auto it = results.find(static_cast<int>(calls.size())); it != results.end()) {
       Observe();
@@ -50,7 +51,7 @@ class FakeContext : public WorkflowContext {
       }
       return it->second;
     }
-    return ActivityOutcome::Pending();
+    return durable::ActivityOutcome::Pending();
   }
   absl::StatusOr<bool> Sleep(const std::string& path, absl::Duration duration) override {
     calls.push_back({"sleep", absl::ToInt64Seconds(duration), path});
@@ -60,16 +61,16 @@ class FakeContext : public WorkflowContext {
     return has_fired;
   }
   absl::Status TaskEnded(const std::string& path, const std::string& name,
-                         absl::Time /*started_at*/, const TaskEnd& end) override {
+                         absl::Time /*started_at*/, const durable::TaskEnd& end) override {
     static constexpr const char* kStates[] = {"completed", "failed", "cancelled"};
     nlohmann::json ended = {{"path", path},
                             {"state", kStates[static_cast<int>(end.state)]},
                             {"descendants", end.descendants}};
-    if (end.state == TaskEnd::State::kFailed) ended["error"] = end.error.ToJson();
+    if (end.state == durable::TaskEnd::State::kFailed) ended["error"] = end.error.ToJson();
     ends.push_back(std::move(ended));
     // Only completed tasks are calls, so that the calls' sequence numbers stay those of the
     // side effects and completions.
-    if (end.state == TaskEnd::State::kCompleted) {
+    if (end.state == durable::TaskEnd::State::kCompleted) {
       calls.push_back({"marker", {{"path", path}, {"name", name}, {"output", end.output}}, path});
     }
     return absl::OkStatus();
@@ -108,10 +109,10 @@ class FakeContext : public WorkflowContext {
   }
 
   std::vector<RecordedCall> calls;
-  std::map<int, ActivityOutcome> results;  // activity results by sequence number
-  std::set<int> fired;                     // fired timers by sequence number
+  std::map<int, durable::ActivityOutcome> results;  // activity results by sequence number
+  std::set<int> fired;                              // fired timers by sequence number
   // Activity results by task path, for calls `results` does not answer (a path's every call).
-  std::map<std::string, ActivityOutcome> results_by_path;
+  std::map<std::string, durable::ActivityOutcome> results_by_path;
   std::map<std::string, int64_t> observed_at_by_path;  // like observed_at, by path
   // The clock at which history recorded the result of a call, by sequence number: answering
   // the call moves the clock there (never back), like a replay consuming it.

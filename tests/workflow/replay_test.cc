@@ -6,12 +6,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "activities/activity_kinds.h"
+#include "durable/workflow_task_processor.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "temporal/payloads.h"
 #include "testing/history_fixtures.h"
-#include "workflow/activity_kinds.h"
-#include "workflow/workflow_task_processor.h"
+#include "workflow/serverless_program.h"
 
 namespace stigmer::workflow {
 namespace {
@@ -20,12 +21,12 @@ namespace tapi = ::temporal::api;
 using tapi::enums::v1::EventType;
 using ::testing::HasSubstr;
 
-std::vector<HistoryEvent> LoadHistory(const std::string& name) {
+std::vector<durable::HistoryEvent> LoadHistory(const std::string& name) {
   return testing::LoadHistoryFixture(absl::StrCat("workflow_", name));
 }
 
 // What a command became in history, as "<kind> <id>", so the two can be compared.
-std::string Describe(const Command& command) {
+std::string Describe(const durable::Command& command) {
   switch (command.command_type()) {
     case tapi::enums::v1::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
       return absl::StrCat("activity ",
@@ -53,7 +54,7 @@ std::string Describe(const Command& command) {
 }
 
 // The same for the event a command recorded; empty for other events.
-std::string Describe(const HistoryEvent& event) {
+std::string Describe(const durable::HistoryEvent& event) {
   switch (event.event_type()) {
     case EventType::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
       return absl::StrCat("activity ",
@@ -80,18 +81,19 @@ std::string Describe(const HistoryEvent& event) {
   }
 }
 
-WorkflowTaskOptions Options() {
-  WorkflowTaskOptions options;
+durable::WorkflowTaskOptions Options() {
+  durable::WorkflowTaskOptions options;
   options.commands.task_queue = "ignored";
   return options;
 }
 
 // Decides every completed workflow task of `events` again and compares the commands with what
 // history recorded after it.
-void ExpectReplayMatches(const std::string& name, const WorkflowTaskOptions& options = Options()) {
-  const std::vector<HistoryEvent> events = LoadHistory(name);
+void ExpectReplayMatches(const std::string& name,
+                         const durable::WorkflowTaskOptions& options = Options()) {
+  const std::vector<durable::HistoryEvent> events = LoadHistory(name);
   ASSERT_FALSE(events.empty());
-  DocumentCache documents;
+  ServerlessProgram program;
   int tasks = 0;
   for (size_t i = 0; i + 1 < events.size(); ++i) {
     if (events[i].event_type() != EventType::EVENT_TYPE_WORKFLOW_TASK_STARTED ||
@@ -105,12 +107,12 @@ void ExpectReplayMatches(const std::string& name, const WorkflowTaskOptions& opt
       if (described.empty()) break;
       recorded.push_back(described);
     }
-    const WorkflowTaskAnswer answer = ProcessWorkflowTask(events, absl::StrCat("wex-", name),
-                                                          events[i].event_id(), options, documents);
+    const durable::WorkflowTaskAnswer answer = durable::ProcessWorkflowTask(
+        events, absl::StrCat("wex-", name), events[i].event_id(), options, program);
     ASSERT_TRUE(answer.completed) << name << " task at event " << events[i].event_id() << ": "
                                   << answer.message;
     std::vector<std::string> decided;
-    for (const Command& command : answer.commands) decided.push_back(Describe(command));
+    for (const durable::Command& command : answer.commands) decided.push_back(Describe(command));
     EXPECT_EQ(decided, recorded) << name << ", task started at event " << events[i].event_id();
   }
   EXPECT_GT(tasks, 0) << name;
@@ -123,34 +125,34 @@ TEST(ReplayTest, ShellAndTimerWorkflowDecidesTheRecordedCommands) {
 // Histories recorded before activities had a queue and a timeout per kind replay unchanged:
 // neither is compared.
 TEST(ReplayTest, QueuesAndTimeoutsPerActivityKindKeepOldHistoriesValid) {
-  WorkflowTaskOptions options = Options();
-  ActivityLimits limits;
+  durable::WorkflowTaskOptions options = Options();
+  activities::ActivityLimits limits;
   limits.shell_timeout = absl::Seconds(7);
-  ScheduleActivitiesByKind("stigmer-workflows", limits, options.commands);
+  activities::ScheduleActivitiesByKind("stigmer-workflows", limits, options.commands);
   ExpectReplayMatches("shell_wait", options);
 }
 TEST(ReplayTest, FailedWorkflowDecidesTheRecordedCommands) { ExpectReplayMatches("raise"); }
 
 // The last workflow task of `events` decided with the document changed by `change`.
-WorkflowTaskAnswer ReplayChanged(std::vector<HistoryEvent> events,
-                                 const std::function<void(nlohmann::json&)>& change) {
+durable::WorkflowTaskAnswer ReplayChanged(std::vector<durable::HistoryEvent> events,
+                                          const std::function<void(nlohmann::json&)>& change) {
   auto* input = events[0].mutable_workflow_execution_started_event_attributes()->mutable_input();
   auto document = temporal::DecodeJsonPayloadAt(*input);
   EXPECT_TRUE(document.ok());
   change(*document);
   *input->mutable_payloads(0) = temporal::JsonPayload(*document);
   int64_t last_started = 0;
-  for (const HistoryEvent& event : events) {
+  for (const durable::HistoryEvent& event : events) {
     if (event.event_type() == EventType::EVENT_TYPE_WORKFLOW_TASK_STARTED) {
       last_started = event.event_id();
     }
   }
-  DocumentCache documents;
-  return ProcessWorkflowTask(events, "wex-changed", last_started, Options(), documents);
+  ServerlessProgram program;
+  return durable::ProcessWorkflowTask(events, "wex-changed", last_started, Options(), program);
 }
 
 TEST(ReplayTest, RenamedTaskIsNonDeterminism) {
-  const WorkflowTaskAnswer answer =
+  const durable::WorkflowTaskAnswer answer =
       ReplayChanged(LoadHistory("shell_wait"), [](nlohmann::json& doc) {
         doc["do"][0] = {{"nap", doc["do"][0]["pause"]}};
       });
@@ -161,7 +163,7 @@ TEST(ReplayTest, RenamedTaskIsNonDeterminism) {
 }
 
 TEST(ReplayTest, ChangedActivityKindIsNonDeterminism) {
-  const WorkflowTaskAnswer answer =
+  const durable::WorkflowTaskAnswer answer =
       ReplayChanged(LoadHistory("shell_wait"), [](nlohmann::json& doc) {
         doc["do"][1]["greet"] = {{"call", "http"},
                                  {"with", {{"method", "get"}, {"endpoint", "http://x"}}}};
@@ -174,20 +176,20 @@ TEST(ReplayTest, ChangedActivityKindIsNonDeterminism) {
 }
 
 TEST(ReplayTest, ContinuedRunCarriesTheStepsOfTheEarlierOne) {
-  const std::vector<HistoryEvent> events = LoadHistory("shell_wait");
+  const std::vector<durable::HistoryEvent> events = LoadHistory("shell_wait");
   // The second workflow task: the timer has fired and the run asks for the shell activity.
   std::vector<int64_t> started;
-  for (const HistoryEvent& event : events) {
+  for (const durable::HistoryEvent& event : events) {
     if (event.event_type() == EventType::EVENT_TYPE_WORKFLOW_TASK_STARTED) {
       started.push_back(event.event_id());
     }
   }
   ASSERT_GE(started.size(), 2u);
-  WorkflowTaskOptions options = Options();
+  durable::WorkflowTaskOptions options = Options();
   options.continue_as_new_events = 1;
-  DocumentCache documents;
-  const WorkflowTaskAnswer answer =
-      ProcessWorkflowTask(events, "wex-long", started[1], options, documents);
+  ServerlessProgram program;
+  const durable::WorkflowTaskAnswer answer =
+      durable::ProcessWorkflowTask(events, "wex-long", started[1], options, program);
   ASSERT_TRUE(answer.completed) << answer.message;
   ASSERT_EQ(answer.commands.size(), 1u);
   const auto& next = answer.commands[0].continue_as_new_workflow_execution_command_attributes();
@@ -198,25 +200,25 @@ TEST(ReplayTest, ContinuedRunCarriesTheStepsOfTheEarlierOne) {
 
   // The new run: it records the pause's marker (the earlier run's last task did not send it)
   // and asks for the shell activity again, but not for the timer.
-  HistoryEvent start = events[0];
+  durable::HistoryEvent start = events[0];
   *start.mutable_workflow_execution_started_event_attributes()->mutable_input() = next.input();
-  HistoryEvent scheduled;
+  durable::HistoryEvent scheduled;
   scheduled.set_event_id(2);
   scheduled.set_event_type(EventType::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
-  HistoryEvent task;
+  durable::HistoryEvent task;
   task.set_event_id(3);
   task.set_event_type(EventType::EVENT_TYPE_WORKFLOW_TASK_STARTED);
-  const WorkflowTaskAnswer continued =
-      ProcessWorkflowTask({start, scheduled, task}, "wex-long", 3, Options(), documents);
+  const durable::WorkflowTaskAnswer continued =
+      durable::ProcessWorkflowTask({start, scheduled, task}, "wex-long", 3, Options(), program);
   ASSERT_TRUE(continued.completed) << continued.message;
   std::vector<std::string> decided;
-  for (const Command& command : continued.commands) decided.push_back(Describe(command));
+  for (const durable::Command& command : continued.commands) decided.push_back(Describe(command));
   EXPECT_THAT(decided, ::testing::ElementsAre(HasSubstr(R"("step":"/do/0/pause#1")"),
                                               "activity /do/1/greet#1"));
 }
 
 TEST(ReplayTest, CancelRequestInHistoryCancelsTheRun) {
-  std::vector<HistoryEvent> events = LoadHistory("shell_wait");
+  std::vector<durable::HistoryEvent> events = LoadHistory("shell_wait");
   // Cut the history after the first workflow task and add a cancel request and a new task.
   size_t cut = 0;
   while (cut < events.size() &&
@@ -226,18 +228,18 @@ TEST(ReplayTest, CancelRequestInHistoryCancelsTheRun) {
   ASSERT_LT(cut, events.size());
   events.resize(cut + 1);
   int64_t next = events.back().event_id() + 1;
-  HistoryEvent cancel;
+  durable::HistoryEvent cancel;
   cancel.set_event_id(next++);
   cancel.set_event_type(EventType::EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
   cancel.mutable_workflow_execution_cancel_requested_event_attributes()->set_cause("stop");
   events.push_back(cancel);
-  HistoryEvent started;
+  durable::HistoryEvent started;
   started.set_event_id(next);
   started.set_event_type(EventType::EVENT_TYPE_WORKFLOW_TASK_STARTED);
   events.push_back(started);
-  DocumentCache documents;
-  const WorkflowTaskAnswer answer =
-      ProcessWorkflowTask(events, "wex-cancel", started.event_id(), Options(), documents);
+  ServerlessProgram program;
+  const durable::WorkflowTaskAnswer answer =
+      durable::ProcessWorkflowTask(events, "wex-cancel", started.event_id(), Options(), program);
   ASSERT_TRUE(answer.completed);
   // The wait in progress is recorded as cancelled (it used to leave no record), then the run
   // is cancelled.
@@ -251,12 +253,12 @@ TEST(ReplayTest, CancelRequestInHistoryCancelsTheRun) {
 }
 
 TEST(ReplayTest, HistoryOverTheLimitFailsTheRunWithAClearError) {
-  std::vector<HistoryEvent> events = LoadHistory("pure");
-  WorkflowTaskOptions options = Options();
+  std::vector<durable::HistoryEvent> events = LoadHistory("pure");
+  durable::WorkflowTaskOptions options = Options();
   options.max_history_events = 3;
-  DocumentCache documents;
-  const WorkflowTaskAnswer answer =
-      ProcessWorkflowTask(events, "wex-long", events[2].event_id(), options, documents);
+  ServerlessProgram program;
+  const durable::WorkflowTaskAnswer answer =
+      durable::ProcessWorkflowTask(events, "wex-long", events[2].event_id(), options, program);
   ASSERT_TRUE(answer.completed);
   ASSERT_EQ(answer.commands.size(), 1u);
   EXPECT_THAT(Describe(answer.commands[0]), HasSubstr("History limit reached"));

@@ -18,7 +18,7 @@ constexpr char kKey[] = "00112233445566778899aabbccddeeff00112233445566778899aab
 
 class SignedStartsTest : public WorkflowRunnerTest {
  protected:
-  void Configure(WorkflowTaskOptions& options) override {
+  void Configure(ServerlessWorkflowOptions& options) override {
     options.signing_key = kKey;
     options.continue_as_new_events = 40;
   }
@@ -43,7 +43,7 @@ TEST_F(SignedStartsTest, UnsignedStartFailsWithoutRunningAStepWhileASignedOneRun
                                       nlohmann::json::object());
 
   EXPECT_EQ(Output(WaitClosed(signed_id)), nlohmann::json({{"greeting", "hi"}}));
-  const std::vector<HistoryEvent> events = WaitClosed(unsigned_id);
+  const std::vector<durable::HistoryEvent> events = WaitClosed(unsigned_id);
   ASSERT_FALSE(events.empty());
   ASSERT_TRUE(events.back().has_workflow_execution_failed_event_attributes());
   const auto& failure = events.back().workflow_execution_failed_event_attributes().failure();
@@ -73,7 +73,7 @@ TEST_F(SignedStartsTest, RunsContinuedAsNewAreSignedByTheWorker) {
         finished: true
 )",
                                nlohmann::json::object());
-  const std::vector<HistoryEvent> events = WaitClosed(id, absl::Seconds(60));
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id, absl::Seconds(60));
   EXPECT_EQ(Output(events), nlohmann::json({{"finished", true}}));
   ASSERT_FALSE(events.empty());
   EXPECT_FALSE(events.front()

@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "activities/activity_kinds.h"
 #include "common/unique_fd.h"
 #include "gmock/gmock.h"
-#include "workflow/activity_kinds.h"
 #include "workflow/workflow_runner_suite.h"
 
 namespace stigmer::workflow {
@@ -46,7 +46,7 @@ TEST_F(WorkflowRunnerTest, PureTasksCompleteWithTheirOutputAndAMarkerPerTask) {
               numbers: ${ .numbers }
 )",
                                {{"numbers", {1, 2, 3}}});
-  const std::vector<HistoryEvent> events = WaitClosed(id);
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id);
   EXPECT_EQ(Output(events), nlohmann::json({{"sum", 12}, {"numbers", {1, 2, 3}}}));
   EXPECT_EQ(
       MarkerPaths(events),
@@ -70,7 +70,7 @@ TEST_F(WorkflowRunnerTest, ShellTaskRunsAsAnActivityAndWaitUsesATimer) {
         message: ${ . | ascii_upcase }
 )",
                                {{"name", "ada"}});
-  const std::vector<HistoryEvent> events = WaitClosed(id);
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id);
   EXPECT_EQ(Output(events), nlohmann::json({{"message", "HELLO ADA"}}));
   EXPECT_EQ(Count(events, EventType::EVENT_TYPE_TIMER_FIRED), 1);
   EXPECT_EQ(Count(events, EventType::EVENT_TYPE_ACTIVITY_TASK_COMPLETED), 1);
@@ -88,7 +88,7 @@ TEST_F(WorkflowRunnerTest, UncaughtErrorFailsTheRunWithItsProblemDetails) {
           detail: ${ "order " + .id + " has no items" }
 )",
                                {{"id", "o-1"}});
-  const std::vector<HistoryEvent> events = WaitClosed(id);
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id);
   ASSERT_FALSE(events.empty());
   ASSERT_TRUE(events.back().has_workflow_execution_failed_event_attributes());
   const auto& failure = events.back().workflow_execution_failed_event_attributes().failure();
@@ -108,7 +108,7 @@ TEST_F(WorkflowRunnerTest, UncaughtErrorFailsTheRunWithItsProblemDetails) {
 // workflow task stays well under Temporal's 10 s task timeout also under sanitizers.
 class IterationLimitTest : public WorkflowRunnerTest {
  protected:
-  void Configure(WorkflowTaskOptions& options) override {
+  void Configure(ServerlessWorkflowOptions& options) override {
     options.interpreter.max_iterations = 2000;
   }
 };
@@ -127,7 +127,7 @@ TEST_F(IterationLimitTest, BackwardThenLoopFailsWithIterationLimit) {
       then: grow
 )"),
                                nlohmann::json::object());
-  const std::vector<HistoryEvent> events = WaitClosed(id, absl::Seconds(60));
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id, absl::Seconds(60));
   ASSERT_FALSE(events.empty());
   ASSERT_TRUE(events.back().has_workflow_execution_failed_event_attributes())
       << static_cast<int>(events.back().event_type());
@@ -149,7 +149,7 @@ TEST_F(WorkflowRunnerTest, FailingShellCommandIsARuntimeErrorWithItsExitCode) {
           command: echo oops >&2; exit 3
 )",
                                nlohmann::json::object());
-  const std::vector<HistoryEvent> events = WaitClosed(id);
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id);
   ASSERT_FALSE(events.empty());
   ASSERT_TRUE(events.back().has_workflow_execution_failed_event_attributes());
   const auto& failure = events.back().workflow_execution_failed_event_attributes().failure();
@@ -173,7 +173,7 @@ TEST_F(WorkflowRunnerTest, TaskTimeoutBoundsItsActivity) {
           command: sleep 30
 )",
                                nlohmann::json::object());
-  const std::vector<HistoryEvent> events = WaitClosed(id);
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id);
   ASSERT_FALSE(events.empty());
   ASSERT_TRUE(events.back().has_workflow_execution_failed_event_attributes());
   const auto& failure = events.back().workflow_execution_failed_event_attributes().failure();
@@ -192,7 +192,7 @@ TEST_F(WorkflowRunnerTest, CancelRequestEndsTheRunCancelled) {
                                nlohmann::json::object());
   ASSERT_TRUE(WaitForEvent(id, EventType::EVENT_TYPE_TIMER_STARTED));
   ASSERT_TRUE(client_->RequestCancel(id, "", "no longer needed").ok());
-  const std::vector<HistoryEvent> events = WaitClosed(id);
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id);
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back().event_type(), EventType::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
 }
@@ -217,7 +217,7 @@ TEST_F(WorkflowRunnerTest, CancelStopsARunningShellCommand) {
       },
       absl::Seconds(20)));
   ASSERT_TRUE(client_->RequestCancel(id, "", "stop it").ok());
-  const std::vector<HistoryEvent> events = WaitClosed(id);
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id);
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back().event_type(), EventType::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
   // The activity learns at its next heartbeat (every third of the 5 s heartbeat timeout).
@@ -249,7 +249,7 @@ TEST_F(WorkflowRunnerTest, CompeteCancelsWhatTheLosingBranchHasInFlight) {
                       winner: quick
 )"),
                                nlohmann::json::object());
-  const std::vector<HistoryEvent> events = WaitClosed(id);
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id);
   EXPECT_EQ(Output(events), nlohmann::json({{"winner", "quick"}}));
   EXPECT_EQ(Count(events, EventType::EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED), 1);
   pid_t pid = 0;
@@ -285,7 +285,9 @@ TEST_F(WorkflowRunnerTest, StackTraceQueryNamesTheTaskTheRunWaitsOn) {
 
 class ContinueAsNewTest : public WorkflowRunnerTest {
  protected:
-  void Configure(WorkflowTaskOptions& options) override { options.continue_as_new_events = 40; }
+  void Configure(ServerlessWorkflowOptions& options) override {
+    options.continue_as_new_events = 40;
+  }
 };
 
 TEST_F(ContinueAsNewTest, LongLoopContinuesAsNewAndKeepsItsResults) {
@@ -306,12 +308,12 @@ TEST_F(ContinueAsNewTest, LongLoopContinuesAsNewAndKeepsItsResults) {
         seen: ${ $context.seen }
 )",
                                nlohmann::json::object());
-  const std::vector<HistoryEvent> events = WaitClosed(id, absl::Seconds(60));
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id, absl::Seconds(60));
   EXPECT_EQ(Output(events), nlohmann::json({{"seen", {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}}}));
   // Walk back through the runs: each command ran once, no activity was scheduled twice.
   int runs = 0;
   int activities = 0;
-  std::vector<HistoryEvent> run = events;
+  std::vector<durable::HistoryEvent> run = events;
   while (!run.empty()) {
     ++runs;
     activities += Count(run, EventType::EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
@@ -357,7 +359,8 @@ class SilentServer {
 class ActivitySlotsTest : public WorkflowRunnerTest {
  protected:
   static constexpr absl::Duration kHttpTimeout = absl::Seconds(8);
-  void ConfigureActivities(ActivityLimits& limits, ActivitySlots& slots) override {
+  void ConfigureActivities(activities::ActivityLimits& limits,
+                           activities::ActivitySlots& slots) override {
     limits.http_timeout = kHttpTimeout;
     slots.http = 2;
     slots.shell = 1;
@@ -390,12 +393,12 @@ TEST_F(ActivitySlotsTest, HangingHttpCallsNeitherStarveShellTasksNorHangForever)
           command: echo still here
 )",
                                   nlohmann::json::object());
-  const std::vector<HistoryEvent> shell_events = WaitClosed(shell, kHttpTimeout);
+  const std::vector<durable::HistoryEvent> shell_events = WaitClosed(shell, kHttpTimeout);
   EXPECT_EQ(Output(shell_events), "still here");
   EXPECT_LT(absl::Now() - shell_started, kHttpTimeout - absl::Seconds(2));
 
   for (const std::string& id : hanging) {
-    const std::vector<HistoryEvent> events = WaitClosed(id, absl::Seconds(60));
+    const std::vector<durable::HistoryEvent> events = WaitClosed(id, absl::Seconds(60));
     ASSERT_FALSE(events.empty());
     ASSERT_TRUE(events.back().has_workflow_execution_failed_event_attributes()) << id;
     const auto& failure = events.back().workflow_execution_failed_event_attributes().failure();

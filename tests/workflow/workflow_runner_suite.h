@@ -9,6 +9,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "activities/activity_dispatcher.h"
+#include "activities/activity_kinds.h"
+#include "durable/workflow_task_handler.h"
 #include "gtest/gtest.h"
 #include "temporal/payloads.h"
 #include "temporal/task_queue_poller.h"
@@ -17,10 +20,8 @@
 #include "testing/history_fixtures.h"
 #include "testing/temporal_dev_server.h"
 #include "testing/test_env.h"
-#include "workflow/activity_kinds.h"
-#include "workflow/activity_task_handler.h"
+#include "workflow/serverless_program.h"
 #include "workflow/workflow_document.h"
-#include "workflow/workflow_task_handler.h"
 
 namespace stigmer::workflow {
 
@@ -52,29 +53,31 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
     options.activity_pollers = 1;
     options.channel = temporal::CreateTemporalChannel(temporal_address(), PayloadCodec());
     // As workflow-runner does: each activity kind on its own queue, with its own pollers.
-    ActivityLimits limits;
-    ActivitySlots slots;
+    activities::ActivityLimits limits;
+    activities::ActivitySlots slots;
     slots.http = slots.shell = 2;
     ConfigureActivities(limits, slots);
-    options.activity_queues = ActivityQueuesByKind(queue_, slots);
-    WorkflowTaskOptions workflow_options;
+    options.activity_queues = activities::ActivityQueuesByKind(queue_, slots);
+    ServerlessWorkflowOptions workflow_options;
     workflow_options.commands.task_queue = queue_;
     workflow_options.commands.activity_heartbeat_timeout = absl::Seconds(5);
-    ScheduleActivitiesByKind(queue_, limits, workflow_options.commands);
+    activities::ScheduleActivitiesByKind(queue_, limits, workflow_options.commands);
     Configure(workflow_options);
     poller_ = std::make_unique<temporal::TaskQueuePoller>(
         options, nullptr,
-        std::make_unique<ServerlessWorkflowTaskHandler>(options.channel, "default", "runner-test",
-                                                        workflow_options),
-        std::make_unique<DslActivityTaskHandler>(options.channel, "default", "runner-test",
-                                                 limits));
+        std::make_unique<durable::WorkflowTaskHandler>(
+            options.channel, "default", "runner-test", "workflow-runner", workflow_options,
+            std::make_shared<ServerlessProgram>(workflow_options)),
+        std::make_unique<activities::ActivityDispatcher>(options.channel, "default", "runner-test",
+                                                         "workflow-runner",
+                                                         activities::SideEffectActivities(limits)));
     poller_->Start();
   }
 
   // The codec of the client and of the worker's channel; none unless a suite says so.
   virtual std::shared_ptr<const temporal::PayloadCodec> PayloadCodec() { return nullptr; }
-  virtual void Configure(WorkflowTaskOptions&) {}
-  virtual void ConfigureActivities(ActivityLimits&, ActivitySlots&) {}
+  virtual void Configure(ServerlessWorkflowOptions&) {}
+  virtual void ConfigureActivities(activities::ActivityLimits&, activities::ActivitySlots&) {}
 
   void TearDown() override {
     if (poller_) poller_->Stop();
@@ -98,9 +101,9 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
   }
 
   // The history once the run has closed (waits up to `timeout`).
-  std::vector<HistoryEvent> WaitClosed(const std::string& workflow_id,
-                                       absl::Duration timeout = absl::Seconds(30)) {
-    std::vector<HistoryEvent> events;
+  std::vector<durable::HistoryEvent> WaitClosed(const std::string& workflow_id,
+                                                absl::Duration timeout = absl::Seconds(30)) {
+    std::vector<durable::HistoryEvent> events;
     const bool closed = testing::WaitFor(
         [&] {
           auto history = client_->GetFullHistory(workflow_id);
@@ -121,7 +124,7 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
     return events;
   }
 
-  static nlohmann::json Output(const std::vector<HistoryEvent>& events) {
+  static nlohmann::json Output(const std::vector<durable::HistoryEvent>& events) {
     if (events.empty() || !events.back().has_workflow_execution_completed_event_attributes()) {
       return "not completed";
     }
@@ -130,9 +133,9 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
     return output.ok() ? *output : nlohmann::json("unreadable");
   }
 
-  static std::vector<std::string> MarkerPaths(const std::vector<HistoryEvent>& events) {
+  static std::vector<std::string> MarkerPaths(const std::vector<durable::HistoryEvent>& events) {
     std::vector<std::string> paths;
-    for (const HistoryEvent& event : events) {
+    for (const durable::HistoryEvent& event : events) {
       if (!event.has_marker_recorded_event_attributes()) continue;
       const auto& details = event.marker_recorded_event_attributes().details();
       auto task = temporal::DecodeJsonPayloadAt(details.at("task"));
@@ -141,13 +144,13 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
     return paths;
   }
 
-  static int Count(const std::vector<HistoryEvent>& events, EventType type) {
+  static int Count(const std::vector<durable::HistoryEvent>& events, EventType type) {
     int count = 0;
-    for (const HistoryEvent& event : events) count += event.event_type() == type ? 1 : 0;
+    for (const durable::HistoryEvent& event : events) count += event.event_type() == type ? 1 : 0;
     return count;
   }
 
-  static void Save(const std::string& name, const std::vector<HistoryEvent>& events) {
+  static void Save(const std::string& name, const std::vector<durable::HistoryEvent>& events) {
     testing::SaveHistoryFixture(absl::StrCat("workflow_", name), events);
   }
 

@@ -53,7 +53,7 @@ std::string McpResultText(const nlohmann::json& result) {
   return absl::StrJoin(parts, "\n");
 }
 
-McpClient::McpClient(Key, McpServerConfig config, workflow::ShellProcess process)
+McpClient::McpClient(Key, McpServerConfig config, activities::ShellProcess process)
     : config_(std::move(config)),
       process_(std::move(process)),
       stdout_lines_(config_.max_message_bytes) {}
@@ -78,12 +78,12 @@ absl::StatusOr<std::unique_ptr<McpClient>> McpClient::Start(const McpServerConfi
                                             config.argv[0], "\" was not found (PATH: ", search_path,
                                             "): install it or give its full path"));
   }
-  workflow::ProcessOptions options;
+  activities::ProcessOptions options;
   options.argv = config.argv;
   options.argv[0] = program->string();
   options.env = config.env;
   options.working_dir = config.working_dir;
-  absl::StatusOr<workflow::ShellProcess> process = workflow::ShellProcess::Start(options);
+  absl::StatusOr<activities::ShellProcess> process = activities::ShellProcess::Start(options);
   if (!process.ok()) {
     return absl::Status(process.status().code(), absl::StrCat("the MCP server ", config.name, ": ",
                                                               process.status().message()));
@@ -259,7 +259,7 @@ absl::Status McpClient::Died(absl::string_view doing) {
   std::string how = "closed its output";
   pollfd exited{process_.exit_fd(), POLLIN, 0};
   ::poll(&exited, 1, 200);  // output closes just before the exit is seen: give it a moment
-  if (std::optional<workflow::ProcessExit> exit = process_.PeekExit()) {
+  if (std::optional<activities::ProcessExit> exit = process_.PeekExit()) {
     how = exit->signaled ? absl::StrCat("was killed by signal ", exit->value)
                          : absl::StrCat("exited with code ", exit->value);
   }

@@ -16,9 +16,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "activities/shell_process.h"
 #include "agent/mcp/json_rpc_lines.h"
 #include "nlohmann/json.hpp"
-#include "workflow/shell_process.h"
 
 namespace stigmer::agent {
 
@@ -58,7 +58,7 @@ class McpClient {
     friend class McpClient;
     Key() = default;
   };
-  McpClient(Key, McpServerConfig config, workflow::ShellProcess process);
+  McpClient(Key, McpServerConfig config, activities::ShellProcess process);
   ~McpClient();
   McpClient(const McpClient&) = delete;
   McpClient& operator=(const McpClient&) = delete;
@@ -88,7 +88,7 @@ class McpClient {
   absl::Status Died(absl::string_view doing);
 
   McpServerConfig config_;
-  workflow::ShellProcess process_;
+  activities::ShellProcess process_;
   LineSplitter stdout_lines_;
   std::string stderr_tail_;  // the last few KiB the server wrote to stderr
   int64_t next_id_ = 1;

@@ -1,0 +1,272 @@
+#include "durable/replay_history.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "durable/workflow_failure.h"
+#include "google/protobuf/util/time_util.h"
+#include "temporal/payloads.h"
+
+namespace stigmer::durable {
+namespace {
+
+namespace tapi = ::temporal::api;
+using tapi::enums::v1::EventType;
+
+absl::Time EventTime(const HistoryEvent& event) {
+  return absl::FromUnixMillis(
+      google::protobuf::util::TimeUtil::TimestampToMilliseconds(event.event_time()));
+}
+
+// The result event id is kept in `observed_at` until Index() resolves it.
+void Resolve(RecordedStep& step, RecordedStep::State state, int64_t result_event_id) {
+  step.state = state;
+  step.observed_at = result_event_id;
+}
+
+}  // namespace
+
+std::string StepId(const std::string& path, int occurrence) {
+  return absl::StrCat(path, "#", occurrence);
+}
+
+absl::StatusOr<ReplayHistory> ReplayHistory::Index(const std::vector<HistoryEvent>& events,
+                                                   int64_t current_started_event_id) {
+  if (events.empty() ||
+      events.front().event_type() != EventType::EVENT_TYPE_WORKFLOW_EXECUTION_STARTED) {
+    return absl::InvalidArgumentError("the history does not start with WorkflowExecutionStarted");
+  }
+  ReplayHistory history;
+  for (const HistoryEvent& event : events) {
+    if (current_started_event_id > 0 && event.event_id() > current_started_event_id) break;
+    if (absl::Status added = history.Add(event); !added.ok()) return added;
+  }
+  // The current workflow task: the last one started and not completed.
+  if (history.pending_started_id_ != 0) {
+    history.task_started_ids_.push_back(history.pending_started_id_);
+    history.task_times_.push_back(history.pending_started_time_);
+  }
+  if (history.task_times_.empty()) {
+    return absl::InvalidArgumentError("the history holds no started workflow task");
+  }
+  for (auto* steps : {&history.activities_, &history.timers_}) {
+    for (auto& [id, step] : *steps) {
+      if (step.state != RecordedStep::State::kPending) {
+        step.observed_at = history.ObservedAt(step.observed_at);
+      }
+    }
+  }
+  if (history.started_.input().payloads_size() > kCarriedStepsPayload) {
+    absl::StatusOr<nlohmann::json> carried =
+        temporal::DecodeJsonPayloadAt(history.started_.input(), kCarriedStepsPayload);
+    if (!carried.ok()) return carried.status();
+    if (absl::Status loaded = history.LoadCarried(*carried); !loaded.ok()) return loaded;
+  }
+  return history;
+}
+
+absl::Status ReplayHistory::LoadCarried(const nlohmann::json& carried) {
+  if (!carried.is_object() || !carried.value("times_ms", nlohmann::json()).is_array() ||
+      !carried.value("steps", nlohmann::json()).is_array()) {
+    return absl::InvalidArgumentError("the carried steps of the earlier runs cannot be read");
+  }
+  std::vector<absl::Time> times;
+  for (const nlohmann::json& ms : carried["times_ms"]) {
+    if (!ms.is_number_integer())
+      return absl::InvalidArgumentError("a carried time is not a number");
+    times.push_back(absl::FromUnixMillis(ms.get<int64_t>()));
+  }
+  carried_times_ = times.size();
+  const auto offset = static_cast<int64_t>(carried_times_);
+  for (auto* steps : {&activities_, &timers_}) {
+    for (auto& [id, step] : *steps) step.observed_at += offset;
+  }
+  task_times_.insert(task_times_.begin(), times.begin(), times.end());
+  task_started_ids_.insert(task_started_ids_.begin(), times.size(), 0);
+  for (const nlohmann::json& entry : carried["steps"]) {
+    if (!entry.is_object() || !entry.value("id", nlohmann::json()).is_string()) {
+      return absl::InvalidArgumentError("a carried step has no id");
+    }
+    RecordedStep step;
+    step.id = entry["id"];
+    step.observed_at = entry.value("at", int64_t{0});
+    step.state = RecordedStep::State::kCompleted;
+    const std::string kind = entry.value("kind", "");
+    if (kind == "activity") {
+      step.kind = RecordedStep::Kind::kActivity;
+      step.activity_type = entry.value("type", "");
+      if (entry.contains("error")) {
+        absl::StatusOr<WorkflowError> error = ErrorFromJson(entry["error"]);
+        if (!error.ok()) return error.status();
+        step.error = *std::move(error);
+        step.state = RecordedStep::State::kFailed;
+      } else {
+        step.output = entry.value("output", nlohmann::json());
+      }
+      activities_.emplace(step.id, std::move(step));
+    } else if (kind == "timer") {
+      step.kind = RecordedStep::Kind::kTimer;
+      timers_.emplace(step.id, std::move(step));
+    } else if (kind == "marker") {
+      step.kind = RecordedStep::Kind::kMarker;
+      markers_.emplace(step.id, std::move(step));
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("a carried step has kind \"", kind, "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+int64_t ReplayHistory::ObservedAt(int64_t event_id) const {
+  auto first_after = std::upper_bound(task_started_ids_.begin(), task_started_ids_.end(), event_id);
+  if (first_after == task_started_ids_.end()) return static_cast<int64_t>(task_times_.size()) - 1;
+  return first_after - task_started_ids_.begin();
+}
+
+absl::Status ReplayHistory::Add(const HistoryEvent& event) {
+  ++event_count_;
+  switch (event.event_type()) {
+    case EventType::EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+      started_ = event.workflow_execution_started_event_attributes();
+      break;
+    case EventType::EVENT_TYPE_WORKFLOW_TASK_STARTED:
+      pending_started_id_ = event.event_id();
+      pending_started_time_ = EventTime(event);
+      break;
+    case EventType::EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+      if (pending_started_id_ != 0 &&
+          event.workflow_task_completed_event_attributes().started_event_id() ==
+              pending_started_id_) {
+        task_started_ids_.push_back(pending_started_id_);
+        task_times_.push_back(pending_started_time_);
+      }
+      pending_started_id_ = 0;
+      break;
+    case EventType::EVENT_TYPE_WORKFLOW_TASK_FAILED:
+    case EventType::EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+      pending_started_id_ = 0;
+      break;
+    case EventType::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
+      const auto& attributes = event.activity_task_scheduled_event_attributes();
+      RecordedStep step;
+      step.kind = RecordedStep::Kind::kActivity;
+      step.id = attributes.activity_id();
+      step.activity_type = attributes.activity_type().name();
+      step.event_id = event.event_id();
+      activity_by_event_[event.event_id()] = step.id;
+      activities_[step.id] = std::move(step);
+      break;
+    }
+    case EventType::EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
+      const auto& attributes = event.activity_task_completed_event_attributes();
+      auto id = activity_by_event_.find(attributes.scheduled_event_id());
+      if (id == activity_by_event_.end()) break;
+      RecordedStep& step = activities_[id->second];
+      absl::StatusOr<nlohmann::json> output = temporal::DecodeJsonPayloadAt(attributes.result());
+      if (!output.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "the result of activity ", step.id, " cannot be read: ", output.status().message()));
+      }
+      step.output = *std::move(output);
+      Resolve(step, RecordedStep::State::kCompleted, event.event_id());
+      break;
+    }
+    case EventType::EVENT_TYPE_ACTIVITY_TASK_FAILED:
+    case EventType::EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+    case EventType::EVENT_TYPE_ACTIVITY_TASK_CANCELED: {
+      int64_t scheduled = 0;
+      WorkflowError error;
+      if (event.has_activity_task_failed_event_attributes()) {
+        scheduled = event.activity_task_failed_event_attributes().scheduled_event_id();
+        error = ErrorFromFailure(event.activity_task_failed_event_attributes().failure());
+      } else if (event.has_activity_task_timed_out_event_attributes()) {
+        scheduled = event.activity_task_timed_out_event_attributes().scheduled_event_id();
+        error = ErrorFromFailure(event.activity_task_timed_out_event_attributes().failure());
+        if (error.type != absl::StrCat(kErrorTypePrefix, "timeout")) {
+          error = StandardError("timeout", "Task timed out", error.title, "");
+        }
+      } else {
+        scheduled = event.activity_task_canceled_event_attributes().scheduled_event_id();
+        error = StandardError("runtime", "Task cancelled", "the activity was cancelled", "");
+      }
+      auto id = activity_by_event_.find(scheduled);
+      if (id == activity_by_event_.end()) break;
+      RecordedStep& step = activities_[id->second];
+      step.error = std::move(error);
+      Resolve(step, RecordedStep::State::kFailed, event.event_id());
+      break;
+    }
+    case EventType::EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED: {
+      auto id = activity_by_event_.find(
+          event.activity_task_cancel_requested_event_attributes().scheduled_event_id());
+      if (id != activity_by_event_.end()) activities_[id->second].cancel_requested = true;
+      break;
+    }
+    case EventType::EVENT_TYPE_TIMER_CANCELED: {
+      auto id = timer_by_event_.find(event.timer_canceled_event_attributes().started_event_id());
+      if (id != timer_by_event_.end()) timers_[id->second].cancel_requested = true;
+      break;
+    }
+    case EventType::EVENT_TYPE_TIMER_STARTED: {
+      RecordedStep step;
+      step.kind = RecordedStep::Kind::kTimer;
+      step.id = event.timer_started_event_attributes().timer_id();
+      step.event_id = event.event_id();
+      timer_by_event_[event.event_id()] = step.id;
+      timers_[step.id] = std::move(step);
+      break;
+    }
+    case EventType::EVENT_TYPE_TIMER_FIRED: {
+      auto id = timer_by_event_.find(event.timer_fired_event_attributes().started_event_id());
+      if (id != timer_by_event_.end()) {
+        Resolve(timers_[id->second], RecordedStep::State::kCompleted, event.event_id());
+      }
+      break;
+    }
+    case EventType::EVENT_TYPE_MARKER_RECORDED: {
+      const auto& attributes = event.marker_recorded_event_attributes();
+      if (attributes.marker_name() != kTaskMarkerName) break;
+      auto details = attributes.details().find(kTaskMarkerDetailsKey);
+      if (details == attributes.details().end()) break;
+      absl::StatusOr<nlohmann::json> task = temporal::DecodeJsonPayloadAt(details->second);
+      if (!task.ok() || !task->is_object() || !(*task)["path"].is_string()) break;
+      const std::string path = (*task)["path"];
+      RecordedStep step;
+      step.kind = RecordedStep::Kind::kMarker;
+      step.id = (*task)["step"].is_string() ? (*task)["step"].get<std::string>()
+                                            : StepId(path, ++marker_occurrences_[path]);
+      step.event_id = event.event_id();
+      step.state = RecordedStep::State::kCompleted;
+      markers_[step.id] = std::move(step);
+      break;
+    }
+    case EventType::EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
+      cancel_requested_ = true;
+      cancel_reason_ = event.workflow_execution_cancel_requested_event_attributes().cause();
+      break;
+    default:
+      break;
+  }
+  return absl::OkStatus();
+}
+
+const RecordedStep* ReplayHistory::Find(RecordedStep::Kind kind, const std::string& id) const {
+  const auto& map = steps(kind);
+  auto it = map.find(id);
+  return it == map.end() ? nullptr : &it->second;
+}
+
+const std::map<std::string, RecordedStep>& ReplayHistory::steps(RecordedStep::Kind kind) const {
+  switch (kind) {
+    case RecordedStep::Kind::kActivity:
+      return activities_;
+    case RecordedStep::Kind::kTimer:
+      return timers_;
+    case RecordedStep::Kind::kMarker:
+      break;
+  }
+  return markers_;
+}
+
+}  // namespace stigmer::durable

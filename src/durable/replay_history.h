@@ -1,0 +1,107 @@
+#ifndef STIGMER_DURABLE_REPLAY_HISTORY_H_
+#define STIGMER_DURABLE_REPLAY_HISTORY_H_
+
+// What one run's history says about the steps (activities, timers, markers) the workflow asked
+// for, and when it saw their results: the index ReplayContext replays the interpreter against.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "durable/workflow_error.h"
+#include "nlohmann/json.hpp"
+#include "temporal/api/history/v1/message.pb.h"
+
+namespace stigmer::durable {
+
+using HistoryEvent = ::temporal::api::history::v1::HistoryEvent;
+
+// The per-task marker workflow-runner records (the contract is in
+// src/server/execution_projection.h).
+inline constexpr char kTaskMarkerName[] = "stigmer.task";
+inline constexpr char kTaskMarkerDetailsKey[] = "task";
+
+// A step's identity: "<task path>#<occurrence>", e.g. "/do/1/fetch#2".
+std::string StepId(const std::string& path, int occurrence);
+
+// The input payload, after the document, the input and the runtime values, through which a run
+// continued as new carries the steps of the runs before it:
+//   {"times_ms": [<workflow time of each clock value, ms since the epoch>],
+//    "steps": [{"kind": "activity" | "timer" | "marker", "id": <StepId>, "at": <clock value>,
+//               "type": <activity type>, "output": <activity result> | "error": <problem>}]}
+inline constexpr int kCarriedStepsPayload = 3;
+
+// One step the workflow asked for in an earlier workflow task.
+struct RecordedStep {
+  enum class Kind { kActivity, kTimer, kMarker };
+  enum class State { kPending, kCompleted, kFailed };
+  Kind kind = Kind::kActivity;
+  std::string id;
+  std::string activity_type;  // kActivity: "http", "shell", ...
+  int64_t event_id = 0;       // the event that recorded the command
+  State state = State::kPending;
+  nlohmann::json output;  // kCompleted activity: its result
+  WorkflowError error;    // kFailed activity: the DSL error
+  // The logical clock (index into ReplayHistory::task_times()) at which the workflow saw the
+  // result: the first workflow task that started after it was recorded.
+  int64_t observed_at = 0;
+  // A pending activity whose cancellation was requested, or a cancelled timer.
+  bool cancel_requested = false;
+};
+
+// Indexes the events of one run up to the current workflow task's start. Not thread-safe.
+class ReplayHistory {
+ public:
+  // `events`: the run's history from its first event; events after `current_started_event_id`
+  // (the WorkflowTaskStarted of the task being answered; 0: the last one) are ignored.
+  // A run that continued an earlier one as new carries the earlier steps in its fourth input
+  // payload (see CarriedSteps): they are indexed as if they were in this history, before it.
+  // InvalidArgument when the history does not start with WorkflowExecutionStarted or a
+  // recorded payload cannot be read.
+  static absl::StatusOr<ReplayHistory> Index(const std::vector<HistoryEvent>& events,
+                                             int64_t current_started_event_id = 0);
+
+  // The WorkflowExecutionStarted event's attributes.
+  const ::temporal::api::history::v1::WorkflowExecutionStartedEventAttributes& started() const {
+    return started_;
+  }
+  // Workflow time of each workflow task the workflow completed, and last of the current one:
+  // the values of the logical clock.
+  const std::vector<absl::Time>& task_times() const { return task_times_; }
+  // Steps by kind and id.
+  const RecordedStep* Find(RecordedStep::Kind kind, const std::string& id) const;
+  const std::map<std::string, RecordedStep>& steps(RecordedStep::Kind kind) const;
+  // The number of events up to the current workflow task.
+  int64_t event_count() const { return event_count_; }
+  // The steps of earlier runs this one carries (event_id 0), and the number of clock values
+  // they take (the first task_times()).
+  size_t carried_times() const { return carried_times_; }
+  // History holds a cancel request not yet acted on; its reason.
+  bool cancel_requested() const { return cancel_requested_; }
+  const std::string& cancel_reason() const { return cancel_reason_; }
+
+ private:
+  absl::Status Add(const HistoryEvent& event);
+  absl::Status LoadCarried(const nlohmann::json& carried);
+  int64_t ObservedAt(int64_t event_id) const;
+
+  ::temporal::api::history::v1::WorkflowExecutionStartedEventAttributes started_;
+  std::vector<absl::Time> task_times_;
+  std::vector<int64_t> task_started_ids_;  // parallel to task_times_
+  std::map<std::string, RecordedStep> activities_, timers_, markers_;
+  std::map<int64_t, std::string> activity_by_event_, timer_by_event_;
+  std::map<std::string, int> marker_occurrences_;
+  int64_t pending_started_id_ = 0;  // a WorkflowTaskStarted not yet completed
+  absl::Time pending_started_time_;
+  int64_t event_count_ = 0;
+  size_t carried_times_ = 0;
+  bool cancel_requested_ = false;
+  std::string cancel_reason_;
+};
+
+}  // namespace stigmer::durable
+
+#endif  // STIGMER_DURABLE_REPLAY_HISTORY_H_

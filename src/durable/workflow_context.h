@@ -1,0 +1,130 @@
+#ifndef STIGMER_DURABLE_WORKFLOW_CONTEXT_H_
+#define STIGMER_DURABLE_WORKFLOW_CONTEXT_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "durable/workflow_error.h"
+#include "nlohmann/json.hpp"
+
+namespace stigmer::durable {
+
+// What a side effect came to.
+struct ActivityOutcome {
+  enum class State {
+    kPending,    // not in history yet: the worker emits a command, the interpreter suspends
+    kCompleted,  // `output` holds the recorded result
+    kFailed,     // `error` holds the recorded DSL error (its instance is set by the interpreter)
+  };
+  State state = State::kPending;
+  nlohmann::json output;
+  WorkflowError error;
+
+  static ActivityOutcome Pending() { return {}; }
+  static ActivityOutcome Completed(nlohmann::json output) {
+    return {State::kCompleted, std::move(output), {}};
+  }
+  static ActivityOutcome Failed(WorkflowError error) {
+    return {State::kFailed, nullptr, std::move(error)};
+  }
+};
+
+// How a task ended, as its marker records it.
+struct TaskEnd {
+  enum class State {
+    kCompleted,  // `output` holds the transformed output
+    kFailed,     // `error` holds the error it raised (its own, or one of a task inside it)
+    kCancelled,  // it was in progress when the execution was cancelled
+  };
+  State state = State::kCompleted;
+  nlohmann::json output;
+  WorkflowError error;
+  // The task markers recorded inside it (its subtasks', theirs…) while it ran: where the
+  // projection lists it, before them, so that tasks are listed in the order they started.
+  size_t descendants = 0;
+};
+
+// Everything the interpreter needs that is not pure. The Temporal worker implements it by
+// deterministic replay: the interpreter is re-run from the start on every workflow task, and
+// makes the same calls in the same order as long as the definition, the input and the results
+// it is given are the same.
+//
+// Contract for implementations:
+// - Side effects are keyed by the task path they belong to (a JSON pointer such as
+//   "/do/1/fetch") and the occurrence of that path in the run: the n-th call for a path is
+//   step "<path>#<n>" (a loop or a retry calls the same path again). A step already in history
+//   must match the recorded one (an activity of the same kind, a timer, a marker); a mismatch,
+//   or a step in history that the run never reaches again, is a non-deterministic definition,
+//   returned as FailedPrecondition, which the interpreter passes up unchanged (it does not turn
+//   context errors into DSL errors).
+// - Calls for different paths may interleave (fork branches run one after the other on every
+//   replay, each as far as history lets it).
+// - A step not in history becomes a new command, buffered in call order; CommandMark() and
+//   DropCommands() let a fork discard what the branches that did not decide it asked for
+//   (the range of any branch, not only the last: see DropCommands).
+// - Time is logical: Clock() is the point of history the run has reached (it advances when the
+//   run consumes a result that history recorded later than that point), Now() is the workflow
+//   time at that point, never the wall clock. A fork runs each branch from the same clock and
+//   then sets the clock to where the winning (or last) branch ended.
+// - Random() returns values that history determines, never the OS's randomness.
+// - A non-OK status means the run cannot go on (non-determinism, a broken history); the
+//   interpreter stops at once and returns it.
+// Not thread-safe: one interpreter run uses a context at a time.
+class WorkflowContext {
+ public:
+  virtual ~WorkflowContext() = default;
+
+  // Workflow time at Clock().
+  virtual absl::Time Now() = 0;
+  // Deterministic randomness.
+  virtual uint64_t Random() = 0;
+
+  // Runs side effect `kind` ("http" or "shell") for the task at `path` with `input` (see
+  // interpreter.h for its shape).
+  virtual absl::StatusOr<ActivityOutcome> CallActivity(const std::string& path,
+                                                       const std::string& kind,
+                                                       const nlohmann::json& input) = 0;
+
+  // A durable timer of `duration` for the task at `path`: true once it has fired, false while
+  // it is pending (the interpreter suspends).
+  virtual absl::StatusOr<bool> Sleep(const std::string& path, absl::Duration duration) = 0;
+
+  // Records that the task at `path` named `name`, started at `started_at` (workflow time),
+  // ended as `end` says. A marker: it never suspends.
+  virtual absl::Status TaskEnded(const std::string& path, const std::string& name,
+                                 absl::Time started_at, const TaskEnd& end) = 0;
+
+  // The task markers recorded so far in this run: the ones history holds that the run reached,
+  // and the new ones buffered and not dropped.
+  virtual size_t TasksRecorded() const = 0;
+
+  // True when the execution was asked to stop: the interpreter records every task still in
+  // progress as cancelled (the worker then cancels the run).
+  virtual bool CancelRequested() const = 0;
+
+  // The logical clock (see above). Starts at 0.
+  virtual int64_t Clock() const = 0;
+  virtual void SetClock(int64_t clock) = 0;
+
+  // The number of new commands buffered so far, and dropping those buffered after a mark.
+  virtual size_t CommandMark() const = 0;
+  virtual void DropCommandsSince(size_t mark) = 0;
+  // Drops the new commands buffered at positions [begin, end) (marks CommandMark() gave),
+  // keeping those before and after, in order: a fork drops the ranges of several branches, so
+  // a range is often in the middle of the buffer.
+  virtual void DropCommands(size_t begin, size_t end) = 0;
+
+  // The number of steps found in flight so far (recorded in history, not ended: an activity
+  // running, a timer not fired), and cancelling those found at positions [begin, end): a fork
+  // stops what the branches that did not decide it still have in flight. Cancelling is
+  // best-effort and asked for once: an activity gets a cancel request (it stops at its next
+  // heartbeat), a timer is cancelled.
+  virtual size_t PendingMark() const = 0;
+  virtual void CancelPending(size_t begin, size_t end) = 0;
+};
+
+}  // namespace stigmer::durable
+
+#endif  // STIGMER_DURABLE_WORKFLOW_CONTEXT_H_

@@ -1,0 +1,163 @@
+#include "workflow/serverless_program.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/time/clock.h"
+#include "temporal/payloads.h"
+#include "temporal/temporal_client.h"
+
+namespace stigmer::workflow {
+namespace {
+
+struct RunInput {
+  std::shared_ptr<const WorkflowDocument> document;
+  nlohmann::json input;
+  RuntimeValues runtime;
+};
+
+absl::StatusOr<RunInput> ReadRunInput(const durable::ReplayHistory& history,
+                                      const std::string& workflow_id, DocumentCache& documents) {
+  const temporal::Payloads& payloads = history.started().input();
+  if (payloads.payloads_size() == 0) {
+    return absl::InvalidArgumentError(
+        "the first input payload must be the workflow document as a JSON object");
+  }
+  // The document's JSON text is the cache key: it is parsed only on a miss.
+  absl::StatusOr<std::shared_ptr<const WorkflowDocument>> document =
+      documents.Get(payloads.payloads(0).data());
+  if (!document.ok()) return document.status();
+  absl::StatusOr<nlohmann::json> input = temporal::DecodeJsonPayloadAt(payloads, 1);
+  if (!input.ok()) return input.status();
+  absl::StatusOr<nlohmann::json> values = temporal::DecodeJsonPayloadAt(payloads, 2);
+  if (!values.ok()) return values.status();
+
+  RunInput run;
+  run.document = *std::move(document);
+  run.input = input->is_null() ? nlohmann::json::object() : *std::move(input);
+  run.runtime.workflow_id = workflow_id;
+  if (values->is_object()) {
+    if (auto secrets = values->find("secrets"); secrets != values->end() && secrets->is_object()) {
+      run.runtime.secrets = *secrets;
+    }
+    if (auto environment = values->find("environment");
+        environment != values->end() && environment->is_object()) {
+      run.runtime.runtime["metadata"] = {{"environment", *environment}};
+    }
+  }
+  return run;
+}
+
+class ServerlessRun final : public durable::ProgramRun {
+ public:
+  ServerlessRun(RunInput input, ServerlessProgram& program, ServerlessProgram::Evaluator evaluator,
+                InterpreterOptions interpreter)
+      : input_(std::move(input)),
+        redactor_(SecretRedactor::FromSecretsObject(input_.runtime.secrets)),
+        program_(program),
+        evaluator_(std::move(evaluator)),
+        interpreter_(interpreter) {
+    if (evaluator_.evaluator != nullptr) interpreter_.evaluator = evaluator_.evaluator.get();
+  }
+  ~ServerlessRun() override {
+    if (evaluator_.evaluator != nullptr) program_.ReturnEvaluator(std::move(evaluator_));
+  }
+
+  absl::StatusOr<durable::ProgramResult> Run(durable::WorkflowContext& context) override {
+    // One evaluator per worker thread keeps compiled expressions across workflow tasks.
+    thread_local ExpressionEvaluator in_process;
+    InterpreterOptions interpreter = interpreter_;
+    if (interpreter.evaluator == nullptr) interpreter.evaluator = &in_process;
+    absl::StatusOr<RunResult> result =
+        Interpret(*input_.document, input_.input, input_.runtime, context, interpreter);
+    if (!result.ok()) return result.status();
+    durable::ProgramResult outcome;
+    outcome.output = std::move(result->output);
+    outcome.error = std::move(result->error);
+    switch (result->state) {
+      case RunResult::State::kCompleted:
+        outcome.state = durable::ProgramResult::State::kCompleted;
+        break;
+      case RunResult::State::kFailed:
+        outcome.state = durable::ProgramResult::State::kFailed;
+        break;
+      case RunResult::State::kSuspended:
+        outcome.state = durable::ProgramResult::State::kSuspended;
+        break;
+    }
+    return outcome;
+  }
+
+  const SecretRedactor& redactor() const override { return redactor_; }
+
+  absl::Status WorkerFailure() override {
+    if (evaluator_.sandbox == nullptr) return absl::OkStatus();
+    std::optional<absl::Status> failure = evaluator_.sandbox->TakeFailure();
+    return failure ? *failure : absl::OkStatus();
+  }
+
+ private:
+  const RunInput input_;
+  const SecretRedactor redactor_;
+  ServerlessProgram& program_;
+  ServerlessProgram::Evaluator evaluator_;
+  InterpreterOptions interpreter_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const WorkflowDocument>> DocumentCache::Get(
+    const std::string& json_text) {
+  {
+    absl::MutexLock lock(&mutex_);
+    if (auto it = documents_.find(json_text); it != documents_.end()) return it->second;
+  }
+  absl::StatusOr<WorkflowDocument> parsed = ParseWorkflowDocument(json_text);
+  if (!parsed.ok()) return parsed.status();
+  auto document = std::make_shared<const WorkflowDocument>(*std::move(parsed));
+  absl::MutexLock lock(&mutex_);
+  if (documents_.size() >= capacity_) documents_.clear();
+  documents_.emplace(json_text, document);
+  return document;
+}
+
+ServerlessProgram::ServerlessProgram(ServerlessProgramOptions options)
+    : type_(temporal::kServerlessWorkflowType), options_(std::move(options)) {}
+
+absl::StatusOr<std::unique_ptr<durable::ProgramRun>> ServerlessProgram::Load(
+    const durable::ReplayHistory& history, const std::string& workflow_id) {
+  absl::StatusOr<RunInput> input = ReadRunInput(history, workflow_id, documents_);
+  if (!input.ok()) return input.status();
+  // Without a sandbox binary the evaluator is the caller's (or this thread's in-process one).
+  Evaluator evaluator = options_.sandbox_binary.empty() ? Evaluator{} : TakeEvaluator();
+  if (evaluator.sandbox != nullptr) {
+    evaluator.sandbox->set_task_deadline(absl::Now() + options_.expression_task_budget,
+                                         options_.expression_task_budget);
+  }
+  return std::make_unique<ServerlessRun>(*std::move(input), *this, std::move(evaluator),
+                                         options_.interpreter);
+}
+
+ServerlessProgram::Evaluator ServerlessProgram::TakeEvaluator() {
+  {
+    absl::MutexLock lock(&evaluators_mutex_);
+    if (!idle_evaluators_.empty()) {
+      Evaluator evaluator = std::move(idle_evaluators_.back());
+      idle_evaluators_.pop_back();
+      return evaluator;
+    }
+  }
+  auto sandbox =
+      std::make_unique<ExpressionSandbox>(options_.sandbox_binary, options_.expression_limits);
+  Evaluator made;
+  made.sandbox = sandbox.get();
+  made.evaluator = std::make_unique<ExpressionEvaluator>(std::move(sandbox));
+  return made;
+}
+
+void ServerlessProgram::ReturnEvaluator(Evaluator evaluator) {
+  absl::MutexLock lock(&evaluators_mutex_);
+  idle_evaluators_.push_back(std::move(evaluator));
+}
+
+}  // namespace stigmer::workflow
