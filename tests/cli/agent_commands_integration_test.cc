@@ -159,6 +159,12 @@ TEST_F(AgentCommands, AMalformedAgentIsNamedByPointerAndNothingOfTheBatchIsAppli
   EXPECT_THAT(home_.Run({"get", "agents"}).out, HasSubstr("reviewer"));
 }
 
+TEST_F(AgentCommands, AFileOfCommentsOnlyHoldsNothingToApply) {
+  CommandResult empty = home_.Run({"apply", "-f", Write("empty.yaml", "# nothing yet\n---\n")});
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_THAT(empty.err, HasSubstr("no workflow or agent documents in the given files"));
+}
+
 TEST_F(AgentCommands, DryRunStoresNoAgent) {
   const std::string file = Write("reviewer.yaml", kReviewer);
   CommandResult dry = home_.Run({"apply", "-f", file, "--dry-run"});
@@ -175,10 +181,10 @@ TEST_F(AgentCommands, GrpcurlCallsAgentServiceWithTheToken) {
   CommandResult list = RunCommand({grpcurl, "-plaintext", "-H", header, address, "list"});
   EXPECT_EQ(list.exit_code, 0) << list.err;
   EXPECT_THAT(list.out, HasSubstr("stigmer.v1.AgentService"));
-  CommandResult apply = RunCommand(
-      {grpcurl, "-plaintext", "-H", header, "-d",
-       R"({"definition": "kind: Agent\nname: hi\ninstructions: Say hi.\n"})", address,
-       "stigmer.v1.AgentService/Apply"});
+  CommandResult apply =
+      RunCommand({grpcurl, "-plaintext", "-H", header, "-d",
+                  R"({"definition": "kind: Agent\nname: hi\ninstructions: Say hi.\n"})", address,
+                  "stigmer.v1.AgentService/Apply"});
   EXPECT_EQ(apply.exit_code, 0) << apply.err;
   EXPECT_THAT(apply.out, HasSubstr("APPLY_OUTCOME_CREATED"));
   CommandResult without =
