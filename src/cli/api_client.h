@@ -10,6 +10,7 @@
 #include "config/paths.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
+#include "stigmer/v1/agent.grpc.pb.h"
 #include "stigmer/v1/execution.grpc.pb.h"
 #include "stigmer/v1/workflow.grpc.pb.h"
 
@@ -31,6 +32,7 @@ class ApiClient {
   const std::filesystem::path& token_file() const { return token_file_; }
   stigmer::v1::WorkflowService::Stub& workflows() { return *workflows_; }
   stigmer::v1::ExecutionService::Stub& executions() { return *executions_; }
+  stigmer::v1::AgentService::Stub& agents() { return *agents_; }
 
  private:
   ApiClient(std::string address, std::filesystem::path token_file,
@@ -40,6 +42,7 @@ class ApiClient {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<stigmer::v1::WorkflowService::Stub> workflows_;
   std::unique_ptr<stigmer::v1::ExecutionService::Stub> executions_;
+  std::unique_ptr<stigmer::v1::AgentService::Stub> agents_;
 };
 
 // Where the CLI finds stigmer-server: STIGMER_SERVER_ADDR, else the configured server address.

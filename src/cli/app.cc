@@ -10,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "agent/agent_runner.h"
+#include "cli/agent_commands.h"
+#include "cli/apply_command.h"
 #include "cli/codec_server_command.h"
 #include "cli/config_commands.h"
 #include "cli/execution_commands.h"
@@ -164,16 +166,20 @@ int Main(int argc, char** argv) {
         exit_code = ConfigList(paths, out);
       });
 
-  // stigmer apply | run | get | delete | cancel: workflows and executions on stigmer-server.
-  CLI::App* apply = app.add_subcommand("apply", "Validate and store workflows (DSL 1.0 YAML)");
+  // stigmer apply | run | get | delete | cancel: workflows, agents and executions on
+  // stigmer-server.
+  CLI::App* apply =
+      app.add_subcommand("apply", "Validate and store workflows (DSL 1.0 YAML) and agents");
   std::vector<std::string> apply_files;
   bool dry_run = false;
-  apply->add_option("-f,--filename", apply_files, "Files or folders of workflows; - for stdin")
+  apply
+      ->add_option("-f,--filename", apply_files,
+                   "Files or folders of workflows and agents; - for stdin")
       ->required();
   apply->add_flag("--dry-run", dry_run, "Validate and show what would change; store nothing");
   apply->callback([&] {
     TerminalOutput out = output();
-    exit_code = ApplyWorkflows(paths, out, apply_files, dry_run);
+    exit_code = ApplyResources(paths, out, apply_files, dry_run);
   });
 
   CLI::App* run = app.add_subcommand("run", "Run a workflow and follow it until it ends");
@@ -207,10 +213,10 @@ int Main(int argc, char** argv) {
     exit_code = RunCodecServer(paths, out, codec_options);
   });
 
-  CLI::App* get = app.add_subcommand("get", "List or show workflows and executions");
+  CLI::App* get = app.add_subcommand("get", "List or show workflows, agents and executions");
   GetOptions get_options;
-  get->add_option("kind", get_options.kind, "workflows or executions")->required();
-  get->add_option("name", get_options.name, "A workflow name or an execution id");
+  get->add_option("kind", get_options.kind, "workflows, agents or executions")->required();
+  get->add_option("name", get_options.name, "A workflow or agent name, or an execution id");
   get->add_option("-o,--output", get_options.output, "table, json or yaml")->capture_default_str();
   get->add_option("--workflow", get_options.workflow, "Executions of this workflow only");
   get->add_option("--phase", get_options.phase,
@@ -223,17 +229,19 @@ int Main(int argc, char** argv) {
     exit_code = GetResources(paths, out, get_options);
   });
 
-  CLI::App* remove = app.add_subcommand("delete", "Delete a workflow and all its versions");
+  CLI::App* remove =
+      app.add_subcommand("delete", "Delete a workflow or an agent and all its versions");
   std::string delete_kind, delete_name;
   bool force = false;
-  remove->add_option("kind", delete_kind, "workflow")
+  remove->add_option("kind", delete_kind, "workflow or agent")
       ->required()
-      ->check(CLI::IsMember({"workflow", "workflows"}));
-  remove->add_option("name", delete_name, "The workflow's name")->required();
-  remove->add_flag("--force", force, "Delete even while executions of it run");
+      ->check(CLI::IsMember({"workflow", "workflows", "agent", "agents"}));
+  remove->add_option("name", delete_name, "The workflow's or agent's name")->required();
+  remove->add_flag("--force", force, "A workflow: delete even while executions of it run");
   remove->callback([&] {
     TerminalOutput out = output();
-    exit_code = DeleteWorkflow(paths, out, delete_name, force);
+    exit_code = delete_kind.rfind("agent", 0) == 0 ? DeleteAgent(paths, out, delete_name)
+                                                   : DeleteWorkflow(paths, out, delete_name, force);
   });
 
   CLI::App* cancel = app.add_subcommand("cancel", "Cancel a running execution");

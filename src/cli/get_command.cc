@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "cli/api_client.h"
 #include "cli/execution_view.h"
@@ -31,6 +32,28 @@ std::vector<std::vector<std::string>> WorkflowRows(
   for (const auto& w : workflows) {
     rows.push_back({w.name(), absl::StrCat(w.version()), w.document_version(),
                     LocalTime(w.updated_at()), w.id()});
+  }
+  return rows;
+}
+
+// "openai/gpt-4o-mini"; the provider alone when the model has no name (local's default).
+std::string ModelOf(const stigmer::v1::Agent& agent) {
+  return agent.model_name().empty() ? agent.model_provider()
+                                    : absl::StrCat(agent.model_provider(), "/", agent.model_name());
+}
+
+// "files,shell,mcp:fs"; "-" when none.
+std::string ToolsOf(const stigmer::v1::Agent& agent) {
+  std::vector<std::string> tools(agent.tools().begin(), agent.tools().end());
+  for (const std::string& server : agent.mcp_servers()) tools.push_back("mcp:" + server);
+  return tools.empty() ? "-" : absl::StrJoin(tools, ",");
+}
+
+std::vector<std::vector<std::string>> AgentRows(const std::vector<stigmer::v1::Agent>& agents) {
+  std::vector<std::vector<std::string>> rows = {{"NAME", "VERSION", "MODEL", "TOOLS", "UPDATED"}};
+  for (const auto& a : agents) {
+    rows.push_back(
+        {a.name(), absl::StrCat(a.version()), ModelOf(a), ToolsOf(a), LocalTime(a.updated_at())});
   }
   return rows;
 }
@@ -71,9 +94,9 @@ absl::StatusOr<bool> FetchPages(int limit, int page_size, Fetch fetch) {
 int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOptions& options) {
   absl::StatusOr<OutputFormat> format = ParseOutputFormat(options.output);
   const std::string kind = std::string(absl::StripSuffix(options.kind, "s"));
-  if (!format.ok() || (kind != "workflow" && kind != "execution")) {
+  if (!format.ok() || (kind != "workflow" && kind != "execution" && kind != "agent")) {
     output.Error(format.ok() ? absl::StrCat("unknown kind \"", options.kind,
-                                            "\"; use workflows or executions")
+                                            "\"; use workflows, agents or executions")
                              : std::string(format.status().message()));
     return 2;
   }
@@ -110,6 +133,16 @@ int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOp
         output.out() << RenderTable(WorkflowRows({workflow})) << std::flush;
         return 0;
       }
+    } else if (kind == "agent") {
+      stigmer::v1::GetAgentRequest request;
+      request.set_name(options.name);
+      stigmer::v1::Agent agent;
+      status = client->agents().Get(WithCallDeadline(&context), request, &agent);
+      json = MessageToJson(agent);
+      if (status.ok() && *format == OutputFormat::kTable) {
+        output.out() << RenderTable(AgentRows({agent})) << std::flush;
+        return 0;
+      }
     } else {
       stigmer::v1::GetExecutionRequest request;
       request.set_id(options.name);
@@ -131,8 +164,19 @@ int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOp
 
   std::vector<stigmer::v1::Workflow> workflows;
   std::vector<Execution> executions;
+  std::vector<stigmer::v1::Agent> agents;
   auto fetch = [&](const std::string& token, int page_size, std::string* next) {
     grpc::ClientContext context;
+    if (kind == "agent") {
+      stigmer::v1::ListAgentsRequest request;
+      request.set_page_size(page_size);
+      request.set_page_token(token);
+      stigmer::v1::ListAgentsResponse response;
+      grpc::Status status = client->agents().List(WithCallDeadline(&context), request, &response);
+      agents.insert(agents.end(), response.agents().begin(), response.agents().end());
+      *next = response.next_page_token();
+      return std::make_pair(status, response.agents_size());
+    }
     if (kind == "workflow") {
       stigmer::v1::ListWorkflowsRequest request;
       request.set_page_size(page_size);
@@ -167,11 +211,13 @@ int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOp
   if (*format != OutputFormat::kTable) {
     nlohmann::json json = nlohmann::json::array();
     for (const auto& workflow : workflows) json.push_back(MessageToJson(workflow));
+    for (const auto& agent : agents) json.push_back(MessageToJson(agent));
     for (const auto& execution : executions) json.push_back(ExecutionToJson(execution));
     print_json(json);
     return 0;
   }
   output.out() << RenderTable(kind == "workflow" ? WorkflowRows(workflows)
+                              : kind == "agent"  ? AgentRows(agents)
                                                  : ExecutionRows(executions))
                << std::flush;
   return 0;

@@ -9,8 +9,8 @@
 namespace stigmer::cli {
 
 struct GetOptions {
-  std::string kind;  // "workflows" or "executions" (singular accepted)
-  std::string name;  // a workflow name, or an execution id; empty lists
+  std::string kind;  // "workflows", "agents" or "executions" (singular accepted)
+  std::string name;  // a workflow or agent name, or an execution id; empty lists
   std::string output = "table";
   std::string workflow;  // executions: only of this workflow
   std::string phase;     // executions: only in this phase
@@ -18,8 +18,8 @@ struct GetOptions {
   int page_size = 0;     // lists: rows asked for per call; 0: the server's maximum
 };
 
-// `stigmer get workflows|executions [NAME|ID]`. A list follows the server's pages to the end,
-// or stops after --limit rows, saying on stderr when more exist. One execution in table form
+// `stigmer get workflows|agents|executions [NAME|ID]`. A list follows the server's pages to the
+// end, or stops after --limit rows, saying on stderr when more exist. One execution in table form
 // shows its phase, tasks, and output or error (RenderExecutionDetail); -o json|yaml show
 // `input` and `output` as JSON values. Exit 0, 1 not found or server error, 2 bad input.
 int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOptions& options);

@@ -6,7 +6,6 @@
 
 #include "absl/status/statusor.h"
 #include "cli/api_client.h"
-#include "cli/source_documents.h"
 #include "cli/terminal_output.h"
 #include "config/paths.h"
 
@@ -15,12 +14,6 @@ namespace stigmer::cli {
 // Connects to stigmer-server, first starting the daemon (showing its progress) when it is not
 // running, as `stigmer apply` and `stigmer run` do.
 absl::StatusOr<ApiClient> ConnectStartingServer(const config::Paths& paths, TerminalOutput& output);
-
-// `stigmer apply -f FILE|DIR ... [--dry-run]`: every document is validated before any is stored;
-// then a table NAME VERSION STATUS ID. Exit 0, 1 when a document is invalid or the server
-// refused it (nothing is stored then), 2 for unreadable paths.
-int ApplyWorkflows(const config::Paths& paths, TerminalOutput& output,
-                   const std::vector<std::string>& files, bool dry_run);
 
 // `stigmer delete workflow NAME [--force]`. Exit 0, 1 when refused or not found.
 int DeleteWorkflow(const config::Paths& paths, TerminalOutput& output, const std::string& name,

@@ -115,4 +115,10 @@ bool IsExecutionId(absl::string_view text) {
   return absl::StartsWith(text, "wex-") && IsUlid(text.substr(4));
 }
 
+std::string NewAgentId(absl::Time now) { return absl::StrCat("agt-", NewUlid(now)); }
+
+bool IsAgentId(absl::string_view text) {
+  return absl::StartsWith(text, "agt-") && IsUlid(text.substr(4));
+}
+
 }  // namespace stigmer

@@ -29,6 +29,9 @@ std::string NewWorkflowId(absl::Time now = absl::Now());
 std::string NewExecutionId(absl::Time now = absl::Now());
 bool IsWorkflowId(absl::string_view text);
 bool IsExecutionId(absl::string_view text);
+// Agents: "agt-" followed by a ULID.
+std::string NewAgentId(absl::Time now = absl::Now());
+bool IsAgentId(absl::string_view text);
 
 }  // namespace stigmer
 

@@ -54,6 +54,7 @@ StigmerServer::StigmerServer(const ServerOptions& options, absl::Time started,
                                  .signing_key = options.signing_key,
                                  .payload_codec = options.payload_codec}),
       workflow_service_(store_.get()),
+      agent_service_(store_.get()),
       execution_service_(store_.get(), &executions_) {}
 
 absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const ServerOptions& options) {
@@ -80,6 +81,7 @@ absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const Server
   builder.SetMaxReceiveMessageSize(16 << 20);
   builder.RegisterService(&server->info_service_);
   builder.RegisterService(&server->workflow_service_);
+  builder.RegisterService(&server->agent_service_);
   builder.RegisterService(&server->execution_service_);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {

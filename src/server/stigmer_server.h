@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/server.h"
+#include "server/agent_service.h"
 #include "server/api_token_gate.h"
 #include "server/execution_manager.h"
 #include "server/execution_service.h"
@@ -18,7 +19,7 @@
 namespace stigmer::server {
 
 // stigmer-server's gRPC server: grpc.health.v1 (overall "" SERVING), server reflection and
-// stigmer.v1.InfoService, WorkflowService and ExecutionService, listening on
+// stigmer.v1.InfoService, WorkflowService, AgentService and ExecutionService, listening on
 // options.listen_address:options.port. Every call but health and reflection must carry
 // options.api_token (see ApiTokenGate). Runs on gRPC's own threads; usable in-process (tests) as
 // well as from RunStigmerServer.
@@ -53,6 +54,7 @@ class StigmerServer {
   std::unique_ptr<store::Store> store_;
   ExecutionManager executions_;
   WorkflowService workflow_service_;
+  AgentService agent_service_;
   ExecutionService execution_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -30,12 +30,12 @@ TEST(Workflows, ApplyRunGetCancelDeleteThroughTheDaemon) {
   CommandResult apply = home.Run({"apply", "-f", Example("hello.yaml")});
   ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
   EXPECT_THAT(apply.out, HasSubstr("starting it"));
-  EXPECT_THAT(apply.out, HasSubstr("NAME   VERSION  STATUS   ID"));
-  EXPECT_THAT(apply.out, HasSubstr("hello  1        created  wfl-"));
+  EXPECT_THAT(apply.out, HasSubstr("NAME            VERSION  STATUS   ID"));
+  EXPECT_THAT(apply.out, HasSubstr("workflow/hello  1        created  wfl-"));
 
   CommandResult again = home.Run({"apply", "-f", Example("hello.yaml")});
   EXPECT_EQ(again.exit_code, 0);
-  EXPECT_THAT(again.out, HasSubstr("hello  1        unchanged"));
+  EXPECT_THAT(again.out, HasSubstr("workflow/hello  1        unchanged"));
 
   CommandResult workflows = home.Run({"get", "workflows"});
   EXPECT_EQ(workflows.exit_code, 0);
@@ -138,8 +138,9 @@ TEST(Workflows, GrpcurlListsOurServicesAndCallsThemWithTheToken) {
   const std::string header = absl::StrCat("authorization: Bearer ", home.ApiToken());
   CommandResult list = RunCommand({grpcurl, "-plaintext", "-H", header, address, "list"});
   EXPECT_EQ(list.exit_code, 0) << list.err;
-  for (const char* service : {"stigmer.v1.WorkflowService", "stigmer.v1.ExecutionService",
-                              "stigmer.v1.InfoService", "grpc.health.v1.Health"}) {
+  for (const char* service :
+       {"stigmer.v1.WorkflowService", "stigmer.v1.ExecutionService", "stigmer.v1.AgentService",
+        "stigmer.v1.InfoService", "grpc.health.v1.Health"}) {
     EXPECT_THAT(list.out, HasSubstr(service));
   }
   CommandResult info =

@@ -1,6 +1,7 @@
 // Fuzzes what the CLI parses from its user before anything reaches a server: the files of
-// `stigmer apply` (split into documents), `run --input`, `run --env/--secret NAME=VALUE`,
-// config.yaml (read, and edited by `config set`) and `server logs --since`.
+// `stigmer apply` (split into documents, each told workflow or agent), `run --input`,
+// `run --env/--secret NAME=VALUE`, config.yaml (read, and edited by `config set`) and
+// `server logs --since`.
 //
 // The first line picks the parser ("apply", "input", "runtime", "config", "config-set KEY
 // VALUE", "since"); the rest is its input. With any other first line, the whole input goes to
@@ -15,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "cli/document_kind.h"
 #include "cli/log_since.h"
 #include "cli/run_input.h"
 #include "cli/source_documents.h"
@@ -36,6 +38,9 @@ void Apply(absl::string_view text) {
     Check(!document.text.empty());
     Check(absl::StartsWith(document.origin, "fuzz.yaml"));
     total += document.text.size();
+    const stigmer::cli::DocumentKind kind = stigmer::cli::KindOfDocument(document.text);
+    Check(kind == stigmer::cli::DocumentKind::kAgent ||
+          kind == stigmer::cli::DocumentKind::kWorkflow);
   }
   Check(total <= text.size() + documents.size());  // only newlines are added, one a document
 }

@@ -39,6 +39,16 @@ TEST(PageTokenTest, RejectsWhatIsNotAToken) {
   }
 }
 
+TEST(PageTokenTest, AgentAndWorkflowTokensAreNotInterchangeable) {
+  absl::StatusOr<std::string> decoded = DecodeAgentPageToken(EncodeAgentPageToken("reviewer"));
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(*decoded, "reviewer");
+  EXPECT_EQ(DecodeAgentPageToken(EncodeWorkflowPageToken("hello")).status().message(),
+            "invalid page token");
+  EXPECT_EQ(DecodeWorkflowPageToken(EncodeAgentPageToken("reviewer")).status().message(),
+            "invalid page token");
+}
+
 TEST(PageTokenTest, PageSizeRule) {
   EXPECT_EQ(*EffectivePageSize(0), kDefaultPageSize);
   EXPECT_EQ(*EffectivePageSize(1), 1);

@@ -44,7 +44,8 @@ TEST(SchemaTest, MigratesAnEmptyFileToTheLatestVersion) {
   ASSERT_TRUE(db.ok()) << db.status();
   EXPECT_EQ(*CurrentSchemaVersion(*db), LatestSchemaVersion());
   EXPECT_EQ(CountRows(path, "schema_version"), LatestSchemaVersion());
-  for (const char* table : {"workflows", "workflow_versions", "executions"}) {
+  for (const char* table :
+       {"workflows", "workflow_versions", "executions", "agents", "agent_versions"}) {
     EXPECT_EQ(CountRows(path, table), 0) << table;
   }
 }
@@ -59,6 +60,29 @@ TEST(SchemaTest, ReopeningAppliesNothingAgain) {
   for (int i = 0; i < 3; ++i) ASSERT_NE(OpenOrDie(path), nullptr);
   EXPECT_EQ(CountRows(path, "schema_version"), LatestSchemaVersion());
   EXPECT_EQ(CountRows(path, "workflows"), 1);
+}
+
+// A store written before agents existed (schema version 1) gains them and keeps its workflows.
+TEST(SchemaTest, AVersionOneStoreGainsAgentsAndKeepsItsWorkflows) {
+  TempDir dir;
+  const auto path = dir.path() / "stigmer.db";
+  {
+    auto store = OpenOrDie(path);
+    ASSERT_TRUE(store->ApplyWorkflow(testing::Draft("hello", "a"), testing::At(0), false).ok());
+  }
+  RunSql(
+      path,
+      "DROP TABLE agent_versions; DROP TABLE agents; DELETE FROM schema_version WHERE version = 2");
+  auto store = OpenOrDie(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(CountRows(path, "schema_version"), 2);
+  EXPECT_TRUE(store->GetWorkflow("hello", 0).ok());
+  EXPECT_EQ(CountRows(path, "agents"), 0);
+  stigmer::v1::Agent draft;
+  draft.set_name("reviewer");
+  draft.set_definition("kind: Agent");
+  draft.set_digest("d");
+  EXPECT_TRUE(store->ApplyAgent(draft, testing::At(1), false).ok());
 }
 
 TEST(SchemaTest, MigratingTwiceOnOneConnectionIsHarmless) {

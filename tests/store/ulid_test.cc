@@ -106,6 +106,12 @@ TEST(ResourceIdTest, PrefixesAndChecks) {
   EXPECT_FALSE(IsWorkflowId("wfl-"));
   EXPECT_FALSE(IsExecutionId("wex-01arz3ndektsv4rrffq69g5fav"));
   EXPECT_FALSE(IsExecutionId("WEX-01ARZ3NDEKTSV4RRFFQ69G5FAV"));
+  std::string agent = NewAgentId();
+  EXPECT_EQ(agent.substr(0, 4), "agt-");
+  EXPECT_TRUE(IsAgentId(agent));
+  EXPECT_FALSE(IsAgentId(workflow));
+  EXPECT_FALSE(IsWorkflowId(agent));
+  EXPECT_FALSE(IsAgentId("reviewer"));
 }
 
 }  // namespace

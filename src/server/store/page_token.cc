@@ -15,6 +15,7 @@ namespace {
 
 constexpr absl::string_view kWorkflowTag = "wf1";
 constexpr absl::string_view kExecutionTag = "ex1";
+constexpr absl::string_view kAgentTag = "ag1";
 
 absl::Status InvalidToken() { return absl::InvalidArgumentError("invalid page token"); }
 
@@ -29,6 +30,16 @@ std::vector<std::string> Fields(absl::string_view token, absl::string_view tag, 
   return fields;
 }
 
+std::string NameToken(absl::string_view tag, absl::string_view last_name) {
+  return absl::WebSafeBase64Escape(absl::StrCat(tag, "\n", last_name));
+}
+
+absl::StatusOr<std::string> NameFromToken(absl::string_view tag, absl::string_view token) {
+  std::vector<std::string> fields = Fields(token, tag, 1);
+  if (fields.size() != 1 || fields[0].empty()) return InvalidToken();
+  return fields[0];
+}
+
 }  // namespace
 
 absl::StatusOr<int> EffectivePageSize(int requested) {
@@ -41,13 +52,19 @@ absl::StatusOr<int> EffectivePageSize(int requested) {
 }
 
 std::string EncodeWorkflowPageToken(absl::string_view last_name) {
-  return absl::WebSafeBase64Escape(absl::StrCat(kWorkflowTag, "\n", last_name));
+  return NameToken(kWorkflowTag, last_name);
 }
 
 absl::StatusOr<std::string> DecodeWorkflowPageToken(absl::string_view token) {
-  std::vector<std::string> fields = Fields(token, kWorkflowTag, 1);
-  if (fields.size() != 1 || fields[0].empty()) return InvalidToken();
-  return fields[0];
+  return NameFromToken(kWorkflowTag, token);
+}
+
+std::string EncodeAgentPageToken(absl::string_view last_name) {
+  return NameToken(kAgentTag, last_name);
+}
+
+absl::StatusOr<std::string> DecodeAgentPageToken(absl::string_view token) {
+  return NameFromToken(kAgentTag, token);
 }
 
 std::string EncodeExecutionPageToken(const ExecutionCursor& last) {

@@ -24,6 +24,10 @@ absl::StatusOr<int> EffectivePageSize(int requested);
 std::string EncodeWorkflowPageToken(absl::string_view last_name);
 absl::StatusOr<std::string> DecodeWorkflowPageToken(absl::string_view token);
 
+// Agents too; an agent token is not a workflow token, nor the other way round.
+std::string EncodeAgentPageToken(absl::string_view last_name);
+absl::StatusOr<std::string> DecodeAgentPageToken(absl::string_view token);
+
 // Executions are listed newest first: the token holds the last (created_at, id).
 struct ExecutionCursor {
   int64_t created_at_nanos = 0;

@@ -10,7 +10,7 @@ namespace stigmer::store {
 namespace {
 
 // Times are nanoseconds since the Unix epoch (UTC). Phases are stigmer.v1.ExecutionPhase values.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 1: workflows with every version; executions, whose record outlives their workflow.
     R"sql(
 CREATE TABLE workflows (
@@ -44,6 +44,28 @@ CREATE INDEX executions_by_time ON executions (created_at, id);
 CREATE INDEX executions_by_workflow_id ON executions (workflow_id, created_at, id);
 CREATE INDEX executions_by_workflow_name ON executions (workflow_name, created_at, id);
 CREATE INDEX executions_by_phase ON executions (phase, created_at, id);
+)sql",
+    // 2: agents with every version. tools and mcp_servers hold names, one per line.
+    R"sql(
+CREATE TABLE agents (
+  id TEXT PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL UNIQUE,
+  latest_version INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE agent_versions (
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  description TEXT NOT NULL,
+  model_provider TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  tools TEXT NOT NULL,
+  mcp_servers TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (agent_id, version)
+) WITHOUT ROWID;
 )sql",
 };
 

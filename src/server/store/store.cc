@@ -8,6 +8,7 @@
 #include "server/store/page_token.h"
 #include "server/store/records.h"
 #include "server/store/schema.h"
+#include "server/store/shared_names.h"
 
 namespace stigmer::store {
 namespace {
@@ -102,6 +103,7 @@ absl::StatusOr<ApplyResult> Apply(Database& db, const Workflow& draft, int64_t n
   workflow.set_digest(draft.digest());
   *workflow.mutable_updated_at() = NanosToTimestamp(now);
 
+  if (absl::Status free = CheckNoAgentNamed(db, draft.name()); !free.ok()) return free;
   absl::StatusOr<WorkflowRow> existing = FindWorkflowRow(db, draft.name());
   if (absl::IsNotFound(existing.status())) {
     workflow.set_id(NewWorkflowId());

@@ -14,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/store/sqlite_database.h"
+#include "stigmer/v1/agent.pb.h"
 #include "stigmer/v1/execution.pb.h"
 #include "stigmer/v1/workflow.pb.h"
 
@@ -29,6 +30,16 @@ struct WorkflowPage {
   std::string next_page_token;                   // empty on the last page
 };
 
+struct AgentApplyResult {
+  stigmer::v1::Agent agent;  // as stored (or as it would be, for a dry run)
+  stigmer::v1::ApplyOutcome outcome = stigmer::v1::APPLY_OUTCOME_UNSPECIFIED;
+};
+
+struct AgentPage {
+  std::vector<stigmer::v1::Agent> agents;  // by name, the latest version of each
+  std::string next_page_token;             // empty on the last page
+};
+
 struct ExecutionFilter {
   std::string workflow;  // a workflow's name or id; empty: every workflow
   stigmer::v1::ExecutionPhase phase = stigmer::v1::EXECUTION_PHASE_UNSPECIFIED;  // UNSPECIFIED: any
@@ -41,8 +52,8 @@ struct ExecutionPage {
   std::string next_page_token;                     // empty on the last page
 };
 
-// stigmer-server's catalogue of workflows (every version kept) and executions, in one SQLite file
-// (see Database::Open for its settings, schema.h for migrations).
+// stigmer-server's catalogue of workflows and agents (every version kept) and executions, in one
+// SQLite file (see Database::Open for its settings, schema.h for migrations).
 //
 // Threads: every method may be called from any thread. The store has one connection, and a
 // mutex serializes calls on it; other processes may open the same file (writes wait for each
@@ -80,7 +91,8 @@ class Store {
   // another digest → a new version (UPDATED, version + 1). Same digest → nothing is stored
   // (UNCHANGED, the latest version returned). With `dry_run`, the result is computed the same
   // way but nothing is stored (a CREATED id is then not reserved).
-  // InvalidArgument when name or digest is empty.
+  // InvalidArgument when name or digest is empty. AlreadyExists when an agent has the name
+  // (shared_names.h).
   absl::StatusOr<ApplyResult> ApplyWorkflow(const stigmer::v1::Workflow& draft, absl::Time now,
                                             bool dry_run);
 
@@ -102,6 +114,28 @@ class Store {
   // `workflow "x" has 2 executions pending or running; cancel them or delete with --force`.
   // NotFound as GetWorkflow.
   absl::StatusOr<int> DeleteWorkflow(absl::string_view name_or_id, bool force);
+
+  // --- Agents (store_agents.cc). Versioned like workflows; a name is an agent's or a
+  // workflow's, never both. ---
+
+  // Stores an agent document. The caller fills `draft`'s name, description, model_provider,
+  // model_name, tools, mcp_servers, definition and digest; the store assigns id ("agt-…"),
+  // version and times. CREATED, UPDATED, UNCHANGED and `dry_run` as for ApplyWorkflow.
+  // InvalidArgument when name or digest is empty; AlreadyExists when a workflow has the name.
+  absl::StatusOr<AgentApplyResult> ApplyAgent(const stigmer::v1::Agent& draft, absl::Time now,
+                                              bool dry_run);
+
+  // An agent by name or id ("agt-…"): `version` 0 means the latest.
+  // NotFound: `agent "x" not found; stigmer get agents lists them`, `agent "x" has no version 7`.
+  // InvalidArgument for a negative version.
+  absl::StatusOr<stigmer::v1::Agent> GetAgent(absl::string_view name_or_id, int version);
+
+  // Agents by name, the latest version of each; paging as ListWorkflows.
+  absl::StatusOr<AgentPage> ListAgents(int page_size, absl::string_view page_token);
+
+  // Deletes an agent and all its versions; returns how many versions were deleted. Nothing else
+  // is touched: records of what ran keep the agent's name. NotFound as GetAgent.
+  absl::StatusOr<int> DeleteAgent(absl::string_view name_or_id);
 
   // --- Executions. ---
 

@@ -1,0 +1,129 @@
+#include "cli/apply_command.h"
+
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "cli/document_kind.h"
+#include "cli/resource_output.h"
+#include "cli/source_documents.h"
+#include "cli/workflow_commands.h"
+#include "common/grpc_status.h"
+
+namespace stigmer::cli {
+namespace {
+
+std::string OutcomeName(stigmer::v1::ApplyOutcome outcome) {
+  switch (outcome) {
+    case stigmer::v1::APPLY_OUTCOME_CREATED:
+      return "created";
+    case stigmer::v1::APPLY_OUTCOME_UPDATED:
+      return "updated";
+    case stigmer::v1::APPLY_OUTCOME_UNCHANGED:
+      return "unchanged";
+    default:
+      return "-";
+  }
+}
+
+// What the server said of one document.
+struct Applied {
+  absl::Status status;
+  std::string name;
+  int version = 0;
+  std::string id;
+  stigmer::v1::ApplyOutcome outcome = stigmer::v1::APPLY_OUTCOME_UNSPECIFIED;
+};
+
+Applied ApplyOne(ApiClient& client, DocumentKind kind, const std::string& text, bool dry_run) {
+  grpc::ClientContext context;
+  WithCallDeadline(&context);
+  Applied applied;
+  if (kind == DocumentKind::kAgent) {
+    stigmer::v1::ApplyAgentRequest request;
+    request.set_definition(text);
+    request.set_dry_run(dry_run);
+    stigmer::v1::ApplyAgentResponse response;
+    applied.status = FromGrpcStatus(client.agents().Apply(&context, request, &response));
+    applied.name = response.agent().name();
+    applied.version = response.agent().version();
+    applied.id = response.agent().id();
+    applied.outcome = response.outcome();
+    return applied;
+  }
+  stigmer::v1::ApplyWorkflowRequest request;
+  request.set_definition(text);
+  request.set_dry_run(dry_run);
+  stigmer::v1::ApplyWorkflowResponse response;
+  applied.status = FromGrpcStatus(client.workflows().Apply(&context, request, &response));
+  applied.name = response.workflow().name();
+  applied.version = response.workflow().version();
+  applied.id = response.workflow().id();
+  applied.outcome = response.outcome();
+  return applied;
+}
+
+}  // namespace
+
+int ApplyResources(const config::Paths& paths, TerminalOutput& output,
+                   const std::vector<std::string>& files, bool dry_run) {
+  absl::StatusOr<std::vector<SourceDocument>> documents = ReadSourceDocuments(files);
+  if (!documents.ok()) {
+    output.Error(documents.status().message());
+    return 2;
+  }
+  if (documents->empty()) {
+    output.Error("no workflow or agent documents in the given files");
+    return 2;
+  }
+  absl::StatusOr<ApiClient> client = ConnectStartingServer(paths, output);
+  if (!client.ok()) {
+    output.Error(client.status().message());
+    return 1;
+  }
+  std::vector<DocumentKind> kinds;
+  for (const SourceDocument& document : *documents) kinds.push_back(KindOfDocument(document.text));
+
+  // Check every document before storing any, so a batch is applied whole or not at all.
+  int invalid = 0;
+  std::map<std::string, std::pair<DocumentKind, std::string>> first_of_name;  // → kind, origin
+  for (size_t i = 0; i < documents->size(); ++i) {
+    const SourceDocument& document = (*documents)[i];
+    Applied checked = ApplyOne(*client, kinds[i], document.text, /*dry_run=*/true);
+    if (!checked.status.ok()) {
+      output.Error(absl::StrCat(document.origin, ": ", checked.status.message()));
+      ++invalid;
+      continue;
+    }
+    auto [first, inserted] = first_of_name.try_emplace(checked.name, kinds[i], document.origin);
+    if (!inserted && first->second.first != kinds[i]) {
+      output.Error(absl::StrCat(document.origin, ": ", DocumentKindName(kinds[i]), " \"",
+                                checked.name, "\": the name is also a ",
+                                DocumentKindName(first->second.first), "'s, in ",
+                                first->second.second, ", and `stigmer run ", checked.name,
+                                "` must find one thing; rename one of them"));
+      ++invalid;
+    }
+  }
+  if (invalid > 0) {
+    output.Error(absl::StrCat(invalid, " of ", documents->size(),
+                              " documents are not valid; nothing was applied"));
+    return 1;
+  }
+  std::vector<std::vector<std::string>> rows = {{"NAME", "VERSION", "STATUS", "ID"}};
+  for (size_t i = 0; i < documents->size(); ++i) {
+    Applied applied = ApplyOne(*client, kinds[i], (*documents)[i].text, dry_run);
+    if (!applied.status.ok()) {
+      output.Error(absl::StrCat((*documents)[i].origin, ": ", applied.status.message()));
+      return 1;
+    }
+    std::string outcome = OutcomeName(applied.outcome);
+    if (dry_run) absl::StrAppend(&outcome, " (dry run)");
+    rows.push_back({absl::StrCat(DocumentKindName(kinds[i]), "/", applied.name),
+                    absl::StrCat(applied.version), outcome, applied.id.empty() ? "-" : applied.id});
+  }
+  output.out() << RenderTable(rows) << std::flush;
+  return 0;
+}
+
+}  // namespace stigmer::cli
