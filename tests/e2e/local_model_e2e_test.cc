@@ -138,5 +138,20 @@ TEST(LocalModel, MissingModelFileFailsTheStartNamingItAndMakeSetup) {
   }
 }
 
+TEST(LocalModel, APythonWithoutXllamacppFailsTheStartSayingSoAndStopsTheRest) {
+  StigmerHome home;
+  home.UseLocalModel();
+  home.env()["STIGMER_LLM_PYTHON"] = "/usr/bin/python3";  // Debian's: no xllamacpp
+  CommandResult start = home.Run({"server"});
+  EXPECT_EQ(start.exit_code, 1);
+  EXPECT_THAT(start.err, HasSubstr("component \"llm\" failed to start"));
+  EXPECT_THAT(start.err, HasSubstr("llm: /usr/bin/python3 cannot load xllamacpp (No module named "
+                                   "'xllamacpp'); run `make setup` in the stigmer source tree"));
+  EXPECT_TRUE(WaitFor([&] { return home.SupervisorProcesses().empty(); }, absl::Seconds(30)));
+  for (const char* name : kComponents) {
+    EXPECT_FALSE(std::filesystem::exists(home.paths().PidFile(name))) << name;
+  }
+}
+
 }  // namespace
 }  // namespace stigmer::testing
