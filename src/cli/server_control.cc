@@ -149,11 +149,31 @@ int RestartServer(const config::Paths& paths, TerminalOutput& output,
     output.Info("stigmer is not running; starting it");
     return StartServer(paths, output);
   }
+  // The components this daemon runs (llm only when llm.provider is `local`).
+  absl::StatusOr<stigmer::daemon::v1::GetStatusResponse> running = client->GetStatus();
+  if (!running.ok()) {
+    output.Error(absl::StrCat("cannot reach the daemon: ", running.status().message()));
+    return 1;
+  }
+  auto listed = [](const stigmer::daemon::v1::GetStatusResponse& status, const std::string& name) {
+    return std::any_of(status.components().begin(), status.components().end(),
+                       [&](const auto& c) { return c.name() == name; });
+  };
+  if (!component.empty() && !listed(*running, component)) {
+    output.Error(
+        absl::StrCat("stigmer does not run ", component, " now",
+                     component == daemon::kLlm ? ": it runs only when llm.provider is local" : ""));
+    return 2;
+  }
   // Restarted means: seen leaving ready (or fatal), then ready again.
   std::map<std::string, bool> left, back;
-  for (const std::string& name : names) {
-    if (component.empty() || name == component) left[name] = back[name] = false;
+  for (const auto& status : running->components()) {
+    if (component.empty() || status.name() == component)
+      left[status.name()] = back[status.name()] = false;
   }
+  // A restart of all reads the configuration again, which may add or drop a component (llm): it
+  // is over when the new round reports every component ready (start_finished).
+  bool round_done = false;
   bool sent = false;
   absl::Status restart_error;
   const absl::Time deadline = absl::Now() + absl::Seconds(90);
@@ -164,8 +184,18 @@ int RestartServer(const config::Paths& paths, TerminalOutput& output,
           restart_error = client->Restart(component);
           if (!restart_error.ok()) return false;
         }
+        const bool any_left =
+            std::any_of(left.begin(), left.end(), [](const auto& entry) { return entry.second; });
+        if (event.has_start_finished()) {
+          round_done = component.empty() && any_left;  // not the first start's, replayed
+          return !round_done;
+        }
         if (!event.has_component()) return !event.has_stop_finished();
         const auto& status = event.component();
+        if (component.empty() && !left.contains(status.name())) {
+          left[status.name()] = true;  // new in this round
+          back[status.name()] = false;
+        }
         if (!left.contains(status.name())) return true;
         const bool up = status.state() == "ready" || status.state() == "external";
         if (!up) left[status.name()] = true;
@@ -173,11 +203,17 @@ int RestartServer(const config::Paths& paths, TerminalOutput& output,
           back[status.name()] = true;
           output.Success(absl::StrCat(status.name(), " restarted (pid ", status.pid(), ")"));
         }
-        const bool all_back =
-            std::all_of(back.begin(), back.end(), [](const auto& entry) { return entry.second; });
-        return !all_back;
+        return component.empty() || !back[status.name()];
       },
       deadline);
+  if (round_done) {
+    absl::StatusOr<stigmer::daemon::v1::GetStatusResponse> now = client->GetStatus();
+    for (auto& [name, is_back] : back) {
+      if (is_back || !now.ok() || listed(*now, name)) continue;
+      is_back = true;
+      output.Info(absl::StrCat(name, " stopped: the configuration read again does not run it"));
+    }
+  }
   if (!restart_error.ok()) {
     output.Error(absl::StrCat("cannot restart: ", restart_error.message()));
     return 1;

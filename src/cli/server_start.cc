@@ -31,6 +31,9 @@ void PrintReadyBlock(const config::Paths& paths, const config::Config& config, i
   if (!config.temporal_is_external()) {
     row("Temporal UI", absl::StrCat("http://127.0.0.1:", config.temporal_ui_port));
   }
+  if (config.llm_is_local()) {
+    row("Local model", absl::StrCat(config.LlmBaseUrl(), " (", config.LlmModel(), ")"));
+  }
   row("Data", paths.DataDir().string());
   row("Logs", "stigmer server logs [-c COMPONENT] [-f]");
 }

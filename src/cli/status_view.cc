@@ -49,6 +49,12 @@ StatusView FromSavedState(const config::Paths& paths) {
   view.home = paths.home().string();
   absl::StatusOr<stigmer::daemon::v1::SavedState> saved = daemon::ReadStateFile(paths.StateFile());
   for (const std::string& name : daemon::ComponentNames()) {
+    // The optional llm is listed when the last run had it.
+    const bool in_saved_state =
+        saved.ok() &&
+        std::any_of(saved->components().begin(), saved->components().end(),
+                    [&](const auto& record) { return record.status().name() == name; });
+    if (name == daemon::kLlm && !in_saved_state) continue;
     ComponentStatus component;
     component.set_name(name);
     component.set_state("stopped");

@@ -137,6 +137,19 @@ std::string Config::ServerAddress() const {
   return absl::StrCat(any ? "127.0.0.1" : server_listen_address, ":", server_port);
 }
 
+std::string Config::LlmModel() const {
+  if (!llm_model.empty()) return llm_model;
+  return llm_is_local() ? "SmolLM2-135M-Instruct" : "";
+}
+
+std::string Config::LlmBaseUrl() const {
+  if (llm_is_local()) return absl::StrCat("http://127.0.0.1:", llm_port, "/v1");
+  if (!llm_base_url.empty()) return llm_base_url;
+  if (llm_provider == "openai") return "https://api.openai.com/v1";
+  if (llm_provider == "anthropic") return "https://api.anthropic.com/v1";
+  return "http://localhost:11434/v1";  // ollama
+}
+
 absl::Status CheckConfigText(const std::filesystem::path& file, const std::string& text) {
   return ReadConfigText(file, text).status();
 }
@@ -189,6 +202,15 @@ absl::StatusOr<Config> LoadConfig(const Paths& paths, const EnvironmentLookup& e
   config.workflow_runner_start_timeout = AsDuration(get("workflow_runner.start_timeout"));
   config.agent_runner_binary = get("agent_runner.binary");
   config.agent_runner_start_timeout = AsDuration(get("agent_runner.start_timeout"));
+  config.llm_provider = get("llm.provider");
+  config.llm_model = get("llm.model");
+  config.llm_base_url = get("llm.base_url");
+  config.llm_port = AsInt(get("llm.port"));
+  config.llm_python = get("llm.python");
+  config.llm_model_file = get("llm.model_file");
+  config.llm_context_size = AsInt(get("llm.context_size"));
+  config.llm_threads = AsInt(get("llm.threads"));
+  config.llm_start_timeout = AsDuration(get("llm.start_timeout"));
   config.log_max_bytes = int64_t{AsInt(get("logs.max_size_mb"))} << 20;
   config.log_max_files = AsInt(get("logs.max_files"));
   return config;

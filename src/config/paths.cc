@@ -13,7 +13,7 @@ std::string FileStem(std::string_view component) {
 }
 
 bool SharesOneLog(std::string_view component) {
-  return component == "temporal" || component == "supervisor";
+  return component == "temporal" || component == "supervisor" || component == "llm";
 }
 
 }  // namespace

@@ -41,9 +41,9 @@ class Paths {
   std::filesystem::path ShellGroupsDir() const { return DataDir() / "workflow-runner.groups"; }
 
   std::filesystem::path PidFile(std::string_view component) const;
-  // Where the component's stdout goes (and its stderr, for temporal and supervisor).
+  // Where the component's stdout goes (and its stderr, for temporal, supervisor and llm).
   std::filesystem::path StdoutLog(std::string_view component) const;
-  // Where the component's stderr goes; equal to StdoutLog for temporal and supervisor.
+  // Where the component's stderr goes; equal to StdoutLog for temporal, supervisor and llm.
   std::filesystem::path StderrLog(std::string_view component) const;
 
  private:

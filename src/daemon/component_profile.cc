@@ -5,7 +5,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "config/llm_program.h"
 #include "config/temporal_binary.h"
+#include "daemon/llm_launcher_script.h"
 
 namespace stigmer::daemon {
 namespace {
@@ -58,10 +60,41 @@ absl::StatusOr<absl::Duration> WorkerHeartbeatInterval(
   return absl::Seconds(5);
 }
 
+// llama.cpp's server on the local model (scripts/llm_server.py, built in).
+absl::StatusOr<ComponentSpec> LlmSpec(const config::Config& config,
+                                      const std::vector<std::string>& environment) {
+  absl::StatusOr<config::LlmProgram> program = config::FindLlmProgram(config, config::ProjectDir());
+  if (!program.ok()) return program.status();
+  ComponentSpec spec = BaseSpec(config, kLlm);
+  spec.argv = {program->python,
+               "-c",
+               kLlmLauncherScript,
+               "--model",
+               program->model_file,
+               "--alias",
+               config.LlmModel(),
+               "--host",
+               "127.0.0.1",
+               "--port",
+               absl::StrCat(config.llm_port),
+               "--ctx-size",
+               absl::StrCat(config.llm_context_size),
+               "--threads",
+               absl::StrCat(config.llm_threads)};
+  spec.env = ChildEnvironment(environment, {{"PYTHONUNBUFFERED", "1"}});
+  spec.readiness.kind = ReadinessCheck::Kind::kHttpOk;
+  spec.readiness.http_address = absl::StrCat("127.0.0.1:", config.llm_port);
+  spec.readiness.http_path = "/health";
+  spec.start_timeout = config.llm_start_timeout;
+  spec.stop_timeout = absl::Seconds(5);
+  spec.ports = {config.llm_port};
+  return spec;
+}
+
 }  // namespace
 
 std::vector<std::string> ComponentNames() {
-  return {kTemporal, kStigmerServer, kWorkflowRunner, kAgentRunner};
+  return {kTemporal, kStigmerServer, kWorkflowRunner, kAgentRunner, kLlm};
 }
 
 absl::StatusOr<StackProfile> BuildStackProfile(const config::Config& config,
@@ -123,10 +156,17 @@ absl::StatusOr<StackProfile> BuildStackProfile(const config::Config& config,
     ComponentSpec spec = BaseSpec(config, name);
     spec.argv = custom_binary.empty() ? std::vector<std::string>{self, "internal", name}
                                       : std::vector<std::string>{custom_binary};
-    spec.env = ChildEnvironment(environment, {{"EXECUTION_MODE", "temporal"},
-                                              {"TEMPORAL_SERVICE_ADDRESS", temporal_address},
-                                              {"STIGMER_BACKEND_ENDPOINT", server_address},
-                                              {"STIGMER_HOME", config.paths.home().string()}});
+    std::map<std::string, std::string> overrides = {{"EXECUTION_MODE", "temporal"},
+                                                    {"TEMPORAL_SERVICE_ADDRESS", temporal_address},
+                                                    {"STIGMER_BACKEND_ENDPOINT", server_address},
+                                                    {"STIGMER_HOME", config.paths.home().string()}};
+    // Which model agents use; agent-runner is the one that reads it.
+    if (std::string(name) == kAgentRunner) {
+      overrides["STIGMER_LLM_PROVIDER"] = config.llm_provider;
+      overrides["STIGMER_LLM_MODEL"] = config.LlmModel();
+      overrides["STIGMER_LLM_BASE_URL"] = config.LlmBaseUrl();
+    }
+    spec.env = ChildEnvironment(environment, overrides);
     spec.readiness.kind = ReadinessCheck::Kind::kNotifyFd;
     // Our own workers heartbeat (temporal::WorkerHeartbeat); a custom program need not.
     if (custom_binary.empty()) spec.readiness.watchdog_interval = *heartbeat;
@@ -140,6 +180,13 @@ absl::StatusOr<StackProfile> BuildStackProfile(const config::Config& config,
       worker(kAgentRunner, config.agent_runner_binary, config.agent_runner_start_timeout));
 
   profile.stop_order = {kWorkflowRunner, kAgentRunner, kTemporal, kStigmerServer};
+  if (config.llm_is_local()) {
+    absl::StatusOr<ComponentSpec> llm = LlmSpec(config, environment);
+    if (!llm.ok()) return llm.status();
+    profile.components.push_back(*std::move(llm));
+    profile.stop_order.insert(profile.stop_order.begin(), kLlm);
+    profile.endpoints[kLlm] = config.LlmBaseUrl();
+  }
   return profile;
 }
 

@@ -52,6 +52,17 @@ void DaemonState::UpdateComponent(const ComponentStatus& status) {
   PublishLocked(event);
 }
 
+void DaemonState::RetainComponents(const std::vector<std::string>& names) {
+  absl::MutexLock lock(&mutex_);
+  auto* components = status_.mutable_components();
+  components->erase(std::remove_if(components->begin(), components->end(),
+                                   [&](const ComponentStatus& c) {
+                                     return std::find(names.begin(), names.end(), c.name()) ==
+                                            names.end();
+                                   }),
+                    components->end());
+}
+
 void DaemonState::SetPhase(std::string phase) {
   absl::MutexLock lock(&mutex_);
   status_.set_phase(std::move(phase));

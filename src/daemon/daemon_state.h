@@ -43,6 +43,9 @@ class DaemonState {
 
   // Replaces a component's status (matched by name) and tells every watcher.
   void UpdateComponent(const ComponentStatus& status);
+  // Forgets the components not in `names` (a restart whose configuration dropped one, such as
+  // llm when llm.provider is no longer `local`).
+  void RetainComponents(const std::vector<std::string>& names);
   void SetPhase(std::string phase);
   void FinishStart(const stigmer::daemon::v1::StartFinished& result);
   // Tells watchers the daemon is exiting and ends every subscription.

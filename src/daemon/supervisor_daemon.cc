@@ -221,7 +221,13 @@ int RunSupervisorDaemon(const DaemonOptions& options) {
         if (!reread.ok()) return reread.status();
         return BuildStackProfile(*reread, self_path, ProcessEnvironmentList());
       },
-      &recorder, [&](const StackProfile& round) { recorder.BeginRound(round.endpoints); },
+      &recorder,
+      [&](const StackProfile& round) {
+        std::vector<std::string> names;
+        for (const auto& spec : round.components) names.push_back(spec.name);
+        state.RetainComponents(names);
+        recorder.BeginRound(round.endpoints);
+      },
       [&] {
         // Told when the stop begins (systemd shows the unit deactivating), not once it is over.
         stopping_announced = true;

@@ -17,13 +17,16 @@ namespace stigmer::supervisor {
 // How the supervisor decides that a started component is ready ("started" is not "ready").
 struct ReadinessCheck {
   enum class Kind {
-    kNone,       // ready as soon as exec succeeded
-    kNotifyFd,   // the child writes "READY=1\n" to the fd named in STIGMER_READY_FD (always 3)
-    kGrpcHealth  // grpc.health.v1.Health/Check(grpc_service) on grpc_target answers SERVING
+    kNone,        // ready as soon as exec succeeded
+    kNotifyFd,    // the child writes "READY=1\n" to the fd named in STIGMER_READY_FD (always 3)
+    kGrpcHealth,  // grpc.health.v1.Health/Check(grpc_service) on grpc_target answers SERVING
+    kHttpOk       // GET http_path on http_address answers 200
   };
   Kind kind = Kind::kNone;
   std::string grpc_target;   // "127.0.0.1:7233"
   std::string grpc_service;  // "" = the server as a whole
+  std::string http_address;  // kHttpOk: "127.0.0.1:7235"
+  std::string http_path;     // kHttpOk: "/health"
   // kNotifyFd only; zero: none. Once ready, the child writes "WATCHDOG=1\n" to the same fd
   // every `watchdog_interval` (given to it as STIGMER_WATCHDOG_MS) while it works; when
   // `watchdog_missed` intervals pass without one, it is kUnhealthy and restarted.

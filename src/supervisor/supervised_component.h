@@ -61,7 +61,7 @@ class SupervisedComponent {
   // Loop bookkeeping owned by the Supervisor.
   EventLoop::TimerId timer = 0;           // backoff, start or stop timer of the current state
   EventLoop::TimerId watchdog_timer = 0;  // while kReady with a watchdog: heartbeat overdue
-  std::unique_ptr<GrpcHealthProbe> probe;
+  std::unique_ptr<ReadinessProbe> probe;
   uint64_t generation = 0;  // bumped per spawn: late readiness reports of old runs are ignored
   AfterStop after_stop = AfterStop::kStayDown;
   absl::Duration respawn_delay;  // from the last RestartBackoff decision

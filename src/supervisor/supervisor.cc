@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "spdlog/spdlog.h"
+#include "supervisor/http_ok_probe.h"
 #include "supervisor/readiness_probe.h"
 #include "supervisor/supervised_component.h"
 
@@ -235,6 +236,11 @@ void Supervisor::Spawn(size_t index) {
   if (readiness.kind == ReadinessCheck::Kind::kGrpcHealth) {
     c.probe = std::make_unique<GrpcHealthProbe>(
         readiness.grpc_target, readiness.grpc_service, [this, index, generation] {
+          loop_.Post([this, index, generation] { OnReady(index, generation); });
+        });
+  } else if (readiness.kind == ReadinessCheck::Kind::kHttpOk) {
+    c.probe = std::make_unique<HttpOkProbe>(
+        readiness.http_address, readiness.http_path, [this, index, generation] {
           loop_.Post([this, index, generation] { OnReady(index, generation); });
         });
   } else if (readiness.kind == ReadinessCheck::Kind::kNone ||

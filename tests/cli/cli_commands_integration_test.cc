@@ -118,7 +118,7 @@ TEST(CliCommands, LogsOfAnUnknownComponentListTheValidOnes) {
   CommandResult logs = home.Run({"server", "logs", "-c", "nope"});
   EXPECT_EQ(logs.exit_code, 2);
   EXPECT_THAT(logs.err, HasSubstr("valid components: stigmer-server, workflow-runner, "
-                                  "agent-runner, temporal, supervisor"));
+                                  "agent-runner, temporal, llm, supervisor"));
   CommandResult none = home.Run({"server", "logs"});
   EXPECT_EQ(none.exit_code, 0);
   EXPECT_THAT(none.err, HasSubstr("no logs yet for stigmer-server"));

@@ -88,7 +88,7 @@ TEST_F(LogsCommandTest, UnknownComponentListsTheValidOnesAndExits2) {
   EXPECT_EQ(Run({.component = "postgres"}), 2);
   EXPECT_EQ(err_.str(),
             "unknown component \"postgres\"; valid components: stigmer-server, workflow-runner, "
-            "agent-runner, temporal, supervisor\n");
+            "agent-runner, temporal, llm, supervisor\n");
   EXPECT_THAT(out_.str(), IsEmpty());
 }
 

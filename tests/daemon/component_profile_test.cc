@@ -1,6 +1,7 @@
 #include "daemon/component_profile.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/file_io.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/test_env.h"
@@ -12,9 +13,11 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 config::Config TestConfig(const config::Paths& paths, std::map<std::string, std::string> env) {
   env.emplace("STIGMER_TEMPORAL_BIN", "/bin/true");
+  env.emplace("STIGMER_LLM_PROVIDER", "openai");  // no llm component unless a test wants it
   absl::StatusOr<config::Config> config = config::LoadConfig(paths, testing::FakeEnvironment(env));
   EXPECT_TRUE(config.ok()) << config.status();
   return *config;
@@ -145,6 +148,113 @@ TEST(ComponentProfileTest, NoTemporalCliMeansNothingToStart) {
                         "/usr/bin/stigmer", {});
   ASSERT_FALSE(profile.ok());
   EXPECT_THAT(profile.status().message(), HasSubstr("/nonexistent/temporal"));
+}
+
+// A config whose provider is `local`, with a model file in `dir` and /bin/sh as its Python.
+config::Config LocalModelConfig(const testing::TempDir& dir,
+                                std::map<std::string, std::string> env = {}) {
+  const std::filesystem::path model = dir.path() / "model.gguf";
+  EXPECT_TRUE(WriteFileAtomically(model, "GGUF").ok());
+  env.emplace("STIGMER_LLM_PROVIDER", "local");
+  env.emplace("STIGMER_LLM_PYTHON", "/bin/sh");
+  env.emplace("STIGMER_LLM_MODEL_FILE", model.string());
+  return TestConfig(config::Paths(dir.path() / "home"), env);
+}
+
+std::vector<std::string> Names(const StackProfile& profile) {
+  std::vector<std::string> names;
+  for (const auto& spec : profile.components) names.push_back(spec.name);
+  return names;
+}
+
+TEST(ComponentProfileTest, LocalModelStartsAfterAgentRunnerAndStopsFirst) {
+  testing::TempDir dir;
+  absl::StatusOr<StackProfile> profile =
+      BuildStackProfile(LocalModelConfig(dir), "/usr/bin/stigmer", {"PATH=/bin"});
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  EXPECT_THAT(Names(*profile),
+              ElementsAre("temporal", "stigmer-server", "workflow-runner", "agent-runner", "llm"));
+  EXPECT_THAT(profile->stop_order,
+              ElementsAre("llm", "workflow-runner", "agent-runner", "temporal", "stigmer-server"));
+  EXPECT_EQ(profile->endpoints.at("llm"), "http://127.0.0.1:7235/v1");
+}
+
+TEST(ComponentProfileTest, LocalModelIsLlamaCppsServerReadyOnHealth) {
+  testing::TempDir dir;
+  const config::Paths paths(dir.path() / "home");
+  absl::StatusOr<StackProfile> profile =
+      BuildStackProfile(LocalModelConfig(dir, {{"STIGMER_LLM_MODEL", "smol"}}), "/usr/bin/stigmer",
+                        {"PATH=/bin", "NOTIFY_SOCKET=/run/notify"});
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  const supervisor::ComponentSpec& llm = profile->components.back();
+  ASSERT_EQ(llm.argv.size(), 15u);
+  EXPECT_EQ(llm.argv[0], "/bin/sh");
+  EXPECT_EQ(llm.argv[1], "-c");
+  EXPECT_THAT(llm.argv[2], HasSubstr("import xllamacpp"));
+  EXPECT_THAT(
+      std::vector<std::string>(llm.argv.begin() + 3, llm.argv.end()),
+      ElementsAre("--model", (dir.path() / "model.gguf").string(), "--alias", "smol", "--host",
+                  "127.0.0.1", "--port", "7235", "--ctx-size", "4096", "--threads", "2"));
+  EXPECT_THAT(llm.env, Contains("PATH=/bin"));
+  EXPECT_THAT(llm.env, Not(Contains("NOTIFY_SOCKET=/run/notify")));
+  EXPECT_EQ(llm.readiness.kind, supervisor::ReadinessCheck::Kind::kHttpOk);
+  EXPECT_EQ(llm.readiness.http_address, "127.0.0.1:7235");
+  EXPECT_EQ(llm.readiness.http_path, "/health");
+  EXPECT_THAT(llm.ports, ElementsAre(7235));
+  EXPECT_EQ(llm.start_timeout, absl::Seconds(30));
+  EXPECT_EQ(llm.stop_timeout, absl::Seconds(5));
+  EXPECT_EQ(llm.stdout_log, paths.LogDir() / "llm.log");
+  EXPECT_EQ(llm.stderr_log, paths.LogDir() / "llm.log");
+  EXPECT_EQ(llm.pid_file, paths.DataDir() / "llm.pid");
+}
+
+TEST(ComponentProfileTest, AgentRunnerLearnsTheModelOnlyItGetsTheSettings) {
+  testing::TempDir dir;
+  absl::StatusOr<StackProfile> local =
+      BuildStackProfile(LocalModelConfig(dir), "/usr/bin/stigmer", {});
+  ASSERT_TRUE(local.ok()) << local.status();
+  const auto& agents = local->components[3];
+  EXPECT_THAT(agents.env, Contains("STIGMER_LLM_PROVIDER=local"));
+  EXPECT_THAT(agents.env, Contains("STIGMER_LLM_MODEL=SmolLM2-135M-Instruct"));
+  EXPECT_THAT(agents.env, Contains("STIGMER_LLM_BASE_URL=http://127.0.0.1:7235/v1"));
+  EXPECT_THAT(local->components[2].env, Not(Contains(StartsWith("STIGMER_LLM_BASE_URL="))));
+
+  config::Paths paths(dir.path() / "other");
+  absl::StatusOr<StackProfile> openai = BuildStackProfile(
+      TestConfig(paths, {{"STIGMER_LLM_MODEL", "gpt-4.1-mini"}}), "/usr/bin/stigmer",
+      {"OPENAI_API_KEY=sk-test", "STIGMER_LLM_BASE_URL=http://stale/v1"});
+  ASSERT_TRUE(openai.ok()) << openai.status();
+  EXPECT_THAT(openai->components[3].env, Contains("STIGMER_LLM_PROVIDER=openai"));
+  EXPECT_THAT(openai->components[3].env, Contains("STIGMER_LLM_MODEL=gpt-4.1-mini"));
+  EXPECT_THAT(openai->components[3].env,
+              Contains("STIGMER_LLM_BASE_URL=https://api.openai.com/v1"));
+  EXPECT_THAT(openai->components[3].env, Contains("OPENAI_API_KEY=sk-test"));
+}
+
+TEST(ComponentProfileTest, AnotherProviderMeansNoLlmComponent) {
+  for (const char* provider : {"openai", "anthropic", "ollama"}) {
+    testing::TempDir dir;
+    absl::StatusOr<StackProfile> profile = BuildStackProfile(
+        TestConfig(config::Paths(dir.path()),
+                   {{"STIGMER_LLM_PROVIDER", provider}, {"STIGMER_LLM_PYTHON", "/nonexistent"}}),
+        "/usr/bin/stigmer", {});
+    ASSERT_TRUE(profile.ok()) << provider << ": " << profile.status();
+    EXPECT_THAT(Names(*profile), Not(Contains("llm"))) << provider;
+    EXPECT_THAT(profile->stop_order, Not(Contains("llm"))) << provider;
+    EXPECT_FALSE(profile->endpoints.contains("llm"));
+  }
+}
+
+TEST(ComponentProfileTest, LocalModelNotInstalledRefusesTheStartNamingTheFix) {
+  testing::TempDir dir;
+  absl::StatusOr<StackProfile> profile =
+      BuildStackProfile(LocalModelConfig(dir, {{"STIGMER_LLM_PYTHON", "/nonexistent/bin/python"}}),
+                        "/usr/bin/stigmer", {});
+  ASSERT_FALSE(profile.ok());
+  EXPECT_EQ(profile.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(profile.status().message(),
+              HasSubstr("the local model's Python is not at /nonexistent/bin/python"));
+  EXPECT_THAT(profile.status().message(), HasSubstr("`make setup`"));
 }
 
 }  // namespace

@@ -31,6 +31,19 @@ TEST(DaemonStateTest, ASubscriberFirstGetsTheCurrentStatusThenEveryChange) {
   EXPECT_FALSE(subscription->Next(absl::Milliseconds(10)));
 }
 
+TEST(DaemonStateTest, ARestartWithoutTheLocalModelNoLongerListsIt) {
+  DaemonState state(42, "/home");
+  for (const char* name :
+       {"temporal", "stigmer-server", "workflow-runner", "agent-runner", "llm"}) {
+    state.UpdateComponent(Component(name, "stopped"));
+  }
+  state.RetainComponents({"temporal", "stigmer-server", "workflow-runner", "agent-runner"});
+  const auto snapshot = state.Snapshot();
+  ASSERT_EQ(snapshot.components_size(), 4);
+  EXPECT_EQ(snapshot.components(0).name(), "temporal");
+  EXPECT_EQ(snapshot.components(3).name(), "agent-runner");
+}
+
 TEST(DaemonStateTest, ALateSubscriberStillLearnsHowTheStartEnded) {
   DaemonState state(42, "/home");
   stigmer::daemon::v1::StartFinished result;

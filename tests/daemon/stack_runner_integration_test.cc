@@ -77,7 +77,7 @@ TEST(StackRunnerTest, RestartAllStopsInOrderAndRereadsConfig) {
       if (name == kStigmerServer) args = {"--ready-after-ms", "100", "--print", "port=" + *port};
       profile.components.push_back(supervisor::testing::FakeComponent(name, dir.path(), args));
     }
-    profile.stop_order = {kWorkflowRunner, kAgentRunner, kTemporal, kStigmerServer};
+    profile.stop_order = {kLlm, kWorkflowRunner, kAgentRunner, kTemporal, kStigmerServer};
     return profile;
   };
   Recorder recorder;
@@ -100,9 +100,9 @@ TEST(StackRunnerTest, RestartAllStopsInOrderAndRereadsConfig) {
   ASSERT_TRUE(testing::WaitFor(all_ready, kDeadline)) << ::testing::PrintToString(recorder.seen());
   const std::vector<std::string> seen = recorder.seen();
   EXPECT_THAT(recorder.Reached("stopped"),
-              ElementsAre(kWorkflowRunner, kAgentRunner, kTemporal, kStigmerServer));
+              ElementsAre(kLlm, kWorkflowRunner, kAgentRunner, kTemporal, kStigmerServer));
   EXPECT_THAT(recorder.Reached("starting"),
-              ElementsAre(kTemporal, kStigmerServer, kWorkflowRunner, kAgentRunner));
+              ElementsAre(kTemporal, kStigmerServer, kWorkflowRunner, kAgentRunner, kLlm));
   auto at = [&](const std::string& entry) {
     return std::find(seen.begin(), seen.end(), entry) - seen.begin();
   };
@@ -143,7 +143,7 @@ TEST(StackRunnerTest, StoppingIsNotifiedWhenASigtermStopBeginsNotAfterIt) {
     if (name == kWorkflowRunner) args.push_back("--ignore-sigterm");
     profile.components.push_back(supervisor::testing::FakeComponent(name, dir.path(), args));
   }
-  profile.stop_order = {kWorkflowRunner, kAgentRunner, kTemporal, kStigmerServer};
+  profile.stop_order = {kLlm, kWorkflowRunner, kAgentRunner, kTemporal, kStigmerServer};
   Recorder recorder;
   int stops_begun = 0;
   StackRunner stack([&]() -> absl::StatusOr<StackProfile> { return profile; }, &recorder, nullptr,
@@ -169,7 +169,7 @@ TEST(StackRunnerTest, StoppingIsNotifiedWhenASigtermStopBeginsNotAfterIt) {
   EXPECT_EQ(stops_begun, 1);
   EXPECT_EQ(notify.Receive(absl::ZeroDuration()), "") << "STOPPING=1 is sent once";
   EXPECT_THAT(recorder.Reached("stopped"),
-              ElementsAre(kWorkflowRunner, kAgentRunner, kTemporal, kStigmerServer));
+              ElementsAre(kLlm, kWorkflowRunner, kAgentRunner, kTemporal, kStigmerServer));
 }
 
 }  // namespace

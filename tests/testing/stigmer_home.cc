@@ -18,23 +18,30 @@ StigmerHome::StigmerHome()
     : paths_(dir_.path() / "home"),
       temporal_port_(FreePort()),
       temporal_ui_port_(FreePort()),
-      server_port_(FreePort()) {
+      server_port_(FreePort()),
+      llm_port_(FreePort()) {
   (void)MakeDirectories(paths_.home());
   (void)WriteFileAtomically(
       paths_.ConfigFile(),
       absl::StrCat("temporal:\n  port: ", temporal_port_, "\n  ui_port: ", temporal_ui_port_,
-                   "\nserver:\n  port: ", server_port_, "\n"));
+                   "\nserver:\n  port: ", server_port_, "\nllm:\n  port: ", llm_port_, "\n"));
   env_ = {{"STIGMER_HOME", paths_.home().string()},
           {"STIGMER_TEMPORAL_BIN", TemporalBinary()},
           {"NO_COLOR", "1"},
           {"GRPC_PORT", ""},
-          {"TEMPORAL_SERVICE_ADDRESS", ""}};
+          {"TEMPORAL_SERVICE_ADDRESS", ""},
+          // Not `local`: the local model runs only in the tests that ask for it (UseLocalModel).
+          {"STIGMER_LLM_PROVIDER", "openai"},
+          {"STIGMER_LLM_PYTHON", ""},
+          {"STIGMER_LLM_MODEL_FILE", ""}};
 }
+
+void StigmerHome::UseLocalModel() { env_["STIGMER_LLM_PROVIDER"] = "local"; }
 
 StigmerHome::~StigmerHome() {
   if (daemon::IsLockHeld(paths_.SupervisorLockFile())) Run({"server", "stop"}, absl::Seconds(60));
   for (const char* name :
-       {"temporal", "stigmer-server", "workflow-runner", "agent-runner", "supervisor"}) {
+       {"llm", "temporal", "stigmer-server", "workflow-runner", "agent-runner", "supervisor"}) {
     const pid_t pid = PidFromFile(paths_.PidFile(name));
     if (pid > 0 && ProcessAlive(pid)) ::kill(-pid, SIGKILL);
   }
