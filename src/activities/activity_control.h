@@ -52,6 +52,9 @@ struct ActivityResult {
   State state = State::kCompleted;
   nlohmann::json output;
   durable::WorkflowError error;
+  // kFailed: Temporal may run the activity again (the worker's trouble, not the request's);
+  // otherwise the failure is final and the program decides what to do with it.
+  bool retryable = false;
 
   bool ok() const { return state == State::kCompleted; }
 

@@ -172,6 +172,9 @@ void ActivityDispatcher::HandleActivityTask(const wfs::PollActivityTaskQueueResp
     request.set_task_token(task.task_token());
     request.set_identity(identity_);
     *request.mutable_failure() = durable::FailureFromError(result.error);
+    if (result.retryable) {
+      request.mutable_failure()->mutable_application_failure_info()->set_non_retryable(false);
+    }
     wfs::RespondActivityTaskFailedResponse response;
     status = stub_->RespondActivityTaskFailed(NewContext().get(), request, &response);
   }

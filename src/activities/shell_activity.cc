@@ -38,6 +38,7 @@ struct ShellRequest {
   std::vector<std::string> arguments;
   std::map<std::string, std::optional<std::string>> environment;  // nullopt: unset
   std::string stdin_text;
+  std::string working_dir;  // empty: the worker's own
   ReturnMode mode = ReturnMode::kStdout;
   bool await = true;
 };
@@ -116,6 +117,10 @@ std::variant<ShellRequest, durable::WorkflowError> ReadRequest(const json& input
                      "not ",
                      mode.dump()));
   }
+  if (auto dir = input.find("working_dir"); dir != input.end() && !dir->is_null()) {
+    if (!dir->is_string()) return Configuration("`working_dir` must be a string");
+    request.working_dir = dir->get<std::string>();
+  }
   const json await = input.value("await", json(true));
   if (!await.is_boolean()) return Configuration("`run.await` must be a boolean");
   request.await = await.get<bool>();
@@ -150,6 +155,7 @@ ProcessOptions Options(const ShellRequest& request) {
     options.argv.insert(options.argv.end(), request.arguments.begin(), request.arguments.end());
   }
   options.env = Environment(request);
+  options.working_dir = request.working_dir;
   options.record_group = request.await;  // a detached command is meant to outlive the worker
   return options;
 }

@@ -22,6 +22,8 @@ namespace stigmer::activities {
 //   no quoting to get wrong; they are also $1, $2… to the command. Strings are passed as they
 //   are, other values as JSON.
 // - environment: name → value added to (null: removed from) the worker's environment.
+// - working_dir (beside `shell`, not a DSL field: agents' shell tool sets it): the folder the
+//   command runs in; the worker's own when absent.
 // - stdin: written to the command's standard input (a string as it is, another value as JSON);
 //   without it the command reads end-of-file at once.
 // The command's output is read until every process holding its stdout and stderr has closed

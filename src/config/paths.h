@@ -21,6 +21,8 @@ class Paths {
   std::filesystem::path BinDir() const { return home_ / "bin"; }
   std::filesystem::path DataDir() const { return home_ / "data"; }
   std::filesystem::path LogDir() const { return DataDir() / "logs"; }
+  // Agent runs' workspaces: <WorkspacesDir>/<execution id>/, 0700.
+  std::filesystem::path WorkspacesDir() const { return DataDir() / "workspaces"; }
 
   std::filesystem::path SupervisorPidFile() const { return DataDir() / "supervisor.pid"; }
   std::filesystem::path SupervisorLockFile() const { return DataDir() / "supervisor.lock"; }

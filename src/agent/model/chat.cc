@@ -88,4 +88,40 @@ absl::StatusOr<ChatAnswer> AnswerFromJson(const nlohmann::json& json) {
   return answer;
 }
 
+nlohmann::json MessageToJson(const ChatMessage& message) {
+  nlohmann::json json = {{"role", RoleName(message.role)}, {"text", message.text}};
+  if (!message.tool_calls.empty()) {
+    json["tool_calls"] = AnswerToJson({.tool_calls = message.tool_calls})["tool_calls"];
+  }
+  if (!message.tool_call_id.empty()) json["tool_call_id"] = message.tool_call_id;
+  if (!message.tool_name.empty()) json["tool_name"] = message.tool_name;
+  return json;
+}
+
+absl::StatusOr<ChatMessage> MessageFromJson(const nlohmann::json& json) {
+  if (!json.is_object()) return Malformed("a message is not an object");
+  ChatMessage message;
+  const std::string role = StringAt(json, "role");
+  if (role == "system") {
+    message.role = Role::kSystem;
+  } else if (role == "user") {
+    message.role = Role::kUser;
+  } else if (role == "assistant") {
+    message.role = Role::kAssistant;
+  } else if (role == "tool") {
+    message.role = Role::kTool;
+  } else {
+    return Malformed("a message's role is not system, user, assistant or tool");
+  }
+  message.text = StringAt(json, "text");
+  if (json.contains("tool_calls")) {
+    absl::StatusOr<ChatAnswer> calls = AnswerFromJson({{"tool_calls", json["tool_calls"]}});
+    if (!calls.ok()) return calls.status();
+    message.tool_calls = std::move(calls->tool_calls);
+  }
+  message.tool_call_id = StringAt(json, "tool_call_id");
+  message.tool_name = StringAt(json, "tool_name");
+  return message;
+}
+
 }  // namespace stigmer::agent

@@ -80,6 +80,11 @@ const char* FinishReasonName(FinishReason reason);  // "stop", "tool_calls", "le
 nlohmann::json AnswerToJson(const ChatAnswer& answer);
 absl::StatusOr<ChatAnswer> AnswerFromJson(const nlohmann::json& json);
 
+// A message as a session carries it: {"role", "text", "tool_calls"?, "tool_call_id"?,
+// "tool_name"?}.
+nlohmann::json MessageToJson(const ChatMessage& message);
+absl::StatusOr<ChatMessage> MessageFromJson(const nlohmann::json& json);
+
 }  // namespace stigmer::agent
 
 #endif  // STIGMER_AGENT_MODEL_CHAT_H_

@@ -1,0 +1,266 @@
+#include "agent/agent_program.h"
+
+#include <filesystem>
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "agent/agent_document.h"
+#include "agent/builtin_tools.h"
+#include "common/json_fields.h"
+#include "durable/replay_context.h"
+#include "temporal/payloads.h"
+#include "workflow/json_pointer.h"
+
+namespace stigmer::agent {
+namespace {
+
+using json = nlohmann::json;
+
+std::vector<std::string> StringList(const json& object, const char* name) {
+  std::vector<std::string> list;
+  auto found = object.find(name);
+  if (found == object.end() || !found->is_array()) return list;
+  for (const json& item : *found) {
+    if (item.is_string()) list.push_back(item.get<std::string>());
+  }
+  return list;
+}
+
+AgentLimits ReadLimits(const json& document) {
+  AgentLimits limits;
+  auto found = document.find("limits");
+  if (found == document.end() || !found->is_object()) return limits;
+  limits.max_model_calls = found->value("max_model_calls", limits.max_model_calls);
+  limits.max_tool_calls = found->value("max_tool_calls", limits.max_tool_calls);
+  limits.max_identical_tool_calls =
+      found->value("max_identical_tool_calls", limits.max_identical_tool_calls);
+  return limits;
+}
+
+std::string ModelPath(int turn) { return absl::StrCat("/turns/", turn, "/model"); }
+std::string ToolPath(int turn, const ToolCall& call) {
+  return workflow::JsonPointerAppend(absl::StrCat("/turns/", turn, "/tools"), call.id);
+}
+
+std::string ErrorText(const durable::WorkflowError& error) {
+  return error.detail.empty() ? error.title : error.detail;
+}
+
+// The AgentContext of one replay: every call becomes a step of the durable context. With
+// `capture_turn` set, the request of that turn's model call is kept (and nothing else changes).
+class DurableAgentContext final : public AgentContext {
+ public:
+  DurableAgentContext(durable::WorkflowContext& context, const AgentRunPlan& plan,
+                      std::optional<int> capture_turn = std::nullopt)
+      : context_(context), plan_(plan), capture_turn_(capture_turn) {
+    for (const auto& [name, value] : plan.secrets.items()) {
+      if (value.is_string()) redact_.push_back(value);
+    }
+  }
+
+  absl::StatusOr<Step<ChatAnswer>> CallModel(int turn, const ChatRequest& request) override {
+    if (capture_turn_ && *capture_turn_ == turn) captured_ = request;
+    const std::string path = ModelPath(turn);
+    started_[path] = context_.Now();
+    json step = {{"task", path}, {"turn", turn}};
+    absl::StatusOr<durable::ActivityOutcome> outcome =
+        context_.CallActivity(path, kModelActivity, step);
+    if (!outcome.ok()) return outcome.status();
+    switch (outcome->state) {
+      case durable::ActivityOutcome::State::kPending:
+        return Step<ChatAnswer>::Pending();
+      case durable::ActivityOutcome::State::kFailed:
+        return Step<ChatAnswer>::Failed(ErrorText(outcome->error));
+      case durable::ActivityOutcome::State::kCompleted:
+        break;
+    }
+    absl::StatusOr<ChatAnswer> answer = AnswerFromJson(outcome->output);
+    if (!answer.ok()) {
+      return Step<ChatAnswer>::Failed(
+          absl::StrCat("the recorded model answer cannot be read: ", answer.status().message()));
+    }
+    return Step<ChatAnswer>::Done(*std::move(answer));
+  }
+
+  absl::StatusOr<Step<ToolOutput>> CallTool(int turn, const ToolCall& call,
+                                            const AgentTool& tool) override {
+    const std::string path = ToolPath(turn, call);
+    absl::StatusOr<ToolActivity> activity = BuiltInToolActivity(tool, call, path, plan_.workspace);
+    if (!activity.ok()) return Step<ToolOutput>::Failed(std::string(activity.status().message()));
+    if (!redact_.empty()) activity->request[activities::kRedactKey] = redact_;
+    started_[path] = context_.Now();
+    absl::StatusOr<durable::ActivityOutcome> outcome =
+        context_.CallActivity(path, activity->type, activity->request);
+    if (!outcome.ok()) return outcome.status();
+    switch (outcome->state) {
+      case durable::ActivityOutcome::State::kPending:
+        return Step<ToolOutput>::Pending();
+      case durable::ActivityOutcome::State::kFailed:
+        return Step<ToolOutput>::Failed(ErrorText(outcome->error));
+      case durable::ActivityOutcome::State::kCompleted:
+        break;
+    }
+    return Step<ToolOutput>::Done({BuiltInToolText(tool.runner, outcome->output), false});
+  }
+
+  absl::StatusOr<Step<ApprovalDecision>> AwaitApproval(int, const ToolCall&) override {
+    return Step<ApprovalDecision>::Done(
+        {false, "this agent-runner cannot ask for approval yet; the call was not made"});
+  }
+
+  absl::Status Record(int turn, const ChatMessage& message) override {
+    std::string path, name;
+    json output = {{"text", message.text}};
+    switch (message.role) {
+      case Role::kAssistant:
+        path = ModelPath(turn);
+        name = "model";
+        output = MessageToJson(message);
+        break;
+      case Role::kTool:
+        path = workflow::JsonPointerAppend(absl::StrCat("/turns/", turn, "/tools"),
+                                           message.tool_call_id);
+        name = message.tool_name;
+        break;
+      default:
+        path = absl::StrCat("/turns/", turn, "/user");
+        name = "user";
+        break;
+    }
+    auto started = started_.find(path);
+    durable::TaskEnd end;
+    end.output = std::move(output);
+    return context_.TaskEnded(path, name,
+                              started != started_.end() ? started->second : context_.Now(), end);
+  }
+
+  const std::optional<ChatRequest>& captured() const { return captured_; }
+
+ private:
+  durable::WorkflowContext& context_;
+  const AgentRunPlan& plan_;
+  const std::optional<int> capture_turn_;
+  std::optional<ChatRequest> captured_;
+  std::map<std::string, absl::Time> started_;
+  json redact_ = json::array();
+};
+
+class AgentRun final : public durable::ProgramRun {
+ public:
+  explicit AgentRun(AgentRunPlan plan)
+      : plan_(std::move(plan)), redactor_(SecretRedactor::FromSecretsObject(plan_.secrets)) {}
+
+  absl::StatusOr<durable::ProgramResult> Run(durable::WorkflowContext& context) override {
+    DurableAgentContext agent(context, plan_);
+    absl::StatusOr<AgentRunResult> result = RunAgentLoop(plan_.input, agent);
+    if (!result.ok()) return result.status();
+    durable::ProgramResult outcome;
+    switch (result->state) {
+      case AgentRunResult::State::kSuspended:
+        outcome.state = durable::ProgramResult::State::kSuspended;
+        break;
+      case AgentRunResult::State::kCompleted:
+        outcome.state = durable::ProgramResult::State::kCompleted;
+        outcome.output = {{"answer", result->answer},
+                          {"model_calls", result->model_calls},
+                          {"tool_calls", result->tool_calls},
+                          {"todos", result->todos}};
+        break;
+      case AgentRunResult::State::kFailed:
+        outcome.state = durable::ProgramResult::State::kFailed;
+        outcome.error = durable::StandardError("runtime", "Agent failed", result->error, "/");
+        break;
+    }
+    return outcome;
+  }
+
+  const SecretRedactor& redactor() const override { return redactor_; }
+
+ private:
+  const AgentRunPlan plan_;
+  const SecretRedactor redactor_;
+};
+
+}  // namespace
+
+absl::StatusOr<AgentRunPlan> ReadAgentRun(const durable::ReplayHistory& history,
+                                          const std::string& workflow_id,
+                                          const AgentProgramOptions& options) {
+  const temporal::Payloads& payloads = history.started().input();
+  if (payloads.payloads_size() == 0) {
+    return absl::InvalidArgumentError(
+        "the first input payload must be the agent document as a JSON object");
+  }
+  absl::StatusOr<AgentDocument> document = ParseAgentDocument(payloads.payloads(0).data());
+  if (!document.ok()) return document.status();
+  absl::StatusOr<json> run = temporal::DecodeJsonPayloadAt(payloads, 1);
+  if (!run.ok()) return run.status();
+  absl::StatusOr<json> values = temporal::DecodeJsonPayloadAt(payloads, 2);
+  if (!values.ok()) return values.status();
+  if (!run->is_object() || !(*run)["message"].is_string()) {
+    return absl::InvalidArgumentError(
+        "the second input payload must be {\"message\": text, ...}: the user's message");
+  }
+
+  AgentRunPlan plan;
+  plan.document = json::parse(document->json.dump());
+  const json& agent = plan.document;
+  AgentRunInput& input = plan.input;
+  input.instructions = StringAt(agent, "instructions");
+  input.message = (*run)["message"].get<std::string>();
+  if (auto transcript = run->find("transcript");
+      transcript != run->end() && transcript->is_array()) {
+    for (const json& earlier : *transcript) {
+      absl::StatusOr<ChatMessage> message = MessageFromJson(earlier);
+      if (!message.ok()) return message.status();
+      input.transcript.push_back(*std::move(message));
+    }
+  }
+  if (auto model = agent.find("model"); model != agent.end() && model->is_object()) {
+    input.model = StringAt(*model, "name");
+    if (auto temperature = model->find("temperature");
+        temperature != model->end() && temperature->is_number()) {
+      input.temperature = temperature->get<double>();
+    }
+    if (auto max_tokens = model->find("max_tokens");
+        max_tokens != model->end() && max_tokens->is_number_integer()) {
+      input.max_tokens = max_tokens->get<int>();
+    }
+  }
+  input.tools = BuiltInTools(StringList(agent, "tools"), StringList(agent, "needs_approval"));
+  input.limits = ReadLimits(agent);
+  if (values->is_object()) {
+    if (auto secrets = values->find("secrets"); secrets != values->end() && secrets->is_object()) {
+      plan.secrets = *secrets;
+    }
+  }
+  plan.workspace = (std::filesystem::path(options.workspaces_dir) / workflow_id).string();
+  return plan;
+}
+
+AgentProgram::AgentProgram(AgentProgramOptions options)
+    : type_(kAgentWorkflowType), options_(std::move(options)) {}
+
+absl::StatusOr<std::unique_ptr<durable::ProgramRun>> AgentProgram::Load(
+    const durable::ReplayHistory& history, const std::string& workflow_id) {
+  absl::StatusOr<AgentRunPlan> plan = ReadAgentRun(history, workflow_id, options_);
+  if (!plan.ok()) return plan.status();
+  return std::make_unique<AgentRun>(*std::move(plan));
+}
+
+absl::StatusOr<AgentProgram::ModelCall> AgentProgram::ReplayModelCall(
+    const durable::ReplayHistory& history, const std::string& workflow_id, int turn) {
+  absl::StatusOr<AgentRunPlan> plan = ReadAgentRun(history, workflow_id, options_);
+  if (!plan.ok()) return plan.status();
+  durable::ReplayContext replay(history, durable::CommandOptions{});
+  DurableAgentContext agent(replay, *plan, turn);
+  absl::StatusOr<AgentRunResult> result = RunAgentLoop(plan->input, agent);
+  if (!agent.captured()) {
+    if (!result.ok()) return result.status();
+    return absl::NotFoundError(absl::StrCat("the run's history never reaches model call ", turn));
+  }
+  return ModelCall{*agent.captured(), *std::move(plan)};
+}
+
+}  // namespace stigmer::agent
