@@ -182,10 +182,12 @@ int Main(int argc, char** argv) {
     exit_code = ApplyResources(paths, out, apply_files, dry_run);
   });
 
-  CLI::App* run = app.add_subcommand("run", "Run a workflow and follow it until it ends");
+  CLI::App* run =
+      app.add_subcommand("run", "Run a workflow or an agent and follow it until it ends");
   RunOptions run_options;
   bool no_follow = false;
-  run->add_option("workflow", run_options.workflow, "The workflow's name")->required();
+  run->add_option("name", run_options.workflow, "The workflow's or the agent's name")->required();
+  run->add_option("-m,--message", run_options.message, "An agent run's message");
   run->add_option("--version", run_options.version, "A version number; default: the latest");
   run->add_option("--input", run_options.input, "Input: a JSON object, or @FILE");
   run->add_option("--env", run_options.env, "A runtime value NAME=VALUE (repeatable)");

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "cli/agent_progress.h"
 #include "cli/api_client.h"
 #include "cli/execution_view.h"
 #include "cli/resource_output.h"
@@ -51,7 +53,20 @@ class ProgressPrinter {
     std::map<std::string, int> occurrences;
     for (int i = 0; i < execution.tasks_size(); ++i) {
       const auto& task = execution.tasks(i);
-      auto& seen = seen_[{task.path(), occurrences[task.path()]++}];
+      const std::pair<std::string, int> key{task.path(), occurrences[task.path()]++};
+      if (!execution.agent().empty()) {
+        // An agent's step is shown once, when what it said (its marker's output) is known:
+        // its activity may end a workflow task before that.
+        if (task.phase() == stigmer::v1::TASK_PHASE_COMPLETED && !task.output().empty() &&
+            shown_.insert(key).second) {
+          for (const std::string& line : AgentStepLines(task)) output_.Line(line);
+        }
+        if (task.phase() != stigmer::v1::TASK_PHASE_FAILED &&
+            task.phase() != stigmer::v1::TASK_PHASE_CANCELLED) {
+          continue;
+        }
+      }
+      auto& seen = seen_[key];
       if (seen == task.phase()) continue;
       seen = task.phase();
       if (task.phase() == stigmer::v1::TASK_PHASE_RUNNING) {
@@ -70,6 +85,7 @@ class ProgressPrinter {
  private:
   TerminalOutput& output_;
   std::map<std::pair<std::string, int>, stigmer::v1::TaskPhase> seen_;  // by path, occurrence
+  std::set<std::pair<std::string, int>> shown_;                         // agent steps printed
 };
 
 int Finish(const Execution& execution, TerminalOutput& output, const std::string& format) {
@@ -78,8 +94,12 @@ int Finish(const Execution& execution, TerminalOutput& output, const std::string
     output.Line(format == "json" ? json.dump(2) : JsonToYaml(json));
   } else if (execution.phase() == stigmer::v1::EXECUTION_PHASE_COMPLETED) {
     output.Success(absl::StrCat(execution.id(), " completed"));
-    absl::StatusOr<nlohmann::json> result = ParseJsonBounded(execution.output(), "the output");
-    output.Line(result.ok() ? result->dump(2) : execution.output());
+    if (!execution.agent().empty()) {
+      output.Line(AgentAnswer(execution.output()));
+    } else {
+      absl::StatusOr<nlohmann::json> result = ParseJsonBounded(execution.output(), "the output");
+      output.Line(result.ok() ? result->dump(2) : execution.output());
+    }
   } else {
     const auto& error = execution.error();
     output.Error(absl::StrCat(execution.id(), " ",
@@ -96,7 +116,13 @@ int Finish(const Execution& execution, TerminalOutput& output, const std::string
 
 int RunWorkflow(const config::Paths& paths, TerminalOutput& output, const RunOptions& options) {
   stigmer::v1::CreateExecutionRequest request;
-  request.set_workflow(options.workflow);
+  // With a message the name is an agent's (the server says so when it is a workflow's).
+  if (options.message.empty()) {
+    request.set_workflow(options.workflow);
+  } else {
+    request.set_agent(options.workflow);
+    request.set_message(options.message);
+  }
   request.set_version(options.version);
   absl::StatusOr<std::string> input = ReadRunInput(options.input);
   absl::Status runtime = AddRuntimeValues(options.env, false, &request);

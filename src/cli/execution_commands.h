@@ -10,7 +10,8 @@
 namespace stigmer::cli {
 
 struct RunOptions {
-  std::string workflow;
+  std::string workflow;              // the workflow's name, or the agent's with `message`
+  std::string message;               // an agent run's message (-m)
   int version = 0;                   // 0: the latest
   std::string input;                 // JSON text, or @FILE
   std::vector<std::string> env;      // K=V
@@ -20,8 +21,10 @@ struct RunOptions {
 };
 
 // `stigmer run NAME ...`: creates the execution and, unless --no-follow, follows it: one line per
-// task as it starts and ends, then the output JSON. Exit 0 COMPLETED (or not followed), 1 FAILED
-// or CANCELLED (with the error's title and detail), 2 bad input.
+// task as it starts and ends, then the output JSON. An agent (`-m MESSAGE`): each model turn's
+// text and tool calls, each tool's result cut to a few lines (AgentStepLines), then the answer.
+// Exit 0 COMPLETED (or not followed), 1 FAILED or CANCELLED (with the error's title and detail), 2
+// bad input.
 int RunWorkflow(const config::Paths& paths, TerminalOutput& output, const RunOptions& options);
 
 // `stigmer cancel EXECUTION_ID`. Exit 0 when the cancel was requested, 1 otherwise.

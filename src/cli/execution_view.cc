@@ -45,6 +45,11 @@ nlohmann::json ExecutionToJson(const Execution& execution) {
   nlohmann::json json = MessageToJson(execution);
   if (!execution.input().empty()) json["input"] = JsonValue(execution.input(), "the input");
   if (!execution.output().empty()) json["output"] = JsonValue(execution.output(), "the output");
+  for (int i = 0; i < execution.tasks_size(); ++i) {
+    if (!execution.tasks(i).output().empty()) {
+      json["tasks"][i]["output"] = JsonValue(execution.tasks(i).output(), "a step's output");
+    }
+  }
   return json;
 }
 
@@ -70,7 +75,7 @@ std::string RenderExecutionDetail(const Execution& execution, absl::TimeZone zon
   }
   std::string text = RenderTable({
       {"ID", execution.id()},
-      {"WORKFLOW",
+      {execution.agent().empty() ? "WORKFLOW" : "AGENT",
        absl::StrCat(execution.workflow(), " (version ", execution.workflow_version(), ")")},
       {"PHASE", PhaseName(execution.phase())},
       {"CREATED", time(execution.created_at(), "%Y-%m-%d %H:%M:%S")},

@@ -10,12 +10,11 @@
 #include "server/execution_input.h"
 #include "server/execution_phase.h"
 #include "server/execution_projection.h"
+#include "server/execution_start.h"
 #include "spdlog/spdlog.h"
 #include "temporal/payloads.h"
 #include "temporal/reconnect_backoff.h"
 #include "temporal/run_chain.h"
-#include "workflow/dsl_timeout.h"
-#include "workflow/workflow_document.h"
 
 namespace stigmer::server {
 namespace {
@@ -25,22 +24,6 @@ using stigmer::v1::ExecutionPhase;
 
 google::protobuf::Timestamp Timestamp(absl::Time time) {
   return google::protobuf::util::TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(time));
-}
-
-// The three payloads workflow-runner receives: the document (as JSON), the input, and the
-// runtime values ({"environment": {...}, "secrets": {...}}).
-absl::StatusOr<std::vector<nlohmann::json>> WorkflowInput(
-    const stigmer::v1::Workflow& workflow, const nlohmann::json& input,
-    const stigmer::v1::CreateExecutionRequest& request) {
-  absl::StatusOr<workflow::WorkflowDocument> document =
-      workflow::ParseWorkflowDocument(workflow.definition());
-  if (!document.ok()) return document.status();
-  nlohmann::json runtime = {{"environment", nlohmann::json::object()},
-                            {"secrets", nlohmann::json::object()}};
-  for (const auto& value : request.runtime()) {
-    runtime[value.secret() ? "secrets" : "environment"][value.name()] = value.value();
-  }
-  return std::vector<nlohmann::json>{nlohmann::json::parse(document->json.dump()), input, runtime};
 }
 
 // Temporal refuses a start whose payloads (document, input, runtime values) together exceed
@@ -88,9 +71,6 @@ absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> ExecutionManager::Clie
 absl::StatusOr<Execution> ExecutionManager::Create(
     const stigmer::v1::CreateExecutionRequest& request) {
   ReapFinishedFollowers();
-  if (request.workflow().empty()) {
-    return absl::InvalidArgumentError("the workflow to run is missing");
-  }
   absl::StatusOr<nlohmann::json> parsed = ParseExecutionInput(request.input());
   if (!parsed.ok()) return parsed.status();
   const nlohmann::json input = *std::move(parsed);
@@ -102,12 +82,10 @@ absl::StatusOr<Execution> ExecutionManager::Create(
       return existing;
     }
   }
-  absl::StatusOr<stigmer::v1::Workflow> workflow =
-      store_->GetWorkflow(request.workflow(), request.version());
-  if (!workflow.ok()) return workflow.status();
-  absl::StatusOr<std::vector<nlohmann::json>> payloads = WorkflowInput(*workflow, input, request);
-  if (!payloads.ok()) return payloads.status();
-  if (absl::Status fits = CheckStartFits(*payloads); !fits.ok()) return fits;
+  absl::StatusOr<ExecutionStart> plan =
+      PlanExecutionStart(*store_, request, input, options_.task_queue);
+  if (!plan.ok()) return plan.status();
+  if (absl::Status fits = CheckStartFits(plan->payloads); !fits.ok()) return fits;
 
   absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> client = Client();
   if (!client.ok()) {
@@ -127,8 +105,12 @@ absl::StatusOr<Execution> ExecutionManager::Create(
     absl::MutexLock lock(&mutex_);
     creating_.erase(id);
   };
-  execution.set_workflow(workflow->name());
-  execution.set_workflow_version(workflow->version());
+  execution.set_workflow(plan->name);
+  execution.set_workflow_version(plan->version);
+  if (plan->agent) {
+    execution.set_agent(plan->name);
+    execution.set_message(request.message());
+  }
   execution.set_phase(stigmer::v1::EXECUTION_PHASE_PENDING);
   execution.set_input(input.dump());
   *execution.mutable_runtime() = request.runtime();
@@ -141,13 +123,12 @@ absl::StatusOr<Execution> ExecutionManager::Create(
 
   temporal::StartWorkflowOptions start;
   start.workflow_id = execution.id();
-  start.task_queue = options_.task_queue;
-  start.input = *std::move(payloads);
+  start.workflow_type = plan->workflow_type;
+  start.task_queue = plan->task_queue;
+  start.input = std::move(plan->payloads);
   start.request_id = execution.id();
   start.signing_key = options_.signing_key;
-  // The workflow's `timeout` bounds the whole execution; Temporal enforces it.
-  const nlohmann::ordered_json document(start.input[0]);
-  start.execution_timeout = workflow::TimeoutAfter(document, document);
+  start.execution_timeout = plan->execution_timeout;
   absl::StatusOr<std::string> run_id = (*client)->StartWorkflow(start);
   if (!run_id.ok()) {
     (void)store_->DeleteExecution(execution.id());

@@ -273,6 +273,12 @@ void ExecutionProjection::OnMarker(const HistoryEvent& event) {
     progress->set_phase(stigmer::v1::TASK_PHASE_FAILED);
     *progress->mutable_error() = Redacted(ProblemFromFailure(marker.failure()));
   }
+  // An agent run's steps carry what was said; a workflow's tasks keep their outputs in history.
+  if (!execution_.agent().empty()) {
+    if (auto output = task.find("output"); output != task.end()) {
+      progress->set_output(redactor_.RedactJson(*output).dump());
+    }
+  }
   if (!SetMillisField(task, "started_at_ms", progress->mutable_started_at()) &&
       !progress->has_started_at()) {
     *progress->mutable_started_at() = event.event_time();

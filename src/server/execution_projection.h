@@ -33,7 +33,9 @@
 //      "started_at_ms": 1712345678901, // optional: task start, ms since the Unix epoch (UTC),
 //                                      //   workflow time (from history, not the clock)
 //      "ended_at_ms": 1712345678950,   // optional: task end, same unit; default: marker time
-//      "output": <any JSON>,           // optional: the task's output (not projected)
+//      "output": <any JSON>,           // optional: the task's output (projected, redacted,
+//                                      //   into TaskProgress.output for agent runs only:
+//                                      //   what each step said; agent/agent_program.h)
 //      "descendants": 3}               // optional: the markers recorded inside the task (its
 //                                      //   subtasks', theirs…) while it ran; default 0
 //   The marker ends the task: COMPLETED; or, when the marker's `failure` is set, CANCELLED if

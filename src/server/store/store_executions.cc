@@ -92,24 +92,30 @@ absl::Status Store::InsertExecution(const Execution& execution, absl::string_vie
     }
   }
 
+  // What it runs: a workflow version (referenced, so that listing by workflow id works), or an
+  // agent version (by name only).
+  const bool agent = !execution.agent().empty();
+  const char* kind = agent ? "agent" : "workflow";
   std::string workflow_id;
   {
-    absl::StatusOr<Query> query = db_.Prepare(
-        "SELECT w.id, v.version FROM workflows w LEFT JOIN workflow_versions v"
-        " ON v.workflow_id = w.id AND v.version = ?2 WHERE w.name = ?1");
+    absl::StatusOr<Query> query =
+        db_.Prepare(agent ? "SELECT a.id, v.version FROM agents a LEFT JOIN agent_versions v"
+                            " ON v.agent_id = a.id AND v.version = ?2 WHERE a.name = ?1"
+                          : "SELECT w.id, v.version FROM workflows w LEFT JOIN workflow_versions v"
+                            " ON v.workflow_id = w.id AND v.version = ?2 WHERE w.name = ?1");
     if (!query.ok()) return query.status();
     query->Bind(1, execution.workflow());
     query->Bind(2, int64_t{execution.workflow_version()});
     absl::StatusOr<bool> row = query->Step();
     if (!row.ok()) return row.status();
     if (!*row) {
-      return absl::NotFoundError(absl::StrCat("workflow \"", execution.workflow(), "\" not found"));
+      return absl::NotFoundError(absl::StrCat(kind, " \"", execution.workflow(), "\" not found"));
     }
     if (query->ColumnIsNull(1)) {
-      return absl::NotFoundError(absl::StrCat("workflow \"", execution.workflow(),
+      return absl::NotFoundError(absl::StrCat(kind, " \"", execution.workflow(),
                                               "\" has no version ", execution.workflow_version()));
     }
-    workflow_id = query->ColumnText(0);
+    if (!agent) workflow_id = query->ColumnText(0);
   }
 
   absl::StatusOr<Query> insert = db_.Prepare(
@@ -117,7 +123,11 @@ absl::Status Store::InsertExecution(const Execution& execution, absl::string_vie
       " created_at, request_id, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!insert.ok()) return insert.status();
   insert->Bind(1, execution.id());
-  insert->Bind(2, workflow_id);
+  if (agent) {
+    insert->BindNull(2);
+  } else {
+    insert->Bind(2, workflow_id);
+  }
   insert->Bind(3, execution.workflow());
   insert->Bind(4, int64_t{execution.workflow_version()});
   insert->Bind(5, int64_t{execution.phase()});

@@ -1,0 +1,64 @@
+#include "cli/agent_progress.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "cli/execution_view.h"
+#include "common/json_limits.h"
+
+namespace stigmer::cli {
+namespace {
+
+constexpr size_t kMaxArgumentBytes = 200;
+
+std::string Cut(std::string text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return absl::StrCat(text.substr(0, end), "…");
+}
+
+}  // namespace
+
+std::vector<std::string> AgentStepLines(const stigmer::v1::TaskProgress& step, int max_lines) {
+  std::vector<std::string> lines;
+  if (step.name() == "user") return lines;
+  absl::StatusOr<nlohmann::json> output = ParseJsonBounded(step.output(), "the step's output");
+  if (!output.ok() || !output->is_object()) return lines;
+  const std::string text = output->value("text", std::string());
+  if (step.name() == "model" && output->value("role", std::string()) == "assistant") {
+    if (!text.empty()) {
+      for (absl::string_view line : absl::StrSplit(text, '\n')) lines.emplace_back(line);
+    }
+    if (auto calls = output->find("tool_calls"); calls != output->end() && calls->is_array()) {
+      for (const nlohmann::json& call : *calls) {
+        if (!call.is_object()) continue;
+        lines.push_back(absl::StrCat(
+            "→ ", call.value("name", std::string("?")), " ",
+            Cut(call.value("arguments", nlohmann::json::object()).dump(), kMaxArgumentBytes)));
+      }
+    }
+    return lines;
+  }
+  lines.push_back(
+      absl::StrCat(step.name(), " (", FormatSeconds(step.started_at(), step.ended_at()), ")"));
+  std::vector<absl::string_view> result = absl::StrSplit(text, '\n');
+  const int shown = std::min<int>(static_cast<int>(result.size()), max_lines);
+  for (int i = 0; i < shown; ++i)
+    lines.push_back(absl::StrCat("  ", Cut(std::string(result[i]), 300)));
+  if (static_cast<int>(result.size()) > shown) {
+    lines.push_back(absl::StrCat("  … ", result.size() - shown, " more lines"));
+  }
+  return lines;
+}
+
+std::string AgentAnswer(const std::string& output_json) {
+  absl::StatusOr<nlohmann::json> output = ParseJsonBounded(output_json, "the output");
+  if (output.ok() && output->is_object()) {
+    if (auto answer = output->find("answer"); answer != output->end() && answer->is_string()) {
+      return answer->get<std::string>();
+    }
+  }
+  return output_json;
+}
+
+}  // namespace stigmer::cli

@@ -1,0 +1,89 @@
+#include "server/execution_start.h"
+
+#include "absl/strings/str_cat.h"
+#include "agent/agent_document.h"
+#include "agent/agent_program.h"
+#include "agent/agent_runner.h"
+#include "temporal/temporal_client.h"
+#include "workflow/dsl_timeout.h"
+#include "workflow/workflow_document.h"
+
+namespace stigmer::server {
+namespace {
+
+using nlohmann::json;
+
+json RuntimeValues(const stigmer::v1::CreateExecutionRequest& request) {
+  json runtime = {{"environment", json::object()}, {"secrets", json::object()}};
+  for (const auto& value : request.runtime()) {
+    runtime[value.secret() ? "secrets" : "environment"][value.name()] = value.value();
+  }
+  return runtime;
+}
+
+absl::StatusOr<ExecutionStart> AgentStart(store::Store& store,
+                                          const stigmer::v1::CreateExecutionRequest& request,
+                                          const json& input) {
+  if (request.message().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("an agent run needs a message: `stigmer run ", request.agent(), " -m \"…\"`"));
+  }
+  if (!input.empty()) {
+    return absl::InvalidArgumentError(
+        "an agent run takes a message, not an input: pass the text with -m");
+  }
+  absl::StatusOr<stigmer::v1::Agent> agent = store.GetAgent(request.agent(), request.version());
+  if (!agent.ok()) return agent.status();
+  absl::StatusOr<agent::AgentDocument> document = agent::ParseAgentDocument(agent->definition());
+  if (!document.ok()) return document.status();
+  ExecutionStart start;
+  start.agent = true;
+  start.name = agent->name();
+  start.version = agent->version();
+  start.workflow_type = agent::kAgentWorkflowType;
+  start.task_queue = agent::kAgentTaskQueue;
+  start.payloads = {
+      json::parse(document->json.dump()), {{"message", request.message()}}, RuntimeValues(request)};
+  return start;
+}
+
+}  // namespace
+
+absl::StatusOr<ExecutionStart> PlanExecutionStart(
+    store::Store& store, const stigmer::v1::CreateExecutionRequest& request, const json& input,
+    const std::string& workflow_task_queue) {
+  if (!request.agent().empty()) return AgentStart(store, request, input);
+  if (request.workflow().empty()) {
+    return absl::InvalidArgumentError("the workflow or agent to run is missing");
+  }
+  absl::StatusOr<stigmer::v1::Workflow> workflow =
+      store.GetWorkflow(request.workflow(), request.version());
+  if (!workflow.ok()) {
+    if (absl::IsNotFound(workflow.status()) && store.GetAgent(request.workflow(), 0).ok()) {
+      return absl::NotFoundError(absl::StrCat("\"", request.workflow(),
+                                              "\" is an agent, not a workflow: run it with "
+                                              "`stigmer run ",
+                                              request.workflow(), " -m \"your message\"`"));
+    }
+    return workflow.status();
+  }
+  if (!request.message().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", workflow->name(), "\" is a workflow: it takes an input (--input), not a message"));
+  }
+  absl::StatusOr<workflow::WorkflowDocument> document =
+      workflow::ParseWorkflowDocument(workflow->definition());
+  if (!document.ok()) return document.status();
+  ExecutionStart start;
+  start.name = workflow->name();
+  start.version = workflow->version();
+  start.workflow_type = temporal::kServerlessWorkflowType;
+  start.task_queue = workflow_task_queue;
+  start.payloads = {json::parse(document->json.dump()), input, RuntimeValues(request)};
+  // The workflow's `timeout` bounds the whole execution; Temporal enforces it.
+  const nlohmann::ordered_json ordered(start.payloads[0]);
+  start.execution_timeout = workflow::TimeoutAfter(ordered, ordered);
+  return start;
+}
+
+}  // namespace stigmer::server

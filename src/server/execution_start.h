@@ -1,0 +1,39 @@
+#ifndef STIGMER_SERVER_EXECUTION_START_H_
+#define STIGMER_SERVER_EXECUTION_START_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "nlohmann/json.hpp"
+#include "server/store/store.h"
+#include "stigmer/v1/execution.pb.h"
+
+namespace stigmer::server {
+
+// What Temporal is asked to start for one CreateExecutionRequest: a workflow run of type
+// ServerlessWorkflow on workflow-runner's queue (payloads: the document, the input, the runtime
+// values), or an agent run of type StigmerAgent on agent-runner's queue (payloads: the agent
+// document, {"message"}, the runtime values; agent/agent_program.h).
+struct ExecutionStart {
+  bool agent = false;
+  std::string name;  // the workflow's or the agent's
+  int version = 0;
+  std::string workflow_type;
+  std::string task_queue;
+  std::vector<nlohmann::json> payloads;
+  std::optional<absl::Duration> execution_timeout;  // the workflow's `timeout`
+};
+
+// The start `request` asks for, `input` being its parsed input. NotFound naming the workflow or
+// agent (and, for a workflow name that is an agent's, how to run the agent); InvalidArgument
+// for an agent run without a message or with an input.
+absl::StatusOr<ExecutionStart> PlanExecutionStart(
+    store::Store& store, const stigmer::v1::CreateExecutionRequest& request,
+    const nlohmann::json& input, const std::string& workflow_task_queue);
+
+}  // namespace stigmer::server
+
+#endif  // STIGMER_SERVER_EXECUTION_START_H_
