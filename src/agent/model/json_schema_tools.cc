@@ -15,14 +15,15 @@ std::string Cut(absl::string_view text) {
 
 }  // namespace
 
-nlohmann::json StepSchema(const std::vector<ToolSpec>& tools) {
-  nlohmann::json choices = nlohmann::json::array();
+nlohmann::ordered_json StepSchema(const std::vector<ToolSpec>& tools) {
+  nlohmann::ordered_json choices = nlohmann::ordered_json::array();
   for (const ToolSpec& tool : tools) {
-    choices.push_back(
-        {{"type", "object"},
-         {"properties", {{"tool", {{"const", tool.name}}}, {"arguments", tool.parameters}}},
-         {"required", {"tool", "arguments"}},
-         {"additionalProperties", false}});
+    choices.push_back({{"type", "object"},
+                       {"properties",
+                        {{"tool", {{"const", tool.name}}},
+                         {"arguments", nlohmann::ordered_json(tool.parameters)}}},
+                       {"required", {"tool", "arguments"}},
+                       {"additionalProperties", false}});
   }
   choices.push_back({{"type", "object"},
                      {"properties", {{"answer", {{"type", "string"}}}}},

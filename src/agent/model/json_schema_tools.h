@@ -17,8 +17,11 @@
 namespace stigmer::agent {
 
 // The JSON Schema of one step: anyOf one object per tool ({"tool": const name, "arguments": the
-// tool's parameters}, both required) and the final answer ({"answer": string}).
-nlohmann::json StepSchema(const std::vector<ToolSpec>& tools);
+// tool's parameters}, both required) and the final answer ({"answer": string}). Ordered: a
+// grammar built from it (llama.cpp's) has the model write "tool" first, so that it picks the
+// tool before it writes arguments (sorted keys would start with "arguments", next to "answer",
+// and small models then drift into answering).
+nlohmann::ordered_json StepSchema(const std::vector<ToolSpec>& tools);
 
 // What the system prompt gains in this mode: the tools, their descriptions and the step format.
 std::string StepInstructions(const std::vector<ToolSpec>& tools);

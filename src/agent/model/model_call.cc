@@ -24,9 +24,10 @@ std::variant<ChatAnswer, ProviderFailure> CallModel(const ModelEndpoint& endpoin
       .method = "POST",
       .url = absl::StrCat(base, anthropic ? "/messages" : "/chat/completions"),
       .headers = {{"Content-Type", "application/json"}},
-      .body =
-          (anthropic ? AnthropicMessagesBody(request) : OpenAiChatBody(request, endpoint.tool_mode))
-              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+      .body = anthropic ? AnthropicMessagesBody(request).dump(
+                              -1, ' ', false, nlohmann::json::error_handler_t::replace)
+                        : OpenAiChatBody(request, endpoint.tool_mode)
+                              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
       .max_response_bytes = endpoint.max_response_bytes,
       .timeout = endpoint.timeout,
       .user_agent = "stigmer-agent-runner"};

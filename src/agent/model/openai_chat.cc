@@ -79,8 +79,8 @@ FinishReason ParseFinishReason(const std::string& reason) {
 
 }  // namespace
 
-nlohmann::json OpenAiChatBody(const ChatRequest& request, ToolMode mode) {
-  nlohmann::json body = {{"model", request.model}, {"stream", false}};
+nlohmann::ordered_json OpenAiChatBody(const ChatRequest& request, ToolMode mode) {
+  nlohmann::ordered_json body = {{"model", request.model}, {"stream", false}};
   nlohmann::json messages = nlohmann::json::array();
   const bool schema = mode == ToolMode::kJsonSchema;
   bool instructed = false;
@@ -96,7 +96,7 @@ nlohmann::json OpenAiChatBody(const ChatRequest& request, ToolMode mode) {
     messages.insert(messages.begin(),
                     {{"role", "system"}, {"content", StepInstructions(request.tools)}});
   }
-  body["messages"] = std::move(messages);
+  body["messages"] = nlohmann::ordered_json(messages);
   if (schema) {
     body["response_format"] = {
         {"type", "json_schema"},
@@ -111,7 +111,7 @@ nlohmann::json OpenAiChatBody(const ChatRequest& request, ToolMode mode) {
                          {"description", tool.description},
                          {"parameters", tool.parameters}}}});
     }
-    body["tools"] = std::move(tools);
+    body["tools"] = nlohmann::ordered_json(tools);
   }
   if (request.temperature) body["temperature"] = *request.temperature;
   if (request.max_tokens) body["max_tokens"] = *request.max_tokens;

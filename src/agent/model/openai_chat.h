@@ -18,7 +18,8 @@ enum class ToolMode {
 
 // The request body. In kJsonSchema mode earlier tool calls and results are rendered as text
 // turns, so servers without tool roles accept the conversation.
-nlohmann::json OpenAiChatBody(const ChatRequest& request, ToolMode mode);
+// Ordered as built (the step schema must keep its order; json_schema_tools.h).
+nlohmann::ordered_json OpenAiChatBody(const ChatRequest& request, ToolMode mode);
 
 // The answer in a 200 body (the first choice). Tool call arguments are parsed; arguments that are
 // not a JSON object leave ToolCall::arguments_error set. In kJsonSchema mode the message text is
