@@ -13,6 +13,7 @@
 #include "common/errno_status.h"
 #include "common/executable_search.h"
 #include "common/json_fields.h"
+#include "common/scoped_sigpipe_block.h"
 
 namespace stigmer::agent {
 namespace {
@@ -190,6 +191,7 @@ absl::StatusOr<nlohmann::json> McpClient::Request(const std::string& method,
 }
 
 absl::Status McpClient::Send(const std::string& line, absl::Time deadline) {
+  ScopedSigpipeBlock no_sigpipe;  // a server that died is an EPIPE here, not the worker's death
   absl::string_view left = line;
   while (!left.empty()) {
     const ssize_t wrote = ::write(process_.stdin_pipe().get(), left.data(), left.size());
