@@ -7,9 +7,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
+#include "agent/agent_document.h"
 #include "agent/agent_runner_suite.h"
 #include "agent/mcp_toolset.h"
 #include "gmock/gmock.h"
@@ -188,6 +190,35 @@ TEST_F(McpAgentTest, ASecretReachesTheServersEnvironmentButNoActivityRequest) {
     EXPECT_THAT(event.activity_task_scheduled_event_attributes().input().DebugString(),
                 ::testing::Not(HasSubstr("tok-4f9a2c")));
   }
+}
+
+// examples/agents/mcp-files.yaml, as the README shows it, with the scripted model; the server
+// from .cache/mcp rather than through npx, which would fetch it from npm.
+TEST_F(McpAgentTest, TheMcpFilesExampleReadsAFileOfItsWorkspace) {
+  std::ifstream file(testing::SourceDir() / "examples/agents/mcp-files.yaml");
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  absl::StatusOr<AgentDocument> example = ParseAgentDocument(text);
+  ASSERT_TRUE(example.ok()) << example.status();
+  nlohmann::json agent = nlohmann::json::parse(example->json.dump());
+  agent["model"] = Agent({})["model"];
+  nlohmann::json& server = agent["mcp_servers"][0];
+  ASSERT_EQ(server["command"], "npx");
+  ASSERT_EQ(server["args"].back(), ".");
+  server["command"] = NpmServer("mcp-server-filesystem");
+  server["args"] = {"."};
+
+  const std::string id = "aex-mcp-example";
+  fs::create_directories(Workspace(id));
+  std::ofstream(Workspace(id) / "todo.txt") << "water the plants\n";
+  model_.QueueToolCall("c1", "fs__read_text_file", {{"path", "todo.txt"}});
+  model_.QueueText("It says: water the plants.");
+  const auto events = WaitClosed(Start(id, agent, "What is in todo.txt?"));
+  EXPECT_EQ(Output(events)["answer"], "It says: water the plants.") << FailureDetail(events);
+  const std::vector<nlohmann::json> requests = model_.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_THAT(OfferedTools(requests[0]),
+              ElementsAre("fs__read_text_file", "fs__list_directory", "fs__search_files"));
+  EXPECT_EQ(LastContent(requests[1]), "water the plants\n");
 }
 
 class McpAgentTimeoutTest : public McpAgentTest {
