@@ -35,12 +35,14 @@ nlohmann::json FilesystemServer() {
           {"enabled_tools", {"read_text_file", "list_directory"}}};
 }
 
-// server-everything behind a shell that writes its pid to server.pid in the workspace.
+// server-everything behind a shell that writes its pid to server.pid in the workspace, and adds
+// it to starts.log.
 nlohmann::json EverythingServer() {
   return {{"name", "everything"},
           {"command", "sh"},
           {"args",
-           {"-c", "echo $$ > server.pid; exec \"$0\" stdio", NpmServer("mcp-server-everything")}}};
+           {"-c", "echo $$ > server.pid; echo $$ >> starts.log; exec \"$0\" stdio",
+            NpmServer("mcp-server-everything")}}};
 }
 
 std::vector<std::string> OfferedTools(const nlohmann::json& request) {
@@ -140,6 +142,11 @@ TEST_F(McpAgentTest, AServerKilledBetweenTwoCallsIsStartedAgainAndTheCallSucceed
   std::ifstream(Workspace(id) / "server.pid") >> second;
   EXPECT_FALSE(first.empty());
   EXPECT_NE(first, second) << "the server was not started again";
+  // Started for the list, kept for the first call, started again once for the last.
+  std::ifstream starts(Workspace(id) / "starts.log");
+  std::vector<std::string> pids{std::istream_iterator<std::string>(starts),
+                                std::istream_iterator<std::string>()};
+  EXPECT_THAT(pids, ElementsAre(first, second));
 }
 
 TEST_F(McpAgentTest, AServerThatCannotStartFailsItsRunBeforeAnyModelCallAndOnlyItsRun) {
