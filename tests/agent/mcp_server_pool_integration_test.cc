@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "agent/mcp/mcp_server_pool.h"
@@ -86,6 +87,19 @@ TEST_F(McpServerPoolTest, ARunsServerIsStartedOnceAndReusedByItsCalls) {
   EXPECT_EQ(starts_, 2);
   EXPECT_EQ(pool.running(), 2u);
   EXPECT_NE(ReadPid(temp_.path() / "run-1.pid"), ReadPid(temp_.path() / "run-2.pid"));
+}
+
+TEST_F(McpServerPoolTest, CallsOfOneRunsServerAtOnceTakeTurnsOnOneProcess) {
+  McpServerPool pool({});
+  absl::StatusOr<McpCallResult> first, second;
+  std::thread other([&] { first = Echo(pool, "run", "first"); });
+  second = Echo(pool, "run", "second");
+  other.join();
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_THAT(first->text, HasSubstr("first"));
+  EXPECT_THAT(second->text, HasSubstr("second"));
+  EXPECT_EQ(starts_, 1);
 }
 
 TEST_F(McpServerPoolTest, AServerKilledBetweenCallsIsStartedAgainAndTheCallSucceeds) {
