@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "agent/mcp/mcp_server_pool.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -92,8 +93,15 @@ TEST_F(McpServerPoolTest, ARunsServerIsStartedOnceAndReusedByItsCalls) {
 TEST_F(McpServerPoolTest, CallsOfOneRunsServerAtOnceTakeTurnsOnOneProcess) {
   McpServerPool pool({});
   absl::StatusOr<McpCallResult> first, second;
-  std::thread other([&] { first = Echo(pool, "run", "first"); });
+  absl::Notification done;
+  // A server dies with the thread that started it (ShellProcess), so this one outlives the
+  // other call, as a worker's activity threads do.
+  std::thread other([&] {
+    first = Echo(pool, "run", "first");
+    done.WaitForNotification();
+  });
   second = Echo(pool, "run", "second");
+  done.Notify();
   other.join();
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_TRUE(second.ok()) << second.status();

@@ -44,7 +44,7 @@ absl::StatusOr<std::vector<McpTool>> McpServerPool::ListTools(
   std::vector<McpTool> tools;
   absl::Status status = WithServer(
       {run, server}, config, keep_going, deadline, [&](McpClient& client) -> absl::Status {
-        absl::StatusOr<std::vector<McpTool>> listed = client.ListTools(Left(deadline));
+        absl::StatusOr<std::vector<McpTool>> listed = client.ListTools(Left(deadline), keep_going);
         if (!listed.ok()) return listed.status();
         tools = *std::move(listed);
         return absl::OkStatus();
@@ -99,7 +99,7 @@ absl::Status McpServerPool::WithServer(const Key& key, const ConfigSource& confi
         break;
       }
       absl::StatusOr<std::unique_ptr<McpClient>> started =
-          McpClient::Start(*settings, SearchPath(*settings), options_.start_timeout);
+          McpClient::Start(*settings, SearchPath(*settings), options_.start_timeout, keep_going);
       if (!started.ok()) {
         status = started.status();
         break;
