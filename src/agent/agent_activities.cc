@@ -1,10 +1,12 @@
 #include "agent/agent_activities.h"
 
+#include <memory>
 #include <utility>
 
 #include "activities/http_activity.h"
 #include "activities/shell_activity.h"
 #include "agent/builtin_tools.h"
+#include "agent/mcp_toolset.h"
 #include "agent/tools/files_activity.h"
 #include "agent/tools/workspace.h"
 #include "common/json_fields.h"
@@ -12,10 +14,15 @@
 namespace stigmer::agent {
 
 std::map<std::string, activities::ActivityFunction> AgentActivities(
-    ModelActivityOptions model, const activities::ActivityLimits& limits) {
+    ModelActivityOptions model, const activities::ActivityLimits& limits, McpLimits mcp) {
   using activities::ActivityControl;
   using activities::ActivityInfo;
   using activities::ActivityResult;
+  auto servers =
+      std::make_shared<McpActivities>(McpActivityOptions{.read_history = model.read_history,
+                                                         .program = model.program,
+                                                         .environment = model.environment,
+                                                         .limits = mcp});
   return {
       {kModelActivity,
        [model = std::move(model)](const ActivityInfo& info, const nlohmann::json& request,
@@ -38,6 +45,12 @@ std::map<std::string, activities::ActivityFunction> AgentActivities(
        }},
       {kFilesToolActivity, [](const ActivityInfo&, const nlohmann::json& request,
                               ActivityControl&) { return RunFilesActivity(request); }},
+      {kMcpListActivity,
+       [servers](const ActivityInfo& info, const nlohmann::json& request,
+                 ActivityControl& control) { return servers->List(info, request, control); }},
+      {kMcpCallActivity,
+       [servers](const ActivityInfo& info, const nlohmann::json& request,
+                 ActivityControl& control) { return servers->Call(info, request, control); }},
   };
 }
 

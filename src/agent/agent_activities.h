@@ -5,15 +5,18 @@
 #include <string>
 
 #include "activities/activity_dispatcher.h"
+#include "agent/mcp_activities.h"
 #include "agent/model_activity.h"
 
 namespace stigmer::agent {
 
 // agent-runner's activities: "llm.chat" (RunModelActivity with `model`), and the built-in
 // tools: "agent.shell" and "agent.http" (the shell and http activities with `limits`, the shell
-// in the run's workspace, created 0700 first), "agent.files" (RunFilesActivity).
+// in the run's workspace, created 0700 first), "agent.files" (RunFilesActivity); "mcp.list" and
+// "mcp.call" (McpActivities with `mcp`, reading runs as the model activity does), whose servers
+// stop when the returned functions are destroyed.
 std::map<std::string, activities::ActivityFunction> AgentActivities(
-    ModelActivityOptions model, const activities::ActivityLimits& limits);
+    ModelActivityOptions model, const activities::ActivityLimits& limits, McpLimits mcp = {});
 
 }  // namespace stigmer::agent
 

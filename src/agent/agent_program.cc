@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "agent/agent_document.h"
 #include "agent/builtin_tools.h"
+#include "agent/mcp_steps.h"
 #include "common/json_fields.h"
 #include "durable/replay_context.h"
 #include "temporal/payloads.h"
@@ -47,13 +48,22 @@ std::string ErrorText(const durable::WorkflowError& error) {
   return error.detail.empty() ? error.title : error.detail;
 }
 
+bool IsMcpTool(const AgentTool& tool) { return tool.runner.rfind(kMcpRunnerPrefix, 0) == 0; }
+
+// The run's input with its MCP servers' tools after the built-in ones.
+AgentRunInput WithMcpTools(const AgentRunInput& input, const McpToolset& toolset) {
+  AgentRunInput with = input;
+  with.tools.insert(with.tools.end(), toolset.tools().begin(), toolset.tools().end());
+  return with;
+}
+
 // The AgentContext of one replay: every call becomes a step of the durable context. With
 // `capture_turn` set, the request of that turn's model call is kept (and nothing else changes).
 class DurableAgentContext final : public AgentContext {
  public:
   DurableAgentContext(durable::WorkflowContext& context, const AgentRunPlan& plan,
-                      std::optional<int> capture_turn = std::nullopt)
-      : context_(context), plan_(plan), capture_turn_(capture_turn) {
+                      const McpToolset& mcp, std::optional<int> capture_turn = std::nullopt)
+      : context_(context), plan_(plan), mcp_(mcp), capture_turn_(capture_turn) {
     for (const auto& [name, value] : plan.secrets.items()) {
       if (value.is_string()) redact_.push_back(value);
     }
@@ -86,9 +96,13 @@ class DurableAgentContext final : public AgentContext {
   absl::StatusOr<Step<ToolOutput>> CallTool(int turn, const ToolCall& call,
                                             const AgentTool& tool) override {
     const std::string path = ToolPath(turn, call);
-    absl::StatusOr<ToolActivity> activity = BuiltInToolActivity(tool, call, path, plan_.workspace);
+    const bool mcp = IsMcpTool(tool);
+    absl::StatusOr<ToolActivity> activity =
+        mcp ? McpToolActivity(mcp_, call, path)
+            : BuiltInToolActivity(tool, call, path, plan_.workspace);
     if (!activity.ok()) return Step<ToolOutput>::Failed(std::string(activity.status().message()));
-    if (!redact_.empty()) activity->request[activities::kRedactKey] = redact_;
+    // MCP activities read the secrets from the run's start themselves.
+    if (!redact_.empty() && !mcp) activity->request[activities::kRedactKey] = redact_;
     started_[path] = context_.Now();
     absl::StatusOr<durable::ActivityOutcome> outcome =
         context_.CallActivity(path, activity->type, activity->request);
@@ -101,6 +115,7 @@ class DurableAgentContext final : public AgentContext {
       case durable::ActivityOutcome::State::kCompleted:
         break;
     }
+    if (mcp) return Step<ToolOutput>::Done(McpToolOutput(outcome->output));
     return Step<ToolOutput>::Done({BuiltInToolText(tool.runner, outcome->output), false});
   }
 
@@ -140,6 +155,7 @@ class DurableAgentContext final : public AgentContext {
  private:
   durable::WorkflowContext& context_;
   const AgentRunPlan& plan_;
+  const McpToolset& mcp_;
   const std::optional<int> capture_turn_;
   std::optional<ChatRequest> captured_;
   std::map<std::string, absl::Time> started_;
@@ -152,10 +168,22 @@ class AgentRun final : public durable::ProgramRun {
       : plan_(std::move(plan)), redactor_(SecretRedactor::FromSecretsObject(plan_.secrets)) {}
 
   absl::StatusOr<durable::ProgramResult> Run(durable::WorkflowContext& context) override {
-    DurableAgentContext agent(context, plan_);
-    absl::StatusOr<AgentRunResult> result = RunAgentLoop(plan_.input, agent);
-    if (!result.ok()) return result.status();
     durable::ProgramResult outcome;
+    absl::StatusOr<McpListing> mcp = ListMcpTools(context, plan_.document);
+    if (!mcp.ok()) return mcp.status();
+    if (mcp->state == McpListing::State::kPending) {
+      outcome.state = durable::ProgramResult::State::kSuspended;
+      return outcome;
+    }
+    if (mcp->state == McpListing::State::kFailed) {
+      outcome.state = durable::ProgramResult::State::kFailed;
+      outcome.error = durable::StandardError("runtime", "Agent failed", mcp->error, "/");
+      return outcome;
+    }
+    DurableAgentContext agent(context, plan_, mcp->toolset);
+    absl::StatusOr<AgentRunResult> result =
+        RunAgentLoop(WithMcpTools(plan_.input, mcp->toolset), agent);
+    if (!result.ok()) return result.status();
     switch (result->state) {
       case AgentRunResult::State::kSuspended:
         outcome.state = durable::ProgramResult::State::kSuspended;
@@ -254,8 +282,13 @@ absl::StatusOr<AgentProgram::ModelCall> AgentProgram::ReplayModelCall(
   absl::StatusOr<AgentRunPlan> plan = ReadAgentRun(history, workflow_id, options_);
   if (!plan.ok()) return plan.status();
   durable::ReplayContext replay(history, durable::CommandOptions{});
-  DurableAgentContext agent(replay, *plan, turn);
-  absl::StatusOr<AgentRunResult> result = RunAgentLoop(plan->input, agent);
+  absl::StatusOr<McpListing> mcp = ListMcpTools(replay, plan->document);
+  if (!mcp.ok()) return mcp.status();
+  DurableAgentContext agent(replay, *plan, mcp->toolset, turn);
+  absl::StatusOr<AgentRunResult> result =
+      mcp->state == McpListing::State::kDone
+          ? RunAgentLoop(WithMcpTools(plan->input, mcp->toolset), agent)
+          : absl::StatusOr<AgentRunResult>(AgentRunResult{});
   if (!agent.captured()) {
     if (!result.ok()) return result.status();
     return absl::NotFoundError(absl::StrCat("the run's history never reaches model call ", turn));

@@ -12,11 +12,15 @@
 //       worker in clear; an api_key {secret: NAME} is read from here by the model activity).
 //
 // Steps, each with its path (a JSON pointer; the n-th model call is turn n):
+//   /mcp/<server>/tools        activity "mcp.list", one per MCP server, before the first model
+//                              call; its tools join the agent's (mcp_steps.h), a failed list
+//                              fails the run;
 //   /turns/<n>/model           activity "llm.chat", request {"task", "turn"}: small on purpose,
 //                              the activity rebuilds the conversation by replaying the run's
 //                              history (model_activity.h), so that history grows with the
 //                              conversation, not with its square;
-//   /turns/<n>/tools/<call>    a tool's activity (builtin_tools.h), <call> the model's call id;
+//   /turns/<n>/tools/<call>    a tool's activity (builtin_tools.h, "mcp.call" for an MCP
+//                              server's tool), <call> the model's call id;
 //   markers (the projection's tasks): "/turns/0/user" (the message), "/turns/<n>/model" (the
 //   assistant's text and tool calls), "/turns/<n>/tools/<call>" (a tool's result).
 // Output: {"answer", "model_calls", "tool_calls", "todos"}; a failed run (a limit, a model call
@@ -58,6 +62,7 @@ class AgentProgram final : public durable::Program {
   explicit AgentProgram(AgentProgramOptions options);
 
   const std::string& workflow_type() const override { return type_; }
+  const AgentProgramOptions& options() const { return options_; }
   absl::StatusOr<std::unique_ptr<durable::ProgramRun>> Load(
       const durable::ReplayHistory& history, const std::string& workflow_id) override;
 

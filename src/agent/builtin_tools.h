@@ -20,6 +20,9 @@ inline constexpr char kShellToolActivity[] = "agent.shell";
 inline constexpr char kHttpToolActivity[] = "agent.http";
 inline constexpr char kFilesToolActivity[] = "agent.files";
 
+// The most a tool's result may show the model; the rest is cut out of the middle.
+inline constexpr size_t kMaxToolTextBytes = 16 * 1024;
+
 // The tools `names` lists, in that order; those named in `needs_approval` wait for a person.
 std::vector<AgentTool> BuiltInTools(const std::vector<std::string>& names,
                                     const std::vector<std::string>& needs_approval);
@@ -38,7 +41,7 @@ absl::StatusOr<ToolActivity> BuiltInToolActivity(const AgentTool& tool, const To
 // What the model reads of a built-in tool's activity output: the shell's exit code and output
 // streams, the HTTP body, the files operation's result; cut to `max_bytes`.
 std::string BuiltInToolText(const std::string& runner, const nlohmann::json& output,
-                            size_t max_bytes = 16 * 1024);
+                            size_t max_bytes = kMaxToolTextBytes);
 
 }  // namespace stigmer::agent
 

@@ -64,7 +64,7 @@ class AgentRunnerTest : public testing::TemporalDevServerSuite {
                                                        "agent-runner", workflow, program),
         std::make_unique<activities::ActivityDispatcher>(
             options.channel, "default", "agent-test", "agent-runner",
-            AgentActivities(model, activities::ActivityLimits{})));
+            AgentActivities(model, activities::ActivityLimits{}, mcp_limits_)));
     poller_->Start();
   }
 
@@ -123,6 +123,7 @@ class AgentRunnerTest : public testing::TemporalDevServerSuite {
     return output.ok() ? *output : nlohmann::json("unreadable");
   }
 
+  McpLimits mcp_limits_;  // a fixture may change it in its constructor
   testing::TempDir temp_;
   testing::ScriptedModelServer model_;
   std::shared_ptr<temporal::TemporalClient> client_;

@@ -123,6 +123,17 @@ TEST(McpClientIntegration, AServerThatNeverAnswersTimesOut) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
 }
 
+TEST(McpClientIntegration, AStartIsAskedWhetherToGoOnAndStopsWhenTold) {
+  const absl::Time start = absl::Now();
+  int asked = 0;
+  auto client = McpClient::Start(Scripted("cat >/dev/null"), SearchPath(), absl::Seconds(60),
+                                 [&] { return ++asked < 3; });
+  ASSERT_FALSE(client.ok());
+  EXPECT_EQ(client.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(asked, 3);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+}
+
 TEST(McpClientIntegration, AnEndlessLineIsRefusedNotBuffered) {
   McpServerConfig config = Scripted("read init; head -c 200000 /dev/zero | tr '\\0' x; cat");
   config.max_message_bytes = 64 * 1024;

@@ -110,10 +110,12 @@ TEST_F(AgentCommands, TheExampleAgentsApplyFromAFolderBesideAWorkflow) {
   ASSERT_EQ(apply.exit_code, 0) << apply.err;
   EXPECT_THAT(apply.out, HasSubstr("agent/file-helper"));
   EXPECT_THAT(apply.out, HasSubstr("agent/hello-agent"));
+  EXPECT_THAT(apply.out, HasSubstr("agent/mcp-files"));
   EXPECT_THAT(apply.out, HasSubstr("workflow/hello "));
   CommandResult agents = home_.Run({"get", "agents"});
   EXPECT_THAT(agents.out, HasSubstr("file-helper  1        local  files,shell"));
   EXPECT_THAT(agents.out, HasSubstr("hello-agent  1        local  -"));
+  EXPECT_THAT(agents.out, HasSubstr("mcp-files    1        local  mcp:fs"));
 }
 
 TEST_F(AgentCommands, ANameCannotBeBothAWorkflowAndAnAgent) {

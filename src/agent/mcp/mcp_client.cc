@@ -13,6 +13,7 @@
 #include "common/errno_status.h"
 #include "common/executable_search.h"
 #include "common/json_fields.h"
+#include "common/scoped_sigpipe_block.h"
 
 namespace stigmer::agent {
 namespace {
@@ -65,9 +66,9 @@ McpClient::~McpClient() {
   process_.KillGroupAndReap();
 }
 
-absl::StatusOr<std::unique_ptr<McpClient>> McpClient::Start(const McpServerConfig& config,
-                                                            absl::string_view search_path,
-                                                            absl::Duration timeout) {
+absl::StatusOr<std::unique_ptr<McpClient>> McpClient::Start(
+    const McpServerConfig& config, absl::string_view search_path, absl::Duration timeout,
+    const std::function<bool()>& keep_going) {
   if (config.argv.empty() || config.argv[0].empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("the MCP server ", config.name, " has no command"));
@@ -95,7 +96,7 @@ absl::StatusOr<std::unique_ptr<McpClient>> McpClient::Start(const McpServerConfi
       {"capabilities", nlohmann::json::object()},
       {"clientInfo", {{"name", "stigmer-agent-runner"}, {"version", "0.1.0"}}}};
   absl::StatusOr<nlohmann::json> initialized =
-      client->Request("initialize", params, deadline, [] { return true; });
+      client->Request("initialize", params, deadline, keep_going);
   if (!initialized.ok()) return initialized.status();
   client->server_info_ = initialized->value("serverInfo", nlohmann::json::object());
   absl::Status sent =
@@ -104,15 +105,15 @@ absl::StatusOr<std::unique_ptr<McpClient>> McpClient::Start(const McpServerConfi
   return client;
 }
 
-absl::StatusOr<std::vector<McpTool>> McpClient::ListTools(absl::Duration timeout) {
+absl::StatusOr<std::vector<McpTool>> McpClient::ListTools(absl::Duration timeout,
+                                                          const std::function<bool()>& keep_going) {
   const absl::Time deadline = absl::Now() + timeout;
   std::vector<McpTool> tools;
   std::string cursor;
   for (int page = 0; page < kMaxToolPages; ++page) {
     nlohmann::json params = nlohmann::json::object();
     if (!cursor.empty()) params["cursor"] = cursor;
-    absl::StatusOr<nlohmann::json> listed =
-        Request("tools/list", params, deadline, [] { return true; });
+    absl::StatusOr<nlohmann::json> listed = Request("tools/list", params, deadline, keep_going);
     if (!listed.ok()) return listed.status();
     const auto found = listed->find("tools");
     if (found == listed->end() || !found->is_array()) {
@@ -190,6 +191,7 @@ absl::StatusOr<nlohmann::json> McpClient::Request(const std::string& method,
 }
 
 absl::Status McpClient::Send(const std::string& line, absl::Time deadline) {
+  ScopedSigpipeBlock no_sigpipe;  // a server that died is an EPIPE here, not the worker's death
   absl::string_view left = line;
   while (!left.empty()) {
     const ssize_t wrote = ::write(process_.stdin_pipe().get(), left.data(), left.size());

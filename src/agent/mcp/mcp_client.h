@@ -49,10 +49,12 @@ class McpClient {
  public:
   // Starts the server and performs the handshake within `timeout`. Errors name the server: its
   // command not found (with the PATH searched), it exited (with the end of its stderr), it did
-  // not answer in time, or it answered the handshake with an error.
-  static absl::StatusOr<std::unique_ptr<McpClient>> Start(const McpServerConfig& config,
-                                                          absl::string_view search_path,
-                                                          absl::Duration timeout);
+  // not answer in time, or it answered the handshake with an error. `keep_going` is asked about
+  // once a second while the server starts (an activity heartbeats so: `npx` may take a while);
+  // Cancelled when it says false.
+  static absl::StatusOr<std::unique_ptr<McpClient>> Start(
+      const McpServerConfig& config, absl::string_view search_path, absl::Duration timeout,
+      const std::function<bool()>& keep_going = [] { return true; });
   // Use Start(); the key keeps construction to this class.
   class Key {
     friend class McpClient;
@@ -63,8 +65,10 @@ class McpClient {
   McpClient(const McpClient&) = delete;
   McpClient& operator=(const McpClient&) = delete;
 
-  // Every tool the server offers (following `nextCursor`, at most 50 pages).
-  absl::StatusOr<std::vector<McpTool>> ListTools(absl::Duration timeout);
+  // Every tool the server offers (following `nextCursor`, at most 50 pages); `keep_going` as
+  // for Start.
+  absl::StatusOr<std::vector<McpTool>> ListTools(
+      absl::Duration timeout, const std::function<bool()>& keep_going = [] { return true; });
 
   // Calls a tool. `keep_going` is asked about once a second; when it says false the call is
   // cancelled (notifications/cancelled) and Cancelled returned. DeadlineExceeded past `timeout`.

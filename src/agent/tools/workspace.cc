@@ -237,17 +237,9 @@ absl::Status Workspace::Write(absl::string_view path, absl::string_view content)
   const std::string name = parts.back();
   parts.pop_back();
 
-  // Each missing folder is made where the folder before it was found, beneath the workspace.
-  UniqueFd parent(::fcntl(fd_.get(), F_DUPFD_CLOEXEC, 0));
-  if (!parent) return ErrnoToStatus("dup", errno);
-  for (const std::string& part : parts) {
-    if (::mkdirat(parent.get(), part.c_str(), 0700) != 0 && errno != EEXIST) {
-      return FromErrno(path, errno);
-    }
-    const int next = OpenAt2(parent.get(), part, O_RDONLY | O_DIRECTORY, 0);
-    if (next < 0) return FromErrno(path, errno);
-    parent.Reset(next);
-  }
+  absl::StatusOr<UniqueFd> folder = MakeFolders(parts, path);
+  if (!folder.ok()) return folder.status();
+  UniqueFd parent = *std::move(folder);
   static std::atomic<uint64_t> counter{0};
   const std::string temporary = absl::StrCat(".", name, ".stigmer-", ::getpid(), "-", counter++);
   UniqueFd file(::openat(parent.get(), temporary.c_str(),
@@ -260,6 +252,36 @@ absl::Status Workspace::Write(absl::string_view path, absl::string_view content)
   }
   if (!written.ok()) ::unlinkat(parent.get(), temporary.c_str(), 0);
   return written;
+}
+
+absl::StatusOr<UniqueFd> Workspace::MakeFolders(const std::vector<std::string>& parts,
+                                                absl::string_view path) const {
+  // Each missing folder is made where the folder before it was found, beneath the workspace.
+  UniqueFd parent(::fcntl(fd_.get(), F_DUPFD_CLOEXEC, 0));
+  if (!parent) return ErrnoToStatus("dup", errno);
+  for (const std::string& part : parts) {
+    if (::mkdirat(parent.get(), part.c_str(), 0700) != 0 && errno != EEXIST) {
+      return FromErrno(path, errno);
+    }
+    const int next = OpenAt2(parent.get(), part, O_RDONLY | O_DIRECTORY, 0);
+    if (next < 0) return FromErrno(path, errno);
+    parent.Reset(next);
+  }
+  return parent;
+}
+
+absl::StatusOr<std::filesystem::path> Workspace::Folder(absl::string_view path) const {
+  absl::StatusOr<std::string> normal = Normalized(path);
+  if (!normal.ok()) return normal.status();
+  std::vector<std::string> parts;
+  if (*normal != ".") parts = absl::StrSplit(*normal, '/');
+  absl::StatusOr<UniqueFd> folder = MakeFolders(parts, path);
+  if (!folder.ok()) return folder.status();
+  std::error_code error;
+  std::filesystem::path real =
+      std::filesystem::read_symlink(absl::StrCat("/proc/self/fd/", folder->get()), error);
+  if (error) return absl::InternalError(absl::StrCat(Shown(path), ": ", error.message()));
+  return real;
 }
 
 absl::StatusOr<int> Workspace::Edit(absl::string_view path, absl::string_view old_text,

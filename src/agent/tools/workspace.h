@@ -75,6 +75,10 @@ class Workspace {
   absl::StatusOr<int> Edit(absl::string_view path, absl::string_view old_text,
                            absl::string_view new_text, bool all) const;
 
+  // The folder `path`, made (0700) with its missing parents when absent, as its real path: where
+  // a process may be started to work in the workspace.
+  absl::StatusOr<std::filesystem::path> Folder(absl::string_view path) const;
+
   // Lines matching `pattern` (RE2 syntax: linear time, no backtracking) in the files under
   // `path`, skipping binary files and files over max_file_bytes; at most max_matches.
   absl::StatusOr<std::vector<GrepMatch>> Grep(absl::string_view pattern, absl::string_view path,
@@ -84,6 +88,10 @@ class Workspace {
   Workspace(std::filesystem::path root, UniqueFd fd, WorkspaceLimits limits)
       : root_(std::move(root)), fd_(std::move(fd)), limits_(limits) {}
 
+  // Opens the folders `parts` (the normalized `path`, split) one beneath the other, making the
+  // missing ones.
+  absl::StatusOr<UniqueFd> MakeFolders(const std::vector<std::string>& parts,
+                                       absl::string_view path) const;
   // openat2 beneath the workspace; errors name `path` as the model gave it.
   absl::StatusOr<UniqueFd> OpenBeneath(absl::string_view path, int flags, mode_t mode = 0) const;
   absl::StatusOr<ReadResult> ReadUpTo(absl::string_view path, size_t max_bytes) const;
