@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "agent/agent_document.h"
+#include "agent/approval.h"
 #include "agent/builtin_tools.h"
 #include "agent/mcp_steps.h"
 #include "common/json_fields.h"
@@ -119,9 +120,8 @@ class DurableAgentContext final : public AgentContext {
     return Step<ToolOutput>::Done({BuiltInToolText(tool.runner, outcome->output), false});
   }
 
-  absl::StatusOr<Step<ApprovalDecision>> AwaitApproval(int, const ToolCall&) override {
-    return Step<ApprovalDecision>::Done(
-        {false, "this agent-runner cannot ask for approval yet; the call was not made"});
+  absl::StatusOr<Step<ApprovalDecision>> AwaitApproval(int turn, const ToolCall& call) override {
+    return AwaitApprovalSignal(context_, ToolPath(turn, call), turn, call);
   }
 
   absl::Status Record(int turn, const ChatMessage& message) override {

@@ -22,7 +22,9 @@
 //   /turns/<n>/tools/<call>    a tool's activity (builtin_tools.h, "mcp.call" for an MCP
 //                              server's tool), <call> the model's call id;
 //   markers (the projection's tasks): "/turns/0/user" (the message), "/turns/<n>/model" (the
-//   assistant's text and tool calls), "/turns/<n>/tools/<call>" (a tool's result).
+//   assistant's text and tool calls), "/turns/<n>/tools/<call>" (a tool's result);
+//   "/turns/<n>/tools/<call>/approval" marker "stigmer.approval", then a wait for the signal
+//   of that name: a call of a tool that needs approval (approval.h).
 // Output: {"answer", "model_calls", "tool_calls", "todos"}; a failed run (a limit, a model call
 // that failed) fails with a runtime error "Agent failed" whose detail says why.
 

@@ -2,8 +2,8 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "temporal/payloads.h"
-#include "temporal/temporal_client.h"
 
 namespace stigmer::durable {
 namespace {
@@ -29,7 +29,22 @@ nlohmann::json CarriedSteps(const ReplayHistory& history) {
     steps.push_back({{"kind", "timer"}, {"id", id}, {"at", step.observed_at}});
   }
   for (const auto& [id, step] : history.steps(RecordedStep::Kind::kMarker)) {
-    steps.push_back({{"kind", "marker"}, {"id", id}, {"at", step.observed_at}});
+    steps.push_back({{"kind", "marker"},
+                     {"id", id},
+                     {"at", step.observed_at},
+                     {"name", step.marker_name},
+                     {"position", step.position}});
+  }
+  // Every signal, consumed or not: the next run replays the waits that consumed them and may
+  // still wait for the others.
+  int n = 0;
+  for (const RecordedSignal& signal : history.signals()) {
+    steps.push_back({{"kind", "signal"},
+                     {"id", absl::StrCat("signal#", ++n)},
+                     {"at", signal.observed_at},
+                     {"name", signal.name},
+                     {"input", signal.input},
+                     {"position", signal.position}});
   }
   return {{"times_ms", std::move(times)}, {"steps", std::move(steps)}};
 }
@@ -45,7 +60,7 @@ std::optional<Command> ContinueAsNew(const ReplayHistory& history, const ReplayC
   Command command;
   command.set_command_type(tapi::enums::v1::COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION);
   auto* next = command.mutable_continue_as_new_workflow_execution_command_attributes();
-  next->mutable_workflow_type()->set_name(temporal::kServerlessWorkflowType);
+  next->mutable_workflow_type()->set_name(history.started().workflow_type().name());
   next->mutable_task_queue()->set_name(task_queue);
   next->mutable_task_queue()->set_kind(tapi::enums::v1::TASK_QUEUE_KIND_NORMAL);
   const auto& input = history.started().input();

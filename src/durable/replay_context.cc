@@ -64,6 +64,13 @@ const char* KindName(RecordedStep::Kind kind) {
   return "task marker";
 }
 
+// A marker step replayed as a marker of another name.
+absl::Status OtherMarker(const RecordedStep& step, const std::string& expected) {
+  return NonDeterministic(absl::StrCat("step ", step.id, " is a \"", step.marker_name,
+                                       "\" marker in history, the workflow now records \"",
+                                       expected, "\""));
+}
+
 }  // namespace
 
 ReplayContext::ReplayContext(const ReplayHistory& history, CommandOptions options)
@@ -145,6 +152,7 @@ absl::Status ReplayContext::TaskEnded(const std::string& path, const std::string
                                       absl::Time started_at, const TaskEnd& end) {
   const std::string id = StepId(path, ++marker_calls_[path]);
   if (const RecordedStep* step = history_.Find(RecordedStep::Kind::kMarker, id)) {
+    if (step->marker_name != kTaskMarkerName) return OtherMarker(*step, kTaskMarkerName);
     Consume(*step);
     ++markers_consumed_;
     return absl::OkStatus();
@@ -172,6 +180,44 @@ absl::Status ReplayContext::TaskEnded(const std::string& path, const std::string
   commands_.push_back(std::move(command));
   ++markers_buffered_;
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<nlohmann::json>> ReplayContext::AwaitSignal(
+    const std::string& path, const std::string& name, const nlohmann::json& details,
+    const std::function<bool(const nlohmann::json&)>& matches) {
+  const std::string id = StepId(path, ++marker_calls_[path]);
+  waiting_on_.push_back(absl::StrCat(path, ": signal ", name));
+  const RecordedStep* marker = history_.Find(RecordedStep::Kind::kMarker, id);
+  if (marker == nullptr) {
+    nlohmann::json data = details.is_object() ? details : nlohmann::json::object();
+    data["path"] = path;
+    data["step"] = id;
+    Command command;
+    command.set_command_type(tapi::enums::v1::COMMAND_TYPE_RECORD_MARKER);
+    auto* attributes = command.mutable_record_marker_command_attributes();
+    attributes->set_marker_name(name);
+    (*attributes->mutable_details())[kMarkerDetailsKey] = temporal::JsonPayloads({data});
+    commands_.push_back(std::move(command));
+    return std::nullopt;
+  }
+  if (marker->marker_name != name) return OtherMarker(*marker, name);
+  Consume(*marker);
+  const std::vector<RecordedSignal>& signals = history_.signals();
+  for (size_t i = 0; i < signals.size(); ++i) {
+    const RecordedSignal& signal = signals[i];
+    if (signal.name != name || signal.position <= marker->position || signals_taken_.count(i) > 0 ||
+        !matches(signal.input)) {
+      continue;
+    }
+    signals_taken_.insert(i);
+    clock_ = std::max(clock_, signal.observed_at);
+    waiting_on_.pop_back();
+    return signal.input;
+  }
+  // Waiting on a step history holds: the run does not continue as new meanwhile, so that a
+  // signal sent to this run is not lost.
+  waits_on_recorded_step_ = true;
+  return std::nullopt;
 }
 
 size_t ReplayContext::TasksRecorded() const { return markers_consumed_ + markers_buffered_; }
@@ -219,7 +265,8 @@ void ReplayContext::DropCommands(size_t begin, size_t end) {
   end = std::min(end, commands_.size());
   if (begin >= end) return;
   for (size_t i = begin; i < end; ++i) {
-    if (commands_[i].command_type() == tapi::enums::v1::COMMAND_TYPE_RECORD_MARKER) {
+    if (commands_[i].command_type() == tapi::enums::v1::COMMAND_TYPE_RECORD_MARKER &&
+        commands_[i].record_marker_command_attributes().marker_name() == kTaskMarkerName) {
       --markers_buffered_;
     }
   }

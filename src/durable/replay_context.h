@@ -1,7 +1,9 @@
 #ifndef STIGMER_DURABLE_REPLAY_CONTEXT_H_
 #define STIGMER_DURABLE_REPLAY_CONTEXT_H_
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -58,6 +60,9 @@ class ReplayContext final : public WorkflowContext {
   absl::StatusOr<bool> Sleep(const std::string& path, absl::Duration duration) override;
   absl::Status TaskEnded(const std::string& path, const std::string& name, absl::Time started_at,
                          const TaskEnd& end) override;
+  absl::StatusOr<std::optional<nlohmann::json>> AwaitSignal(
+      const std::string& path, const std::string& name, const nlohmann::json& details,
+      const std::function<bool(const nlohmann::json&)>& matches) override;
   size_t TasksRecorded() const override;
   bool CancelRequested() const override { return cancel_requested_; }
   int64_t Clock() const override { return clock_; }
@@ -94,6 +99,7 @@ class ReplayContext final : public WorkflowContext {
   uint64_t random_state_;
   std::map<std::string, int> activity_calls_, timer_calls_, marker_calls_;  // per path
   std::set<std::pair<RecordedStep::Kind, std::string>> consumed_;
+  std::set<size_t> signals_taken_;  // indexes into history_.signals()
   std::vector<Command> commands_;
   std::vector<const RecordedStep*> in_flight_;  // recorded steps found pending, in call order
   std::vector<Command> cancellations_;          // not subject to DropCommands

@@ -57,6 +57,9 @@ absl::StatusOr<ReplayHistory> ReplayHistory::Index(const std::vector<HistoryEven
       }
     }
   }
+  for (RecordedSignal& signal : history.signals_) {
+    signal.observed_at = history.ObservedAt(signal.event_id);
+  }
   if (history.started_.input().payloads_size() > kCarriedStepsPayload) {
     absl::StatusOr<nlohmann::json> carried =
         temporal::DecodeJsonPayloadAt(history.started_.input(), kCarriedStepsPayload);
@@ -82,6 +85,19 @@ absl::Status ReplayHistory::LoadCarried(const nlohmann::json& carried) {
   for (auto* steps : {&activities_, &timers_}) {
     for (auto& [id, step] : *steps) step.observed_at += offset;
   }
+  // Carried markers and signals come before this run's: shift this run's places past theirs.
+  int64_t last_position = 0;
+  for (const nlohmann::json& entry : carried["steps"]) {
+    if (entry.is_object()) {
+      last_position = std::max(last_position, entry.value("position", int64_t{0}));
+    }
+  }
+  for (RecordedSignal& signal : signals_) {
+    signal.observed_at += offset;
+    signal.position += last_position;
+  }
+  for (auto& [id, step] : markers_) step.position += last_position;
+  std::vector<RecordedSignal> carried_signals;
   task_times_.insert(task_times_.begin(), times.begin(), times.end());
   task_started_ids_.insert(task_started_ids_.begin(), times.size(), 0);
   for (const nlohmann::json& entry : carried["steps"]) {
@@ -110,11 +126,19 @@ absl::Status ReplayHistory::LoadCarried(const nlohmann::json& carried) {
       timers_.emplace(step.id, std::move(step));
     } else if (kind == "marker") {
       step.kind = RecordedStep::Kind::kMarker;
+      step.marker_name = entry.value("name", kTaskMarkerName);
+      step.position = entry.value("position", int64_t{0});
       markers_.emplace(step.id, std::move(step));
+    } else if (kind == "signal") {
+      carried_signals.push_back({.name = entry.value("name", ""),
+                                 .input = entry.value("input", nlohmann::json()),
+                                 .position = entry.value("position", int64_t{0}),
+                                 .observed_at = step.observed_at});
     } else {
       return absl::InvalidArgumentError(absl::StrCat("a carried step has kind \"", kind, "\""));
     }
   }
+  signals_.insert(signals_.begin(), carried_signals.begin(), carried_signals.end());
   return absl::OkStatus();
 }
 
@@ -226,19 +250,35 @@ absl::Status ReplayHistory::Add(const HistoryEvent& event) {
     }
     case EventType::EVENT_TYPE_MARKER_RECORDED: {
       const auto& attributes = event.marker_recorded_event_attributes();
-      if (attributes.marker_name() != kTaskMarkerName) break;
-      auto details = attributes.details().find(kTaskMarkerDetailsKey);
+      const bool task_marker = attributes.marker_name() == kTaskMarkerName;
+      auto details =
+          attributes.details().find(task_marker ? kTaskMarkerDetailsKey : kMarkerDetailsKey);
       if (details == attributes.details().end()) break;
       absl::StatusOr<nlohmann::json> task = temporal::DecodeJsonPayloadAt(details->second);
       if (!task.ok() || !task->is_object() || !(*task)["path"].is_string()) break;
       const std::string path = (*task)["path"];
+      if (!task_marker && !(*task)["step"].is_string()) break;
       RecordedStep step;
       step.kind = RecordedStep::Kind::kMarker;
+      step.marker_name = attributes.marker_name();
       step.id = (*task)["step"].is_string() ? (*task)["step"].get<std::string>()
                                             : StepId(path, ++marker_occurrences_[path]);
       step.event_id = event.event_id();
+      step.position = event.event_id();
       step.state = RecordedStep::State::kCompleted;
       markers_[step.id] = std::move(step);
+      break;
+    }
+    case EventType::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: {
+      const auto& attributes = event.workflow_execution_signaled_event_attributes();
+      RecordedSignal signal{.name = attributes.signal_name(),
+                            .event_id = event.event_id(),
+                            .position = event.event_id()};
+      if (attributes.input().payloads_size() > 0) {
+        absl::StatusOr<nlohmann::json> input = temporal::DecodeJsonPayloadAt(attributes.input());
+        if (input.ok()) signal.input = *std::move(input);
+      }
+      signals_.push_back(std::move(signal));
       break;
     }
     case EventType::EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:

@@ -23,6 +23,9 @@ using HistoryEvent = ::temporal::api::history::v1::HistoryEvent;
 // src/server/execution_projection.h).
 inline constexpr char kTaskMarkerName[] = "stigmer.task";
 inline constexpr char kTaskMarkerDetailsKey[] = "task";
+// Any other marker a program records (WorkflowContext::RecordMarker): its details hold one JSON
+// object under this key, with the program's fields and "path" and "step".
+inline constexpr char kMarkerDetailsKey[] = "data";
 
 // A step's identity: "<task path>#<occurrence>", e.g. "/do/1/fetch#2".
 std::string StepId(const std::string& path, int occurrence);
@@ -30,8 +33,11 @@ std::string StepId(const std::string& path, int occurrence);
 // The input payload, after the document, the input and the runtime values, through which a run
 // continued as new carries the steps of the runs before it:
 //   {"times_ms": [<workflow time of each clock value, ms since the epoch>],
-//    "steps": [{"kind": "activity" | "timer" | "marker", "id": <StepId>, "at": <clock value>,
-//               "type": <activity type>, "output": <activity result> | "error": <problem>}]}
+//    "steps": [{"kind": "activity" | "timer" | "marker" | "signal", "id": <StepId>,
+//               "at": <clock value>, "type": <activity type>, "output": <activity result> |
+//               "error": <problem>, "name": <a marker's or a signal's name>,
+//               "input": <a signal's payload>, "position": <a marker's or a signal's>}]}
+// (a signal's id is "signal#<n>", its order among the run's signals).
 inline constexpr int kCarriedStepsPayload = 3;
 
 // One step the workflow asked for in an earlier workflow task.
@@ -41,7 +47,11 @@ struct RecordedStep {
   Kind kind = Kind::kActivity;
   std::string id;
   std::string activity_type;  // kActivity: "http", "shell", ...
+  std::string marker_name;    // kMarker: kTaskMarkerName or the program's marker name
   int64_t event_id = 0;       // the event that recorded the command
+  // Its place in history, to order markers and signals: event_id, after the places of the
+  // steps carried from earlier runs.
+  int64_t position = 0;
   State state = State::kPending;
   nlohmann::json output;  // kCompleted activity: its result
   WorkflowError error;    // kFailed activity: the DSL error
@@ -50,6 +60,18 @@ struct RecordedStep {
   int64_t observed_at = 0;
   // A pending activity whose cancellation was requested, or a cancelled timer.
   bool cancel_requested = false;
+};
+
+// A signal the run received (WorkflowExecutionSignaled), in the order history holds them.
+struct RecordedSignal {
+  std::string name;
+  // Its first payload as JSON; null when it had none or it could not be read (a bad signal
+  // never breaks the run: programs ignore what does not match what they wait for).
+  nlohmann::json input;
+  int64_t event_id = 0;  // 0 for a signal carried from an earlier run
+  int64_t position = 0;  // as RecordedStep::position
+  // The logical clock at which the run sees it: the first workflow task started after it.
+  int64_t observed_at = 0;
 };
 
 // Indexes the events of one run up to the current workflow task's start. Not thread-safe.
@@ -74,6 +96,8 @@ class ReplayHistory {
   // Steps by kind and id.
   const RecordedStep* Find(RecordedStep::Kind kind, const std::string& id) const;
   const std::map<std::string, RecordedStep>& steps(RecordedStep::Kind kind) const;
+  // The signals received up to the current workflow task, oldest first.
+  const std::vector<RecordedSignal>& signals() const { return signals_; }
   // The number of events up to the current workflow task.
   int64_t event_count() const { return event_count_; }
   // The steps of earlier runs this one carries (event_id 0), and the number of clock values
@@ -93,6 +117,7 @@ class ReplayHistory {
   std::vector<int64_t> task_started_ids_;  // parallel to task_times_
   std::map<std::string, RecordedStep> activities_, timers_, markers_;
   std::map<int64_t, std::string> activity_by_event_, timer_by_event_;
+  std::vector<RecordedSignal> signals_;
   std::map<std::string, int> marker_occurrences_;
   int64_t pending_started_id_ = 0;  // a WorkflowTaskStarted not yet completed
   absl::Time pending_started_time_;

@@ -2,6 +2,8 @@
 #define STIGMER_DURABLE_WORKFLOW_CONTEXT_H_
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -95,6 +97,21 @@ class WorkflowContext {
   // ended as `end` says. A marker: it never suspends.
   virtual absl::Status TaskEnded(const std::string& path, const std::string& name,
                                  absl::Time started_at, const TaskEnd& end) = 0;
+
+  // Waits for a signal (a person's approval, another program's word). When the wait begins, a
+  // marker named `name` is recorded at `path` (a step of the path's marker occurrences, shared
+  // with TaskEnded) with `details` (a JSON object; "path" and "step" are added) under
+  // kMarkerDetailsKey. The answer is the payload of the first signal named `name`, oldest
+  // first, that arrived after that marker, that no earlier AwaitSignal of the run took, and that
+  // `matches` accepts (given its payload; null when it had none or it could not be read); the
+  // clock advances to where the run saw it, as for an activity's result. nullopt while history
+  // holds none: the program suspends, and a signal starts a new workflow task. Deterministic:
+  // the marker and the signals are in history and waits take signals in call order. A signal
+  // that arrived before the wait began is never its answer; a marker of another name at that
+  // step is non-determinism.
+  virtual absl::StatusOr<std::optional<nlohmann::json>> AwaitSignal(
+      const std::string& path, const std::string& name, const nlohmann::json& details,
+      const std::function<bool(const nlohmann::json&)>& matches) = 0;
 
   // The task markers recorded so far in this run: the ones history holds that the run reached,
   // and the new ones buffered and not dropped.

@@ -222,6 +222,23 @@ absl::Status TemporalClient::RequestCancel(const std::string& workflow_id,
                         absl::StrCat("cancelling workflow ", workflow_id));
 }
 
+absl::Status TemporalClient::SignalWorkflow(const std::string& workflow_id,
+                                            const std::string& run_id, const std::string& name,
+                                            const nlohmann::json& payload) {
+  wfs::SignalWorkflowExecutionRequest request;
+  request.set_namespace_(options_.namespace_name);
+  request.mutable_workflow_execution()->set_workflow_id(workflow_id);
+  request.mutable_workflow_execution()->set_run_id(run_id);
+  request.set_signal_name(name);
+  *request.mutable_input() = JsonPayloads({payload});
+  request.set_identity(options_.identity);
+  request.set_request_id(RandomRequestId());
+  auto context = NewContext(options_.call_timeout);
+  wfs::SignalWorkflowExecutionResponse response;
+  return FromGrpcStatus(stub_->SignalWorkflowExecution(context.get(), request, &response),
+                        absl::StrCat("signalling workflow ", workflow_id));
+}
+
 absl::Status TemporalClient::Terminate(const std::string& workflow_id, const std::string& run_id,
                                        const std::string& reason) {
   wfs::TerminateWorkflowExecutionRequest request;

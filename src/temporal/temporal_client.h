@@ -148,6 +148,11 @@ class TemporalClient {
   absl::Status RequestCancel(const std::string& workflow_id, const std::string& run_id,
                              const std::string& reason);
 
+  // Sends signal `name` with `payload` (one json/plain payload, through the client's codec) to
+  // the run `run_id` of `workflow_id` (empty: the latest run). NotFound if unknown or closed.
+  absl::Status SignalWorkflow(const std::string& workflow_id, const std::string& run_id,
+                              const std::string& name, const nlohmann::json& payload);
+
   // Ends the run at once as TERMINATED.
   absl::Status Terminate(const std::string& workflow_id, const std::string& run_id,
                          const std::string& reason);

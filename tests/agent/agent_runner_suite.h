@@ -38,7 +38,16 @@ class AgentRunnerTest : public testing::TemporalDevServerSuite {
     queue_ =
         absl::StrCat("agents-", ::testing::UnitTest::GetInstance()->current_test_info()->name());
     workspaces_ = (temp_.path() / "workspaces").string();
+    poller_ = NewWorker();
+    poller_->Start();
+  }
 
+  void TearDown() override {
+    if (poller_) poller_->Stop();
+  }
+
+  // A worker for queue_, not started (a test stops one and starts another).
+  std::unique_ptr<temporal::TaskQueuePoller> NewWorker() {
     temporal::TaskQueuePollerOptions options;
     options.temporal_address = temporal_address();
     options.task_queue = queue_;
@@ -58,18 +67,13 @@ class AgentRunnerTest : public testing::TemporalDevServerSuite {
     model.read_history = [client = client_](const activities::ActivityInfo& info) {
       return client->GetFullHistory(info.workflow_id, info.run_id);
     };
-    poller_ = std::make_unique<temporal::TaskQueuePoller>(
+    return std::make_unique<temporal::TaskQueuePoller>(
         options, nullptr,
         std::make_unique<durable::WorkflowTaskHandler>(options.channel, "default", "agent-test",
                                                        "agent-runner", workflow, program),
         std::make_unique<activities::ActivityDispatcher>(
             options.channel, "default", "agent-test", "agent-runner",
             AgentActivities(model, activities::ActivityLimits{}, mcp_limits_)));
-    poller_->Start();
-  }
-
-  void TearDown() override {
-    if (poller_) poller_->Stop();
   }
 
   nlohmann::json Agent(const std::vector<std::string>& tools) const {

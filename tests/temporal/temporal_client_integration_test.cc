@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "temporal/history_follower.h"
+#include "temporal/payload_codec.h"
 #include "temporal/payloads.h"
 #include "temporal/temporal_client.h"
 #include "testing/temporal_dev_server.h"
@@ -20,6 +21,7 @@ namespace enums = ::temporal::api::enums::v1;
 using temporal::HistoryEvent;
 using temporal::HistoryFollower;
 using temporal::TemporalClient;
+using temporal::TemporalClientOptions;
 using ::testing::HasSubstr;
 
 TEST(TemporalClientConnectTest, UnreachableTemporalIsUnavailable) {
@@ -109,6 +111,48 @@ TEST_F(TemporalClientTest, StartsDescribesReadsCancelsAndTerminates) {
   EXPECT_EQ(unknown.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(unknown.status().message(), HasSubstr("wex-unknown"));
   EXPECT_EQ(client_->Terminate("wex-unknown", "", "").code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(TemporalClientTest, SignalsReachTheRunEncryptedAndAnUnknownWorkflowIsNotFound) {
+  TemporalClientOptions options;
+  options.address = temporal_address();
+  options.codec = *temporal::PayloadCodec::FromHexKey(
+      "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", "/tmp/payload.key");
+  auto encrypting = TemporalClient::Connect(options, absl::Seconds(10));
+  ASSERT_TRUE(encrypting.ok()) << encrypting.status();
+  temporal::StartWorkflowOptions start;
+  start.workflow_id = "wex-01JSIGNALTEST";
+  start.task_queue = "nobody-polls-this";
+  ASSERT_TRUE((*encrypting)->StartWorkflow(start).ok());
+
+  const nlohmann::json payload = {
+      {"call_id", "call_1"}, {"approved", false}, {"reason", "plain-reason-1b2c"}};
+  ASSERT_TRUE(
+      (*encrypting)->SignalWorkflow(start.workflow_id, "", "stigmer.approval", payload).ok());
+
+  // Through the codec the signal reads as sent; Temporal holds it encrypted.
+  for (TemporalClient* client : {encrypting->get(), client_.get()}) {
+    auto history = client->GetFullHistory(start.workflow_id);
+    ASSERT_TRUE(history.ok()) << history.status();
+    const HistoryEvent* signaled = nullptr;
+    for (const HistoryEvent& event : *history) {
+      if (event.has_workflow_execution_signaled_event_attributes()) signaled = &event;
+    }
+    ASSERT_NE(signaled, nullptr);
+    const auto& attributes = signaled->workflow_execution_signaled_event_attributes();
+    EXPECT_EQ(attributes.signal_name(), "stigmer.approval");
+    if (client == encrypting->get()) {
+      EXPECT_EQ(temporal::DecodeJsonPayloadAt(attributes.input()).value_or(nullptr), payload);
+    } else {
+      EXPECT_THAT(attributes.input().SerializeAsString(),
+                  ::testing::Not(HasSubstr("plain-reason-1b2c")));
+    }
+  }
+  ASSERT_TRUE(client_->Terminate(start.workflow_id, "", "ended by the test").ok());
+
+  absl::Status unknown = client_->SignalWorkflow("wex-unknown", "", "stigmer.approval", payload);
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(unknown.message(), HasSubstr("signalling workflow wex-unknown"));
 }
 
 // What a follower delivered, collected from its thread.

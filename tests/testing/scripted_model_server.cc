@@ -20,6 +20,13 @@ std::string Completion(const nlohmann::json& message, const std::string& finish_
 ScriptedModelServer::ScriptedModelServer()
     : server_([this](const HttpServerRequest& request) { return Answer(request); }) {}
 
+ScriptedModelServer::~ScriptedModelServer() { Release(); }
+
+void ScriptedModelServer::Release() {
+  absl::MutexLock lock(&mutex_);
+  released_ = true;
+}
+
 std::string ScriptedModelServer::base_url() const { return absl::StrCat(server_.url(), "/v1"); }
 
 void ScriptedModelServer::QueueText(const std::string& text) {
@@ -58,6 +65,7 @@ HttpServerResponse ScriptedModelServer::Answer(const HttpServerRequest& request)
   }
   ScriptedAnswer answer = std::move(queue_.front());
   queue_.pop_front();
+  if (answer.held) mutex_.Await(absl::Condition(&released_));
   HttpServerResponse response{.status = answer.status,
                               .headers = std::move(answer.headers),
                               .body = std::move(answer.body)};

@@ -22,11 +22,15 @@ struct ScriptedAnswer {
   int status = 200;
   std::string body;  // sent as is
   std::vector<std::pair<std::string, std::string>> headers;
+  // Sent only once Release() is called (or the server is destroyed): a model call in flight for
+  // as long as a test needs. The server answers nothing else meanwhile.
+  bool held = false;
 };
 
 class ScriptedModelServer {
  public:
   ScriptedModelServer();
+  ~ScriptedModelServer();  // releases a held answer
 
   // "http://127.0.0.1:<port>/v1", the base URL to configure.
   std::string base_url() const;
@@ -38,6 +42,9 @@ class ScriptedModelServer {
                      const nlohmann::json& arguments);
   // Queues anything: an error status, a retry-after, a malformed body.
   void Queue(ScriptedAnswer answer);
+
+  // Sends the held answers.
+  void Release();
 
   // The JSON bodies received so far, in order.
   std::vector<nlohmann::json> requests() const;
@@ -53,6 +60,7 @@ class ScriptedModelServer {
   mutable absl::Mutex mutex_;
   std::deque<ScriptedAnswer> queue_ ABSL_GUARDED_BY(mutex_);
   std::vector<nlohmann::json> requests_ ABSL_GUARDED_BY(mutex_);
+  bool released_ ABSL_GUARDED_BY(mutex_) = false;
   LocalHttpServer server_;  // last: serves once the queue exists
 };
 

@@ -75,6 +75,12 @@ class FakeContext : public durable::WorkflowContext {
     }
     return absl::OkStatus();
   }
+  // The interpreter never waits for a signal.
+  absl::StatusOr<std::optional<nlohmann::json>> AwaitSignal(
+      const std::string&, const std::string&, const nlohmann::json&,
+      const std::function<bool(const nlohmann::json&)>&) override {
+    return absl::UnimplementedError("the DSL interpreter does not wait for signals");
+  }
   size_t TasksRecorded() const override { return ends.size(); }
   bool CancelRequested() const override { return cancel_requested; }
   int64_t Clock() const override { return clock; }
