@@ -6,6 +6,7 @@
 
 #include "activities/activity_dispatcher.h"
 #include "agent/model_activity.h"
+#include "durable/replay_context.h"
 
 namespace stigmer::agent {
 
@@ -14,6 +15,12 @@ namespace stigmer::agent {
 // in the run's workspace, created 0700 first), "agent.files" (RunFilesActivity).
 std::map<std::string, activities::ActivityFunction> AgentActivities(
     ModelActivityOptions model, const activities::ActivityLimits& limits);
+
+// The tools' activities (a shell command, an HTTP request, a file written) may have side
+// effects, so each gets one attempt: an attempt lost with its worker fails the call, and the
+// model reads that error, instead of the tool running twice. Model calls keep `commands`'
+// attempts (they change nothing).
+void SetAgentActivityAttempts(durable::CommandOptions& commands);
 
 }  // namespace stigmer::agent
 
