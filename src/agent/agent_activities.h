@@ -17,9 +17,9 @@ std::map<std::string, activities::ActivityFunction> AgentActivities(
     ModelActivityOptions model, const activities::ActivityLimits& limits);
 
 // The tools' activities (a shell command, an HTTP request, a file written) may have side
-// effects, so each gets one attempt: an attempt lost with its worker fails the call, and the
-// model reads that error, instead of the tool running twice. Model calls keep `commands`'
-// attempts (they change nothing).
+// effects, so each gets one attempt (unless the agent's limits.tool_attempts allows more): an
+// attempt lost with its worker fails the call, and the model reads that error, instead of the
+// tool running twice. Model calls keep `commands`' attempts (they change nothing).
 void SetAgentActivityAttempts(durable::CommandOptions& commands);
 
 }  // namespace stigmer::agent

@@ -35,6 +35,7 @@ AgentLimits ReadLimits(const json& document) {
   limits.max_tool_calls = found->value("max_tool_calls", limits.max_tool_calls);
   limits.max_identical_tool_calls =
       found->value("max_identical_tool_calls", limits.max_identical_tool_calls);
+  limits.tool_attempts = found->value("tool_attempts", limits.tool_attempts);
   return limits;
 }
 
@@ -89,6 +90,9 @@ class DurableAgentContext final : public AgentContext {
     absl::StatusOr<ToolActivity> activity = BuiltInToolActivity(tool, call, path, plan_.workspace);
     if (!activity.ok()) return Step<ToolOutput>::Failed(std::string(activity.status().message()));
     if (!redact_.empty()) activity->request[activities::kRedactKey] = redact_;
+    if (plan_.input.limits.tool_attempts > 1) {
+      activity->request["max_attempts"] = plan_.input.limits.tool_attempts;
+    }
     started_[path] = context_.Now();
     absl::StatusOr<durable::ActivityOutcome> outcome =
         context_.CallActivity(path, activity->type, activity->request);

@@ -274,8 +274,10 @@ Command ReplayContext::ScheduleActivity(const std::string& id, const std::string
   auto* retry = activity->mutable_retry_policy();
   *retry->mutable_initial_interval() = ProtoDuration(absl::Seconds(1));
   retry->set_backoff_coefficient(2.0);
-  retry->set_maximum_attempts(own.max_attempts > 0 ? own.max_attempts
-                                                   : options_.activity_max_attempts);
+  const int64_t step_attempts = input.is_object() ? input.value("max_attempts", int64_t{0}) : 0;
+  retry->set_maximum_attempts(step_attempts > 0      ? static_cast<int32_t>(step_attempts)
+                              : own.max_attempts > 0 ? own.max_attempts
+                                                     : options_.activity_max_attempts);
   return command;
 }
 

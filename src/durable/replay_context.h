@@ -33,8 +33,9 @@ struct CommandOptions {
   std::string task_queue = "stigmer-workflows";  // where activities are scheduled
   // One attempt of an activity may run this long.
   absl::Duration activity_start_to_close = absl::Hours(1);
-  // By activity type: its own task queue, attempt length and attempts instead of the defaults.
-  // None is compared when replaying, so histories recorded before a change still replay.
+  // By activity type: its own task queue, attempt length and attempts instead of the defaults;
+  // a step whose input holds "max_attempts" (a positive number) gets that many. None of these is
+  // compared when replaying, so histories recorded before a change still replay.
   std::map<std::string, ActivityKindOptions> activity_kinds;
   // An attempt that stops heartbeating for this long (its worker died) is retried.
   absl::Duration activity_heartbeat_timeout = absl::Seconds(10);

@@ -2,6 +2,7 @@
 // with STIGMER_RECORD_HISTORIES=1): the agent program decides every workflow task again as
 // agent-runner did, and an agent changed under an open run is non-determinism naming the step.
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -43,6 +44,36 @@ std::vector<int64_t> TaskStarts(const std::vector<durable::HistoryEvent>& events
   return started;
 }
 
+// The fixture with its agent document changed by `change`.
+std::vector<durable::HistoryEvent> WithAgentChanged(
+    const std::function<void(nlohmann::json&)>& change) {
+  std::vector<durable::HistoryEvent> events = testing::LoadHistoryFixture("agent_two_tools");
+  if (events.empty()) return events;
+  auto* input = events[0].mutable_workflow_execution_started_event_attributes()->mutable_input();
+  auto agent = temporal::DecodeJsonPayloadAt(*input);
+  EXPECT_TRUE(agent.ok()) << agent.status();
+  if (!agent.ok()) return {};
+  change(*agent);
+  *input->mutable_payloads(0) = temporal::JsonPayload(*agent);
+  return events;
+}
+
+// The attempts each activity type is scheduled with when every task of `events` is decided.
+std::map<std::string, int> AttemptsByActivityType(
+    const std::vector<durable::HistoryEvent>& events) {
+  AgentProgram program = Program();
+  std::map<std::string, int> attempts;
+  for (int64_t started : TaskStarts(events)) {
+    for (const durable::Command& command :
+         durable::ProcessWorkflowTask(events, kWorkflowId, started, Options(), program).commands) {
+      if (!command.has_schedule_activity_task_command_attributes()) continue;
+      const auto& scheduled = command.schedule_activity_task_command_attributes();
+      attempts[scheduled.activity_type().name()] = scheduled.retry_policy().maximum_attempts();
+    }
+  }
+  return attempts;
+}
+
 TEST(AgentReplayTest, RecordedTwoToolRunDecidesTheRecordedCommands) {
   const std::vector<durable::HistoryEvent> events = testing::LoadHistoryFixture("agent_two_tools");
   ASSERT_FALSE(events.empty());
@@ -52,31 +83,31 @@ TEST(AgentReplayTest, RecordedTwoToolRunDecidesTheRecordedCommands) {
 }
 
 TEST(AgentReplayTest, ToolsGetOneAttemptAndModelCallsTheDefault) {
-  const std::vector<durable::HistoryEvent> events = testing::LoadHistoryFixture("agent_two_tools");
-  AgentProgram program = Program();
-  std::map<std::string, int> attempts;
-  for (int64_t started : TaskStarts(events)) {
-    const durable::WorkflowTaskAnswer answer =
-        durable::ProcessWorkflowTask(events, kWorkflowId, started, Options(), program);
-    for (const durable::Command& command : answer.commands) {
-      if (!command.has_schedule_activity_task_command_attributes()) continue;
-      const auto& scheduled = command.schedule_activity_task_command_attributes();
-      attempts[scheduled.activity_type().name()] = scheduled.retry_policy().maximum_attempts();
-    }
-  }
+  std::map<std::string, int> attempts =
+      AttemptsByActivityType(testing::LoadHistoryFixture("agent_two_tools"));
   EXPECT_EQ(attempts[kShellToolActivity], 1);
   EXPECT_EQ(attempts[kFilesToolActivity], 1);
   EXPECT_EQ(attempts[kModelActivity], durable::CommandOptions{}.activity_max_attempts);
 }
 
-TEST(AgentReplayTest, ToolRemovedFromTheAgentUnderAnOpenRunIsNonDeterminismNamingTheStep) {
-  std::vector<durable::HistoryEvent> events = testing::LoadHistoryFixture("agent_two_tools");
+TEST(AgentReplayTest, AnAgentsToolAttemptsApplyToItsToolsAndTheRecordedRunStillReplays) {
+  const std::vector<durable::HistoryEvent> events = WithAgentChanged([](nlohmann::json& agent) {
+    agent["limits"] = {{"tool_attempts", 3}};
+  });
   ASSERT_FALSE(events.empty());
-  auto* input = events[0].mutable_workflow_execution_started_event_attributes()->mutable_input();
-  auto agent = temporal::DecodeJsonPayloadAt(*input);
-  ASSERT_TRUE(agent.ok()) << agent.status();
-  (*agent)["tools"] = {"files"};  // shell, which the run called first, is gone
-  *input->mutable_payloads(0) = temporal::JsonPayload(*agent);
+  AgentProgram program = Program();
+  EXPECT_GE(testing::ExpectEveryTaskDecidedAgain(events, kWorkflowId, Options(), program), 4);
+  std::map<std::string, int> attempts = AttemptsByActivityType(events);
+  EXPECT_EQ(attempts[kShellToolActivity], 3);
+  EXPECT_EQ(attempts[kFilesToolActivity], 3);
+  EXPECT_EQ(attempts[kModelActivity], durable::CommandOptions{}.activity_max_attempts);
+}
+
+TEST(AgentReplayTest, ToolRemovedFromTheAgentUnderAnOpenRunIsNonDeterminismNamingTheStep) {
+  // shell, which the run called first, is gone.
+  const std::vector<durable::HistoryEvent> events =
+      WithAgentChanged([](nlohmann::json& agent) { agent["tools"] = {"files"}; });
+  ASSERT_FALSE(events.empty());
   AgentProgram program = Program();
   const durable::WorkflowTaskAnswer answer = durable::ProcessWorkflowTask(
       events, kWorkflowId, TaskStarts(events).back(), Options(), program);
