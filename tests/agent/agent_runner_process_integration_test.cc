@@ -1,7 +1,8 @@
 // The agent-runner process (`stigmer internal agent-runner`) killed with SIGKILL in the middle
 // of a run, against the real dev server and the scripted model server: a new worker finishes
 // the run from history. No model call whose answer history holds is made again, and the tool
-// that was running when the worker died is not run a second time (tools get one attempt).
+// that was running when the worker died is not run a second time (tools get one attempt),
+// unless the agent's limits.tool_attempts allows it.
 
 #include <fcntl.h>
 #include <signal.h>
