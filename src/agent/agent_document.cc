@@ -207,12 +207,13 @@ std::set<std::string> CheckTools(ValidationContext& context, const Json& documen
 
 void CheckLimits(ValidationContext& context, const Json& limits) {
   if (!context.ExpectObject(limits, "/limits")) return;
-  context.RejectUnknownMembers(
-      limits, "/limits",
-      {"max_model_calls", "max_tool_calls", "max_identical_tool_calls", "timeout"});
+  context.RejectUnknownMembers(limits, "/limits",
+                               {"max_model_calls", "max_tool_calls", "max_identical_tool_calls",
+                                "tool_attempts", "timeout"});
   CheckNumber(context, limits, "/limits", "max_model_calls", 1, 10'000, true);
   CheckNumber(context, limits, "/limits", "max_tool_calls", 1, 100'000, true);
   CheckNumber(context, limits, "/limits", "max_identical_tool_calls", 1, 1'000, true);
+  CheckNumber(context, limits, "/limits", "tool_attempts", 1, 10, true);
   if (auto timeout = limits.find("timeout"); timeout != limits.end()) {
     context.CheckDuration(*timeout, "/limits/timeout");
   }

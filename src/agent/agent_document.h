@@ -31,6 +31,7 @@
 //     max_model_calls: 50
 //     max_tool_calls: 200
 //     max_identical_tool_calls: 3   # the same tool with the same arguments, in a row
+//     tool_attempts: 1              # 1 to 10: runs of a tool call whose worker died under it
 //     timeout: {minutes: 30}        # a DSL duration (or ISO 8601, PT30M)
 //   needs_approval: [shell, fs]     # built-in tools, MCP servers, or "server/tool"
 

@@ -50,6 +50,9 @@ struct AgentLimits {
   int max_model_calls = 50;
   int max_tool_calls = 200;
   int max_identical_tool_calls = 3;  // the same tool and arguments, in a row
+  // Attempts of a tool call whose worker died under it: tools may have side effects, so 1 unless
+  // the agent allows more.
+  int tool_attempts = 1;
 };
 
 struct AgentRunInput {

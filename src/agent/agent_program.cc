@@ -37,6 +37,7 @@ AgentLimits ReadLimits(const json& document) {
   limits.max_tool_calls = found->value("max_tool_calls", limits.max_tool_calls);
   limits.max_identical_tool_calls =
       found->value("max_identical_tool_calls", limits.max_identical_tool_calls);
+  limits.tool_attempts = found->value("tool_attempts", limits.tool_attempts);
   return limits;
 }
 
@@ -104,6 +105,9 @@ class DurableAgentContext final : public AgentContext {
     if (!activity.ok()) return Step<ToolOutput>::Failed(std::string(activity.status().message()));
     // MCP activities read the secrets from the run's start themselves.
     if (!redact_.empty() && !mcp) activity->request[activities::kRedactKey] = redact_;
+    if (plan_.input.limits.tool_attempts > 1) {
+      activity->request["max_attempts"] = plan_.input.limits.tool_attempts;
+    }
     started_[path] = context_.Now();
     absl::StatusOr<durable::ActivityOutcome> outcome =
         context_.CallActivity(path, activity->type, activity->request);

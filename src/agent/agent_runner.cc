@@ -41,6 +41,7 @@ int RunAgentRunner() {
 
   durable::WorkflowTaskOptions workflow;
   workflow.commands.task_queue = kAgentTaskQueue;
+  SetAgentActivityAttempts(workflow.commands);
   workflow.signing_key = *std::move(key);
   auto program = std::make_shared<AgentProgram>(
       AgentProgramOptions{.workspaces_dir = paths.WorkspacesDir().string()});

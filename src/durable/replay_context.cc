@@ -300,9 +300,10 @@ Command ReplayContext::ScheduleActivity(const std::string& id, const std::string
   activity->set_activity_id(id);
   activity->mutable_activity_type()->set_name(kind);
   const auto routed = options_.activity_kinds.find(kind);
-  const bool has_route = routed != options_.activity_kinds.end();
-  activity->mutable_task_queue()->set_name(has_route ? routed->second.task_queue
-                                                     : options_.task_queue);
+  const ActivityKindOptions own =
+      routed != options_.activity_kinds.end() ? routed->second : ActivityKindOptions{};
+  activity->mutable_task_queue()->set_name(own.task_queue.empty() ? options_.task_queue
+                                                                  : own.task_queue);
   activity->mutable_task_queue()->set_kind(tapi::enums::v1::TASK_QUEUE_KIND_NORMAL);
   *activity->mutable_input() =
       temporal::JsonPayloads({{{"path", path}, {"name", TaskName(path)}, {"step", id}}, input});
@@ -313,13 +314,17 @@ Command ReplayContext::ScheduleActivity(const std::string& id, const std::string
   }
   *activity->mutable_start_to_close_timeout() =
       timeout_ms > 0 ? ProtoDuration(absl::Milliseconds(timeout_ms))
-                     : ProtoDuration(has_route ? routed->second.start_to_close
-                                               : options_.activity_start_to_close);
+                     : ProtoDuration(own.start_to_close > absl::ZeroDuration()
+                                         ? own.start_to_close
+                                         : options_.activity_start_to_close);
   *activity->mutable_heartbeat_timeout() = ProtoDuration(options_.activity_heartbeat_timeout);
   auto* retry = activity->mutable_retry_policy();
   *retry->mutable_initial_interval() = ProtoDuration(absl::Seconds(1));
   retry->set_backoff_coefficient(2.0);
-  retry->set_maximum_attempts(options_.activity_max_attempts);
+  const int64_t step_attempts = input.is_object() ? input.value("max_attempts", int64_t{0}) : 0;
+  retry->set_maximum_attempts(step_attempts > 0      ? static_cast<int32_t>(step_attempts)
+                              : own.max_attempts > 0 ? own.max_attempts
+                                                     : options_.activity_max_attempts);
   return command;
 }
 

@@ -22,10 +22,12 @@ using Command = ::temporal::api::command::v1::Command;
 Command RequestCancelActivityCommand(int64_t scheduled_event_id);
 Command CancelTimerCommand(const std::string& timer_id);
 
-// Where activities of one type are scheduled and how long one attempt may run.
+// Where activities of one type are scheduled, how long one attempt may run and how many
+// attempts it gets. An empty queue, a zero duration or zero attempts keeps CommandOptions' own.
 struct ActivityKindOptions {
   std::string task_queue;
   absl::Duration start_to_close;
+  int max_attempts = 0;
 };
 
 // How the commands for new steps are built.
@@ -33,8 +35,9 @@ struct CommandOptions {
   std::string task_queue = "stigmer-workflows";  // where activities are scheduled
   // One attempt of an activity may run this long.
   absl::Duration activity_start_to_close = absl::Hours(1);
-  // By activity type: its own task queue and attempt length instead of the two above. Neither
-  // is compared when replaying, so histories recorded before a change still replay.
+  // By activity type: its own task queue, attempt length and attempts instead of the defaults;
+  // a step whose input holds "max_attempts" (a positive number) gets that many. None of these is
+  // compared when replaying, so histories recorded before a change still replay.
   std::map<std::string, ActivityKindOptions> activity_kinds;
   // An attempt that stops heartbeating for this long (its worker died) is retried.
   absl::Duration activity_heartbeat_timeout = absl::Seconds(10);

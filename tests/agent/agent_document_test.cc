@@ -35,7 +35,8 @@ mcp_servers:
     enabled_tools: [read_file]
 skills: [skills/review]
 sub_agents: [summarizer]
-limits: {max_model_calls: 20, max_tool_calls: 40, max_identical_tool_calls: 2, timeout: {minutes: 10}}
+limits: {max_model_calls: 20, max_tool_calls: 40, max_identical_tool_calls: 2, tool_attempts: 2,
+  timeout: {minutes: 10}}
 needs_approval: [shell, fs/write_file]
 )";
 
@@ -116,7 +117,7 @@ mcp_servers:
   - {name: fs, command: ''}
   - {command: x, args: [1]}
 sub_agents: [a]
-limits: {max_model_calls: 0, timeout: soon}
+limits: {max_model_calls: 0, tool_attempts: 11, timeout: soon}
 needs_approval: [http, fs/write, git]
 )"),
       ElementsAre("/tools/2: appears twice",
@@ -129,6 +130,7 @@ needs_approval: [http, fs/write, git]
                   "/mcp_servers/2/args/0: must be a string",
                   "/sub_agents/0: an agent cannot call itself",
                   "/limits/max_model_calls: must be a whole number from 1 to 10000",
+                  "/limits/tool_attempts: must be a whole number from 1 to 10",
                   ::testing::StartsWith("/limits/timeout: "),
                   "/needs_approval/0: \"http\" is neither a tool in /tools nor an MCP server in "
                   "/mcp_servers (\"server\" or \"server/tool\")",

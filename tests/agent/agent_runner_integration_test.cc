@@ -1,13 +1,15 @@
 // Agent runs on the durable core against the real Temporal dev server, with the scripted model
 // server choosing the model's answers: tool calls run as activities in the run's workspace, the
 // conversation reaches the model whole although no activity carries it, and a rate limit is
-// retried.
+// retried. With STIGMER_RECORD_HISTORIES=1 the two-tool run's history is saved as
+// tests/fixtures/histories/agent_two_tools.json for the offline replay (agent_replay_test.cc).
 
 #include <string>
 #include <vector>
 
 #include "agent/agent_runner_suite.h"
 #include "gmock/gmock.h"
+#include "testing/history_fixtures.h"
 
 namespace stigmer::agent {
 namespace {
@@ -20,6 +22,7 @@ TEST_F(AgentRunnerTest, TwoToolCallsRunInTheWorkspaceAndTheModelSeesTheirResults
   model_.QueueText("The note says hello.");
   const auto events =
       WaitClosed(Start("aex-two-tools", Agent({"shell", "files"}), "Read the note"));
+  testing::SaveHistoryFixture("agent_two_tools", events);
 
   const nlohmann::json output = Output(events);
   EXPECT_EQ(output["answer"], "The note says hello.") << output.dump();

@@ -58,6 +58,7 @@ class AgentRunnerTest : public testing::TemporalDevServerSuite {
     durable::WorkflowTaskOptions workflow;
     workflow.commands.task_queue = queue_;
     workflow.commands.activity_heartbeat_timeout = absl::Seconds(5);
+    SetAgentActivityAttempts(workflow.commands);
     auto program =
         std::make_shared<AgentProgram>(AgentProgramOptions{.workspaces_dir = workspaces_});
     ModelActivityOptions model;

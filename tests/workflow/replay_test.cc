@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "temporal/payloads.h"
 #include "testing/history_fixtures.h"
+#include "testing/replay_check.h"
 #include "workflow/serverless_program.h"
 
 namespace stigmer::workflow {
@@ -25,97 +26,21 @@ std::vector<durable::HistoryEvent> LoadHistory(const std::string& name) {
   return testing::LoadHistoryFixture(absl::StrCat("workflow_", name));
 }
 
-// What a command became in history, as "<kind> <id>", so the two can be compared.
-std::string Describe(const durable::Command& command) {
-  switch (command.command_type()) {
-    case tapi::enums::v1::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
-      return absl::StrCat("activity ",
-                          command.schedule_activity_task_command_attributes().activity_id());
-    case tapi::enums::v1::COMMAND_TYPE_START_TIMER:
-      return absl::StrCat("timer ", command.start_timer_command_attributes().timer_id());
-    case tapi::enums::v1::COMMAND_TYPE_RECORD_MARKER:
-      return absl::StrCat(
-          "marker ",
-          command.record_marker_command_attributes().details().at("task").payloads(0).data());
-    case tapi::enums::v1::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
-      return absl::StrCat(
-          "complete ",
-          command.complete_workflow_execution_command_attributes().result().payloads(0).data());
-    case tapi::enums::v1::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
-      return absl::StrCat("fail ", command.fail_workflow_execution_command_attributes()
-                                       .failure()
-                                       .application_failure_info()
-                                       .details()
-                                       .payloads(0)
-                                       .data());
-    default:
-      return absl::StrCat("command ", static_cast<int>(command.command_type()));
-  }
-}
-
-// The same for the event a command recorded; empty for other events.
-std::string Describe(const durable::HistoryEvent& event) {
-  switch (event.event_type()) {
-    case EventType::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-      return absl::StrCat("activity ",
-                          event.activity_task_scheduled_event_attributes().activity_id());
-    case EventType::EVENT_TYPE_TIMER_STARTED:
-      return absl::StrCat("timer ", event.timer_started_event_attributes().timer_id());
-    case EventType::EVENT_TYPE_MARKER_RECORDED:
-      return absl::StrCat(
-          "marker ",
-          event.marker_recorded_event_attributes().details().at("task").payloads(0).data());
-    case EventType::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
-      return absl::StrCat(
-          "complete ",
-          event.workflow_execution_completed_event_attributes().result().payloads(0).data());
-    case EventType::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
-      return absl::StrCat("fail ", event.workflow_execution_failed_event_attributes()
-                                       .failure()
-                                       .application_failure_info()
-                                       .details()
-                                       .payloads(0)
-                                       .data());
-    default:
-      return "";
-  }
-}
-
 durable::WorkflowTaskOptions Options() {
   durable::WorkflowTaskOptions options;
   options.commands.task_queue = "ignored";
   return options;
 }
 
-// Decides every completed workflow task of `events` again and compares the commands with what
-// history recorded after it.
+// Decides every completed workflow task of fixture `name` again (replay_check.h).
 void ExpectReplayMatches(const std::string& name,
                          const durable::WorkflowTaskOptions& options = Options()) {
   const std::vector<durable::HistoryEvent> events = LoadHistory(name);
   ASSERT_FALSE(events.empty());
   ServerlessProgram program;
-  int tasks = 0;
-  for (size_t i = 0; i + 1 < events.size(); ++i) {
-    if (events[i].event_type() != EventType::EVENT_TYPE_WORKFLOW_TASK_STARTED ||
-        events[i + 1].event_type() != EventType::EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
-      continue;
-    }
-    ++tasks;
-    std::vector<std::string> recorded;
-    for (size_t j = i + 2; j < events.size(); ++j) {
-      const std::string described = Describe(events[j]);
-      if (described.empty()) break;
-      recorded.push_back(described);
-    }
-    const durable::WorkflowTaskAnswer answer = durable::ProcessWorkflowTask(
-        events, absl::StrCat("wex-", name), events[i].event_id(), options, program);
-    ASSERT_TRUE(answer.completed) << name << " task at event " << events[i].event_id() << ": "
-                                  << answer.message;
-    std::vector<std::string> decided;
-    for (const durable::Command& command : answer.commands) decided.push_back(Describe(command));
-    EXPECT_EQ(decided, recorded) << name << ", task started at event " << events[i].event_id();
-  }
-  EXPECT_GT(tasks, 0) << name;
+  EXPECT_GT(
+      testing::ExpectEveryTaskDecidedAgain(events, absl::StrCat("wex-", name), options, program), 0)
+      << name;
 }
 
 TEST(ReplayTest, PureWorkflowDecidesTheRecordedCommands) { ExpectReplayMatches("pure"); }
@@ -212,7 +137,8 @@ TEST(ReplayTest, ContinuedRunCarriesTheStepsOfTheEarlierOne) {
       durable::ProcessWorkflowTask({start, scheduled, task}, "wex-long", 3, Options(), program);
   ASSERT_TRUE(continued.completed) << continued.message;
   std::vector<std::string> decided;
-  for (const durable::Command& command : continued.commands) decided.push_back(Describe(command));
+  for (const durable::Command& command : continued.commands)
+    decided.push_back(testing::DescribeCommand(command));
   EXPECT_THAT(decided, ::testing::ElementsAre(HasSubstr(R"("step":"/do/0/pause#1")"),
                                               "activity /do/1/greet#1"));
 }
@@ -245,7 +171,7 @@ TEST(ReplayTest, CancelRequestInHistoryCancelsTheRun) {
   // is cancelled.
   ASSERT_EQ(answer.commands.size(), 2u);
   ASSERT_EQ(answer.commands[0].command_type(), tapi::enums::v1::COMMAND_TYPE_RECORD_MARKER);
-  EXPECT_THAT(Describe(answer.commands[0]), HasSubstr(R"("path":"/do/0/pause")"));
+  EXPECT_THAT(testing::DescribeCommand(answer.commands[0]), HasSubstr(R"("path":"/do/0/pause")"));
   EXPECT_TRUE(
       answer.commands[0].record_marker_command_attributes().failure().has_canceled_failure_info());
   EXPECT_EQ(answer.commands[1].command_type(),
@@ -261,8 +187,8 @@ TEST(ReplayTest, HistoryOverTheLimitFailsTheRunWithAClearError) {
       durable::ProcessWorkflowTask(events, "wex-long", events[2].event_id(), options, program);
   ASSERT_TRUE(answer.completed);
   ASSERT_EQ(answer.commands.size(), 1u);
-  EXPECT_THAT(Describe(answer.commands[0]), HasSubstr("History limit reached"));
-  EXPECT_THAT(Describe(answer.commands[0]), HasSubstr("the most allowed (3)"));
+  EXPECT_THAT(testing::DescribeCommand(answer.commands[0]), HasSubstr("History limit reached"));
+  EXPECT_THAT(testing::DescribeCommand(answer.commands[0]), HasSubstr("the most allowed (3)"));
 }
 
 }  // namespace
