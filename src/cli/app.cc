@@ -254,6 +254,29 @@ int Main(int argc, char** argv) {
     exit_code = CancelExecution(paths, out, cancel_id);
   });
 
+  ApprovalOptions approval;
+  CLI::App* approve =
+      app.add_subcommand("approve", "Let an agent run's tool call that waits for approval run");
+  CLI::App* deny =
+      app.add_subcommand("deny", "Refuse an agent run's tool call; the model reads the reason");
+  for (CLI::App* command : {approve, deny}) {
+    command->add_option("execution", approval.id, "The execution's id (wex-…)")->required();
+    command->add_option(
+        "--call", approval.call_id,
+        "The call's id, when several wait (`stigmer get executions ID` lists them)");
+  }
+  deny->add_option("--reason", approval.reason, "Why: the model reads it");
+  approve->callback([&] {
+    approval.approved = true;
+    TerminalOutput out = output();
+    exit_code = DecideApproval(paths, out, approval);
+  });
+  deny->callback([&] {
+    approval.approved = false;
+    TerminalOutput out = output();
+    exit_code = DecideApproval(paths, out, approval);
+  });
+
   // stigmer internal …: how the daemon runs its own components. Hidden from --help.
   CLI::App* internal = app.add_subcommand("internal", "Components run by the daemon");
   internal->group("");

@@ -47,6 +47,13 @@ class ProgressPrinter {
   explicit ProgressPrinter(TerminalOutput& output) : output_(output) {}
 
   void Show(const Execution& execution) {
+    for (const auto& call : execution.pending_approvals()) {
+      if (!asked_.insert(call.call_id()).second) continue;
+      output_.Warning(absl::StrCat("waiting for approval: ", call.tool(), " ", call.arguments()));
+      output_.Warning(absl::StrCat("  stigmer approve ", execution.id(), " --call ", call.call_id(),
+                                   "   or   stigmer deny ", execution.id(), " --call ",
+                                   call.call_id(), " --reason \"…\""));
+    }
     // A composite task's entry is placed before the entries of the tasks inside it when it
     // ends, so places shift; the entries of one path keep their order (a loop or a retry adds
     // one per run of a task), so (path, n-th entry of that path) identifies an entry.
@@ -86,6 +93,7 @@ class ProgressPrinter {
   TerminalOutput& output_;
   std::map<std::pair<std::string, int>, stigmer::v1::TaskPhase> seen_;  // by path, occurrence
   std::set<std::pair<std::string, int>> shown_;                         // agent steps printed
+  std::set<std::string> asked_;  // calls whose approval was asked for
 };
 
 int Finish(const Execution& execution, TerminalOutput& output, const std::string& format) {
@@ -200,6 +208,32 @@ int RunWorkflow(const config::Paths& paths, TerminalOutput& output, const RunOpt
     return 1;
   }
   return Finish(execution, output, options.output);
+}
+
+int DecideApproval(const config::Paths& paths, TerminalOutput& output,
+                   const ApprovalOptions& options) {
+  absl::StatusOr<ApiClient> client = ConnectToServer(paths);
+  if (!client.ok()) {
+    output.Error(client.status().message());
+    return 1;
+  }
+  grpc::ClientContext context;
+  stigmer::v1::ApproveRequest request;
+  request.set_id(options.id);
+  request.set_call_id(options.call_id);
+  request.set_approved(options.approved);
+  request.set_reason(options.reason);
+  Execution execution;
+  if (absl::Status status = FromGrpcStatus(
+          client->executions().Approve(WithCallDeadline(&context), request, &execution));
+      !status.ok()) {
+    output.Error(status.message());
+    return 1;
+  }
+  output.Success(absl::StrCat(options.approved ? "approved" : "denied", " ",
+                              options.call_id.empty() ? "the call" : options.call_id, " of ",
+                              options.id));
+  return 0;
 }
 
 int CancelExecution(const config::Paths& paths, TerminalOutput& output, const std::string& id) {

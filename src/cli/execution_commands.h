@@ -27,6 +27,19 @@ struct RunOptions {
 // bad input.
 int RunWorkflow(const config::Paths& paths, TerminalOutput& output, const RunOptions& options);
 
+struct ApprovalOptions {
+  std::string id;
+  std::string call_id;  // empty: the one call that waits
+  bool approved = false;
+  std::string reason;
+};
+
+// `stigmer approve EXECUTION_ID [--call ID]` and `stigmer deny EXECUTION_ID [--call ID]
+// [--reason TEXT]`. Exit 0 when the decision was sent, 1 otherwise (the run waits for none, the
+// call is not one that waits: the message says which do).
+int DecideApproval(const config::Paths& paths, TerminalOutput& output,
+                   const ApprovalOptions& options);
+
 // `stigmer cancel EXECUTION_ID`. Exit 0 when the cancel was requested, 1 otherwise.
 int CancelExecution(const config::Paths& paths, TerminalOutput& output, const std::string& id);
 

@@ -1,7 +1,13 @@
 #include "server/execution_manager.h"
 
+#include <algorithm>
+
 #include "absl/cleanup/cleanup.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "agent/approval.h"
 #include "common/byte_size.h"
 #include "common/payload_limits.h"
 #include "common/ulid.h"
@@ -163,6 +169,44 @@ absl::StatusOr<Execution> ExecutionManager::Cancel(const std::string& id) {
           execution->temporal_workflow_id(), execution->temporal_run_id(), "stigmer cancel");
       !cancelled.ok()) {
     return cancelled;
+  }
+  return execution;
+}
+
+absl::StatusOr<Execution> ExecutionManager::Approve(const stigmer::v1::ApproveRequest& request) {
+  absl::StatusOr<Execution> execution = store_->GetExecution(request.id());
+  if (!execution.ok()) return execution.status();
+  if (execution->phase() != stigmer::v1::EXECUTION_PHASE_WAITING_APPROVAL ||
+      execution->pending_approvals().empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("execution ", request.id(), " waits for no approval (it is ",
+                     absl::AsciiStrToLower(absl::StripPrefix(
+                         stigmer::v1::ExecutionPhase_Name(execution->phase()), "EXECUTION_PHASE_")),
+                     ")"));
+  }
+  std::vector<std::string> pending;
+  std::string call_id = request.call_id();
+  for (const auto& call : execution->pending_approvals()) {
+    pending.push_back(absl::StrCat(call.call_id(), " (", call.tool(), ")"));
+    if (request.call_id().empty() && execution->pending_approvals_size() == 1) {
+      call_id = call.call_id();
+    }
+  }
+  const bool known = std::any_of(
+      execution->pending_approvals().begin(), execution->pending_approvals().end(),
+      [&](const stigmer::v1::PendingApproval& call) { return call.call_id() == call_id; });
+  if (!known) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        call_id.empty() ? "several calls wait" : absl::StrCat("no call ", call_id, " waits"),
+        "; name one with --call: ", absl::StrJoin(pending, ", ")));
+  }
+  absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> client = Client();
+  if (!client.ok()) return absl::UnavailableError(client.status().message());
+  if (absl::Status sent = (*client)->SignalWorkflow(
+          execution->temporal_workflow_id(), "", agent::kApprovalName,
+          agent::ApprovalSignal(call_id, request.approved(), request.reason()));
+      !sent.ok()) {
+    return sent;
   }
   return execution;
 }

@@ -62,6 +62,10 @@ class ExecutionManager {
 
   absl::StatusOr<stigmer::v1::Execution> Create(const stigmer::v1::CreateExecutionRequest& request);
   absl::StatusOr<stigmer::v1::Execution> Cancel(const std::string& id);
+  // Sends an agent run the decision on a tool call it waits on (agent/approval.h).
+  // FailedPrecondition when it waits on none; InvalidArgument naming the pending calls when
+  // `request.call_id` names none of them, or is empty while several wait.
+  absl::StatusOr<stigmer::v1::Execution> Approve(const stigmer::v1::ApproveRequest& request);
   // Starts watching one execution (NotFound for an unknown id).
   absl::StatusOr<std::unique_ptr<ExecutionWatchHub::Watch>> Watch(const std::string& id);
 

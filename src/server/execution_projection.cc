@@ -6,6 +6,7 @@
 #include "common/json_fields.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
+#include "server/approval_projection.h"
 #include "temporal/payloads.h"
 
 namespace stigmer::server {
@@ -140,6 +141,10 @@ void ExecutionProjection::ApplyNew(const HistoryEvent& event) {
       break;
     case enums::EVENT_TYPE_MARKER_RECORDED:
       OnMarker(event);
+      ApplyApprovalMarker(event.marker_recorded_event_attributes(), execution_);
+      break;
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+      ApplyApprovalSignal(event.workflow_execution_signaled_event_attributes(), execution_);
       break;
     case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
       cancel_reason_ = event.workflow_execution_cancel_requested_event_attributes().cause();
@@ -320,6 +325,7 @@ void ExecutionProjection::OnNewRun(const std::string& run_id) {
 
 void ExecutionProjection::OnClosed(stigmer::v1::ExecutionPhase phase, const HistoryEvent& event) {
   execution_.set_phase(phase);
+  execution_.clear_pending_approvals();
   *execution_.mutable_ended_at() = event.event_time();
 }
 

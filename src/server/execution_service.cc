@@ -62,6 +62,15 @@ grpc::Status ExecutionService::Watch(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status ExecutionService::Approve(grpc::ServerContext*,
+                                       const stigmer::v1::ApproveRequest* request,
+                                       stigmer::v1::Execution* response) {
+  absl::StatusOr<stigmer::v1::Execution> execution = manager_->Approve(*request);
+  if (!execution.ok()) return ToGrpcStatus(execution.status());
+  *response = *std::move(execution);
+  return grpc::Status::OK;
+}
+
 grpc::Status ExecutionService::Cancel(grpc::ServerContext*,
                                       const stigmer::v1::CancelExecutionRequest* request,
                                       stigmer::v1::Execution* response) {

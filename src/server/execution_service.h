@@ -24,6 +24,8 @@ class ExecutionService final : public stigmer::v1::ExecutionService::Service {
   grpc::Status Watch(grpc::ServerContext* context,
                      const stigmer::v1::WatchExecutionRequest* request,
                      grpc::ServerWriter<stigmer::v1::Execution>* writer) override;
+  grpc::Status Approve(grpc::ServerContext* context, const stigmer::v1::ApproveRequest* request,
+                       stigmer::v1::Execution* response) override;
   grpc::Status Cancel(grpc::ServerContext* context,
                       const stigmer::v1::CancelExecutionRequest* request,
                       stigmer::v1::Execution* response) override;

@@ -1,5 +1,6 @@
 // `stigmer apply` and `stigmer run AGENT -m` through the daemon, with the real Temporal and
 // agent-runner, and the scripted model server choosing the model's answers.
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/file_io.h"
 #include "gmock/gmock.h"
@@ -7,6 +8,7 @@
 #include "nlohmann/json.hpp"
 #include "testing/scripted_model_server.h"
 #include "testing/stigmer_home.h"
+#include "testing/test_env.h"
 
 namespace stigmer::testing {
 namespace {
@@ -14,7 +16,8 @@ namespace {
 using ::testing::HasSubstr;
 
 // An agent whose model is `model`, with the shell tool.
-std::filesystem::path WriteAgent(const StigmerHome& home, const ScriptedModelServer& model) {
+std::filesystem::path WriteAgent(const StigmerHome& home, const ScriptedModelServer& model,
+                                 const std::string& more = "") {
   const std::filesystem::path file = home.paths().home() / "helper.yaml";
   EXPECT_TRUE(WriteFileAtomically(file, absl::StrCat(R"(kind: Agent
 name: helper
@@ -25,7 +28,8 @@ model:
   base_url: )",
                                                      model.base_url(), R"(
 tools: [shell]
-)"))
+)",
+                                                     more))
                   .ok());
   return file;
 }
@@ -75,6 +79,66 @@ TEST(Agents, AnAgentRunWithoutAMessageOrAWorkflowRunWithOneIsRefusedSayingWhatTo
   EXPECT_NE(unknown.exit_code, 0);
   EXPECT_THAT(unknown.err, HasSubstr("agent \"nobody\" not found"));
   EXPECT_EQ(model.request_count(), 0u);
+}
+
+// The execution record as `get executions ID -o json` prints it (null when it fails).
+nlohmann::json Record(const StigmerHome& home, const std::string& id) {
+  CommandResult record = home.Run({"get", "executions", id, "-o", "json"});
+  if (record.exit_code != 0) return nullptr;
+  return nlohmann::json::parse(record.out, nullptr, false);
+}
+
+// Waits until the run waits for the approval of `call_id`.
+bool WaitsFor(const StigmerHome& home, const std::string& id, const std::string& call_id) {
+  return WaitFor(
+      [&] {
+        const nlohmann::json record = Record(home, id);
+        return record.is_object() &&
+               record.value("phase", "") == "EXECUTION_PHASE_WAITING_APPROVAL" &&
+               record["pending_approvals"].is_array() && record["pending_approvals"].size() == 1 &&
+               record["pending_approvals"][0].value("call_id", "") == call_id;
+      },
+      absl::Seconds(60));
+}
+
+TEST(Agents, AToolThatNeedsApprovalWaitsRunsWhenApprovedAndIsRefusedWithTheReasonWhenDenied) {
+  StigmerHome home;
+  ScriptedModelServer model;
+  const std::filesystem::path file = WriteAgent(home, model, "needs_approval: [shell]\n");
+  ASSERT_EQ(home.Run({"apply", "-f", file.string()}).exit_code, 0);
+  model.QueueToolCall("c1", "shell", {{"command", "echo approved-run"}});
+  model.QueueToolCall("c2", "shell", {{"command", "echo denied-run"}});
+  model.QueueText("Done.");
+  CommandResult started =
+      home.Run({"-q", "run", "helper", "-m", "Run two commands", "--no-follow"});
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  const std::string id(absl::StripTrailingAsciiWhitespace(started.out));
+
+  ASSERT_TRUE(WaitsFor(home, id, "c1"));
+  EXPECT_EQ(model.request_count(), 1u);  // nothing runs while it waits
+  CommandResult approved = home.Run({"approve", id});
+  ASSERT_EQ(approved.exit_code, 0) << approved.err;
+  EXPECT_THAT(approved.out, HasSubstr("approved the call of " + id));
+
+  ASSERT_TRUE(WaitsFor(home, id, "c2"));
+  CommandResult wrong = home.Run({"approve", id, "--call", "nope"});
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_THAT(wrong.err, HasSubstr("no call nope waits; name one with --call: c2 (shell)"));
+  CommandResult denied = home.Run({"deny", id, "--call", "c2", "--reason", "not today"});
+  ASSERT_EQ(denied.exit_code, 0) << denied.err;
+
+  ASSERT_TRUE(
+      WaitFor([&] { return Record(home, id).value("phase", "") == "EXECUTION_PHASE_COMPLETED"; },
+              absl::Seconds(60)));
+  const std::vector<nlohmann::json> requests = model.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_THAT(requests[2].dump(), HasSubstr("approved-run"));
+  EXPECT_THAT(requests[2].dump(), HasSubstr("the user denied this call: not today"));
+  EXPECT_THAT(requests[2].dump(), ::testing::Not(HasSubstr("denied-run\\n")));
+
+  CommandResult late = home.Run({"approve", id});
+  EXPECT_EQ(late.exit_code, 1);
+  EXPECT_THAT(late.err, HasSubstr("waits for no approval (it is completed)"));
 }
 
 }  // namespace
