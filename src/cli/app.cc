@@ -220,7 +220,8 @@ int Main(int argc, char** argv) {
   get->add_option("kind", get_options.kind, "workflows, agents or executions")->required();
   get->add_option("name", get_options.name, "A workflow or agent name, or an execution id");
   get->add_option("-o,--output", get_options.output, "table, json or yaml")->capture_default_str();
-  get->add_option("--workflow", get_options.workflow, "Executions of this workflow only");
+  get->add_option("--workflow,--agent", get_options.workflow,
+                  "Executions of this workflow or agent only");
   get->add_option("--phase", get_options.phase,
                   "Executions in this phase only: pending, running, completed, failed, cancelled");
   get->add_option("--limit", get_options.limit,

@@ -37,6 +37,18 @@ limits:
   EXPECT_THAT(run.out, HasSubstr("→ shell"));
   EXPECT_THAT(run.out, HasSubstr("  stigmer-ok"));  // the tool's stdout, shown
   EXPECT_THAT(run.out, HasSubstr("completed"));
+
+  // The smallest example, and its run listed by agent.
+  const std::string example = (SourceDir() / "examples" / "agents" / "hello-agent.yaml").string();
+  ASSERT_EQ(home.Run({"apply", "-f", example}).exit_code, 0);
+  CommandResult hello =
+      home.Run({"run", "hello-agent", "-m", "Hello, I am Ada."}, absl::Seconds(240));
+  EXPECT_EQ(hello.exit_code, 0) << hello.out << hello.err;
+  EXPECT_THAT(hello.out, HasSubstr("completed"));
+  CommandResult listed = home.Run({"get", "executions", "--agent", "hello-agent"});
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("hello-agent"));
+  EXPECT_THAT(listed.out, ::testing::Not(HasSubstr("echoer")));
 }
 
 }  // namespace
