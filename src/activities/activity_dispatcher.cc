@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "activities/http_activity.h"
 #include "activities/shell_activity.h"
+#include "common/payload_limits.h"
 #include "common/secret_redactor.h"
 #include "durable/workflow_failure.h"
 #include "google/protobuf/util/time_util.h"
@@ -145,6 +146,22 @@ void ActivityDispatcher::HandleActivityTask(const wfs::PollActivityTaskQueueResp
     result.error = durable::RedactedError(std::move(result.error), SecretRedactor(secrets));
   }
 
+  ::temporal::api::common::v1::Payloads output;
+  if (result.ok()) {
+    output = temporal::JsonPayloads({result.output});
+    // Temporal would refuse the completion and fail the activity with a message of its own
+    // that names neither the step nor what to do.
+    if (const size_t bytes = output.ByteSizeLong() + kEncryptedPayloadOverheadBytes;
+        bytes > kMaxPayloadsBytes) {
+      result = ActivityResult::Failure(
+          durable::StandardError("runtime", "Result too large",
+                                 absl::StrCat("the ", kind, " step's result is ", bytes,
+                                              " bytes, over the most Temporal keeps in one event (",
+                                              kMaxPayloadsBytes, " bytes): make it return less"),
+                                 input.ok() ? ActivityTaskPath(*input) : ""));
+    }
+  }
+
   grpc::Status status;
   if (result.state == ActivityResult::State::kCancelled) {
     if (control.gone()) {
@@ -162,7 +179,7 @@ void ActivityDispatcher::HandleActivityTask(const wfs::PollActivityTaskQueueResp
     request.set_namespace_(namespace_);
     request.set_task_token(task.task_token());
     request.set_identity(identity_);
-    *request.mutable_result() = temporal::JsonPayloads({result.output});
+    *request.mutable_result() = std::move(output);
     wfs::RespondActivityTaskCompletedResponse response;
     status = stub_->RespondActivityTaskCompleted(NewContext().get(), request, &response);
   } else {
