@@ -249,13 +249,14 @@ void ExecutionProjection::OnMarker(const HistoryEvent& event) {
   if (path.empty()) return;
 
   // The entry an activity opened for this occurrence of the task, if any (a failure marker
-  // also ends the entry of an activity that failed).
+  // also ends the entry of an activity that failed, and so does any marker of an agent's step:
+  // a tool that failed is an error the model reads, recorded as the step's result).
   int index = -1;
   for (int i = execution_.tasks_size() - 1; i >= 0; --i) {
     if (execution_.tasks(i).path() != path) continue;
     const stigmer::v1::TaskPhase phase = execution_.tasks(i).phase();
     if (!ended_by_marker_[i] &&
-        (marker.has_failure() ||
+        (marker.has_failure() || !execution_.agent().empty() ||
          (phase != stigmer::v1::TASK_PHASE_FAILED && phase != stigmer::v1::TASK_PHASE_CANCELLED))) {
       index = i;
     }

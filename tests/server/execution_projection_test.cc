@@ -325,6 +325,25 @@ TEST(ExecutionProjectionTest, FailedAndCancelledTasksKeepTheirEndState) {
   EXPECT_FALSE(execution.tasks(2).has_error());
 }
 
+TEST(ExecutionProjectionTest, AnAgentsFailedToolIsOneStepWithTheErrorTheModelRead) {
+  HistoryEvent failed;
+  failed.set_event_id(6);
+  failed.set_event_type(enums::EVENT_TYPE_ACTIVITY_TASK_FAILED);
+  failed.mutable_activity_task_failed_event_attributes()->set_scheduled_event_id(5);
+  failed.mutable_activity_task_failed_event_attributes()->mutable_failure()->set_message("no");
+  Execution execution = Stored();
+  execution.set_agent("helper");
+  ApplyHistoryEvents({ActivityScheduled(5, "/turns/1/tools/c1"), failed,
+                      MarkerEvent(7, {{"path", "/turns/1/tools/c1"},
+                                      {"name", "files"},
+                                      {"output", {{"text", "error: no such file"}}}})},
+                     &execution);
+  ASSERT_EQ(execution.tasks_size(), 1) << execution.DebugString();
+  EXPECT_EQ(execution.tasks(0).phase(), stigmer::v1::TASK_PHASE_COMPLETED);
+  EXPECT_EQ(execution.tasks(0).name(), "files");
+  EXPECT_EQ(execution.tasks(0).output(), R"({"text":"error: no such file"})");
+}
+
 TEST(ExecutionProjectionTest, MarkersOfOtherNamesOrWithoutAPathAreIgnored) {
   HistoryEvent other = MarkerEvent(5, {{"path", "/do/0/a"}, {"name", "a"}});
   other.mutable_marker_recorded_event_attributes()->set_marker_name("Version");
