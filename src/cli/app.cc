@@ -10,17 +10,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "agent/agent_runner.h"
-#include "cli/agent_commands.h"
 #include "cli/apply_command.h"
 #include "cli/codec_server_command.h"
 #include "cli/config_commands.h"
+#include "cli/delete_command.h"
 #include "cli/execution_commands.h"
 #include "cli/get_command.h"
 #include "cli/log_since.h"
 #include "cli/logs_command.h"
 #include "cli/server_commands.h"
+#include "cli/server_connect.h"
 #include "cli/terminal_output.h"
-#include "cli/workflow_commands.h"
 #include "common/version.h"
 #include "config/paths.h"
 #include "daemon/supervisor_daemon.h"
@@ -243,8 +243,9 @@ int Main(int argc, char** argv) {
   remove->add_flag("--force", force, "A workflow: delete even while executions of it run");
   remove->callback([&] {
     TerminalOutput out = output();
-    exit_code = delete_kind.rfind("agent", 0) == 0 ? DeleteAgent(paths, out, delete_name)
-                                                   : DeleteWorkflow(paths, out, delete_name, force);
+    exit_code = DeleteResource(
+        paths, out,
+        {.agent = delete_kind.rfind("agent", 0) == 0, .name = delete_name, .force = force});
   });
 
   CLI::App* cancel = app.add_subcommand("cancel", "Cancel a running execution");

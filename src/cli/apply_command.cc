@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "cli/document_kind.h"
 #include "cli/resource_output.h"
+#include "cli/server_connect.h"
 #include "cli/source_documents.h"
-#include "cli/workflow_commands.h"
 #include "common/grpc_status.h"
 
 namespace stigmer::cli {

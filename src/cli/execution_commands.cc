@@ -17,7 +17,7 @@
 #include "cli/execution_view.h"
 #include "cli/resource_output.h"
 #include "cli/run_input.h"
-#include "cli/workflow_commands.h"
+#include "cli/server_connect.h"
 #include "common/grpc_status.h"
 #include "common/json_limits.h"
 #include "config/config.h"

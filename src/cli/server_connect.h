@@ -1,5 +1,5 @@
-#ifndef STIGMER_CLI_WORKFLOW_COMMANDS_H_
-#define STIGMER_CLI_WORKFLOW_COMMANDS_H_
+#ifndef STIGMER_CLI_SERVER_CONNECT_H_
+#define STIGMER_CLI_SERVER_CONNECT_H_
 
 #include <string>
 #include <vector>
@@ -15,10 +15,6 @@ namespace stigmer::cli {
 // running, as `stigmer apply` and `stigmer run` do.
 absl::StatusOr<ApiClient> ConnectStartingServer(const config::Paths& paths, TerminalOutput& output);
 
-// `stigmer delete workflow NAME [--force]`. Exit 0, 1 when refused or not found.
-int DeleteWorkflow(const config::Paths& paths, TerminalOutput& output, const std::string& name,
-                   bool force);
-
 }  // namespace stigmer::cli
 
-#endif  // STIGMER_CLI_WORKFLOW_COMMANDS_H_
+#endif  // STIGMER_CLI_SERVER_CONNECT_H_
