@@ -42,6 +42,15 @@ class AgentHostileModelTest : public AgentRunnerTest {
   testing::ScriptedModelServer bad_;
 };
 
+// A chat completion body whose message is `content`.
+std::string Answer(std::string content) {
+  return nlohmann::json{{"choices",
+                         {{{"index", 0},
+                           {"message", {{"role", "assistant"}, {"content", std::move(content)}}},
+                           {"finish_reason", "stop"}}}}}
+      .dump();
+}
+
 TEST_F(AgentHostileModelTest, AnAnswerThatIsNotJsonFailsOnlyItsRun) {
   bad_.Queue({.status = 200, .body = "<html>502 Bad Gateway</html>"});
   const std::string failure = RunBesideAGoodRun("not-json");
@@ -50,24 +59,14 @@ TEST_F(AgentHostileModelTest, AnAnswerThatIsNotJsonFailsOnlyItsRun) {
 }
 
 TEST_F(AgentHostileModelTest, AnAnswerOverTheSizeLimitFailsOnlyItsRunNamingTheLimit) {
-  nlohmann::json huge = {
-      {"choices",
-       {{{"index", 0},
-         {"message", {{"role", "assistant"}, {"content", std::string(9 << 20, 'x')}}},
-         {"finish_reason", "stop"}}}}};
-  bad_.Queue({.status = 200, .body = huge.dump()});
+  bad_.Queue({.status = 200, .body = Answer(std::string(9 << 20, 'x'))});
   const std::string failure = RunBesideAGoodRun("huge");
   EXPECT_THAT(failure, HasSubstr("sent an answer over 8388608 bytes"));
 }
 
 TEST_F(AgentHostileModelTest, AnAnswerTooBigForTemporalFailsOnlyItsRunNamingTheLimit) {
   // Under the model call's own cap, over what Temporal keeps in one event.
-  nlohmann::json big = {
-      {"choices",
-       {{{"index", 0},
-         {"message", {{"role", "assistant"}, {"content", std::string(3 << 20, 'y')}}},
-         {"finish_reason", "stop"}}}}};
-  bad_.Queue({.status = 200, .body = big.dump()});
+  bad_.Queue({.status = 200, .body = Answer(std::string(3 << 20, 'y'))});
   const std::string failure = RunBesideAGoodRun("too-big-for-history");
   EXPECT_THAT(failure, HasSubstr("the llm.chat step's result is"));
   EXPECT_THAT(failure, HasSubstr("over the most Temporal keeps in one event (2097152 bytes)"));
