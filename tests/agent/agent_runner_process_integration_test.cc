@@ -29,6 +29,7 @@
 #include "temporal/payload_codec.h"
 #include "temporal/payloads.h"
 #include "temporal/temporal_client.h"
+#include "testing/closed_history.h"
 #include "testing/scripted_model_server.h"
 #include "testing/temporal_dev_server.h"
 #include "testing/test_env.h"
@@ -36,7 +37,6 @@
 namespace stigmer::agent {
 namespace {
 
-using ::temporal::api::enums::v1::EventType;
 using ::testing::HasSubstr;
 
 // One `stigmer internal agent-runner`, its output appended to `log`; killed and reaped when
@@ -142,26 +142,14 @@ class AgentRunnerProcessTest : public testing::TemporalDevServerSuite {
 
   // The output of run `id` once it completed; a test failure otherwise.
   nlohmann::json WaitCompleted(const std::string& id) {
-    std::vector<durable::HistoryEvent> events;
-    const bool closed = testing::WaitFor(
-        [&] {
-          auto history = client_->GetFullHistory(id);
-          if (!history.ok() || history->empty()) return false;
-          events = *std::move(history);
-          const EventType last = events.back().event_type();
-          return last == EventType::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED ||
-                 last == EventType::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED;
-        },
-        absl::Seconds(90));
-    EXPECT_TRUE(closed) << ReadFile(log_);
-    if (!closed || !events.back().has_workflow_execution_completed_event_attributes()) {
+    const std::vector<durable::HistoryEvent> events =
+        testing::WaitClosedHistory(*client_, id, absl::Seconds(90));
+    EXPECT_FALSE(events.empty()) << ReadFile(log_);
+    if (events.empty() || !events.back().has_workflow_execution_completed_event_attributes()) {
       ADD_FAILURE() << "not completed: " << (events.empty() ? "" : events.back().DebugString());
       return nullptr;
     }
-    auto output = temporal::DecodeJsonPayloadAt(
-        events.back().workflow_execution_completed_event_attributes().result());
-    EXPECT_TRUE(output.ok()) << output.status();
-    return output.ok() ? *output : nullptr;
+    return testing::CompletedOutput(events);
   }
 
   std::filesystem::path Workspace(const std::string& id) const {

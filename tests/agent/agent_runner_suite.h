@@ -20,6 +20,7 @@
 #include "temporal/task_queue_poller.h"
 #include "temporal/temporal_channel.h"
 #include "temporal/temporal_client.h"
+#include "testing/closed_history.h"
 #include "testing/scripted_model_server.h"
 #include "testing/temporal_dev_server.h"
 #include "testing/test_env.h"
@@ -104,28 +105,14 @@ class AgentRunnerTest : public testing::TemporalDevServerSuite {
   }
 
   std::vector<durable::HistoryEvent> WaitClosed(const std::string& id) {
-    std::vector<durable::HistoryEvent> events;
-    const bool closed = testing::WaitFor(
-        [&] {
-          auto history = client_->GetFullHistory(id);
-          if (!history.ok() || history->empty()) return false;
-          events = *std::move(history);
-          const EventType last = events.back().event_type();
-          return last == EventType::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED ||
-                 last == EventType::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED;
-        },
-        absl::Seconds(60));
-    EXPECT_TRUE(closed) << id << " did not close";
+    std::vector<durable::HistoryEvent> events =
+        testing::WaitClosedHistory(*client_, id, absl::Seconds(60));
+    EXPECT_FALSE(events.empty()) << id << " did not close";
     return events;
   }
 
   static nlohmann::json Output(const std::vector<durable::HistoryEvent>& events) {
-    if (events.empty() || !events.back().has_workflow_execution_completed_event_attributes()) {
-      return "not completed";
-    }
-    auto output = temporal::DecodeJsonPayloadAt(
-        events.back().workflow_execution_completed_event_attributes().result());
-    return output.ok() ? *output : nlohmann::json("unreadable");
+    return testing::CompletedOutput(events);
   }
 
   McpLimits mcp_limits_;  // a fixture may change it in its constructor

@@ -1,0 +1,23 @@
+#ifndef STIGMER_TESTS_TESTING_CLOSED_HISTORY_H_
+#define STIGMER_TESTS_TESTING_CLOSED_HISTORY_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "temporal/temporal_client.h"
+
+namespace stigmer::testing {
+
+// The history of workflow `id` once its last event closes it (completed or failed), waiting at
+// most `timeout`; empty when it did not close by then.
+std::vector<temporal::HistoryEvent> WaitClosedHistory(temporal::TemporalClient& client,
+                                                      const std::string& id,
+                                                      absl::Duration timeout);
+
+// The JSON result of a completed run's last event; "not completed" or "unreadable" otherwise.
+nlohmann::json CompletedOutput(const std::vector<temporal::HistoryEvent>& events);
+
+}  // namespace stigmer::testing
+
+#endif  // STIGMER_TESTS_TESTING_CLOSED_HISTORY_H_
