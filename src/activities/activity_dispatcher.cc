@@ -8,7 +8,7 @@
 #include "absl/time/clock.h"
 #include "activities/http_activity.h"
 #include "activities/shell_activity.h"
-#include "common/payload_limits.h"
+#include "common/byte_size.h"
 #include "common/secret_redactor.h"
 #include "durable/workflow_failure.h"
 #include "google/protobuf/util/time_util.h"
@@ -96,12 +96,14 @@ std::map<std::string, ActivityFunction> SideEffectActivities(const ActivityLimit
 ActivityDispatcher::ActivityDispatcher(std::shared_ptr<grpc::Channel> channel,
                                        std::string namespace_name, std::string identity,
                                        std::string worker,
-                                       std::map<std::string, ActivityFunction> activities)
+                                       std::map<std::string, ActivityFunction> activities,
+                                       size_t max_result_bytes)
     : stub_(wfs::WorkflowService::NewStub(std::move(channel))),
       namespace_(std::move(namespace_name)),
       identity_(std::move(identity)),
       worker_(std::move(worker)),
-      activities_(std::move(activities)) {}
+      activities_(std::move(activities)),
+      max_result_bytes_(max_result_bytes) {}
 
 ActivityResult ActivityDispatcher::Run(const ActivityInfo& info, const std::string& type,
                                        const nlohmann::json& request,
@@ -152,13 +154,13 @@ void ActivityDispatcher::HandleActivityTask(const wfs::PollActivityTaskQueueResp
     // Temporal would refuse the completion and fail the activity with a message of its own
     // that names neither the step nor what to do.
     if (const size_t bytes = output.ByteSizeLong() + kEncryptedPayloadOverheadBytes;
-        bytes > kMaxPayloadsBytes) {
-      result = ActivityResult::Failure(
-          durable::StandardError("runtime", "Result too large",
-                                 absl::StrCat("the ", kind, " step's result is ", bytes,
-                                              " bytes, over the most Temporal keeps in one event (",
-                                              kMaxPayloadsBytes, " bytes): make it return less"),
-                                 input.ok() ? ActivityTaskPath(*input) : ""));
+        bytes > max_result_bytes_) {
+      result = ActivityResult::Failure(durable::StandardError(
+          "runtime", "Result too large",
+          absl::StrCat("the ", kind, " step's result is ", HumanBytes(bytes),
+                       "; one value sent to Temporal may hold at most ",
+                       HumanBytes(max_result_bytes_), ": make the step return less"),
+          input.ok() ? ActivityTaskPath(*input) : ""));
     }
   }
 

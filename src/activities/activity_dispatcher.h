@@ -7,6 +7,7 @@
 #include <string>
 
 #include "activities/activity_control.h"
+#include "common/payload_limits.h"
 #include "grpcpp/channel.h"
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
 #include "temporal/task_handlers.h"
@@ -39,14 +40,17 @@ std::map<std::string, ActivityFunction> SideEffectActivities(const ActivityLimit
 //   are redacted from it;
 // - a heartbeat answered with a cancel request, or NOT_FOUND (the workflow has ended): the side
 //   effect is stopped and the task reported cancelled (or not at all when it is gone);
-// - a type it does not know → a configuration error naming the types it runs.
+// - a type it does not know → a configuration error naming the types it runs;
+// - an output larger than `max_result_bytes` (Temporal's blob limit, counted encrypted) → a
+//   runtime error naming the step's size and the limit, rather than Temporal's own refusal.
 // Thread-safe: each poller thread runs one activity at a time.
 class ActivityDispatcher final : public temporal::ActivityTaskHandler {
  public:
   // `worker` names the worker in messages ("workflow-runner").
   ActivityDispatcher(std::shared_ptr<grpc::Channel> channel, std::string namespace_name,
                      std::string identity, std::string worker,
-                     std::map<std::string, ActivityFunction> activities);
+                     std::map<std::string, ActivityFunction> activities,
+                     size_t max_result_bytes = kMaxPayloadsBytes);
 
   void HandleActivityTask(
       const ::temporal::api::workflowservice::v1::PollActivityTaskQueueResponse& task) override;
@@ -60,6 +64,7 @@ class ActivityDispatcher final : public temporal::ActivityTaskHandler {
   const std::string identity_;
   const std::string worker_;
   const std::map<std::string, ActivityFunction> activities_;
+  const size_t max_result_bytes_;
 };
 
 }  // namespace stigmer::activities

@@ -107,7 +107,8 @@ int RunWorkflowRunner() {
         std::make_shared<ServerlessProgram>(settings->workflow));
     handlers.activity = std::make_unique<activities::ActivityDispatcher>(
         std::move(channel), options->namespace_name, options->identity, "workflow-runner",
-        activities::SideEffectActivities(settings->activity));
+        activities::SideEffectActivities(settings->activity),
+        settings->workflow.payload_limits.max_payload_bytes);
     return handlers;
   });
 }

@@ -68,8 +68,8 @@ TEST_F(AgentHostileModelTest, AnAnswerTooBigForTemporalFailsOnlyItsRunNamingTheL
   // Under the model call's own cap, over what Temporal keeps in one event.
   bad_.Queue({.status = 200, .body = Answer(std::string(3 << 20, 'y'))});
   const std::string failure = RunBesideAGoodRun("too-big-for-history");
-  EXPECT_THAT(failure, HasSubstr("the llm.chat step's result is"));
-  EXPECT_THAT(failure, HasSubstr("over the most Temporal keeps in one event (2097152 bytes)"));
+  EXPECT_THAT(failure, HasSubstr("the llm.chat step's result is 3 MiB; one value sent to "
+                                 "Temporal may hold at most 2 MiB: make the step return less"));
 }
 
 TEST_F(AgentHostileModelTest, ToolArgumentsNestedWithoutEndAreAnErrorTheModelReads) {
