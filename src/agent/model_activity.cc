@@ -121,22 +121,27 @@ absl::StatusOr<ResolvedModel> ResolveModel(const json& agent, const json& secret
 ActivityResult RunModelActivity(const ModelActivityOptions& options,
                                 const activities::ActivityInfo& info, const json& request,
                                 activities::ActivityControl& control) {
-  const int turn = request.is_object() ? request.value("turn", 0) : 0;
-  absl::StatusOr<std::vector<durable::HistoryEvent>> events = options.read_history(info);
-  if (!events.ok()) {
-    // The worker's trouble, not the run's: retryable by Temporal.
-    ActivityResult result = Failure(request, "communication", "Cannot read the run's history",
-                                    std::string(events.status().message()));
-    result.retryable = true;
-    return result;
-  }
-  absl::StatusOr<durable::ReplayHistory> history = durable::ReplayHistory::Index(*events);
-  absl::StatusOr<AgentProgram::ModelCall> call =
-      history.ok() ? options.program->ReplayModelCall(*history, info.workflow_id, turn)
-                   : absl::StatusOr<AgentProgram::ModelCall>(history.status());
-  if (!call.ok()) {
-    return Failure(request, "runtime", "Cannot rebuild the conversation",
-                   std::string(call.status().message()));
+  std::shared_ptr<const AgentProgram::ModelCall> call =
+      options.program->TakeScheduledModelCall(info);
+  if (call == nullptr) {
+    const int turn = request.is_object() ? request.value("turn", 0) : 0;
+    absl::StatusOr<std::vector<durable::HistoryEvent>> events = options.read_history(info);
+    if (!events.ok()) {
+      // The worker's trouble, not the run's: retryable by Temporal.
+      ActivityResult result = Failure(request, "communication", "Cannot read the run's history",
+                                      std::string(events.status().message()));
+      result.retryable = true;
+      return result;
+    }
+    absl::StatusOr<durable::ReplayHistory> history = durable::ReplayHistory::Index(*events);
+    absl::StatusOr<AgentProgram::ModelCall> replayed =
+        history.ok() ? options.program->ReplayModelCall(*history, info.workflow_id, turn)
+                     : absl::StatusOr<AgentProgram::ModelCall>(history.status());
+    if (!replayed.ok()) {
+      return Failure(request, "runtime", "Cannot rebuild the conversation",
+                     std::string(replayed.status().message()));
+    }
+    call = std::make_shared<const AgentProgram::ModelCall>(*std::move(replayed));
   }
   absl::StatusOr<ResolvedModel> model =
       ResolveModel(call->plan.document, call->plan.secrets, options.environment);
@@ -144,7 +149,7 @@ ActivityResult RunModelActivity(const ModelActivityOptions& options,
     return Failure(request, "configuration", "Model not configured",
                    std::string(model.status().message()));
   }
-  ChatRequest chat = std::move(call->request);
+  ChatRequest chat = call->request;
   chat.model = model->model;
   const auto keep_going = [&control] { return control.KeepGoing(); };
   absl::Duration backoff = options.initial_backoff;
