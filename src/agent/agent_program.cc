@@ -9,6 +9,7 @@
 #include "agent/approval.h"
 #include "agent/builtin_tools.h"
 #include "agent/mcp_steps.h"
+#include "agent/skills.h"
 #include "common/json_fields.h"
 #include "durable/replay_context.h"
 #include "temporal/payloads.h"
@@ -269,7 +270,7 @@ absl::StatusOr<AgentRunPlan> ReadAgentRun(const durable::ReplayHistory& history,
   plan.document = json::parse(document->json.dump());
   const json& agent = plan.document;
   AgentRunInput& input = plan.input;
-  input.instructions = StringAt(agent, "instructions");
+  input.instructions = StringAt(agent, "instructions") + SkillsPrompt(agent);
   input.message = (*run)["message"].get<std::string>();
   if (auto transcript = run->find("transcript");
       transcript != run->end() && transcript->is_array()) {

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "agent/skills.h"
 #include "common/json_fields.h"
 
 namespace stigmer::agent {
@@ -142,6 +143,12 @@ ActivityResult RunModelActivity(const ModelActivityOptions& options,
                      std::string(replayed.status().message()));
     }
     call = std::make_shared<const AgentProgram::ModelCall>(*std::move(replayed));
+  }
+  // The skills' files are there before the model can ask for them.
+  if (absl::Status laid_out = MaterializeSkills(call->plan.document, call->plan.workspace);
+      !laid_out.ok()) {
+    return Failure(request, "runtime", "Cannot lay out the agent's skills",
+                   std::string(laid_out.message()));
   }
   absl::StatusOr<ResolvedModel> model =
       ResolveModel(call->plan.document, call->plan.secrets, options.environment);

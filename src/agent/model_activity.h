@@ -55,7 +55,8 @@ struct ModelActivityOptions {
   absl::Duration initial_backoff = absl::Seconds(1);
 };
 
-// Runs the model call `request` ({"task", "turn"}) names. Output: AnswerToJson(answer).
+// Runs the model call `request` ({"task", "turn"}) names, after laying out the agent's skills in
+// the run's workspace (MaterializeSkills, skills.h). Output: AnswerToJson(answer).
 // Errors: authentication (401) / authorization (403) naming the provider and the key's source;
 // communication (503) after the retries; runtime for a malformed answer or a history that
 // cannot be replayed; cancelled when `control` says stop.
