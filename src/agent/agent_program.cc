@@ -130,6 +130,11 @@ class DurableAgentContext final : public AgentContext {
     if (!activity.ok()) return Step<ToolOutput>::Failed(std::string(activity.status().message()));
     // MCP activities read the secrets from the run's start themselves.
     if (!redact_.empty() && !mcp) activity->request[activities::kRedactKey] = redact_;
+    if (activity->type == kFilesToolActivity) {
+      if (json folders = SkillFolders(plan_.document); !folders.empty()) {
+        activity->request["read_only"] = std::move(folders);
+      }
+    }
     if (plan_.input.limits.tool_attempts > 1) {
       activity->request["max_attempts"] = plan_.input.limits.tool_attempts;
     }

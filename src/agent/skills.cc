@@ -279,6 +279,16 @@ std::string SkillsPrompt(const nlohmann::json& document) {
   return prompt;
 }
 
+nlohmann::json SkillFolders(const nlohmann::json& document) {
+  nlohmann::json folders = nlohmann::json::array();
+  auto skills = document.find("skills");
+  if (skills == document.end() || !skills->is_array()) return folders;
+  for (const nlohmann::json& skill : *skills) {
+    if (skill.is_object()) folders.push_back(absl::StrCat("skills/", StringAt(skill, "name")));
+  }
+  return folders;
+}
+
 absl::Status MaterializeSkills(const nlohmann::json& document, const std::string& workspace) {
   auto skills = document.find("skills");
   if (skills == document.end() || !skills->is_array() || skills->empty()) {

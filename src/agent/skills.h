@@ -14,7 +14,7 @@
 // so that a stored version is self-contained: a changed folder takes a new apply. At a run, each
 // SKILL.md is appended to the system prompt (SkillsPrompt, with its front matter's name and
 // description) and the files are laid out under skills/<name>/ in the run's workspace
-// (MaterializeSkills), where the `files` tool reads them.
+// (MaterializeSkills), where the `files` tool reads them but does not write (SkillFolders).
 
 #include <cstddef>
 #include <filesystem>
@@ -51,6 +51,10 @@ absl::Status RequireBundledSkills(const nlohmann::ordered_json& document);
 // name, its description, where its files are, and its SKILL.md without the front matter. ""
 // when there are none.
 std::string SkillsPrompt(const nlohmann::json& document);
+
+// The workspace folders of the bundled skills of `document` ("skills/<name>"), which the
+// `files` tool does not write to.
+nlohmann::json SkillFolders(const nlohmann::json& document);
 
 // Writes the files of every bundled skill of `document` under <workspace>/skills/<name>/
 // (confined to the workspace as the `files` tool is); a file already holding the same content is

@@ -1,7 +1,7 @@
 // An agent's skills at a run, with examples/agents/changelog.yaml as `stigmer apply` sends it
 // (its skill folder read in) and the scripted model: the model's first request holds SKILL.md
 // in the system prompt, and the skill's other files are read with the files tool under
-// skills/<name>/ in the workspace.
+// skills/<name>/ in the workspace, which does not write there.
 
 #include <fstream>
 #include <string>
@@ -33,12 +33,15 @@ TEST_F(AgentSkillsTest, TheChangelogExamplesSkillIsInThePromptAndItsFilesAreRead
 
   model_.QueueToolCall("call_1", "files",
                        {{"operation", "read"}, {"path", "skills/changelog/kinds.md"}});
+  model_.QueueToolCall(
+      "call_2", "files",
+      {{"operation", "write"}, {"path", "skills/changelog/kinds.md"}, {"content", "overwritten"}});
   model_.QueueText("Added: \"Added skills to agents.\"");
   const auto events = WaitClosed(Start("aex-skills", agent, "We added skills to agents."));
   EXPECT_EQ(Output(events)["answer"], "Added: \"Added skills to agents.\"");
 
   const std::vector<nlohmann::json> requests = model_.requests();
-  ASSERT_EQ(requests.size(), 2u);
+  ASSERT_EQ(requests.size(), 3u);
   EXPECT_EQ(requests[0]["messages"][0]["role"], "system");
   const std::string system = requests[0]["messages"][0]["content"].get<std::string>();
   EXPECT_THAT(system, HasSubstr("You write changelog entries"));
@@ -48,6 +51,12 @@ TEST_F(AgentSkillsTest, TheChangelogExamplesSkillIsInThePromptAndItsFilesAreRead
   const nlohmann::json& result = requests[1]["messages"].back();
   EXPECT_EQ(result["role"], "tool");
   EXPECT_THAT(result["content"].get<std::string>(), HasSubstr("- Fixed: \"Fixed a run that"));
+  // The skill's files are read-only for the files tool: the model reads why.
+  EXPECT_THAT(requests[2]["messages"].back()["content"].get<std::string>(),
+              HasSubstr("skills/changelog/kinds.md is read-only: skills/changelog/ holds one of "
+                        "the agent's skills"));
+  std::ifstream kinds(std::filesystem::path(workspaces_) / "aex-skills/skills/changelog/kinds.md");
+  EXPECT_THAT(std::string(std::istreambuf_iterator<char>(kinds), {}), HasSubstr("- Added:"));
 }
 
 }  // namespace
