@@ -3,6 +3,8 @@
 
 #include "agent/skills.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -113,6 +115,19 @@ TEST_F(SkillsTest, ABinaryFileIsRefused) {
   Json agent = Agent({"skills/logo"});
   EXPECT_THAT(BundleSkills(agent, dir_.path()).message(),
               HasSubstr("skills/logo/logo.png: not UTF-8 text"));
+}
+
+TEST_F(SkillsTest, AFifoOrAFolderNamedOddlyIsRefused) {
+  Put("skills/pipe/SKILL.md", "pipe");
+  ASSERT_EQ(mkfifo((dir_.path() / "skills/pipe/input").c_str(), 0600), 0);
+  Json fifo = Agent({"skills/pipe"});
+  EXPECT_THAT(BundleSkills(fifo, dir_.path()).message(),
+              HasSubstr("skills/pipe/input: not a regular file; a skill carries text files only"));
+
+  Put("skills/my skill/SKILL.md", "spaced");
+  Json spaced = Agent({"skills/my skill"});
+  EXPECT_THAT(BundleSkills(spaced, dir_.path()).message(),
+              HasSubstr("skills/my skill: a skill's folder name must be letters, digits"));
 }
 
 TEST_F(SkillsTest, TwoFoldersOfOneNameAreRefused) {
