@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "agent/skills.h"
 #include "common/byte_size.h"
 #include "workflow/dsl_names.h"
 #include "workflow/dsl_validation_context.h"
@@ -261,7 +262,7 @@ std::vector<ValidationProblem> ValidateAgentJson(const nlohmann::ordered_json& d
   if (auto found = document.find("mcp_servers"); found != document.end()) {
     servers = CheckMcpServers(context, *found);
   }
-  CheckStringList(context, document, "", "skills");
+  CheckSkills(context, document);
   const std::set<std::string> sub_agents = CheckStringList(context, document, "", "sub_agents");
   if (auto found = document.find("sub_agents"); found != document.end() && found->is_array()) {
     for (size_t i = 0; i < found->size(); ++i) {

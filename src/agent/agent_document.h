@@ -25,7 +25,8 @@
 //       env: {TOKEN: {secret: GITHUB}, MODE: ro}   # a string, {env: NAME} or {secret: NAME}
 //       working_dir: .
 //       enabled_tools: [read_file]  # all of the server's tools when absent
-//   skills: [skills/review]         # folders holding a SKILL.md, relative to the document
+//   skills: [skills/review]         # folders holding a SKILL.md, relative to the document's
+//                                   # file; sent with their files by `stigmer apply` (skills.h)
 //   sub_agents: [summarizer]        # other agents' names, callable as tools
 //   limits:                         # each optional; the defaults shown
 //     max_model_calls: 50

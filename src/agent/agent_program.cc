@@ -9,6 +9,7 @@
 #include "agent/approval.h"
 #include "agent/builtin_tools.h"
 #include "agent/mcp_steps.h"
+#include "agent/skills.h"
 #include "common/json_fields.h"
 #include "durable/replay_context.h"
 #include "temporal/payloads.h"
@@ -52,12 +53,30 @@ std::string ErrorText(const durable::WorkflowError& error) {
 
 bool IsMcpTool(const AgentTool& tool) { return tool.runner.rfind(kMcpRunnerPrefix, 0) == 0; }
 
+// Bounds of the model calls a program keeps between scheduling and running them: at most one
+// per run is in flight, so these hold every concurrent run of a busy worker.
+constexpr size_t kScheduledModelCalls = 256;
+constexpr size_t kScheduledModelCallBytes = 64 << 20;
+
+// What keeping `request` costs, roughly: its texts and tool arguments.
+size_t ApproximateBytes(const ChatRequest& request) {
+  size_t bytes = 1024 * (1 + request.tools.size());
+  for (const ChatMessage& message : request.messages) {
+    bytes += 64 + message.text.size();
+    for (const ToolCall& call : message.tool_calls) bytes += 64 + call.arguments.dump().size();
+  }
+  return bytes;
+}
+
 // The run's input with its MCP servers' tools after the built-in ones.
 AgentRunInput WithMcpTools(const AgentRunInput& input, const McpToolset& toolset) {
   AgentRunInput with = input;
   with.tools.insert(with.tools.end(), toolset.tools().begin(), toolset.tools().end());
   return with;
 }
+
+using ScheduledModelCall = std::function<void(
+    const std::string& activity_id, const ChatRequest& request, const AgentRunPlan& plan)>;
 
 // The AgentContext of one replay: every call becomes a step of the durable context. With
 // `capture_turn` set, the request of that turn's model call is kept (and nothing else changes).
@@ -71,14 +90,20 @@ class DurableAgentContext final : public AgentContext {
     }
   }
 
+  // Called with the activity id and the request of every model call this replay schedules.
+  void OnModelCallScheduled(ScheduledModelCall scheduled) { scheduled_ = std::move(scheduled); }
+
   absl::StatusOr<Step<ChatAnswer>> CallModel(int turn, const ChatRequest& request) override {
     if (capture_turn_ && *capture_turn_ == turn) captured_ = request;
     const std::string path = ModelPath(turn);
     started_[path] = context_.Now();
     json step = {{"task", path}, {"turn", turn}};
+    const std::string activity_id = durable::StepId(path, ++model_calls_[path]);
+    const size_t commands = context_.CommandMark();
     absl::StatusOr<durable::ActivityOutcome> outcome =
         context_.CallActivity(path, kModelActivity, step);
     if (!outcome.ok()) return outcome.status();
+    if (scheduled_ && context_.CommandMark() > commands) scheduled_(activity_id, request, plan_);
     switch (outcome->state) {
       case durable::ActivityOutcome::State::kPending:
         return Step<ChatAnswer>::Pending();
@@ -105,6 +130,11 @@ class DurableAgentContext final : public AgentContext {
     if (!activity.ok()) return Step<ToolOutput>::Failed(std::string(activity.status().message()));
     // MCP activities read the secrets from the run's start themselves.
     if (!redact_.empty() && !mcp) activity->request[activities::kRedactKey] = redact_;
+    if (activity->type == kFilesToolActivity) {
+      if (json folders = SkillFolders(plan_.document); !folders.empty()) {
+        activity->request["read_only"] = std::move(folders);
+      }
+    }
     if (plan_.input.limits.tool_attempts > 1) {
       activity->request["max_attempts"] = plan_.input.limits.tool_attempts;
     }
@@ -163,13 +193,17 @@ class DurableAgentContext final : public AgentContext {
   const std::optional<int> capture_turn_;
   std::optional<ChatRequest> captured_;
   std::map<std::string, absl::Time> started_;
+  std::map<std::string, int> model_calls_;  // per path, as the context counts steps
+  ScheduledModelCall scheduled_;
   json redact_ = json::array();
 };
 
 class AgentRun final : public durable::ProgramRun {
  public:
-  explicit AgentRun(AgentRunPlan plan)
-      : plan_(std::move(plan)), redactor_(SecretRedactor::FromSecretsObject(plan_.secrets)) {}
+  AgentRun(AgentRunPlan plan, ScheduledModelCall scheduled)
+      : plan_(std::move(plan)),
+        redactor_(SecretRedactor::FromSecretsObject(plan_.secrets)),
+        scheduled_(std::move(scheduled)) {}
 
   absl::StatusOr<durable::ProgramResult> Run(durable::WorkflowContext& context) override {
     durable::ProgramResult outcome;
@@ -185,6 +219,7 @@ class AgentRun final : public durable::ProgramRun {
       return outcome;
     }
     DurableAgentContext agent(context, plan_, mcp->toolset);
+    agent.OnModelCallScheduled(scheduled_);
     absl::StatusOr<AgentRunResult> result =
         RunAgentLoop(WithMcpTools(plan_.input, mcp->toolset), agent);
     if (!result.ok()) return result.status();
@@ -212,6 +247,7 @@ class AgentRun final : public durable::ProgramRun {
  private:
   const AgentRunPlan plan_;
   const SecretRedactor redactor_;
+  const ScheduledModelCall scheduled_;
 };
 
 }  // namespace
@@ -239,7 +275,7 @@ absl::StatusOr<AgentRunPlan> ReadAgentRun(const durable::ReplayHistory& history,
   plan.document = json::parse(document->json.dump());
   const json& agent = plan.document;
   AgentRunInput& input = plan.input;
-  input.instructions = StringAt(agent, "instructions");
+  input.instructions = StringAt(agent, "instructions") + SkillsPrompt(agent);
   input.message = (*run)["message"].get<std::string>();
   if (auto transcript = run->find("transcript");
       transcript != run->end() && transcript->is_array()) {
@@ -272,13 +308,28 @@ absl::StatusOr<AgentRunPlan> ReadAgentRun(const durable::ReplayHistory& history,
 }
 
 AgentProgram::AgentProgram(AgentProgramOptions options)
-    : type_(kAgentWorkflowType), options_(std::move(options)) {}
+    : type_(kAgentWorkflowType),
+      options_(std::move(options)),
+      scheduled_(kScheduledModelCalls, kScheduledModelCallBytes) {}
 
 absl::StatusOr<std::unique_ptr<durable::ProgramRun>> AgentProgram::Load(
     const durable::ReplayHistory& history, const std::string& workflow_id) {
   absl::StatusOr<AgentRunPlan> plan = ReadAgentRun(history, workflow_id, options_);
   if (!plan.ok()) return plan.status();
-  return std::make_unique<AgentRun>(*std::move(plan));
+  // The run id as the activities see it (a reset run keeps the original's: its calls miss).
+  const std::string run_id = history.started().original_execution_run_id();
+  if (run_id.empty()) return std::make_unique<AgentRun>(*std::move(plan), nullptr);
+  auto keep = [this, workflow_id, run_id](const std::string& activity_id,
+                                          const ChatRequest& request, const AgentRunPlan& plan) {
+    auto call = std::make_shared<const ModelCall>(ModelCall{request, plan});
+    scheduled_.Put({workflow_id, run_id, activity_id}, call, ApproximateBytes(request));
+  };
+  return std::make_unique<AgentRun>(*std::move(plan), std::move(keep));
+}
+
+std::shared_ptr<const AgentProgram::ModelCall> AgentProgram::TakeScheduledModelCall(
+    const activities::ActivityInfo& info) {
+  return scheduled_.Take({info.workflow_id, info.run_id, info.activity_id});
 }
 
 absl::StatusOr<AgentProgram::ModelCall> AgentProgram::ReplayModelCall(

@@ -32,8 +32,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 
+#include "activities/activity_dispatcher.h"
 #include "agent/agent_loop.h"
+#include "common/bounded_lru_cache.h"
 #include "durable/program.h"
 
 namespace stigmer::agent {
@@ -77,9 +80,19 @@ class AgentProgram final : public durable::Program {
   absl::StatusOr<ModelCall> ReplayModelCall(const durable::ReplayHistory& history,
                                             const std::string& workflow_id, int turn);
 
+  // The model call the activity `info` runs, as the workflow task that scheduled it on this
+  // program computed it (the same request ReplayModelCall would rebuild), taken out of a bounded
+  // cache: null when another worker, or this one before a restart, scheduled it, or when it
+  // was evicted or already taken. Thread-safe.
+  std::shared_ptr<const ModelCall> TakeScheduledModelCall(const activities::ActivityInfo& info);
+
  private:
+  // (workflow id, run id, activity id) of the model calls scheduled by this program's runs.
+  using ModelCallKey = std::tuple<std::string, std::string, std::string>;
+
   const std::string type_;
   const AgentProgramOptions options_;
+  BoundedLruCache<ModelCallKey, ModelCall> scheduled_;
 };
 
 }  // namespace stigmer::agent

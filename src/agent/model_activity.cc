@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "agent/skills.h"
 #include "common/json_fields.h"
 
 namespace stigmer::agent {
@@ -121,22 +122,33 @@ absl::StatusOr<ResolvedModel> ResolveModel(const json& agent, const json& secret
 ActivityResult RunModelActivity(const ModelActivityOptions& options,
                                 const activities::ActivityInfo& info, const json& request,
                                 activities::ActivityControl& control) {
-  const int turn = request.is_object() ? request.value("turn", 0) : 0;
-  absl::StatusOr<std::vector<durable::HistoryEvent>> events = options.read_history(info);
-  if (!events.ok()) {
-    // The worker's trouble, not the run's: retryable by Temporal.
-    ActivityResult result = Failure(request, "communication", "Cannot read the run's history",
-                                    std::string(events.status().message()));
-    result.retryable = true;
-    return result;
+  std::shared_ptr<const AgentProgram::ModelCall> call =
+      options.program->TakeScheduledModelCall(info);
+  if (call == nullptr) {
+    const int turn = request.is_object() ? request.value("turn", 0) : 0;
+    absl::StatusOr<std::vector<durable::HistoryEvent>> events = options.read_history(info);
+    if (!events.ok()) {
+      // The worker's trouble, not the run's: retryable by Temporal.
+      ActivityResult result = Failure(request, "communication", "Cannot read the run's history",
+                                      std::string(events.status().message()));
+      result.retryable = true;
+      return result;
+    }
+    absl::StatusOr<durable::ReplayHistory> history = durable::ReplayHistory::Index(*events);
+    absl::StatusOr<AgentProgram::ModelCall> replayed =
+        history.ok() ? options.program->ReplayModelCall(*history, info.workflow_id, turn)
+                     : absl::StatusOr<AgentProgram::ModelCall>(history.status());
+    if (!replayed.ok()) {
+      return Failure(request, "runtime", "Cannot rebuild the conversation",
+                     std::string(replayed.status().message()));
+    }
+    call = std::make_shared<const AgentProgram::ModelCall>(*std::move(replayed));
   }
-  absl::StatusOr<durable::ReplayHistory> history = durable::ReplayHistory::Index(*events);
-  absl::StatusOr<AgentProgram::ModelCall> call =
-      history.ok() ? options.program->ReplayModelCall(*history, info.workflow_id, turn)
-                   : absl::StatusOr<AgentProgram::ModelCall>(history.status());
-  if (!call.ok()) {
-    return Failure(request, "runtime", "Cannot rebuild the conversation",
-                   std::string(call.status().message()));
+  // The skills' files are there before the model can ask for them.
+  if (absl::Status laid_out = MaterializeSkills(call->plan.document, call->plan.workspace);
+      !laid_out.ok()) {
+    return Failure(request, "runtime", "Cannot lay out the agent's skills",
+                   std::string(laid_out.message()));
   }
   absl::StatusOr<ResolvedModel> model =
       ResolveModel(call->plan.document, call->plan.secrets, options.environment);
@@ -144,7 +156,7 @@ ActivityResult RunModelActivity(const ModelActivityOptions& options,
     return Failure(request, "configuration", "Model not configured",
                    std::string(model.status().message()));
   }
-  ChatRequest chat = std::move(call->request);
+  ChatRequest chat = call->request;
   chat.model = model->model;
   const auto keep_going = [&control] { return control.KeepGoing(); };
   absl::Duration backoff = options.initial_backoff;

@@ -1,9 +1,11 @@
 #ifndef STIGMER_AGENT_MODEL_ACTIVITY_H_
 #define STIGMER_AGENT_MODEL_ACTIVITY_H_
 
-// The `llm.chat` activity: one model call of an agent run. Its request names only the turn;
-// the conversation is rebuilt by replaying the run's history (AgentProgram::ReplayModelCall),
-// so that no scheduled-activity event carries the transcript.
+// The `llm.chat` activity: one model call of an agent run. Its request names only the turn, so
+// that no scheduled-activity event carries the transcript. The conversation is the one the
+// workflow task that scheduled the call computed, when that task ran on this worker
+// (AgentProgram::TakeScheduledModelCall), else it is rebuilt by replaying the run's history
+// (AgentProgram::ReplayModelCall): after a restart, or when another worker scheduled it.
 
 #include <functional>
 #include <memory>
@@ -40,7 +42,8 @@ absl::StatusOr<ResolvedModel> ResolveModel(const nlohmann::json& agent,
                                            const EnvironmentLookup& environment);
 
 struct ModelActivityOptions {
-  // The run's history as it is now (every page).
+  // The run's history as it is now (every page): read only when the program does not hold the
+  // call's request.
   std::function<absl::StatusOr<std::vector<durable::HistoryEvent>>(
       const activities::ActivityInfo& info)>
       read_history;
@@ -52,7 +55,8 @@ struct ModelActivityOptions {
   absl::Duration initial_backoff = absl::Seconds(1);
 };
 
-// Runs the model call `request` ({"task", "turn"}) names. Output: AnswerToJson(answer).
+// Runs the model call `request` ({"task", "turn"}) names, after laying out the agent's skills in
+// the run's workspace (MaterializeSkills, skills.h). Output: AnswerToJson(answer).
 // Errors: authentication (401) / authorization (403) naming the provider and the key's source;
 // communication (503) after the retries; runtime for a malformed answer or a history that
 // cannot be replayed; cancelled when `control` says stop.

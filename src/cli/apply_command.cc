@@ -1,14 +1,17 @@
 #include "cli/apply_command.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "agent/skills.h"
 #include "cli/document_kind.h"
 #include "cli/resource_output.h"
 #include "cli/server_connect.h"
 #include "cli/source_documents.h"
 #include "common/grpc_status.h"
+#include "workflow/yaml_to_json.h"
 
 namespace stigmer::cli {
 namespace {
@@ -63,6 +66,22 @@ Applied ApplyOne(ApiClient& client, DocumentKind kind, const std::string& text, 
   return applied;
 }
 
+// An agent document with its skills' folders read in (then as JSON: skills.h), or unchanged
+// when it names no folder.
+absl::StatusOr<std::string> WithSkillFiles(const SourceDocument& document) {
+  absl::StatusOr<nlohmann::ordered_json> json = workflow::YamlToJson(document.text);
+  if (!json.ok() || !json->is_object()) return document.text;  // the server says what is wrong
+  auto skills = json->find("skills");
+  if (skills == json->end() || !skills->is_array() ||
+      std::none_of(skills->begin(), skills->end(), [](const auto& s) { return s.is_string(); })) {
+    return document.text;
+  }
+  if (absl::Status bundled = agent::BundleSkills(*json, document.folder); !bundled.ok()) {
+    return bundled;
+  }
+  return json->dump(2);
+}
+
 }  // namespace
 
 int ApplyResources(const config::Paths& paths, TerminalOutput& output,
@@ -88,7 +107,16 @@ int ApplyResources(const config::Paths& paths, TerminalOutput& output,
   int invalid = 0;
   std::map<std::string, std::pair<DocumentKind, std::string>> first_of_name;  // → kind, origin
   for (size_t i = 0; i < documents->size(); ++i) {
-    const SourceDocument& document = (*documents)[i];
+    SourceDocument& document = (*documents)[i];
+    if (kinds[i] == DocumentKind::kAgent) {
+      absl::StatusOr<std::string> text = WithSkillFiles(document);
+      if (!text.ok()) {
+        output.Error(absl::StrCat(document.origin, ": ", text.status().message()));
+        ++invalid;
+        continue;
+      }
+      document.text = *std::move(text);
+    }
     Applied checked = ApplyOne(*client, kinds[i], document.text, /*dry_run=*/true);
     if (!checked.status.ok()) {
       output.Error(absl::StrCat(document.origin, ": ", checked.status.message()));

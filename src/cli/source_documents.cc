@@ -29,7 +29,10 @@ bool IsBlank(absl::string_view text) {
   return true;
 }
 
-void SplitInto(absl::string_view origin, absl::string_view text, std::vector<SourceDocument>* out) {
+void SplitInto(absl::string_view origin, absl::string_view text, std::vector<SourceDocument>* out,
+               const std::filesystem::path& file = {}) {
+  const std::filesystem::path folder =
+      file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
   std::vector<std::string> documents(1);
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     if (IsDocumentSeparator(line)) {
@@ -44,7 +47,7 @@ void SplitInto(absl::string_view origin, absl::string_view text, std::vector<Sou
   for (size_t i = 0; i < documents.size(); ++i) {
     out->push_back({documents.size() == 1 ? std::string(origin)
                                           : absl::StrCat(origin, " (document ", i + 1, ")"),
-                    std::move(documents[i])});
+                    std::move(documents[i]), folder});
   }
 }
 
@@ -84,13 +87,13 @@ absl::StatusOr<std::vector<SourceDocument>> ReadSourceDocuments(
       for (const auto& file : files) {
         absl::StatusOr<std::string> text = ReadFileToString(file);
         if (!text.ok()) return text.status();
-        SplitInto(file.string(), *text, &documents);
+        SplitInto(file.string(), *text, &documents, file);
       }
       continue;
     }
     absl::StatusOr<std::string> text = ReadFileToString(path);
     if (!text.ok()) return text.status();
-    SplitInto(path, *text, &documents);
+    SplitInto(path, *text, &documents, path);
   }
   return documents;
 }

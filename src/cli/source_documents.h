@@ -1,6 +1,7 @@
 #ifndef STIGMER_CLI_SOURCE_DOCUMENTS_H_
 #define STIGMER_CLI_SOURCE_DOCUMENTS_H_
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@ namespace stigmer::cli {
 struct SourceDocument {
   std::string origin;  // "hello.yaml", or "all.yaml (document 2)"
   std::string text;
+  // The folder of the file it came from ("." for stdin): where an agent's skills are read.
+  std::filesystem::path folder = ".";
 };
 
 // Splits `text` at "---" lines (a "---" alone, or followed by a comment) into documents, each

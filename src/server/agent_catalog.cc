@@ -2,6 +2,7 @@
 
 #include "absl/time/clock.h"
 #include "agent/agent_document.h"
+#include "agent/skills.h"
 #include "server/workflow_catalog.h"
 
 namespace stigmer::server {
@@ -12,6 +13,7 @@ absl::StatusOr<store::AgentApplyResult> ApplyAgentDocument(store::Store& store,
   absl::StatusOr<agent::AgentDocument> document = agent::ParseAgentDocument(definition);
   if (!document.ok()) return document.status();
   const nlohmann::ordered_json& json = document->json;
+  if (absl::Status bundled = agent::RequireBundledSkills(json); !bundled.ok()) return bundled;
   stigmer::v1::Agent draft;
   draft.set_name(document->name);
   draft.set_description(document->description);

@@ -5,6 +5,7 @@
 // activities) polling a queue of its own on the real Temporal dev server, the scripted model
 // server as its model, and helpers to start runs and wait for them.
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -47,8 +48,9 @@ class AgentRunnerTest : public testing::TemporalDevServerSuite {
     if (poller_) poller_->Stop();
   }
 
-  // A worker for queue_, not started (a test stops one and starts another).
-  std::unique_ptr<temporal::TaskQueuePoller> NewWorker() {
+  // A worker for queue_, not started (a test stops one and starts another). With model_queue_
+  // set, model calls are scheduled there, and polled only when `runs_model_calls`.
+  std::unique_ptr<temporal::TaskQueuePoller> NewWorker(bool runs_model_calls = true) {
     temporal::TaskQueuePollerOptions options;
     options.temporal_address = temporal_address();
     options.task_queue = queue_;
@@ -60,13 +62,19 @@ class AgentRunnerTest : public testing::TemporalDevServerSuite {
     workflow.commands.task_queue = queue_;
     workflow.commands.activity_heartbeat_timeout = absl::Seconds(5);
     SetAgentActivityAttempts(workflow.commands);
+    if (!model_queue_.empty()) {
+      workflow.commands.activity_kinds[kModelActivity].task_queue = model_queue_;
+      if (runs_model_calls) options.activity_queues.push_back({model_queue_, 1});
+    }
     auto program =
         std::make_shared<AgentProgram>(AgentProgramOptions{.workspaces_dir = workspaces_});
     ModelActivityOptions model;
     model.program = program;
     model.environment = [](absl::string_view) { return std::optional<std::string>(); };
     model.initial_backoff = absl::Milliseconds(50);
-    model.read_history = [client = client_](const activities::ActivityInfo& info) {
+    model.read_history = [client = client_,
+                          reads = history_reads_](const activities::ActivityInfo& info) {
+      ++*reads;
       return client->GetFullHistory(info.workflow_id, info.run_id);
     };
     return std::make_unique<temporal::TaskQueuePoller>(
@@ -115,7 +123,10 @@ class AgentRunnerTest : public testing::TemporalDevServerSuite {
     return testing::CompletedOutput(events);
   }
 
-  McpLimits mcp_limits_;  // a fixture may change it in its constructor
+  McpLimits mcp_limits_;     // a fixture may change it in its constructor
+  std::string model_queue_;  // idem: where model calls go ("": queue_)
+  // Reads of a run's history by the activities (the model's and MCP's).
+  std::shared_ptr<std::atomic<int>> history_reads_ = std::make_shared<std::atomic<int>>(0);
   testing::TempDir temp_;
   testing::ScriptedModelServer model_;
   std::shared_ptr<temporal::TemporalClient> client_;

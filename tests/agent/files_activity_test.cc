@@ -51,5 +51,34 @@ TEST_F(FilesActivityTest, AnUnknownOperationListsTheKnownOnes) {
   EXPECT_THAT(unknown.error.detail, HasSubstr("list, read, write, edit or grep"));
 }
 
+TEST_F(FilesActivityTest, ReadOnlyFoldersRefuseWriteAndEditButNotRead) {
+  ASSERT_TRUE(
+      Run({{"operation", "write"}, {"path", "skills/review/SKILL.md"}, {"content", "x"}}).ok());
+  const nlohmann::json read_only = {"skills/review"};
+  for (const char* path : {"skills/review/SKILL.md", "./skills/x/../review/new.md"}) {
+    auto written =
+        Run({{"operation", "write"}, {"path", path}, {"content", "y"}, {"read_only", read_only}});
+    EXPECT_FALSE(written.ok()) << path;
+    EXPECT_THAT(written.error.detail,
+                HasSubstr(std::string(path) + " is read-only: skills/review/ holds one of the "
+                                              "agent's skills"));
+  }
+  EXPECT_FALSE(Run({{"operation", "edit"},
+                    {"path", "skills/review/SKILL.md"},
+                    {"old_text", "x"},
+                    {"new_text", "y"},
+                    {"read_only", read_only}})
+                   .ok());
+  EXPECT_EQ(
+      Run({{"operation", "read"}, {"path", "skills/review/SKILL.md"}, {"read_only", read_only}})
+          .output,
+      "x");
+  EXPECT_TRUE(Run({{"operation", "write"},
+                   {"path", "skills/reviews.md"},
+                   {"content", "y"},
+                   {"read_only", read_only}})
+                  .ok());
+}
+
 }  // namespace
 }  // namespace stigmer::agent

@@ -108,6 +108,7 @@ TEST_F(AgentCommands, TheExampleAgentsApplyFromAFolderBesideAWorkflow) {
   CommandResult apply = home_.Run({"apply", "-f", (SourceDir() / "examples" / "agents").string(),
                                    "-f", (SourceDir() / "examples" / "hello.yaml").string()});
   ASSERT_EQ(apply.exit_code, 0) << apply.err;
+  EXPECT_THAT(apply.out, HasSubstr("agent/changelog "));
   EXPECT_THAT(apply.out, HasSubstr("agent/file-helper"));
   EXPECT_THAT(apply.out, HasSubstr("agent/hello-agent"));
   EXPECT_THAT(apply.out, HasSubstr("agent/mcp-files"));
@@ -159,6 +160,42 @@ TEST_F(AgentCommands, AMalformedAgentIsNamedByPointerAndNothingOfTheBatchIsAppli
   EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
   EXPECT_THAT(fixed.out, HasSubstr("agent/broken"));
   EXPECT_THAT(home_.Run({"get", "agents"}).out, HasSubstr("reviewer"));
+}
+
+TEST_F(AgentCommands, ApplySendsTheSkillFoldersFilesAndAChangedFolderMakesANewVersion) {
+  Write("agents/skills/review/SKILL.md", "Review against checklist.md.\n");
+  Write("agents/skills/review/checklist.md", "1. tests\n");
+  const std::string file =
+      Write("agents/reviewer.yaml",
+            "kind: Agent\nname: reviewer\ninstructions: Review.\nskills: [skills/review]\n");
+  CommandResult apply = home_.Run({"apply", "-f", file});
+  ASSERT_EQ(apply.exit_code, 0) << apply.err;
+  EXPECT_THAT(apply.out, HasSubstr("agent/reviewer  1        created"));
+  CommandResult json = home_.Run({"get", "agent", "reviewer", "-o", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const nlohmann::json stored =
+      nlohmann::json::parse(nlohmann::json::parse(json.out)["definition"].get<std::string>());
+  EXPECT_EQ(stored["skills"][0]["name"], "review");
+  EXPECT_EQ(stored["skills"][0]["files"]["checklist.md"], "1. tests\n");
+
+  EXPECT_THAT(home_.Run({"apply", "-f", file}).out,
+              HasSubstr("agent/reviewer  1        unchanged"));
+  Write("agents/skills/review/checklist.md", "1. tests\n2. docs\n");
+  EXPECT_THAT(home_.Run({"apply", "-f", file}).out, HasSubstr("agent/reviewer  2        updated"));
+}
+
+TEST_F(AgentCommands, ASkillFolderWithoutSkillMdIsNamedAndNothingIsApplied) {
+  Write("skills/empty/notes.md", "no instructions\n");
+  const std::string file =
+      Write("both.yaml", absl::StrCat(kHelloWorkflow, "---\n",
+                                      "kind: Agent\nname: reviewer\ninstructions: Review.\n"
+                                      "skills: [skills/empty]\n"));
+  CommandResult apply = home_.Run({"apply", "-f", file});
+  EXPECT_EQ(apply.exit_code, 1);
+  EXPECT_THAT(apply.err, HasSubstr("both.yaml (document 2): skills/empty: no SKILL.md in the "
+                                   "folder; a skill is a folder holding a SKILL.md"));
+  EXPECT_THAT(apply.err, HasSubstr("1 of 2 documents are not valid; nothing was applied"));
+  EXPECT_THAT(home_.Run({"get", "workflows"}).out, Not(HasSubstr("hello")));
 }
 
 TEST_F(AgentCommands, AFileOfCommentsOnlyHoldsNothingToApply) {

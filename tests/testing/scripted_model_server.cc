@@ -34,12 +34,13 @@ void ScriptedModelServer::QueueText(const std::string& text) {
 }
 
 void ScriptedModelServer::QueueToolCall(const std::string& id, const std::string& name,
-                                        const nlohmann::json& arguments) {
+                                        const nlohmann::json& arguments, bool held) {
   const nlohmann::json call = {{"id", id},
                                {"type", "function"},
                                {"function", {{"name", name}, {"arguments", arguments.dump()}}}};
   Queue({.body = Completion({{"role", "assistant"}, {"content", nullptr}, {"tool_calls", {call}}},
-                            "tool_calls")});
+                            "tool_calls"),
+         .held = held});
 }
 
 void ScriptedModelServer::Queue(ScriptedAnswer answer) {

@@ -37,9 +37,9 @@ class ScriptedModelServer {
 
   // Queues a chat completion whose message is `text`.
   void QueueText(const std::string& text);
-  // Queues a chat completion asking for one tool call.
+  // Queues a chat completion asking for one tool call (held: see ScriptedAnswer).
   void QueueToolCall(const std::string& id, const std::string& name,
-                     const nlohmann::json& arguments);
+                     const nlohmann::json& arguments, bool held = false);
   // Queues anything: an error status, a retry-after, a malformed body.
   void Queue(ScriptedAnswer answer);
 

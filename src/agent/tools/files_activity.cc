@@ -1,8 +1,10 @@
 #include "agent/tools/files_activity.h"
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "agent/tools/workspace.h"
 
@@ -21,9 +23,30 @@ activities::ActivityResult ToolError(const json& request, std::string detail) {
       "runtime", "Files tool failed", std::move(detail), activities::ActivityTaskPath(request)));
 }
 
+// The folder of request["read_only"] (workspace-relative folders) that holds `path`; "" when none.
+std::string ReadOnlyFolder(const json& request, const std::string& path) {
+  auto folders = request.find("read_only");
+  if (folders == request.end() || !folders->is_array()) return "";
+  const std::string normal = std::filesystem::path(path).lexically_normal().generic_string();
+  for (const json& folder : *folders) {
+    if (!folder.is_string()) continue;
+    const std::string& prefix = folder.get_ref<const std::string&>();
+    if (normal == prefix || absl::StartsWith(normal, prefix + "/")) return prefix;
+  }
+  return "";
+}
+
 absl::StatusOr<std::string> Run(const Workspace& workspace, const json& request) {
   const std::string operation = Text(request, "operation");
   const std::string path = Text(request, "path");
+  if (operation == "write" || operation == "edit") {
+    if (std::string folder = ReadOnlyFolder(request, path); !folder.empty()) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          path, " is read-only: ", folder,
+          "/ holds one of the agent's skills, which come from its definition; write elsewhere "
+          "in the workspace"));
+    }
+  }
   if (operation == "list") {
     bool truncated = false;
     absl::StatusOr<std::vector<WorkspaceEntry>> entries =
