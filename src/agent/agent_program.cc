@@ -10,6 +10,7 @@
 #include "agent/builtin_tools.h"
 #include "agent/mcp_steps.h"
 #include "common/json_fields.h"
+#include "common/ulid.h"
 #include "durable/replay_context.h"
 #include "temporal/payloads.h"
 #include "workflow/json_pointer.h"
@@ -267,7 +268,11 @@ absl::StatusOr<AgentRunPlan> ReadAgentRun(const durable::ReplayHistory& history,
       plan.secrets = *secrets;
     }
   }
-  plan.workspace = (std::filesystem::path(options.workspaces_dir) / workflow_id).string();
+  // A session's runs share one workspace: what a turn wrote, the next one reads.
+  const std::string session = StringAt(*run, "session");
+  plan.workspace = (std::filesystem::path(options.workspaces_dir) /
+                    (IsSessionId(session) ? session : workflow_id))
+                       .string();
   return plan;
 }
 
