@@ -15,6 +15,7 @@
 #include "server/store/store.h"
 #include "stigmer/v1/agent.grpc.pb.h"
 #include "stigmer/v1/execution.grpc.pb.h"
+#include "stigmer/v1/workflow.grpc.pb.h"
 
 namespace stigmer::agent {
 namespace {
@@ -42,9 +43,9 @@ class SessionTest : public AgentRunnerTest {
         server::StigmerServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
-    auto channel = CreateBearerTokenChannel(absl::StrCat("127.0.0.1:", server_->port()), kToken);
-    agents_ = stigmer::v1::AgentService::NewStub(channel);
-    executions_ = stigmer::v1::ExecutionService::NewStub(channel);
+    channel_ = CreateBearerTokenChannel(absl::StrCat("127.0.0.1:", server_->port()), kToken);
+    agents_ = stigmer::v1::AgentService::NewStub(channel_);
+    executions_ = stigmer::v1::ExecutionService::NewStub(channel_);
     ApplyAgent("helper", "");
     ApplyAgent("other", "");
     ApplyAgent("careful", "tools: [shell]\nneeds_approval: [shell]\n");
@@ -122,6 +123,7 @@ class SessionTest : public AgentRunnerTest {
 
   std::filesystem::path store_path_ = temp_.path() / "stigmer.db";
   std::unique_ptr<server::StigmerServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<stigmer::v1::AgentService::Stub> agents_;
   std::unique_ptr<stigmer::v1::ExecutionService::Stub> executions_;
 };
@@ -166,6 +168,24 @@ TEST_F(SessionTest, UnknownMalformedAndAnotherAgentsSessionsAreRefused) {
   EXPECT_THAT(status.error_message(),
               HasSubstr(absl::StrCat("session ", first.session(),
                                      " belongs to agent \"helper\", not \"other\"")));
+  {
+    grpc::ClientContext context;
+    stigmer::v1::ApplyWorkflowRequest apply;
+    apply.set_definition(
+        "document: {dsl: '1.0.0', namespace: t, name: hello, version: '1.0.0'}\n"
+        "do:\n  - one:\n      set: {a: 1}\n");
+    stigmer::v1::ApplyWorkflowResponse applied;
+    ASSERT_TRUE(
+        stigmer::v1::WorkflowService::NewStub(channel_)->Apply(&context, apply, &applied).ok());
+    grpc::ClientContext create_context;
+    stigmer::v1::CreateExecutionRequest request;
+    request.set_workflow("hello");
+    request.set_session(first.session());
+    status = executions_->Create(&create_context, request, &ignored);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(),
+                HasSubstr("\"hello\" is a workflow: sessions are for agent runs"));
+  }
   // Nothing of these was stored or run.
   grpc::ClientContext context;
   stigmer::v1::ListExecutionsRequest request;

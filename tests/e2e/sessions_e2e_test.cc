@@ -118,6 +118,34 @@ TEST(Sessions, AnUnknownSessionIsBadInputAndRunsNothing) {
   EXPECT_EQ(model.request_count(), 0u);
 }
 
+TEST(Sessions, AFailedChatTurnIsShownAndTheChatGoesOnItsLastTurnSettingTheExitCode) {
+  StigmerHome home;
+  ScriptedModelServer model;
+  ApplyAgent(home, model);
+  model.Queue({.status = 401, .body = R"({"error":{"message":"Incorrect API key"}})"});
+  model.QueueText("Second try worked.");
+  model.Queue({.status = 401, .body = R"({"error":{"message":"Incorrect API key"}})"});
+  CommandResult chat = home.RunWithInput({"chat", "helper"}, "first\nsecond\n");
+  EXPECT_EQ(chat.exit_code, 0) << chat.out << chat.err;
+  EXPECT_THAT(chat.err, HasSubstr("failed: Agent failed"));
+  EXPECT_THAT(chat.err, HasSubstr("Incorrect API key"));
+  EXPECT_THAT(chat.out, HasSubstr("Second try worked."));
+  // A failed turn is no turn of the transcript: the second request holds only its own message.
+  ASSERT_EQ(model.request_count(), 2u);
+  EXPECT_EQ(Texts(model.requests()[1]), (std::vector<std::string>{"Answer briefly.", "second"}));
+
+  const std::string session = SessionIn(chat.out);
+  CommandResult last_failed =
+      home.RunWithInput({"chat", "helper", "--session", session}, "third\n");
+  EXPECT_EQ(last_failed.exit_code, 1) << last_failed.out << last_failed.err;
+  EXPECT_THAT(last_failed.out, HasSubstr(absl::StrCat("session ", session, " with helper")));
+
+  CommandResult one = home.Run({"get", "session", session});
+  EXPECT_EQ(one.exit_code, 2);
+  EXPECT_THAT(one.err, HasSubstr(absl::StrCat("`stigmer get executions --session ", session,
+                                              "` lists the runs of one")));
+}
+
 TEST(Sessions, ChatAsksInlineForApprovalAndDeliversTheAnswer) {
   StigmerHome home;
   ScriptedModelServer model;
