@@ -34,7 +34,7 @@ void AskApproval(ApiClient& client, TerminalOutput& output, std::istream& in, bo
   request.set_call_id(call.call_id());
   request.set_approved(answered && (answer == "y" || answer == "yes"));
   if (!request.approved()) {
-    request.set_reason(answered ? "the user denied it in stigmer chat"
+    request.set_reason(answered ? "answered no in stigmer chat"
                                 : "no answer: the chat's input ended");
   }
   grpc::ClientContext context;

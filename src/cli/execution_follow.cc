@@ -26,17 +26,6 @@ class ProgressPrinter {
       : output_(output), prompt_(prompt) {}
 
   void Show(const Execution& execution) {
-    for (const auto& call : execution.pending_approvals()) {
-      if (!asked_.insert(call.call_id()).second) continue;
-      if (prompt_) {
-        prompt_(execution, call);
-        continue;
-      }
-      output_.Warning(absl::StrCat("waiting for approval: ", call.tool(), " ", call.arguments()));
-      output_.Warning(absl::StrCat("  stigmer approve ", execution.id(), " --call ", call.call_id(),
-                                   "   or   stigmer deny ", execution.id(), " --call ",
-                                   call.call_id(), " --reason \"…\""));
-    }
     // A composite task's entry is placed before the entries of the tasks inside it when it
     // ends, so places shift; the entries of one path keep their order (a loop or a retry adds
     // one per run of a task), so (path, n-th entry of that path) identifies an entry.
@@ -69,6 +58,18 @@ class ProgressPrinter {
       } else if (task.phase() == stigmer::v1::TASK_PHASE_CANCELLED) {
         output_.Error(absl::StrCat(task.name(), " cancelled (", task.path(), ")"));
       }
+    }
+    // After the steps, so that the model turn that asked for the call is shown first.
+    for (const auto& call : execution.pending_approvals()) {
+      if (!asked_.insert(call.call_id()).second) continue;
+      if (prompt_) {
+        prompt_(execution, call);
+        continue;
+      }
+      output_.Warning(absl::StrCat("waiting for approval: ", call.tool(), " ", call.arguments()));
+      output_.Warning(absl::StrCat("  stigmer approve ", execution.id(), " --call ", call.call_id(),
+                                   "   or   stigmer deny ", execution.id(), " --call ",
+                                   call.call_id(), " --reason \"…\""));
     }
   }
 

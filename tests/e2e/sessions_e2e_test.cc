@@ -166,7 +166,7 @@ TEST(Sessions, ChatAsksInlineForApprovalAndDeliversTheAnswer) {
   EXPECT_THAT(chat.out, Not(HasSubstr("never-runs\n")));
   EXPECT_THAT(chat.out, HasSubstr("It did not run."));
   ASSERT_EQ(model.request_count(), 4u);
-  EXPECT_THAT(model.requests()[3].dump(), HasSubstr("the user denied it in stigmer chat"));
+  EXPECT_THAT(model.requests()[3].dump(), HasSubstr("answered no in stigmer chat"));
 }
 
 }  // namespace
