@@ -4,6 +4,7 @@
 #include "absl/strings/str_split.h"
 #include "cli/execution_view.h"
 #include "common/json_limits.h"
+#include "common/utf8_prefix.h"
 
 namespace stigmer::cli {
 namespace {
@@ -14,9 +15,7 @@ constexpr size_t kMaxArgumentBytes = 200;
 
 std::string CutText(std::string text, size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
-  size_t end = max_bytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return absl::StrCat(text.substr(0, end), "…");
+  return absl::StrCat(Utf8Prefix(text, max_bytes), "…");
 }
 
 std::vector<std::string> AgentStepLines(const stigmer::v1::TaskProgress& step, int max_lines) {

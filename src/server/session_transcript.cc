@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/utf8_prefix.h"
 
 namespace stigmer::server {
 namespace {
@@ -16,9 +17,7 @@ constexpr char kCutMarker[] = " [… cut]";
 std::string Bounded(const std::string& text, size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
   const size_t marker = sizeof(kCutMarker) - 1;
-  size_t end = max_bytes > marker ? max_bytes - marker : 0;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return absl::StrCat(text.substr(0, end), kCutMarker);
+  return absl::StrCat(Utf8Prefix(text, max_bytes > marker ? max_bytes - marker : 0), kCutMarker);
 }
 
 // The final answer of a completed run's output ({"answer", ...}); the output itself otherwise.
