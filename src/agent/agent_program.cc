@@ -11,6 +11,7 @@
 #include "agent/mcp_steps.h"
 #include "agent/skills.h"
 #include "common/json_fields.h"
+#include "common/ulid.h"
 #include "durable/replay_context.h"
 #include "temporal/payloads.h"
 #include "workflow/json_pointer.h"
@@ -303,7 +304,11 @@ absl::StatusOr<AgentRunPlan> ReadAgentRun(const durable::ReplayHistory& history,
       plan.secrets = *secrets;
     }
   }
-  plan.workspace = (std::filesystem::path(options.workspaces_dir) / workflow_id).string();
+  // A session's runs share one workspace: what a turn wrote, the next one reads.
+  const std::string session = StringAt(*run, "session");
+  plan.workspace = (std::filesystem::path(options.workspaces_dir) /
+                    (IsSessionId(session) ? session : workflow_id))
+                       .string();
   return plan;
 }
 

@@ -45,7 +45,8 @@ inline constexpr char kAgentWorkflowType[] = "StigmerAgent";
 inline constexpr char kModelActivity[] = "llm.chat";
 
 struct AgentProgramOptions {
-  // Where runs get their workspace: <workspaces_dir>/<workflow id>/.
+  // Where runs get their workspace: <workspaces_dir>/<session id>/ (a run without a session:
+  // <workflow id>/).
   std::string workspaces_dir;
 };
 

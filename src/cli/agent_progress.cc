@@ -4,20 +4,19 @@
 #include "absl/strings/str_split.h"
 #include "cli/execution_view.h"
 #include "common/json_limits.h"
+#include "common/utf8_prefix.h"
 
 namespace stigmer::cli {
 namespace {
 
 constexpr size_t kMaxArgumentBytes = 200;
 
-std::string Cut(std::string text, size_t max_bytes) {
-  if (text.size() <= max_bytes) return text;
-  size_t end = max_bytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return absl::StrCat(text.substr(0, end), "…");
-}
-
 }  // namespace
+
+std::string CutText(std::string text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  return absl::StrCat(Utf8Prefix(text, max_bytes), "…");
+}
 
 std::vector<std::string> AgentStepLines(const stigmer::v1::TaskProgress& step, int max_lines) {
   std::vector<std::string> lines;
@@ -34,7 +33,7 @@ std::vector<std::string> AgentStepLines(const stigmer::v1::TaskProgress& step, i
         if (!call.is_object()) continue;
         lines.push_back(absl::StrCat(
             "→ ", call.value("name", std::string("?")), " ",
-            Cut(call.value("arguments", nlohmann::json::object()).dump(), kMaxArgumentBytes)));
+            CutText(call.value("arguments", nlohmann::json::object()).dump(), kMaxArgumentBytes)));
       }
     }
     return lines;
@@ -44,7 +43,7 @@ std::vector<std::string> AgentStepLines(const stigmer::v1::TaskProgress& step, i
   std::vector<absl::string_view> result = absl::StrSplit(text, '\n');
   const int shown = std::min<int>(static_cast<int>(result.size()), max_lines);
   for (int i = 0; i < shown; ++i)
-    lines.push_back(absl::StrCat("  ", Cut(std::string(result[i]), 300)));
+    lines.push_back(absl::StrCat("  ", CutText(std::string(result[i]), 300)));
   if (static_cast<int>(result.size()) > shown) {
     lines.push_back(absl::StrCat("  … ", result.size() - shown, " more lines"));
   }

@@ -16,6 +16,9 @@ namespace stigmer::cli {
 // - the user's message: nothing (the user typed it).
 std::vector<std::string> AgentStepLines(const stigmer::v1::TaskProgress& step, int max_lines = 4);
 
+// `text` cut to at most `max_bytes` at a UTF-8 character boundary, "…" added when cut.
+std::string CutText(std::string text, size_t max_bytes);
+
 // The final answer of a completed agent run's output ({"answer", ...}); the output as it is when
 // it has none.
 std::string AgentAnswer(const std::string& output_json);

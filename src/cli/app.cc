@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "agent/agent_runner.h"
 #include "cli/apply_command.h"
+#include "cli/chat_command.h"
 #include "cli/codec_server_command.h"
 #include "cli/config_commands.h"
 #include "cli/delete_command.h"
@@ -188,6 +189,8 @@ int Main(int argc, char** argv) {
   bool no_follow = false;
   run->add_option("name", run_options.workflow, "The workflow's or the agent's name")->required();
   run->add_option("-m,--message", run_options.message, "An agent run's message");
+  run->add_option("--session", run_options.session,
+                  "An agent run: continue this session (ses-…); default: a new session");
   run->add_option("--version", run_options.version, "A version number; default: the latest");
   run->add_option("--input", run_options.input, "Input: a JSON object, or @FILE");
   run->add_option("--env", run_options.env, "A runtime value NAME=VALUE (repeatable)");
@@ -200,6 +203,15 @@ int Main(int argc, char** argv) {
     run_options.follow = !no_follow;
     TerminalOutput out = output();
     exit_code = RunWorkflow(paths, out, run_options);
+  });
+
+  CLI::App* chat = app.add_subcommand("chat", "Talk with an agent: each line is a turn");
+  ChatOptions chat_options;
+  chat->add_option("agent", chat_options.agent, "The agent's name")->required();
+  chat->add_option("--session", chat_options.session, "Continue this session (ses-…)");
+  chat->callback([&] {
+    TerminalOutput out = output();
+    exit_code = Chat(paths, out, std::cin, chat_options);
   });
 
   CLI::App* codec = app.add_subcommand(
@@ -215,13 +227,16 @@ int Main(int argc, char** argv) {
     exit_code = RunCodecServer(paths, out, codec_options);
   });
 
-  CLI::App* get = app.add_subcommand("get", "List or show workflows, agents and executions");
+  CLI::App* get =
+      app.add_subcommand("get", "List or show workflows, agents, executions and sessions");
   GetOptions get_options;
-  get->add_option("kind", get_options.kind, "workflows, agents or executions")->required();
+  get->add_option("kind", get_options.kind, "workflows, agents, executions or sessions")
+      ->required();
   get->add_option("name", get_options.name, "A workflow or agent name, or an execution id");
   get->add_option("-o,--output", get_options.output, "table, json or yaml")->capture_default_str();
   get->add_option("--workflow,--agent", get_options.workflow,
-                  "Executions of this workflow or agent only");
+                  "Executions (or sessions) of this workflow or agent only");
+  get->add_option("--session", get_options.session, "Executions of this agent session only");
   get->add_option("--phase", get_options.phase,
                   "Executions in this phase only: pending, running, completed, failed, cancelled");
   get->add_option("--limit", get_options.limit,

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "cli/terminal_output.h"
 #include "config/paths.h"
 
@@ -12,6 +13,7 @@ namespace stigmer::cli {
 struct RunOptions {
   std::string workflow;              // the workflow's name, or the agent's with `message`
   std::string message;               // an agent run's message (-m)
+  std::string session;               // an agent run: the session to continue; empty: a new one
   int version = 0;                   // 0: the latest
   std::string input;                 // JSON text, or @FILE
   std::vector<std::string> env;      // K=V
@@ -23,9 +25,15 @@ struct RunOptions {
 // `stigmer run NAME ...`: creates the execution and, unless --no-follow, follows it: one line per
 // task as it starts and ends, then the output JSON. An agent (`-m MESSAGE`): each model turn's
 // text and tool calls, each tool's result cut to a few lines (AgentStepLines), then the answer.
-// Exit 0 COMPLETED (or not followed), 1 FAILED or CANCELLED (with the error's title and detail), 2
-// bad input.
+// An agent run without --session starts a new session and says its id ("session ses-…  (continue
+// with --session ses-…)"); with one, the model reads the session's earlier turns.
+// Exit 0 COMPLETED (or not followed), 1 FAILED or CANCELLED (with the error's title and detail),
+// or the session busy with another run; 2 bad input (an unknown session, or another agent's).
 int RunWorkflow(const config::Paths& paths, TerminalOutput& output, const RunOptions& options);
+
+// Whether a Create error refuses the `session` given (unknown, malformed, another agent's): bad
+// input, exit 2.
+bool SessionRefused(const absl::Status& status, const std::string& session);
 
 struct ApprovalOptions {
   std::string id;

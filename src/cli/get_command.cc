@@ -10,6 +10,7 @@
 #include "cli/api_client.h"
 #include "cli/execution_view.h"
 #include "cli/resource_output.h"
+#include "cli/session_view.h"
 #include "common/grpc_status.h"
 #include "server/store/page_token.h"
 
@@ -89,14 +90,49 @@ absl::StatusOr<bool> FetchPages(int limit, int page_size, Fetch fetch) {
   return false;
 }
 
+// `stigmer get sessions`: one page of the most recently active (--limit, else the most the
+// server gives).
+int GetSessions(ApiClient& client, TerminalOutput& output, OutputFormat format,
+                const GetOptions& options) {
+  if (!options.name.empty()) {
+    output.Error(
+        absl::StrCat("sessions are listed, not shown one by one: `stigmer get executions "
+                     "--session ",
+                     options.name, "` lists the runs of one"));
+    return 2;
+  }
+  grpc::ClientContext context;
+  stigmer::v1::ListSessionsRequest request;
+  request.set_agent(options.workflow);
+  request.set_page_size(options.limit > 0 ? options.limit : store::kMaxPageSize);
+  stigmer::v1::ListSessionsResponse response;
+  if (absl::Status status = FromGrpcStatus(
+          client.executions().ListSessions(WithCallDeadline(&context), request, &response));
+      !status.ok()) {
+    output.Error(status.message());
+    return 1;
+  }
+  std::vector<stigmer::v1::Session> sessions(response.sessions().begin(),
+                                             response.sessions().end());
+  if (format == OutputFormat::kTable) {
+    output.out() << RenderTable(SessionRows(sessions, absl::LocalTimeZone())) << std::flush;
+    return 0;
+  }
+  nlohmann::json json = nlohmann::json::array();
+  for (const auto& session : sessions) json.push_back(MessageToJson(session));
+  output.Line(format == OutputFormat::kJson ? json.dump(2) : JsonToYaml(json));
+  return 0;
+}
+
 }  // namespace
 
 int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOptions& options) {
   absl::StatusOr<OutputFormat> format = ParseOutputFormat(options.output);
   const std::string kind = std::string(absl::StripSuffix(options.kind, "s"));
-  if (!format.ok() || (kind != "workflow" && kind != "execution" && kind != "agent")) {
+  if (!format.ok() ||
+      (kind != "workflow" && kind != "execution" && kind != "agent" && kind != "session")) {
     output.Error(format.ok() ? absl::StrCat("unknown kind \"", options.kind,
-                                            "\"; use workflows, agents or executions")
+                                            "\"; use workflows, agents, executions or sessions")
                              : std::string(format.status().message()));
     return 2;
   }
@@ -119,6 +155,7 @@ int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOp
   auto print_json = [&](const nlohmann::json& json) {
     output.Line(*format == OutputFormat::kJson ? json.dump(2) : JsonToYaml(json));
   };
+  if (kind == "session") return GetSessions(*client, output, *format, options);
   if (!options.name.empty()) {
     grpc::ClientContext context;
     grpc::Status status;
@@ -191,6 +228,7 @@ int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOp
     stigmer::v1::ListExecutionsRequest request;
     request.set_workflow(options.workflow);
     request.set_phase(*phase);
+    request.set_session(options.session);
     request.set_page_size(page_size);
     request.set_page_token(token);
     stigmer::v1::ListExecutionsResponse response;

@@ -121,4 +121,10 @@ bool IsAgentId(absl::string_view text) {
   return absl::StartsWith(text, "agt-") && IsUlid(text.substr(4));
 }
 
+std::string NewSessionId(absl::Time now) { return absl::StrCat("ses-", NewUlid(now)); }
+
+bool IsSessionId(absl::string_view text) {
+  return absl::StartsWith(text, "ses-") && IsUlid(text.substr(4));
+}
+
 }  // namespace stigmer

@@ -32,6 +32,9 @@ bool IsExecutionId(absl::string_view text);
 // Agents: "agt-" followed by a ULID.
 std::string NewAgentId(absl::Time now = absl::Now());
 bool IsAgentId(absl::string_view text);
+// Agent sessions: "ses-" followed by a ULID.
+std::string NewSessionId(absl::Time now = absl::Now());
+bool IsSessionId(absl::string_view text);
 
 }  // namespace stigmer
 

@@ -116,6 +116,7 @@ absl::StatusOr<Execution> ExecutionManager::Create(
   if (plan->agent) {
     execution.set_agent(plan->name);
     execution.set_message(request.message());
+    execution.set_session(plan->session);
   }
   execution.set_phase(stigmer::v1::EXECUTION_PHASE_PENDING);
   execution.set_input(input.dump());

@@ -31,6 +31,7 @@ grpc::Status ExecutionService::List(grpc::ServerContext*,
   filter.phase = request->phase();
   filter.page_size = request->page_size();
   filter.page_token = request->page_token();
+  filter.session = request->session();
   absl::StatusOr<store::ExecutionPage> page = store_->ListExecutions(filter);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (auto& execution : page->executions) *response->add_executions() = std::move(execution);
@@ -77,6 +78,16 @@ grpc::Status ExecutionService::Cancel(grpc::ServerContext*,
   absl::StatusOr<stigmer::v1::Execution> execution = manager_->Cancel(request->id());
   if (!execution.ok()) return ToGrpcStatus(execution.status());
   *response = *std::move(execution);
+  return grpc::Status::OK;
+}
+
+grpc::Status ExecutionService::ListSessions(grpc::ServerContext*,
+                                            const stigmer::v1::ListSessionsRequest* request,
+                                            stigmer::v1::ListSessionsResponse* response) {
+  absl::StatusOr<std::vector<stigmer::v1::Session>> sessions =
+      store_->ListSessions(request->agent(), request->page_size());
+  if (!sessions.ok()) return ToGrpcStatus(sessions.status());
+  for (auto& session : *sessions) *response->add_sessions() = std::move(session);
   return grpc::Status::OK;
 }
 

@@ -29,6 +29,9 @@ class ExecutionService final : public stigmer::v1::ExecutionService::Service {
   grpc::Status Cancel(grpc::ServerContext* context,
                       const stigmer::v1::CancelExecutionRequest* request,
                       stigmer::v1::Execution* response) override;
+  grpc::Status ListSessions(grpc::ServerContext* context,
+                            const stigmer::v1::ListSessionsRequest* request,
+                            stigmer::v1::ListSessionsResponse* response) override;
 
  private:
   store::Store* store_;

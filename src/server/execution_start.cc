@@ -4,6 +4,8 @@
 #include "agent/agent_document.h"
 #include "agent/agent_program.h"
 #include "agent/agent_runner.h"
+#include "common/ulid.h"
+#include "server/session_transcript.h"
 #include "temporal/temporal_client.h"
 #include "workflow/dsl_timeout.h"
 #include "workflow/workflow_document.h"
@@ -19,6 +21,26 @@ json RuntimeValues(const stigmer::v1::CreateExecutionRequest& request) {
     runtime[value.secret() ? "secrets" : "environment"][value.name()] = value.value();
   }
   return runtime;
+}
+
+// The transcript a run of `agent` in session `id` reads; the errors PlanExecutionStart names.
+absl::StatusOr<json> SessionTranscript(store::Store& store, const std::string& id,
+                                       const std::string& agent) {
+  if (!IsSessionId(id)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", id, "\" is not a session id (ses-…); stigmer get sessions lists them"));
+  }
+  absl::StatusOr<stigmer::v1::Session> session = store.GetSession(id);
+  if (!session.ok()) return session.status();
+  if (session->agent() != agent) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("session ", id, " belongs to agent \"", session->agent(), "\", not \"", agent,
+                     "\": continue it with `stigmer run ", session->agent(), " --session ", id,
+                     "`, or leave --session out to start a new session"));
+  }
+  absl::StatusOr<store::SessionHistory> history = store.SessionTurns(id, kMaxTranscriptTurns);
+  if (!history.ok()) return history.status();
+  return BuildSessionTranscript(*history);
 }
 
 absl::StatusOr<ExecutionStart> AgentStart(store::Store& store,
@@ -42,8 +64,17 @@ absl::StatusOr<ExecutionStart> AgentStart(store::Store& store,
   start.version = agent->version();
   start.workflow_type = agent::kAgentWorkflowType;
   start.task_queue = agent::kAgentTaskQueue;
-  start.payloads = {
-      json::parse(document->json.dump()), {{"message", request.message()}}, RuntimeValues(request)};
+  json run = {{"message", request.message()}};
+  if (request.session().empty()) {
+    start.session = NewSessionId();
+  } else {
+    absl::StatusOr<json> transcript = SessionTranscript(store, request.session(), agent->name());
+    if (!transcript.ok()) return transcript.status();
+    start.session = request.session();
+    run["transcript"] = *std::move(transcript);
+  }
+  run["session"] = start.session;
+  start.payloads = {json::parse(document->json.dump()), std::move(run), RuntimeValues(request)};
   return start;
 }
 
@@ -70,6 +101,11 @@ absl::StatusOr<ExecutionStart> PlanExecutionStart(
   if (!request.message().empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "\"", workflow->name(), "\" is a workflow: it takes an input (--input), not a message"));
+  }
+  if (!request.session().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", workflow->name(),
+                     "\" is a workflow: sessions are for agent runs; leave --session out"));
   }
   absl::StatusOr<workflow::WorkflowDocument> document =
       workflow::ParseWorkflowDocument(workflow->definition());

@@ -25,11 +25,16 @@ struct ExecutionStart {
   std::string task_queue;
   std::vector<nlohmann::json> payloads;
   std::optional<absl::Duration> execution_timeout;  // the workflow's `timeout`
+  std::string session;  // an agent run's session: the one continued, or a new id
 };
 
 // The start `request` asks for, `input` being its parsed input. NotFound naming the workflow or
 // agent (and, for a workflow name that is an agent's, how to run the agent); InvalidArgument
 // for an agent run without a message or with an input.
+// Sessions: an agent run without `session` starts a new one (a new id); with one, payload 1
+// carries the session's transcript (session_transcript.h). NotFound for an unknown session;
+// InvalidArgument for a malformed id, a session of another agent, or a workflow run with one.
+// (That no other run of the session is open is checked when the run is stored.)
 absl::StatusOr<ExecutionStart> PlanExecutionStart(
     store::Store& store, const stigmer::v1::CreateExecutionRequest& request,
     const nlohmann::json& input, const std::string& workflow_task_queue);

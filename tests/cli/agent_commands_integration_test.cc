@@ -100,7 +100,8 @@ TEST_F(AgentCommands, UnknownAgentsAreNamedWithHowToListThem) {
   }
   CommandResult kind = home_.Run({"get", "robots"});
   EXPECT_EQ(kind.exit_code, 2);
-  EXPECT_THAT(kind.err, HasSubstr("unknown kind \"robots\"; use workflows, agents or executions"));
+  EXPECT_THAT(kind.err,
+              HasSubstr("unknown kind \"robots\"; use workflows, agents, executions or sessions"));
 }
 
 // The examples in the README, applied as a folder of agents beside a workflow file.

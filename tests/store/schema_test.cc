@@ -70,12 +70,13 @@ TEST(SchemaTest, AVersionOneStoreGainsAgentsAndKeepsItsWorkflows) {
     auto store = OpenOrDie(path);
     ASSERT_TRUE(store->ApplyWorkflow(testing::Draft("hello", "a"), testing::At(0), false).ok());
   }
-  RunSql(
-      path,
-      "DROP TABLE agent_versions; DROP TABLE agents; DELETE FROM schema_version WHERE version = 2");
+  RunSql(path,
+         "DROP INDEX executions_by_session; ALTER TABLE executions DROP COLUMN session_id;"
+         " DROP TABLE agent_versions; DROP TABLE agents; DELETE FROM schema_version WHERE version"
+         " >= 2");
   auto store = OpenOrDie(path);
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(CountRows(path, "schema_version"), 2);
+  EXPECT_EQ(CountRows(path, "schema_version"), LatestSchemaVersion());
   EXPECT_TRUE(store->GetWorkflow("hello", 0).ok());
   EXPECT_EQ(CountRows(path, "agents"), 0);
   stigmer::v1::Agent draft;

@@ -15,16 +15,21 @@
 
 namespace stigmer::testing {
 
-CommandResult RunCommand(const std::vector<std::string>& argv,
-                         const std::map<std::string, std::string>& env, absl::Duration timeout) {
+namespace {
+
+// `input`: null for stdin from /dev/null.
+CommandResult Run(const std::vector<std::string>& argv,
+                  const std::map<std::string, std::string>& env, const std::string* input,
+                  absl::Duration timeout) {
   CommandResult result;
-  int out_pipe[2], err_pipe[2];
+  int out_pipe[2], err_pipe[2], in_pipe[2] = {-1, -1};
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) return result;
+  if (input != nullptr && ::pipe2(in_pipe, O_CLOEXEC) != 0) return result;
   const pid_t pid = ::fork();
   if (pid == 0) {
     ApplyEnvironment(env);
-    int null_fd = ::open("/dev/null", O_RDONLY);
-    ::dup2(null_fd, 0);
+    int in_fd = input != nullptr ? in_pipe[0] : ::open("/dev/null", O_RDONLY);
+    ::dup2(in_fd, 0);
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
     std::vector<char*> args;
@@ -35,6 +40,15 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
   }
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
+  if (input != nullptr) {
+    UniqueFd reader(in_pipe[0]), writer(in_pipe[1]);
+    for (size_t done = 0; done < input->size();) {
+      const ssize_t n = ::write(writer.get(), input->data() + done, input->size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+  }
   UniqueFd out_fd(out_pipe[0]), err_fd(err_pipe[0]);
   const absl::Time deadline = absl::Now() + timeout;
   bool timed_out = false;
@@ -71,6 +85,19 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
     result.exit_code = 128 + WTERMSIG(status);
   }
   return result;
+}
+
+}  // namespace
+
+CommandResult RunCommand(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env, absl::Duration timeout) {
+  return Run(argv, env, nullptr, timeout);
+}
+
+CommandResult RunCommandWithInput(const std::vector<std::string>& argv,
+                                  const std::map<std::string, std::string>& env,
+                                  const std::string& input, absl::Duration timeout) {
+  return Run(argv, env, &input, timeout);
 }
 
 void ApplyEnvironment(const std::map<std::string, std::string>& env) {

@@ -24,6 +24,12 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& env = {},
                          absl::Duration timeout = absl::Seconds(120));
 
+// RunCommand with stdin a pipe that carries `input` and then ends (at most the pipe's buffer,
+// 64 KiB: written before the command reads).
+CommandResult RunCommandWithInput(const std::vector<std::string>& argv,
+                                  const std::map<std::string, std::string>& env,
+                                  const std::string& input, absl::Duration timeout);
+
 // Applies `env` to this process's environment (an empty value unsets). For a forked child
 // before exec.
 void ApplyEnvironment(const std::map<std::string, std::string>& env);

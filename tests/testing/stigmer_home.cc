@@ -54,6 +54,13 @@ CommandResult StigmerHome::Run(const std::vector<std::string>& args, absl::Durat
   return RunCommand(argv, env_, timeout);
 }
 
+CommandResult StigmerHome::RunWithInput(const std::vector<std::string>& args,
+                                        const std::string& input, absl::Duration timeout) const {
+  std::vector<std::string> argv = {StigmerBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommandWithInput(argv, env_, input, timeout);
+}
+
 nlohmann::json StigmerHome::StatusJson() const {
   CommandResult result = Run({"server", "status", "--json"}, absl::Seconds(20));
   return nlohmann::json::parse(result.out, nullptr, /*allow_exceptions=*/false);

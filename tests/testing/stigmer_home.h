@@ -37,6 +37,9 @@ class StigmerHome {
   // Runs `stigmer ARGS...`.
   CommandResult Run(const std::vector<std::string>& args,
                     absl::Duration timeout = absl::Seconds(120)) const;
+  // Runs `stigmer ARGS...` with `input` on its stdin (a pipe, closed after it).
+  CommandResult RunWithInput(const std::vector<std::string>& args, const std::string& input,
+                             absl::Duration timeout = absl::Seconds(120)) const;
 
   // `stigmer server status --json`, parsed (null on failure).
   nlohmann::json StatusJson() const;

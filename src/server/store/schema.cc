@@ -10,7 +10,7 @@ namespace stigmer::store {
 namespace {
 
 // Times are nanoseconds since the Unix epoch (UTC). Phases are stigmer.v1.ExecutionPhase values.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: workflows with every version; executions, whose record outlives their workflow.
     R"sql(
 CREATE TABLE workflows (
@@ -66,6 +66,11 @@ CREATE TABLE agent_versions (
   created_at INTEGER NOT NULL,
   PRIMARY KEY (agent_id, version)
 ) WITHOUT ROWID;
+)sql",
+    // 3: agent sessions: an agent run's session id (NULL for workflow runs).
+    R"sql(
+ALTER TABLE executions ADD COLUMN session_id TEXT;
+CREATE INDEX executions_by_session ON executions (session_id, created_at, id);
 )sql",
 };
 

@@ -43,8 +43,20 @@ struct AgentPage {
 struct ExecutionFilter {
   std::string workflow;  // a workflow's name or id; empty: every workflow
   stigmer::v1::ExecutionPhase phase = stigmer::v1::EXECUTION_PHASE_UNSPECIFIED;  // UNSPECIFIED: any
+  std::string session;     // an agent session's id; empty: any (or none)
   int page_size = 0;       // 0: 50; above 500: 500; negative: InvalidArgument
   std::string page_token;  // from the previous page; empty for the first
+};
+
+// The completed runs of a session that its next run reads (SessionTurns).
+struct SessionTurn {
+  std::string message;      // the user's message
+  std::string output_json;  // the run's output, {"answer", ...}
+};
+
+struct SessionHistory {
+  std::vector<SessionTurn> newest_first;  // at most the number asked for
+  int64_t completed = 0;                  // every completed run of the session
 };
 
 struct ExecutionPage {
@@ -142,6 +154,8 @@ class Store {
   // Stores a new execution. REQUIRES: id is "wex-<ULID>", created_at is set, `workflow` names an
   // existing workflow that has `workflow_version` (else InvalidArgument / NotFound). An empty
   // `request_id` means none. AlreadyExists when the id or the request id is already stored.
+  // An agent run with a `session`: FailedPrecondition, naming the run, while another run of that
+  // session is PENDING, RUNNING or WAITING_APPROVAL (one run of a session at a time).
   absl::Status InsertExecution(const stigmer::v1::Execution& execution,
                                absl::string_view request_id);
 
@@ -163,6 +177,20 @@ class Store {
   // of a deleted workflow of that name; or by id) and in one phase. Keyset paging as for
   // workflows. InvalidArgument for a bad token or a negative page size.
   absl::StatusOr<ExecutionPage> ListExecutions(const ExecutionFilter& filter);
+
+  // --- Agent sessions (store_sessions.cc): the executions that share a session id. ---
+
+  // The session `id`: NotFound `session "ses-…" not found; stigmer get sessions lists them`.
+  absl::StatusOr<stigmer::v1::Session> GetSession(absl::string_view id);
+
+  // Sessions, the most recently active first (by their latest run's creation), optionally of one
+  // agent (by name); `page_size` as for ExecutionFilter.
+  absl::StatusOr<std::vector<stigmer::v1::Session>> ListSessions(absl::string_view agent,
+                                                                 int page_size);
+
+  // The `max_turns` newest COMPLETED runs of session `id` and how many it has in all (0 and none
+  // for an unknown session).
+  absl::StatusOr<SessionHistory> SessionTurns(absl::string_view id, int max_turns);
 
   // Every PENDING or RUNNING execution, oldest first, to resume following them after a restart.
   absl::StatusOr<std::vector<stigmer::v1::Execution>> ListUnfinishedExecutions();

@@ -39,6 +39,20 @@ absl::StatusOr<bool> Exists(Database& db, const char* sql, absl::string_view val
   return query->Step();
 }
 
+// The id of a run of `session` that has not ended; empty when none.
+absl::StatusOr<std::string> OpenSessionRun(Database& db, absl::string_view session) {
+  absl::StatusOr<Query> query = db.Prepare(
+      "SELECT id FROM executions WHERE session_id = ?1 AND phase IN (?2, ?3, ?4) LIMIT 1");
+  if (!query.ok()) return query.status();
+  query->Bind(1, session);
+  query->Bind(2, int64_t{stigmer::v1::EXECUTION_PHASE_PENDING});
+  query->Bind(3, int64_t{stigmer::v1::EXECUTION_PHASE_RUNNING});
+  query->Bind(4, int64_t{stigmer::v1::EXECUTION_PHASE_WAITING_APPROVAL});
+  absl::StatusOr<bool> row = query->Step();
+  if (!row.ok()) return row.status();
+  return *row ? query->ColumnText(0) : std::string();
+}
+
 // Runs `query` (selecting `record`, newest first, at most `limit` + 1 rows): `limit` executions
 // and, when one more follows, the token of the next page.
 absl::StatusOr<ExecutionPage> ReadPage(Query& query, int limit) {
@@ -118,9 +132,20 @@ absl::Status Store::InsertExecution(const Execution& execution, absl::string_vie
     if (!agent) workflow_id = query->ColumnText(0);
   }
 
+  // One run of a session at a time, checked in this transaction so two creates cannot both pass.
+  if (!execution.session().empty()) {
+    absl::StatusOr<std::string> open = OpenSessionRun(db_, execution.session());
+    if (!open.ok()) return open.status();
+    if (!open->empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "session ", execution.session(), " is busy: its run ", *open,
+          " has not ended; wait for it (stigmer get executions ", *open, ") or cancel it"));
+    }
+  }
+
   absl::StatusOr<Query> insert = db_.Prepare(
       "INSERT INTO executions (id, workflow_id, workflow_name, workflow_version, phase,"
-      " created_at, request_id, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      " created_at, request_id, record, session_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!insert.ok()) return insert.status();
   insert->Bind(1, execution.id());
   if (agent) {
@@ -138,6 +163,11 @@ absl::Status Store::InsertExecution(const Execution& execution, absl::string_vie
     insert->Bind(7, request_id);
   }
   insert->BindBlob(8, SerializeExecutionRecord(execution));
+  if (execution.session().empty()) {
+    insert->BindNull(9);
+  } else {
+    insert->Bind(9, execution.session());
+  }
   absl::Status status = insert->Run();
   if (!status.ok()) return status;
   return transaction->Commit();
@@ -211,12 +241,13 @@ absl::StatusOr<ExecutionPage> Store::ListExecutions(const ExecutionFilter& filte
     after = *std::move(decoded);
   }
   // One statement per combination of filters (each prepared once), so that SQLite can use the
-  // index that fits: parameters ?1 workflow, ?2 phase, ?3/?4 cursor, ?5 limit.
+  // index that fits: parameters ?1 workflow, ?2 phase, ?3/?4 cursor, ?5 limit, ?6 session.
   std::vector<std::string> conditions;
   if (!filter.workflow.empty()) {
     conditions.push_back(IsWorkflowId(filter.workflow) ? "workflow_id = ?1" : "workflow_name = ?1");
   }
   if (filter.phase != stigmer::v1::EXECUTION_PHASE_UNSPECIFIED) conditions.push_back("phase = ?2");
+  if (!filter.session.empty()) conditions.push_back("session_id = ?6");
   if (!filter.page_token.empty()) conditions.push_back("(created_at, id) < (?3, ?4)");
   std::string sql = "SELECT record FROM executions";
   if (!conditions.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(conditions, " AND "));
@@ -233,6 +264,7 @@ absl::StatusOr<ExecutionPage> Store::ListExecutions(const ExecutionFilter& filte
     query->Bind(3, after.created_at_nanos);
     query->Bind(4, after.id);
   }
+  if (!filter.session.empty()) query->Bind(6, filter.session);
   query->Bind(5, int64_t{*limit} + 1);  // one more, to know whether another page follows
   return ReadPage(*query, *limit);
 }
