@@ -11,7 +11,7 @@
 #include "cli/api_client.h"
 #include "cli/execution_commands.h"
 #include "cli/execution_follow.h"
-#include "cli/workflow_commands.h"
+#include "cli/server_connect.h"
 #include "common/grpc_status.h"
 
 namespace stigmer::cli {
