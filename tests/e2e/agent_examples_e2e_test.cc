@@ -61,11 +61,12 @@ TEST(AgentExamples, FileHelperWritesAFileInItsWorkspaceAndSaysSo) {
   EXPECT_THAT(run.out, HasSubstr(R"(→ files {"content":"- tidy\n","operation":"write")"));
   EXPECT_THAT(run.out, HasSubstr("1 notes/todo.md"));  // wc's output, shown
   EXPECT_THAT(run.out, HasSubstr("I wrote notes/todo.md (one line)."));
-  const size_t at = run.out.find("wex-");
+  // The run's workspace is its session's.
+  const size_t at = run.out.find("ses-");
   ASSERT_NE(at, std::string::npos);
-  const std::string id = run.out.substr(at, run.out.find_first_of(" \n", at) - at);
+  const std::string session = run.out.substr(at, run.out.find_first_of(" \n", at) - at);
   absl::StatusOr<std::string> written =
-      ReadFileToString(home.paths().WorkspacesDir() / id / "notes" / "todo.md");
+      ReadFileToString(home.paths().WorkspacesDir() / session / "notes" / "todo.md");
   ASSERT_TRUE(written.ok()) << written.status();
   EXPECT_EQ(*written, "- tidy\n");
 }
