@@ -17,9 +17,17 @@ std::string Cut(std::string text, size_t max_bytes) {
   return absl::StrCat(text.substr(0, end), "…");
 }
 
-}  // namespace
+// How deep below the run's own steps a sub-agent's step is.
+int Depth(const std::string& path) {
+  int turns = 0;
+  for (size_t at = path.find("/turns/"); at != std::string::npos;
+       at = path.find("/turns/", at + 1)) {
+    ++turns;
+  }
+  return std::max(turns - 1, 0);
+}
 
-std::vector<std::string> AgentStepLines(const stigmer::v1::TaskProgress& step, int max_lines) {
+std::vector<std::string> Lines(const stigmer::v1::TaskProgress& step, int max_lines) {
   std::vector<std::string> lines;
   if (step.name() == "user") return lines;
   absl::StatusOr<nlohmann::json> output = ParseJsonBounded(step.output(), "the step's output");
@@ -47,6 +55,17 @@ std::vector<std::string> AgentStepLines(const stigmer::v1::TaskProgress& step, i
     lines.push_back(absl::StrCat("  ", Cut(std::string(result[i]), 300)));
   if (static_cast<int>(result.size()) > shown) {
     lines.push_back(absl::StrCat("  … ", result.size() - shown, " more lines"));
+  }
+  return lines;
+}
+
+}  // namespace
+
+std::vector<std::string> AgentStepLines(const stigmer::v1::TaskProgress& step, int max_lines) {
+  std::vector<std::string> lines = Lines(step, max_lines);
+  const std::string indent(4 * Depth(step.path()), ' ');
+  if (!indent.empty()) {
+    for (std::string& line : lines) line = absl::StrCat(indent, line);
   }
   return lines;
 }

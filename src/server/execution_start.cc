@@ -4,6 +4,7 @@
 #include "agent/agent_document.h"
 #include "agent/agent_program.h"
 #include "agent/agent_runner.h"
+#include "server/sub_agent_resolver.h"
 #include "temporal/temporal_client.h"
 #include "workflow/dsl_timeout.h"
 #include "workflow/workflow_document.h"
@@ -36,14 +37,18 @@ absl::StatusOr<ExecutionStart> AgentStart(store::Store& store,
   if (!agent.ok()) return agent.status();
   absl::StatusOr<agent::AgentDocument> document = agent::ParseAgentDocument(agent->definition());
   if (!document.ok()) return document.status();
+  json agent_document = json::parse(document->json.dump());
+  absl::StatusOr<json> sub_agents = ResolveSubAgents(store, agent_document, {agent->name()});
+  if (!sub_agents.ok()) return sub_agents.status();
+  json run = {{"message", request.message()}};
+  if (!sub_agents->empty()) run["sub_agents"] = *std::move(sub_agents);
   ExecutionStart start;
   start.agent = true;
   start.name = agent->name();
   start.version = agent->version();
   start.workflow_type = agent::kAgentWorkflowType;
   start.task_queue = agent::kAgentTaskQueue;
-  start.payloads = {
-      json::parse(document->json.dump()), {{"message", request.message()}}, RuntimeValues(request)};
+  start.payloads = {std::move(agent_document), std::move(run), RuntimeValues(request)};
   return start;
 }
 
