@@ -79,14 +79,25 @@ TEST(SubAgents, TheAskAgentExampleCallsAnAgentFromAWorkflow) {
   EXPECT_THAT(model.requests()[0].dump(), HasSubstr("Hello, my name is Ada."));
 }
 
-TEST(SubAgents, AWorkflowCallingAMissingAgentIsRefusedNamingIt) {
+TEST(SubAgents, AWorkflowCallingAMissingAgentIsRefusedAtApplyAndAtStartNamingIt) {
   StigmerHome home;
+  ScriptedModelServer model;
   const std::string example = (SourceDir() / "examples" / "agents" / "ask-agent.yaml").string();
-  ASSERT_EQ(home.Run({"apply", "-f", example}).exit_code, 0);
+  CommandResult alone = home.Run({"apply", "-f", example});
+  EXPECT_EQ(alone.exit_code, 1);
+  EXPECT_THAT(alone.err, HasSubstr("workflow \"ask-agent\" calls agent \"hello-agent\", which "
+                                   "does not exist: apply it first, or in the same batch"));
+  EXPECT_THAT(alone.err, HasSubstr("nothing was applied"));
+
+  // Applied together, then the agent deleted: the start names it.
+  const auto agent = Write(home, "hello-agent.yaml", AgentYaml("hello-agent", model));
+  ASSERT_EQ(home.Run({"apply", "-f", example, "-f", agent.string()}).exit_code, 0);
+  ASSERT_EQ(home.Run({"delete", "agent", "hello-agent"}).exit_code, 0);
   CommandResult run = home.Run({"run", "ask-agent", "--input", R"({"name": "Ada"})"});
   EXPECT_NE(run.exit_code, 0);
   EXPECT_THAT(run.err, HasSubstr("workflow \"ask-agent\" calls agent \"hello-agent\", which "
                                  "does not exist: apply it first"));
+  EXPECT_EQ(model.request_count(), 0u);
 }
 
 }  // namespace
