@@ -10,6 +10,7 @@
 #include "agent/builtin_tools.h"
 #include "agent/mcp_steps.h"
 #include "agent/skills.h"
+#include "agent/sub_agents.h"
 #include "common/json_fields.h"
 #include "common/ulid.h"
 #include "durable/replay_context.h"
@@ -124,6 +125,7 @@ class DurableAgentContext final : public AgentContext {
   absl::StatusOr<Step<ToolOutput>> CallTool(int turn, const ToolCall& call,
                                             const AgentTool& tool) override {
     const std::string path = ToolPath(turn, call);
+    if (tool.runner.rfind(kSubAgentRunnerPrefix, 0) == 0) return CallSubAgent(path, call, tool);
     const bool mcp = IsMcpTool(tool);
     absl::StatusOr<ToolActivity> activity =
         mcp ? McpToolActivity(mcp_, call, path)
@@ -153,6 +155,26 @@ class DurableAgentContext final : public AgentContext {
     }
     if (mcp) return Step<ToolOutput>::Done(McpToolOutput(outcome->output));
     return Step<ToolOutput>::Done({BuiltInToolText(tool.runner, outcome->output), false});
+  }
+
+  // A sub-agent's run: a child workflow; its answer, or its error, is the tool's result.
+  absl::StatusOr<Step<ToolOutput>> CallSubAgent(const std::string& path, const ToolCall& call,
+                                                const AgentTool& tool) {
+    absl::StatusOr<durable::ChildWorkflow> child =
+        SubAgentChild(tool, call, plan_.sub_agents, plan_.values, plan_.task_queue);
+    if (!child.ok()) return Step<ToolOutput>::Failed(std::string(child.status().message()));
+    started_[path] = context_.Now();
+    absl::StatusOr<durable::ActivityOutcome> outcome = context_.CallChildWorkflow(path, *child);
+    if (!outcome.ok()) return outcome.status();
+    switch (outcome->state) {
+      case durable::ActivityOutcome::State::kPending:
+        return Step<ToolOutput>::Pending();
+      case durable::ActivityOutcome::State::kFailed:
+        return Step<ToolOutput>::Failed(ErrorText(outcome->error));
+      case durable::ActivityOutcome::State::kCompleted:
+        break;
+    }
+    return Step<ToolOutput>::Done(SubAgentOutput(outcome->output));
   }
 
   absl::StatusOr<Step<ApprovalDecision>> AwaitApproval(int turn, const ToolCall& call) override {
@@ -298,12 +320,20 @@ absl::StatusOr<AgentRunPlan> ReadAgentRun(const durable::ReplayHistory& history,
     }
   }
   input.tools = BuiltInTools(StringList(agent, "tools"), StringList(agent, "needs_approval"));
+  if (auto sub_agents = run->find("sub_agents"); sub_agents != run->end()) {
+    plan.sub_agents = *sub_agents;
+  }
+  absl::StatusOr<std::vector<AgentTool>> sub_agent_tools = SubAgentTools(agent, plan.sub_agents);
+  if (!sub_agent_tools.ok()) return sub_agent_tools.status();
+  input.tools.insert(input.tools.end(), sub_agent_tools->begin(), sub_agent_tools->end());
   input.limits = ReadLimits(agent);
+  plan.values = *values;
   if (values->is_object()) {
     if (auto secrets = values->find("secrets"); secrets != values->end() && secrets->is_object()) {
       plan.secrets = *secrets;
     }
   }
+  plan.task_queue = history.started().task_queue().name();
   // A session's runs share one workspace: what a turn wrote, the next one reads.
   const std::string session = StringAt(*run, "session");
   plan.workspace = (std::filesystem::path(options.workspaces_dir) /
@@ -341,7 +371,7 @@ absl::StatusOr<AgentProgram::ModelCall> AgentProgram::ReplayModelCall(
     const durable::ReplayHistory& history, const std::string& workflow_id, int turn) {
   absl::StatusOr<AgentRunPlan> plan = ReadAgentRun(history, workflow_id, options_);
   if (!plan.ok()) return plan.status();
-  durable::ReplayContext replay(history, durable::CommandOptions{});
+  durable::ReplayContext replay(history, durable::CommandOptions{}, workflow_id);
   absl::StatusOr<McpListing> mcp = ListMcpTools(replay, plan->document);
   if (!mcp.ok()) return mcp.status();
   DurableAgentContext agent(replay, *plan, mcp->toolset, turn);

@@ -7,7 +7,9 @@
 // A run of type kAgentWorkflowType (task queue "stigmer-agents") is started with three payloads:
 //   0: the agent document as JSON (as AgentService stored it);
 //   1: {"message": the user's message, "session": id (optional),
-//       "transcript": [earlier messages of the session, MessageToJson]};
+//       "transcript": [earlier messages of the session, MessageToJson],
+//       "sub_agents": the documents of the sub-agents the agent names, resolved by the server
+//       at their latest version, recursively (sub_agents.h)};
 //   2: {"environment": {...}, "secrets": {name: value}} (as workflows: secrets never leave the
 //       worker in clear; an api_key {secret: NAME} is read from here by the model activity).
 //
@@ -20,7 +22,9 @@
 //                              history (model_activity.h), so that history grows with the
 //                              conversation, not with its square;
 //   /turns/<n>/tools/<call>    a tool's activity (builtin_tools.h, "mcp.call" for an MCP
-//                              server's tool), <call> the model's call id;
+//                              server's tool), <call> the model's call id; for a sub-agent,
+//                              a child workflow of type StigmerAgent whose id is the run's
+//                              followed by the path and "#1" (sub_agents.h);
 //   markers (the projection's tasks): "/turns/0/user" (the message), "/turns/<n>/model" (the
 //   assistant's text and tool calls), "/turns/<n>/tools/<call>" (a tool's result);
 //   "/turns/<n>/tools/<call>/approval" marker "stigmer.approval", then a wait for the signal
@@ -55,6 +59,9 @@ struct AgentRunPlan {
   AgentRunInput input;
   nlohmann::json document;  // the agent document
   nlohmann::json secrets = nlohmann::json::object();
+  nlohmann::json values;                                 // payload 2, as a child run gets it
+  nlohmann::json sub_agents = nlohmann::json::object();  // payload 1's "sub_agents"
+  std::string task_queue;                                // the run's: where its sub-agents run too
   std::string workspace;
 };
 

@@ -11,14 +11,17 @@ namespace {
 
 constexpr size_t kMaxArgumentBytes = 200;
 
-}  // namespace
-
-std::string CutText(std::string text, size_t max_bytes) {
-  if (text.size() <= max_bytes) return text;
-  return absl::StrCat(Utf8Prefix(text, max_bytes), "…");
+// How deep below the run's own steps a sub-agent's step is.
+int Depth(const std::string& path) {
+  int turns = 0;
+  for (size_t at = path.find("/turns/"); at != std::string::npos;
+       at = path.find("/turns/", at + 1)) {
+    ++turns;
+  }
+  return std::max(turns - 1, 0);
 }
 
-std::vector<std::string> AgentStepLines(const stigmer::v1::TaskProgress& step, int max_lines) {
+std::vector<std::string> Lines(const stigmer::v1::TaskProgress& step, int max_lines) {
   std::vector<std::string> lines;
   if (step.name() == "user") return lines;
   absl::StatusOr<nlohmann::json> output = ParseJsonBounded(step.output(), "the step's output");
@@ -46,6 +49,22 @@ std::vector<std::string> AgentStepLines(const stigmer::v1::TaskProgress& step, i
     lines.push_back(absl::StrCat("  ", CutText(std::string(result[i]), 300)));
   if (static_cast<int>(result.size()) > shown) {
     lines.push_back(absl::StrCat("  … ", result.size() - shown, " more lines"));
+  }
+  return lines;
+}
+
+}  // namespace
+
+std::string CutText(std::string text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  return absl::StrCat(Utf8Prefix(text, max_bytes), "…");
+}
+
+std::vector<std::string> AgentStepLines(const stigmer::v1::TaskProgress& step, int max_lines) {
+  std::vector<std::string> lines = Lines(step, max_lines);
+  const std::string indent(4 * Depth(step.path()), ' ');
+  if (!indent.empty()) {
+    for (std::string& line : lines) line = absl::StrCat(indent, line);
   }
   return lines;
 }

@@ -14,6 +14,8 @@ namespace stigmer::cli {
 // - a tool's result: "TOOL (1.2 s)" then its first `max_lines` lines, indented, and
 //   "… N more lines" when cut (`-o json` shows them all);
 // - the user's message: nothing (the user typed it).
+// A sub-agent's step (its path below the step that called it: "/turns/1/tools/c1/turns/1/model")
+// is indented four spaces per level.
 std::vector<std::string> AgentStepLines(const stigmer::v1::TaskProgress& step, int max_lines = 4);
 
 // `text` cut to at most `max_bytes` at a UTF-8 character boundary, "…" added when cut.

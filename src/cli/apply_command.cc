@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -11,6 +12,7 @@
 #include "cli/server_connect.h"
 #include "cli/source_documents.h"
 #include "common/grpc_status.h"
+#include "workflow/dsl_agent_call.h"
 #include "workflow/yaml_to_json.h"
 
 namespace stigmer::cli {
@@ -82,6 +84,27 @@ absl::StatusOr<std::string> WithSkillFiles(const SourceDocument& document) {
   return json->dump(2);
 }
 
+// The agents workflow `text`'s `call: agent` tasks name that are neither in `batch` nor
+// applied already: a workflow that calls one could not start.
+std::vector<std::string> UnknownCalledAgents(ApiClient& client, const std::string& text,
+                                             const std::set<std::string>& batch) {
+  std::vector<std::string> unknown;
+  absl::StatusOr<nlohmann::ordered_json> document = workflow::YamlToJson(text);
+  if (!document.ok()) return unknown;
+  for (const std::string& name : workflow::CalledAgents(*document)) {
+    if (batch.contains(name)) continue;
+    grpc::ClientContext context;
+    WithCallDeadline(&context);
+    stigmer::v1::GetAgentRequest request;
+    request.set_name(name);
+    stigmer::v1::Agent agent;
+    if (client.agents().Get(&context, request, &agent).error_code() == grpc::NOT_FOUND) {
+      unknown.push_back(name);
+    }
+  }
+  return unknown;
+}
+
 }  // namespace
 
 int ApplyResources(const config::Paths& paths, TerminalOutput& output,
@@ -106,6 +129,8 @@ int ApplyResources(const config::Paths& paths, TerminalOutput& output,
   // Check every document before storing any, so a batch is applied whole or not at all.
   int invalid = 0;
   std::map<std::string, std::pair<DocumentKind, std::string>> first_of_name;  // → kind, origin
+  std::set<std::string> batch_agents;
+  std::vector<std::string> names(documents->size());
   for (size_t i = 0; i < documents->size(); ++i) {
     SourceDocument& document = (*documents)[i];
     if (kinds[i] == DocumentKind::kAgent) {
@@ -123,6 +148,8 @@ int ApplyResources(const config::Paths& paths, TerminalOutput& output,
       ++invalid;
       continue;
     }
+    names[i] = checked.name;
+    if (kinds[i] == DocumentKind::kAgent) batch_agents.insert(checked.name);
     auto [first, inserted] = first_of_name.try_emplace(checked.name, kinds[i], document.origin);
     if (!inserted && first->second.first != kinds[i]) {
       output.Error(absl::StrCat(document.origin, ": ", DocumentKindName(kinds[i]), " \"",
@@ -132,6 +159,17 @@ int ApplyResources(const config::Paths& paths, TerminalOutput& output,
                                 "` must find one thing; rename one of them"));
       ++invalid;
     }
+  }
+  for (size_t i = 0; i < documents->size(); ++i) {
+    if (kinds[i] == DocumentKind::kAgent || names[i].empty()) continue;
+    const std::vector<std::string> unknown =
+        UnknownCalledAgents(*client, (*documents)[i].text, batch_agents);
+    for (const std::string& agent : unknown) {
+      output.Error(absl::StrCat((*documents)[i].origin, ": workflow \"", names[i],
+                                "\" calls agent \"", agent,
+                                "\", which does not exist: apply it first, or in the same batch"));
+    }
+    if (!unknown.empty()) ++invalid;
   }
   if (invalid > 0) {
     output.Error(absl::StrCat(invalid, " of ", documents->size(),

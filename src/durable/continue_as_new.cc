@@ -15,15 +15,19 @@ nlohmann::json CarriedSteps(const ReplayHistory& history) {
   nlohmann::json times = nlohmann::json::array();
   for (absl::Time time : history.task_times()) times.push_back(absl::ToUnixMillis(time));
   nlohmann::json steps = nlohmann::json::array();
-  for (const auto& [id, step] : history.steps(RecordedStep::Kind::kActivity)) {
-    nlohmann::json entry = {
-        {"kind", "activity"}, {"id", id}, {"at", step.observed_at}, {"type", step.activity_type}};
-    if (step.state == RecordedStep::State::kFailed) {
-      entry["error"] = step.error.ToJson();
-    } else {
-      entry["output"] = step.output;
+  for (RecordedStep::Kind kind : {RecordedStep::Kind::kActivity, RecordedStep::Kind::kChild}) {
+    for (const auto& [id, step] : history.steps(kind)) {
+      nlohmann::json entry = {{"kind", kind == RecordedStep::Kind::kChild ? "child" : "activity"},
+                              {"id", id},
+                              {"at", step.observed_at},
+                              {"type", step.activity_type}};
+      if (step.state == RecordedStep::State::kFailed) {
+        entry["error"] = step.error.ToJson();
+      } else {
+        entry["output"] = step.output;
+      }
+      steps.push_back(std::move(entry));
     }
-    steps.push_back(std::move(entry));
   }
   for (const auto& [id, step] : history.steps(RecordedStep::Kind::kTimer)) {
     steps.push_back({{"kind", "timer"}, {"id", id}, {"at", step.observed_at}});

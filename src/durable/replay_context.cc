@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "durable/child_workflow.h"
 #include "durable/workflow_failure.h"
 #include "google/protobuf/util/time_util.h"
 #include "temporal/payloads.h"
@@ -58,6 +59,8 @@ const char* KindName(RecordedStep::Kind kind) {
       return "activity";
     case RecordedStep::Kind::kTimer:
       return "timer";
+    case RecordedStep::Kind::kChild:
+      return "child workflow";
     case RecordedStep::Kind::kMarker:
       break;
   }
@@ -73,9 +76,11 @@ absl::Status OtherMarker(const RecordedStep& step, const std::string& expected) 
 
 }  // namespace
 
-ReplayContext::ReplayContext(const ReplayHistory& history, CommandOptions options)
+ReplayContext::ReplayContext(const ReplayHistory& history, CommandOptions options,
+                             std::string workflow_id)
     : history_(history),
       options_(std::move(options)),
+      workflow_id_(std::move(workflow_id)),
       random_state_(Seed(history.started().first_execution_run_id())),
       cancel_requested_(history.cancel_requested()) {}
 
@@ -118,6 +123,36 @@ absl::StatusOr<ActivityOutcome> ReplayContext::CallActivity(const std::string& p
       in_flight_.push_back(step);
       waits_on_recorded_step_ = waits_on_recorded_step_ || !step->cancel_requested;
       waiting_on_.push_back(absl::StrCat(path, ": ", kind, " activity"));
+      return ActivityOutcome::Pending();
+    case RecordedStep::State::kFailed:
+      return ActivityOutcome::Failed(step->error);
+    case RecordedStep::State::kCompleted:
+      break;
+  }
+  return ActivityOutcome::Completed(step->output);
+}
+
+absl::StatusOr<ActivityOutcome> ReplayContext::CallChildWorkflow(const std::string& path,
+                                                                 const ChildWorkflow& child) {
+  const std::string id = ChildWorkflowId(workflow_id_, StepId(path, ++child_calls_[path]));
+  const std::string waiting = absl::StrCat(path, ": child workflow ", child.workflow_type);
+  const RecordedStep* step = history_.Find(RecordedStep::Kind::kChild, id);
+  if (step == nullptr) {
+    commands_.push_back(StartChildCommand(id, child));
+    waiting_on_.push_back(waiting);
+    return ActivityOutcome::Pending();
+  }
+  if (step->activity_type != child.workflow_type) {
+    return NonDeterministic(absl::StrCat("child workflow ", id, " is a \"", step->activity_type,
+                                         "\" in history, the workflow now starts a \"",
+                                         child.workflow_type, "\""));
+  }
+  Consume(*step);
+  switch (step->state) {
+    case RecordedStep::State::kPending:
+      in_flight_.push_back(step);
+      waits_on_recorded_step_ = waits_on_recorded_step_ || !step->cancel_requested;
+      waiting_on_.push_back(waiting);
       return ActivityOutcome::Pending();
     case RecordedStep::State::kFailed:
       return ActivityOutcome::Failed(step->error);
@@ -225,13 +260,23 @@ size_t ReplayContext::TasksRecorded() const { return markers_consumed_ + markers
 void ReplayContext::CancelPending(size_t begin, size_t end) {
   for (size_t i = begin; i < std::min(end, in_flight_.size()); ++i) {
     const RecordedStep& step = *in_flight_[i];
-    const bool activity = step.kind == RecordedStep::Kind::kActivity;
+    // A child that has not started yet cannot be asked; its parent's close policy cancels it.
     if (step.cancel_requested ||
-        !cancelled_.insert(absl::StrCat(activity ? "activity:" : "timer:", step.id)).second) {
+        (step.kind == RecordedStep::Kind::kChild && step.child_run_id.empty()) ||
+        !cancelled_.insert(absl::StrCat(KindName(step.kind), ":", step.id)).second) {
       continue;
     }
-    cancellations_.push_back(activity ? RequestCancelActivityCommand(step.event_id)
-                                      : CancelTimerCommand(step.id));
+    switch (step.kind) {
+      case RecordedStep::Kind::kActivity:
+        cancellations_.push_back(RequestCancelActivityCommand(step.event_id));
+        break;
+      case RecordedStep::Kind::kChild:
+        cancellations_.push_back(RequestCancelChildCommand(step.id, step.child_run_id));
+        break;
+      default:
+        cancellations_.push_back(CancelTimerCommand(step.id));
+        break;
+    }
   }
 }
 
@@ -276,8 +321,8 @@ void ReplayContext::DropCommands(size_t begin, size_t end) {
 
 absl::Status ReplayContext::CheckAllStepsReached() const {
   const RecordedStep* earliest = nullptr;
-  for (RecordedStep::Kind kind :
-       {RecordedStep::Kind::kActivity, RecordedStep::Kind::kTimer, RecordedStep::Kind::kMarker}) {
+  for (RecordedStep::Kind kind : {RecordedStep::Kind::kActivity, RecordedStep::Kind::kTimer,
+                                  RecordedStep::Kind::kMarker, RecordedStep::Kind::kChild}) {
     for (const auto& [id, step] : history_.steps(kind)) {
       if (consumed_.count({kind, id}) == 0 &&
           (earliest == nullptr || step.event_id < earliest->event_id)) {

@@ -53,13 +53,16 @@ struct CommandOptions {
 // FailedPrecondition naming the step. Not thread-safe.
 class ReplayContext final : public WorkflowContext {
  public:
-  // `history` must outlive the context.
-  ReplayContext(const ReplayHistory& history, CommandOptions options);
+  // `history` must outlive the context; `workflow_id` is the run's, from which its children's
+  // ids are derived.
+  ReplayContext(const ReplayHistory& history, CommandOptions options, std::string workflow_id = "");
 
   absl::Time Now() override;
   uint64_t Random() override;
   absl::StatusOr<ActivityOutcome> CallActivity(const std::string& path, const std::string& kind,
                                                const nlohmann::json& input) override;
+  absl::StatusOr<ActivityOutcome> CallChildWorkflow(const std::string& path,
+                                                    const ChildWorkflow& child) override;
   absl::StatusOr<bool> Sleep(const std::string& path, absl::Duration duration) override;
   absl::Status TaskEnded(const std::string& path, const std::string& name, absl::Time started_at,
                          const TaskEnd& end) override;
@@ -98,9 +101,11 @@ class ReplayContext final : public WorkflowContext {
 
   const ReplayHistory& history_;
   const CommandOptions options_;
+  const std::string workflow_id_;
   int64_t clock_ = 0;
   uint64_t random_state_;
-  std::map<std::string, int> activity_calls_, timer_calls_, marker_calls_;  // per path
+  std::map<std::string, int> activity_calls_, timer_calls_, marker_calls_,
+      child_calls_;  // per path
   std::set<std::pair<RecordedStep::Kind, std::string>> consumed_;
   std::set<size_t> signals_taken_;  // indexes into history_.signals()
   std::vector<Command> commands_;

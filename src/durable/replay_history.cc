@@ -50,7 +50,7 @@ absl::StatusOr<ReplayHistory> ReplayHistory::Index(const std::vector<HistoryEven
   if (history.task_times_.empty()) {
     return absl::InvalidArgumentError("the history holds no started workflow task");
   }
-  for (auto* steps : {&history.activities_, &history.timers_}) {
+  for (auto* steps : {&history.activities_, &history.timers_, &history.children_}) {
     for (auto& [id, step] : *steps) {
       if (step.state != RecordedStep::State::kPending) {
         step.observed_at = history.ObservedAt(step.observed_at);
@@ -82,7 +82,7 @@ absl::Status ReplayHistory::LoadCarried(const nlohmann::json& carried) {
   }
   carried_times_ = times.size();
   const auto offset = static_cast<int64_t>(carried_times_);
-  for (auto* steps : {&activities_, &timers_}) {
+  for (auto* steps : {&activities_, &timers_, &children_}) {
     for (auto& [id, step] : *steps) step.observed_at += offset;
   }
   // Carried markers and signals come before this run's: shift this run's places past theirs.
@@ -109,8 +109,8 @@ absl::Status ReplayHistory::LoadCarried(const nlohmann::json& carried) {
     step.observed_at = entry.value("at", int64_t{0});
     step.state = RecordedStep::State::kCompleted;
     const std::string kind = entry.value("kind", "");
-    if (kind == "activity") {
-      step.kind = RecordedStep::Kind::kActivity;
+    if (kind == "activity" || kind == "child") {
+      step.kind = kind == "child" ? RecordedStep::Kind::kChild : RecordedStep::Kind::kActivity;
       step.activity_type = entry.value("type", "");
       if (entry.contains("error")) {
         absl::StatusOr<WorkflowError> error = ErrorFromJson(entry["error"]);
@@ -120,7 +120,7 @@ absl::Status ReplayHistory::LoadCarried(const nlohmann::json& carried) {
       } else {
         step.output = entry.value("output", nlohmann::json());
       }
-      activities_.emplace(step.id, std::move(step));
+      (kind == "child" ? children_ : activities_).emplace(step.id, std::move(step));
     } else if (kind == "timer") {
       step.kind = RecordedStep::Kind::kTimer;
       timers_.emplace(step.id, std::move(step));
@@ -150,6 +150,8 @@ int64_t ReplayHistory::ObservedAt(int64_t event_id) const {
 
 absl::Status ReplayHistory::Add(const HistoryEvent& event) {
   ++event_count_;
+  absl::StatusOr<bool> child = AddChildEvent(event);
+  if (!child.ok() || *child) return child.status();
   switch (event.event_type()) {
     case EventType::EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
       started_ = event.workflow_execution_started_event_attributes();
@@ -303,6 +305,8 @@ const std::map<std::string, RecordedStep>& ReplayHistory::steps(RecordedStep::Ki
       return activities_;
     case RecordedStep::Kind::kTimer:
       return timers_;
+    case RecordedStep::Kind::kChild:
+      return children_;
     case RecordedStep::Kind::kMarker:
       break;
   }

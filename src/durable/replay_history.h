@@ -33,7 +33,8 @@ std::string StepId(const std::string& path, int occurrence);
 // The input payload, after the document, the input and the runtime values, through which a run
 // continued as new carries the steps of the runs before it:
 //   {"times_ms": [<workflow time of each clock value, ms since the epoch>],
-//    "steps": [{"kind": "activity" | "timer" | "marker" | "signal", "id": <StepId>,
+//    "steps": [{"kind": "activity" | "timer" | "marker" | "signal" | "child", "id": <StepId>
+//               or a child's workflow id,
 //               "at": <clock value>, "type": <activity type>, "output": <activity result> |
 //               "error": <problem>, "name": <a marker's or a signal's name>,
 //               "input": <a signal's payload>, "position": <a marker's or a signal's>}]}
@@ -42,13 +43,14 @@ inline constexpr int kCarriedStepsPayload = 3;
 
 // One step the workflow asked for in an earlier workflow task.
 struct RecordedStep {
-  enum class Kind { kActivity, kTimer, kMarker };
+  enum class Kind { kActivity, kTimer, kMarker, kChild };
   enum class State { kPending, kCompleted, kFailed };
   Kind kind = Kind::kActivity;
   std::string id;
-  std::string activity_type;  // kActivity: "http", "shell", ...
-  std::string marker_name;    // kMarker: kTaskMarkerName or the program's marker name
-  int64_t event_id = 0;       // the event that recorded the command
+  // kActivity: "http", "shell", ...; kChild: the child's workflow type.
+  std::string activity_type;
+  std::string marker_name;  // kMarker: kTaskMarkerName or the program's marker name
+  int64_t event_id = 0;     // the event that recorded the command
   // Its place in history, to order markers and signals: event_id, after the places of the
   // steps carried from earlier runs.
   int64_t position = 0;
@@ -58,8 +60,10 @@ struct RecordedStep {
   // The logical clock (index into ReplayHistory::task_times()) at which the workflow saw the
   // result: the first workflow task that started after it was recorded.
   int64_t observed_at = 0;
-  // A pending activity whose cancellation was requested, or a cancelled timer.
+  // A pending activity or child whose cancellation was requested, or a cancelled timer.
   bool cancel_requested = false;
+  // kChild (whose id is the child's workflow id): the run that started, once it did.
+  std::string child_run_id;
 };
 
 // A signal the run received (WorkflowExecutionSignaled), in the order history holds them.
@@ -109,14 +113,16 @@ class ReplayHistory {
 
  private:
   absl::Status Add(const HistoryEvent& event);
+  // The child workflow events (child_workflow.cc); false for any other event.
+  absl::StatusOr<bool> AddChildEvent(const HistoryEvent& event);
   absl::Status LoadCarried(const nlohmann::json& carried);
   int64_t ObservedAt(int64_t event_id) const;
 
   ::temporal::api::history::v1::WorkflowExecutionStartedEventAttributes started_;
   std::vector<absl::Time> task_times_;
   std::vector<int64_t> task_started_ids_;  // parallel to task_times_
-  std::map<std::string, RecordedStep> activities_, timers_, markers_;
-  std::map<int64_t, std::string> activity_by_event_, timer_by_event_;
+  std::map<std::string, RecordedStep> activities_, timers_, markers_, children_;
+  std::map<int64_t, std::string> activity_by_event_, timer_by_event_, child_by_event_;
   std::vector<RecordedSignal> signals_;
   std::map<std::string, int> marker_occurrences_;
   int64_t pending_started_id_ = 0;  // a WorkflowTaskStarted not yet completed

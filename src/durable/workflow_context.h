@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -31,6 +32,14 @@ struct ActivityOutcome {
   static ActivityOutcome Failed(WorkflowError error) {
     return {State::kFailed, nullptr, std::move(error)};
   }
+};
+
+// A child workflow to start: a run of its own, with its own history, whose result the parent
+// awaits (see WorkflowContext::CallChildWorkflow).
+struct ChildWorkflow {
+  std::string workflow_type;          // "StigmerAgent", ...
+  std::string task_queue;             // where its workflow tasks go ("stigmer-agents")
+  std::vector<nlohmann::json> input;  // its input payloads, one JSON value each
 };
 
 // How a task ended, as its marker records it.
@@ -89,6 +98,18 @@ class WorkflowContext {
                                                        const std::string& kind,
                                                        const nlohmann::json& input) = 0;
 
+  // Starts `child` for the step at `path` and awaits its result: Pending until history holds
+  // it, then Completed with the first payload of the child's result, or Failed with the
+  // child's error (its uncaught error as the child recorded it; "Task cancelled", "Task timed
+  // out", a terminated child or one that could not start, as runtime errors saying so). The
+  // child's workflow id is deterministic: the parent's id followed by the step ("<parent
+  // id><path>#<n>"), so a replay finds the same child; a step recorded as another kind, or a
+  // child of another type, is non-determinism. A child still running when the parent closes
+  // (completes, fails, is cancelled) is asked to cancel (parent close policy REQUEST_CANCEL);
+  // CancelPending asks it at once.
+  virtual absl::StatusOr<ActivityOutcome> CallChildWorkflow(const std::string& path,
+                                                            const ChildWorkflow& child) = 0;
+
   // A durable timer of `duration` for the task at `path`: true once it has fired, false while
   // it is pending (the interpreter suspends).
   virtual absl::StatusOr<bool> Sleep(const std::string& path, absl::Duration duration) = 0;
@@ -137,7 +158,8 @@ class WorkflowContext {
   // running, a timer not fired), and cancelling those found at positions [begin, end): a fork
   // stops what the branches that did not decide it still have in flight. Cancelling is
   // best-effort and asked for once: an activity gets a cancel request (it stops at its next
-  // heartbeat), a timer is cancelled.
+  // heartbeat), a timer is cancelled, a child
+  // workflow that started gets a cancel request.
   virtual size_t PendingMark() const = 0;
   virtual void CancelPending(size_t begin, size_t end) = 0;
 };

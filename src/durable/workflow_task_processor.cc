@@ -73,7 +73,7 @@ WorkflowTaskAnswer CancelRun(const ReplayHistory& history, const std::string& wo
   WorkflowTaskAnswer answer;
   if (absl::StatusOr<std::unique_ptr<ProgramRun>> run = program.Load(history, workflow_id);
       run.ok()) {
-    ReplayContext context(history, options.commands);
+    ReplayContext context(history, options.commands, workflow_id);
     absl::StatusOr<ProgramResult> result = (*run)->Run(context);
     if (result.ok()) {
       for (Command& command : context.TakeCommands()) {
@@ -92,6 +92,16 @@ WorkflowTaskAnswer CancelRun(const ReplayHistory& history, const std::string& wo
   const int64_t room = std::max<int64_t>(options.max_history_events - history.event_count(), 1);
   DropMarkersToFit(answer.commands, options.max_task_bytes, static_cast<size_t>(room));
   return answer;
+}
+
+// Children are started signed, as the runs their parent was: their worker checks it.
+void SignChildStarts(const std::string& key, std::vector<Command>& commands) {
+  for (Command& command : commands) {
+    if (!command.has_start_child_workflow_execution_command_attributes()) continue;
+    auto* start = command.mutable_start_child_workflow_execution_command_attributes();
+    temporal::AddStartSignature(key, start->workflow_id(), start->workflow_type().name(),
+                                start->input(), *start->mutable_header());
+  }
 }
 
 }  // namespace
@@ -136,7 +146,7 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
                                  std::string(run.status().message()), "/"));
   }
 
-  ReplayContext context(*history, options.commands);
+  ReplayContext context(*history, options.commands, workflow_id);
   absl::StatusOr<ProgramResult> result = (*run)->Run(context);
   if (absl::Status worker = (*run)->WorkerFailure(); !worker.ok()) {
     return FailTask(tapi::enums::v1::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
@@ -169,6 +179,7 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
     }
   }
   answer.commands = context.TakeCommands();
+  if (!options.signing_key.empty()) SignChildStarts(options.signing_key, answer.commands);
   answer.waiting_on = context.waiting_on();
   switch (result->state) {
     case ProgramResult::State::kCompleted:

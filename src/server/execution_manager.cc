@@ -285,6 +285,8 @@ void ExecutionManager::StartFollower(const std::string& id, ExecutionProjection 
                                      std::shared_ptr<temporal::TemporalClient> client) {
   Followed& entry = followed_[id];
   entry.projection = std::move(projection);
+  entry.children = std::make_unique<ChildFollowers>(client, options.workflow_id,
+                                                    [this, id] { OnEvents(id, "", {}); });
   entry.follower = std::make_unique<temporal::HistoryFollower>(
       std::move(client), std::move(options),
       [this, id](const std::string& run_id, const std::vector<temporal::HistoryEvent>& events) {
@@ -351,6 +353,19 @@ void ExecutionManager::ReconcileLoop() {
 
 void ExecutionManager::OnEvents(const std::string& id, const std::string& run_id,
                                 const std::vector<temporal::HistoryEvent>& events) {
+  ChildFollowers* children = nullptr;
+  if (!events.empty()) {
+    absl::MutexLock lock(&mutex_);
+    auto it = followed_.find(id);
+    if (it == followed_.end()) return;
+    children = it->second.children.get();
+  }
+  // Not under the lock: it may read a closed child's history. The entry stays while its
+  // follower (this thread) runs.
+  if (children != nullptr) children->OnParentEvents(events);
+  // A child's follower publishes too: compose and store in one order, so that an older state
+  // never overwrites a newer one.
+  absl::MutexLock publishing(&publish_mutex_);
   Execution record;
   {
     absl::MutexLock lock(&mutex_);
@@ -358,7 +373,7 @@ void ExecutionManager::OnEvents(const std::string& id, const std::string& run_id
     if (it == followed_.end()) return;
     (void)run_id;  // the projection takes run ids from the events themselves
     it->second.projection.Apply(events);
-    record = it->second.projection.execution();
+    record = it->second.children->Compose(it->second.projection.execution());
   }
   Publish(record);
 }
@@ -372,16 +387,20 @@ void ExecutionManager::OnFollowerDone(const std::string& id, const absl::Status&
   auto it = followed_.find(id);
   if (it == followed_.end()) return;
   finished_.push_back(std::move(it->second.follower));
+  finished_children_.push_back(std::move(it->second.children));
   followed_.erase(it);
 }
 
 void ExecutionManager::ReapFinishedFollowers() {
   std::vector<std::unique_ptr<temporal::HistoryFollower>> finished;
+  std::vector<std::unique_ptr<ChildFollowers>> finished_children;
   {
     absl::MutexLock lock(&mutex_);
     finished.swap(finished_);
+    finished_children.swap(finished_children_);
   }
   finished.clear();  // joins threads that have already returned
+  finished_children.clear();
 }
 
 void ExecutionManager::Shutdown() {

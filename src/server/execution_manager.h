@@ -11,6 +11,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "server/child_progress.h"
 #include "server/execution_projection.h"
 #include "server/execution_watch_hub.h"
 #include "server/store/store.h"
@@ -76,6 +77,7 @@ class ExecutionManager {
   struct Followed {
     ExecutionProjection projection;
     std::unique_ptr<temporal::HistoryFollower> follower;
+    std::unique_ptr<ChildFollowers> children;  // its sub-agents' runs, shown nested
   };
 
   // The Temporal client, connecting on first use (and again after a failed attempt).
@@ -114,6 +116,8 @@ class ExecutionManager {
   absl::Mutex mutex_;
   std::map<std::string, Followed> followed_ ABSL_GUARDED_BY(mutex_);
   std::vector<std::unique_ptr<temporal::HistoryFollower>> finished_ ABSL_GUARDED_BY(mutex_);
+  std::vector<std::unique_ptr<ChildFollowers>> finished_children_ ABSL_GUARDED_BY(mutex_);
+  absl::Mutex publish_mutex_;                               // taken before mutex_; see OnEvents
   std::set<std::string> creating_ ABSL_GUARDED_BY(mutex_);  // between insert and follow
   bool follow_failed_ ABSL_GUARDED_BY(mutex_) = false;      // since the last sweep
   bool shut_down_ ABSL_GUARDED_BY(mutex_) = false;

@@ -1,12 +1,16 @@
 #include "server/execution_start.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "agent/agent_document.h"
 #include "agent/agent_program.h"
 #include "agent/agent_runner.h"
 #include "common/ulid.h"
 #include "server/session_transcript.h"
+#include "server/sub_agent_resolver.h"
 #include "temporal/temporal_client.h"
+#include "workflow/dsl_agent_call.h"
 #include "workflow/dsl_timeout.h"
 #include "workflow/workflow_document.h"
 
@@ -58,13 +62,17 @@ absl::StatusOr<ExecutionStart> AgentStart(store::Store& store,
   if (!agent.ok()) return agent.status();
   absl::StatusOr<agent::AgentDocument> document = agent::ParseAgentDocument(agent->definition());
   if (!document.ok()) return document.status();
+  json agent_document = json::parse(document->json.dump());
+  absl::StatusOr<json> sub_agents = ResolveSubAgents(store, agent_document, {agent->name()});
+  if (!sub_agents.ok()) return sub_agents.status();
+  json run = {{"message", request.message()}};
+  if (!sub_agents->empty()) run["sub_agents"] = *std::move(sub_agents);
   ExecutionStart start;
   start.agent = true;
   start.name = agent->name();
   start.version = agent->version();
   start.workflow_type = agent::kAgentWorkflowType;
   start.task_queue = agent::kAgentTaskQueue;
-  json run = {{"message", request.message()}};
   if (request.session().empty()) {
     start.session = NewSessionId();
   } else {
@@ -74,8 +82,37 @@ absl::StatusOr<ExecutionStart> AgentStart(store::Store& store,
     run["transcript"] = *std::move(transcript);
   }
   run["session"] = start.session;
-  start.payloads = {json::parse(document->json.dump()), std::move(run), RuntimeValues(request)};
+  start.payloads = {std::move(agent_document), std::move(run), RuntimeValues(request)};
   return start;
+}
+
+// The agents the workflow's `call: agent` tasks call, resolved for its start
+// (workflow/dsl_agent_call.h) into `runtime`.
+absl::Status ResolveCalledAgents(store::Store& store, const std::string& workflow,
+                                 const nlohmann::ordered_json& document, json& runtime) {
+  const std::set<std::string> names = workflow::CalledAgents(document);
+  if (names.empty()) return absl::OkStatus();
+  json agents = json::object();
+  for (const std::string& name : names) {
+    absl::StatusOr<stigmer::v1::Agent> agent = store.GetAgent(name, 0);
+    if (absl::IsNotFound(agent.status())) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("workflow \"", workflow, "\" calls agent \"", name,
+                       "\", which does not exist: apply it first (`stigmer apply -f`)"));
+    }
+    if (!agent.ok()) return agent.status();
+    absl::StatusOr<agent::AgentDocument> parsed = agent::ParseAgentDocument(agent->definition());
+    if (!parsed.ok()) return parsed.status();
+    json agent_document = json::parse(parsed->json.dump());
+    absl::StatusOr<json> sub_agents = ResolveSubAgents(store, agent_document, {name});
+    if (!sub_agents.ok()) return sub_agents.status();
+    json resolved = {{"document", std::move(agent_document)}};
+    if (!sub_agents->empty()) resolved["sub_agents"] = *std::move(sub_agents);
+    agents[name] = std::move(resolved);
+  }
+  runtime["agents"] = std::move(agents);
+  runtime["agent_task_queue"] = agent::kAgentTaskQueue;
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -115,7 +152,12 @@ absl::StatusOr<ExecutionStart> PlanExecutionStart(
   start.version = workflow->version();
   start.workflow_type = temporal::kServerlessWorkflowType;
   start.task_queue = workflow_task_queue;
-  start.payloads = {json::parse(document->json.dump()), input, RuntimeValues(request)};
+  json runtime = RuntimeValues(request);
+  if (absl::Status resolved = ResolveCalledAgents(store, workflow->name(), document->json, runtime);
+      !resolved.ok()) {
+    return resolved;
+  }
+  start.payloads = {json::parse(document->json.dump()), input, std::move(runtime)};
   // The workflow's `timeout` bounds the whole execution; Temporal enforces it.
   const nlohmann::ordered_json ordered(start.payloads[0]);
   start.execution_timeout = workflow::TimeoutAfter(ordered, ordered);

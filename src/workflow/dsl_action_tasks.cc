@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "workflow/dsl_agent_call.h"
 #include "workflow/dsl_authentication.h"
 #include "workflow/dsl_definitions.h"
 #include "workflow/jq_expression.h"
@@ -116,6 +117,10 @@ void ValidateCallTask(ValidationContext& context, const Json& task, const TaskPl
   const std::string& kind = call.get_ref<const std::string&>();
   if (kind == "http") {
     ValidateHttpCall(context, task, place.pointer);
+    return;
+  }
+  if (kind == "agent") {
+    ValidateAgentCall(context, task, place.pointer);
     return;
   }
   for (const char* unsupported : {"grpc", "openapi", "asyncapi", "a2a", "mcp"}) {

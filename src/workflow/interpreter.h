@@ -20,6 +20,11 @@ struct RuntimeValues {
   nlohmann::json secrets = nlohmann::json::object();
   // $runtime: {name, version, metadata}.
   nlohmann::json runtime = {{"name", "stigmer"}, {"version", "0.1.0"}};
+  // `call: agent` (dsl_agent_call.h): the agents the workflow calls, resolved at start, the
+  // queue their runs go to, and the environment given at start (passed on to them).
+  nlohmann::json agents = nlohmann::json::object();
+  std::string agent_task_queue = "stigmer-agents";
+  nlohmann::json environment = nlohmann::json::object();
 };
 
 struct InterpreterOptions {

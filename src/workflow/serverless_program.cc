@@ -43,6 +43,14 @@ absl::StatusOr<RunInput> ReadRunInput(const durable::ReplayHistory& history,
     if (auto environment = values->find("environment");
         environment != values->end() && environment->is_object()) {
       run.runtime.runtime["metadata"] = {{"environment", *environment}};
+      run.runtime.environment = *environment;
+    }
+    if (auto agents = values->find("agents"); agents != values->end() && agents->is_object()) {
+      run.runtime.agents = *agents;
+    }
+    if (auto queue = values->find("agent_task_queue");
+        queue != values->end() && queue->is_string() && !queue->get<std::string>().empty()) {
+      run.runtime.agent_task_queue = queue->get<std::string>();
     }
   }
   return run;

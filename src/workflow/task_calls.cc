@@ -62,6 +62,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& ta
                                                 const nlohmann::json& input,
                                                 const ExpressionVariables& variables) {
   const nlohmann::ordered_json& call = task["call"];
+  if (call == "agent") return RunAgentCall(task, path, input, variables);
   if (!call.is_string() || call.get<std::string>() != "http") {
     return NotSupported(absl::StrCat("call: ", call.is_string() ? call.get<std::string>() : "?"),
                         path);

@@ -101,6 +101,10 @@ class TaskRunner {
   absl::StatusOr<TaskOutcome> RunCall(const nlohmann::ordered_json& task, const std::string& path,
                                       const nlohmann::json& input,
                                       const ExpressionVariables& variables);
+  // `call: agent` (task_agent_call.cc).
+  absl::StatusOr<TaskOutcome> RunAgentCall(const nlohmann::ordered_json& task,
+                                           const std::string& path, const nlohmann::json& input,
+                                           const ExpressionVariables& variables);
   absl::StatusOr<TaskOutcome> RunShell(const nlohmann::ordered_json& task, const std::string& path,
                                        const nlohmann::json& input,
                                        const ExpressionVariables& variables);

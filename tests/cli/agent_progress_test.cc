@@ -42,6 +42,14 @@ TEST(AgentProgress, AToolResultShowsItsTimeAndItsFirstLines) {
               ElementsAre("shell (1.5s)", "  a", "  b", "  c", "  d", "  … 2 more lines"));
 }
 
+TEST(AgentProgress, ASubAgentsStepsAreIndentedUnderTheCallThatRanThem) {
+  stigmer::v1::TaskProgress nested = Step("shell", R"({"text": "a"})");
+  nested.set_path("/turns/1/tools/c1/turns/2/tools/d1");
+  EXPECT_THAT(AgentStepLines(nested), ElementsAre("    shell (1.5s)", "      a"));
+  nested.set_path("/turns/1/tools/d1");
+  EXPECT_THAT(AgentStepLines(nested), ElementsAre("shell (1.5s)", "  a"));
+}
+
 TEST(AgentProgress, TheUsersMessageAndUnreadableOutputsShowNothing) {
   EXPECT_TRUE(AgentStepLines(Step("user", R"({"text": "hi"})")).empty());
   EXPECT_TRUE(AgentStepLines(Step("model", "not json")).empty());

@@ -9,6 +9,7 @@
 #include "durable/continue_as_new.h"
 #include "durable/replay_context.h"
 #include "durable/replay_history.h"
+#include "durable/testing_history_builder.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "temporal/payloads.h"
@@ -22,75 +23,6 @@ using ::testing::HasSubstr;
 using json = nlohmann::json;
 
 constexpr char kName[] = "stigmer.approval";
-
-// A run's history, event by event; each workflow task one second after the last.
-class HistoryBuilder {
- public:
-  HistoryBuilder() {
-    auto* started = Add(EventType::EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)
-                        .mutable_workflow_execution_started_event_attributes();
-    started->mutable_workflow_type()->set_name("StigmerAgent");
-    *started->mutable_input() = temporal::JsonPayloads({{}, {}, {}});
-    Task();
-  }
-
-  // A workflow task, scheduled, started and completed.
-  HistoryBuilder& Task() {
-    Add(EventType::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
-    const int64_t started = Add(EventType::EVENT_TYPE_WORKFLOW_TASK_STARTED).event_id();
-    Add(EventType::EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
-        .mutable_workflow_task_completed_event_attributes()
-        ->set_started_event_id(started);
-    return *this;
-  }
-  // The current workflow task: scheduled and started.
-  HistoryBuilder& Current() {
-    Add(EventType::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
-    Add(EventType::EVENT_TYPE_WORKFLOW_TASK_STARTED);
-    return *this;
-  }
-  HistoryBuilder& Marker(const std::string& name, const std::string& path, int occurrence = 1) {
-    auto* marker =
-        Add(EventType::EVENT_TYPE_MARKER_RECORDED).mutable_marker_recorded_event_attributes();
-    marker->set_marker_name(name);
-    (*marker->mutable_details())[kMarkerDetailsKey] =
-        temporal::JsonPayloads({{{"path", path}, {"step", StepId(path, occurrence)}}});
-    return *this;
-  }
-  HistoryBuilder& Signal(const std::string& name, const json& payload) {
-    auto* signal = Add(EventType::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
-                       .mutable_workflow_execution_signaled_event_attributes();
-    signal->set_signal_name(name);
-    *signal->mutable_input() = temporal::JsonPayloads({payload});
-    return *this;
-  }
-  HistoryBuilder& RawSignal(const std::string& name, const std::string& data) {
-    auto* signal = Add(EventType::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
-                       .mutable_workflow_execution_signaled_event_attributes();
-    signal->set_signal_name(name);
-    auto* payload = signal->mutable_input()->add_payloads();
-    (*payload->mutable_metadata())["encoding"] = "json/plain";
-    payload->set_data(data);
-    return *this;
-  }
-
-  ReplayHistory Index() const {
-    absl::StatusOr<ReplayHistory> history = ReplayHistory::Index(events_);
-    EXPECT_TRUE(history.ok()) << history.status();
-    return *std::move(history);
-  }
-
- private:
-  HistoryEvent& Add(EventType type) {
-    HistoryEvent& event = events_.emplace_back();
-    event.set_event_id(static_cast<int64_t>(events_.size()));
-    event.set_event_type(type);
-    event.mutable_event_time()->set_seconds(1700000000 + static_cast<int64_t>(events_.size()));
-    return event;
-  }
-
-  std::vector<HistoryEvent> events_;
-};
 
 // Accepts a payload whose call_id is `id`.
 std::function<bool(const json&)> ForCall(const std::string& id) {

@@ -43,6 +43,19 @@ void ScriptedModelServer::QueueToolCall(const std::string& id, const std::string
          .held = held});
 }
 
+void ScriptedModelServer::QueueToolCalls(const std::vector<nlohmann::json>& calls) {
+  nlohmann::json tool_calls = nlohmann::json::array();
+  for (const nlohmann::json& call : calls) {
+    tool_calls.push_back(
+        {{"id", call["id"]},
+         {"type", "function"},
+         {"function", {{"name", call["name"]}, {"arguments", call["arguments"].dump()}}}});
+  }
+  Queue(
+      {.body = Completion({{"role", "assistant"}, {"content", nullptr}, {"tool_calls", tool_calls}},
+                          "tool_calls")});
+}
+
 void ScriptedModelServer::Queue(ScriptedAnswer answer) {
   absl::MutexLock lock(&mutex_);
   queue_.push_back(std::move(answer));

@@ -40,6 +40,8 @@ class ScriptedModelServer {
   // Queues a chat completion asking for one tool call (held: see ScriptedAnswer).
   void QueueToolCall(const std::string& id, const std::string& name,
                      const nlohmann::json& arguments, bool held = false);
+  // Queues a chat completion asking for several tool calls at once: [{id, name, arguments}].
+  void QueueToolCalls(const std::vector<nlohmann::json>& calls);
   // Queues anything: an error status, a retry-after, a malformed body.
   void Queue(ScriptedAnswer answer);
 

@@ -53,6 +53,12 @@ class FakeContext : public durable::WorkflowContext {
     }
     return durable::ActivityOutcome::Pending();
   }
+  // Recorded as a call of kind "child:<type>" whose input holds the queue and payloads.
+  absl::StatusOr<durable::ActivityOutcome> CallChildWorkflow(
+      const std::string& path, const durable::ChildWorkflow& child) override {
+    return CallActivity(path, "child:" + child.workflow_type,
+                        {{"task_queue", child.task_queue}, {"input", child.input}});
+  }
   absl::StatusOr<bool> Sleep(const std::string& path, absl::Duration duration) override {
     calls.push_back({"sleep", absl::ToInt64Seconds(duration), path});
     sleeps.push_back(duration);
