@@ -270,6 +270,10 @@ std::vector<ValidationProblem> ValidateAgentJson(const nlohmann::ordered_json& d
         CheckName(context, (*found)[i], JsonPointerAppend("/sub_agents", i), "a sub-agent");
         if (document.contains("name") && (*found)[i] == document["name"]) {
           context.Report(JsonPointerAppend("/sub_agents", i), "an agent cannot call itself");
+        } else if (tools.contains((*found)[i].get<std::string>())) {
+          // The model calls both by that name: which one it meant could not be told.
+          context.Report(JsonPointerAppend("/sub_agents", i),
+                         "is also the name of a tool in /tools; rename the agent or drop the tool");
         }
       }
     }

@@ -116,7 +116,7 @@ mcp_servers:
   - {name: fs, command: npx, env: {A: 1}}
   - {name: fs, command: ''}
   - {command: x, args: [1]}
-sub_agents: [a]
+sub_agents: [a, shell]
 limits: {max_model_calls: 0, tool_attempts: 11, timeout: soon}
 needs_approval: [http, fs/write, git]
 )"),
@@ -129,6 +129,8 @@ needs_approval: [http, fs/write, git]
                   "/mcp_servers/2: missing required property \"name\"",
                   "/mcp_servers/2/args/0: must be a string",
                   "/sub_agents/0: an agent cannot call itself",
+                  "/sub_agents/1: is also the name of a tool in /tools; rename the agent or drop "
+                  "the tool",
                   "/limits/max_model_calls: must be a whole number from 1 to 10000",
                   "/limits/tool_attempts: must be a whole number from 1 to 10",
                   ::testing::StartsWith("/limits/timeout: "),
