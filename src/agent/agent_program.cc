@@ -53,6 +53,21 @@ std::string ErrorText(const durable::WorkflowError& error) {
   return error.detail.empty() ? error.title : error.detail;
 }
 
+// The step a side effect that has not completed is: pending, or failed with its error's text;
+// nullopt once it completed.
+template <typename T>
+std::optional<Step<T>> Unfinished(const durable::ActivityOutcome& outcome) {
+  switch (outcome.state) {
+    case durable::ActivityOutcome::State::kPending:
+      return Step<T>::Pending();
+    case durable::ActivityOutcome::State::kFailed:
+      return Step<T>::Failed(ErrorText(outcome.error));
+    case durable::ActivityOutcome::State::kCompleted:
+      break;
+  }
+  return std::nullopt;
+}
+
 bool IsMcpTool(const AgentTool& tool) { return tool.runner.rfind(kMcpRunnerPrefix, 0) == 0; }
 
 // Bounds of the model calls a program keeps between scheduling and running them: at most one
@@ -106,14 +121,7 @@ class DurableAgentContext final : public AgentContext {
         context_.CallActivity(path, kModelActivity, step);
     if (!outcome.ok()) return outcome.status();
     if (scheduled_ && context_.CommandMark() > commands) scheduled_(activity_id, request, plan_);
-    switch (outcome->state) {
-      case durable::ActivityOutcome::State::kPending:
-        return Step<ChatAnswer>::Pending();
-      case durable::ActivityOutcome::State::kFailed:
-        return Step<ChatAnswer>::Failed(ErrorText(outcome->error));
-      case durable::ActivityOutcome::State::kCompleted:
-        break;
-    }
+    if (auto unfinished = Unfinished<ChatAnswer>(*outcome)) return *std::move(unfinished);
     absl::StatusOr<ChatAnswer> answer = AnswerFromJson(outcome->output);
     if (!answer.ok()) {
       return Step<ChatAnswer>::Failed(
@@ -145,14 +153,7 @@ class DurableAgentContext final : public AgentContext {
     absl::StatusOr<durable::ActivityOutcome> outcome =
         context_.CallActivity(path, activity->type, activity->request);
     if (!outcome.ok()) return outcome.status();
-    switch (outcome->state) {
-      case durable::ActivityOutcome::State::kPending:
-        return Step<ToolOutput>::Pending();
-      case durable::ActivityOutcome::State::kFailed:
-        return Step<ToolOutput>::Failed(ErrorText(outcome->error));
-      case durable::ActivityOutcome::State::kCompleted:
-        break;
-    }
+    if (auto unfinished = Unfinished<ToolOutput>(*outcome)) return *std::move(unfinished);
     if (mcp) return Step<ToolOutput>::Done(McpToolOutput(outcome->output));
     return Step<ToolOutput>::Done({BuiltInToolText(tool.runner, outcome->output), false});
   }
@@ -166,14 +167,7 @@ class DurableAgentContext final : public AgentContext {
     started_[path] = context_.Now();
     absl::StatusOr<durable::ActivityOutcome> outcome = context_.CallChildWorkflow(path, *child);
     if (!outcome.ok()) return outcome.status();
-    switch (outcome->state) {
-      case durable::ActivityOutcome::State::kPending:
-        return Step<ToolOutput>::Pending();
-      case durable::ActivityOutcome::State::kFailed:
-        return Step<ToolOutput>::Failed(ErrorText(outcome->error));
-      case durable::ActivityOutcome::State::kCompleted:
-        break;
-    }
+    if (auto unfinished = Unfinished<ToolOutput>(*outcome)) return *std::move(unfinished);
     return Step<ToolOutput>::Done(SubAgentOutput(outcome->output));
   }
 
