@@ -102,6 +102,22 @@ void ReplayContext::Consume(const RecordedStep& step) {
   if (step.state != RecordedStep::State::kPending) clock_ = std::max(clock_, step.observed_at);
 }
 
+ActivityOutcome ReplayContext::Outcome(const RecordedStep& step, std::string waiting) {
+  Consume(step);
+  switch (step.state) {
+    case RecordedStep::State::kPending:
+      in_flight_.push_back(&step);
+      waits_on_recorded_step_ = waits_on_recorded_step_ || !step.cancel_requested;
+      waiting_on_.push_back(std::move(waiting));
+      return ActivityOutcome::Pending();
+    case RecordedStep::State::kFailed:
+      return ActivityOutcome::Failed(step.error);
+    case RecordedStep::State::kCompleted:
+      break;
+  }
+  return ActivityOutcome::Completed(step.output);
+}
+
 absl::StatusOr<ActivityOutcome> ReplayContext::CallActivity(const std::string& path,
                                                             const std::string& kind,
                                                             const nlohmann::json& input) {
@@ -117,19 +133,7 @@ absl::StatusOr<ActivityOutcome> ReplayContext::CallActivity(const std::string& p
                                          "\" activity in history, the workflow now runs \"", kind,
                                          "\""));
   }
-  Consume(*step);
-  switch (step->state) {
-    case RecordedStep::State::kPending:
-      in_flight_.push_back(step);
-      waits_on_recorded_step_ = waits_on_recorded_step_ || !step->cancel_requested;
-      waiting_on_.push_back(absl::StrCat(path, ": ", kind, " activity"));
-      return ActivityOutcome::Pending();
-    case RecordedStep::State::kFailed:
-      return ActivityOutcome::Failed(step->error);
-    case RecordedStep::State::kCompleted:
-      break;
-  }
-  return ActivityOutcome::Completed(step->output);
+  return Outcome(*step, absl::StrCat(path, ": ", kind, " activity"));
 }
 
 absl::StatusOr<ActivityOutcome> ReplayContext::CallChildWorkflow(const std::string& path,
@@ -147,19 +151,7 @@ absl::StatusOr<ActivityOutcome> ReplayContext::CallChildWorkflow(const std::stri
                                          "\" in history, the workflow now starts a \"",
                                          child.workflow_type, "\""));
   }
-  Consume(*step);
-  switch (step->state) {
-    case RecordedStep::State::kPending:
-      in_flight_.push_back(step);
-      waits_on_recorded_step_ = waits_on_recorded_step_ || !step->cancel_requested;
-      waiting_on_.push_back(waiting);
-      return ActivityOutcome::Pending();
-    case RecordedStep::State::kFailed:
-      return ActivityOutcome::Failed(step->error);
-    case RecordedStep::State::kCompleted:
-      break;
-  }
-  return ActivityOutcome::Completed(step->output);
+  return Outcome(*step, waiting);
 }
 
 absl::StatusOr<bool> ReplayContext::Sleep(const std::string& path, absl::Duration duration) {

@@ -96,6 +96,9 @@ class ReplayContext final : public WorkflowContext {
 
  private:
   void Consume(const RecordedStep& step);
+  // What a recorded activity or child workflow came to, consuming it; a pending one is noted
+  // in flight, waited on as `waiting` says.
+  ActivityOutcome Outcome(const RecordedStep& step, std::string waiting);
   Command ScheduleActivity(const std::string& id, const std::string& path, const std::string& kind,
                            const nlohmann::json& input) const;
 
