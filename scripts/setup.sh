@@ -19,7 +19,7 @@ debian_packages=(
   libgrpc++-dev protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libabsl-dev
   libspdlog-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libssl-dev
   libcurl4-openssl-dev libjq-dev libonig-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libmicrohttpd-dev
+  libmicrohttpd-dev libvalijson-dev libprotoc-dev
   clang-format python3-venv procps
 )
 
