@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "workflow/jq_expression.h"
 #include "workflow/json_pointer.h"
+#include "workflow/json_schema.h"
 
 namespace stigmer::workflow {
 namespace {
@@ -127,12 +128,41 @@ void ValidateTimeout(ValidationContext& context, const Json& timeout, const std:
   }
 }
 
+void ValidateSchemaDefinition(ValidationContext& context, const Json& schema,
+                              const std::string& pointer) {
+  if (!context.ExpectObject(schema, pointer)) return;
+  context.RejectUnknownMembers(schema, pointer, {"format", "document", "resource"});
+  if (schema.contains("format")) {
+    const Json& format = schema["format"];
+    const std::string format_pointer = JsonPointerAppend(pointer, "format");
+    if (context.ExpectString(format, format_pointer) && format != "json" &&
+        format.get<std::string>().rfind("json:", 0) != 0) {
+      context.Report(format_pointer, absl::StrCat("schema format \"", format.get<std::string>(),
+                                                  "\" is not supported: use json (JSON Schema)"));
+    }
+  }
+  if (schema.contains("resource")) {
+    context.Report(JsonPointerAppend(pointer, "resource"),
+                   "schemas are not fetched at run time: put the schema under `document`");
+    return;
+  }
+  if (!context.Require(schema, pointer, "document")) return;
+  const std::string document_pointer = JsonPointerAppend(pointer, "document");
+  if (!schema["document"].is_object()) {
+    context.Report(document_pointer, "must be a JSON Schema (an object)");
+    return;
+  }
+  if (absl::Status usable = CheckJsonSchema(nlohmann::json(schema["document"])); !usable.ok()) {
+    context.Report(document_pointer, std::string(usable.message()));
+  }
+}
+
 void ValidateDataFilter(ValidationContext& context, const Json& filter, const std::string& pointer,
                         const char* filter_key, const ExpressionScope& scope) {
   if (!context.ExpectObject(filter, pointer)) return;
   context.RejectUnknownMembers(filter, pointer, {"schema", filter_key});
   if (filter.contains("schema")) {
-    context.ExpectObject(filter["schema"], JsonPointerAppend(pointer, "schema"));
+    ValidateSchemaDefinition(context, filter["schema"], JsonPointerAppend(pointer, "schema"));
   }
   if (!filter.contains(filter_key)) return;
   const Json& transformation = filter[filter_key];

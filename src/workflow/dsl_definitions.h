@@ -26,6 +26,11 @@ void ValidateRetryPolicy(ValidationContext& context, const nlohmann::ordered_jso
 void ValidateTimeout(ValidationContext& context, const nlohmann::ordered_json& timeout,
                      const std::string& pointer);
 
+// A Schema ({format, document | resource}): format json, an inline `document` that is a JSON
+// Schema valijson can use; `resource` is refused (nothing is fetched at run time).
+void ValidateSchemaDefinition(ValidationContext& context, const nlohmann::ordered_json& schema,
+                              const std::string& pointer);
+
 // `input` ({schema, from}), `output` and `export` ({schema, as}): `filter_key` names the
 // transformation, a runtime expression (string) or an object whose `${ }` strings are expressions.
 void ValidateDataFilter(ValidationContext& context, const nlohmann::ordered_json& filter,

@@ -104,4 +104,9 @@ absl::StatusOr<bool> ExpressionEvaluator::EvaluateCondition(absl::string_view ex
   return !(result->is_null() || (result->is_boolean() && !result->get<bool>()));
 }
 
+absl::Status ExpressionEvaluator::CheckSchema(const nlohmann::json& schema,
+                                              const nlohmann::json& value) {
+  return runner_->CheckSchema(schema.dump(), value.dump());
+}
+
 }  // namespace stigmer::workflow

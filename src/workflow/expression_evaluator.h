@@ -64,6 +64,9 @@ class ExpressionEvaluator {
   absl::StatusOr<bool> EvaluateCondition(absl::string_view expression, const nlohmann::json& data,
                                          const ExpressionVariables& variables);
 
+  // `value` checked against the JSON Schema `schema` by the runner (JqRunner::CheckSchema).
+  absl::Status CheckSchema(const nlohmann::json& schema, const nlohmann::json& value);
+
  private:
   // The jq program that evaluates `body` with the extra variables of `extra`, once it
   // compiles.

@@ -41,7 +41,7 @@ absl::Status ExpressionSandbox::EnsureChild() {
   return absl::OkStatus();
 }
 
-absl::Status ExpressionSandbox::ChildEnded(bool killed, bool task_deadline) {
+absl::Status ExpressionSandbox::ChildEnded(SandboxRequest kind, bool killed, bool task_deadline) {
   std::optional<activities::ProcessExit> exit;
   if (!killed) {
     // It closed its end: it is exiting; wait for it briefly to learn how.
@@ -60,6 +60,13 @@ absl::Status ExpressionSandbox::ChildEnded(bool killed, bool task_deadline) {
         absl::StrCat("stopped after ", absl::FormatDuration(limits_.timeout),
                      ", the limit for one expression (STIGMER_EXPRESSION_TIMEOUT_MS)"));
   }
+  // std::regex recurses once per character of the string it matches.
+  if (kind == SandboxRequest::kJsonSchema && exit && exit->signaled &&
+      (exit->value == SIGABRT || exit->value == SIGSEGV)) {
+    return absl::ResourceExhaustedError(
+        "stopped: the schema's `pattern` recursed too deep on a long string (patterns run "
+        "once per character; bound the string with maxLength before its pattern)");
+  }
   // libjq aborts when an allocation fails (RLIMIT_DATA); a deep recursion may overflow.
   if (exit && exit->signaled && (exit->value == SIGABRT || exit->value == SIGSEGV)) {
     return absl::ResourceExhaustedError(
@@ -75,23 +82,35 @@ absl::Status ExpressionSandbox::ChildEnded(bool killed, bool task_deadline) {
 
 absl::StatusOr<std::optional<std::string>> ExpressionSandbox::Run(const std::string& program,
                                                                   const std::string& input_json) {
-  absl::StatusOr<std::optional<std::string>> result = RunOnce(program, input_json);
+  return Ask(SandboxRequest::kJqProgram, program, input_json);
+}
+
+absl::Status ExpressionSandbox::CheckSchema(const std::string& schema_json,
+                                            const std::string& value_json) {
+  return Ask(SandboxRequest::kJsonSchema, schema_json, value_json).status();
+}
+
+absl::StatusOr<std::optional<std::string>> ExpressionSandbox::Ask(SandboxRequest kind,
+                                                                  const std::string& program,
+                                                                  const std::string& input_json) {
+  absl::StatusOr<std::optional<std::string>> result = AskOnce(kind, program, input_json);
   // A child lost for a reason of its own (killed from outside, or with the thread that started
   // it) says nothing about the expression: once more, in a new child.
-  if (absl::IsUnavailable(result.status())) result = RunOnce(program, input_json);
+  if (absl::IsUnavailable(result.status())) result = AskOnce(kind, program, input_json);
   if (absl::IsUnavailable(result.status())) failure_ = result.status();
   return result;
 }
 
-absl::StatusOr<std::optional<std::string>> ExpressionSandbox::RunOnce(
-    const std::string& program, const std::string& input_json) {
+absl::StatusOr<std::optional<std::string>> ExpressionSandbox::AskOnce(
+    SandboxRequest kind, const std::string& program, const std::string& input_json) {
   if (absl::Status started = EnsureChild(); !started.ok()) return started;
   const absl::Time own_deadline = absl::Now() + limits_.timeout;
   const bool task_bound = deadline_ < own_deadline;
   const absl::Time deadline = task_bound ? deadline_ : own_deadline;
 
   std::string request;
-  request.reserve(program.size() + input_json.size() + 8);
+  request.reserve(program.size() + input_json.size() + 9);
+  request.push_back(static_cast<char>(kind));
   AppendSandboxField(request, program);
   AppendSandboxField(request, input_json);
   absl::Status io;
@@ -104,11 +123,11 @@ absl::StatusOr<std::optional<std::string>> ExpressionSandbox::RunOnce(
   uint32_t length = 0;
   if (io.ok()) {
     std::memcpy(&length, header.data() + 1, sizeof(length));
-    if (length > kMaxSandboxField) return ChildEnded(false, false);
+    if (length > kMaxSandboxField) return ChildEnded(kind, false, false);
     io = ReadExactBy(child_->stdout_pipe().get(), length, deadline, text);
   }
-  if (absl::IsDeadlineExceeded(io)) return ChildEnded(true, task_bound);
-  if (!io.ok()) return ChildEnded(false, false);
+  if (absl::IsDeadlineExceeded(io)) return ChildEnded(kind, true, task_bound);
+  if (!io.ok()) return ChildEnded(kind, false, false);
 
   switch (static_cast<SandboxAnswer>(header[0])) {
     case SandboxAnswer::kResult:
@@ -120,7 +139,7 @@ absl::StatusOr<std::optional<std::string>> ExpressionSandbox::RunOnce(
     case SandboxAnswer::kBoundReached:
       return absl::ResourceExhaustedError(text);
   }
-  return ChildEnded(false, false);
+  return ChildEnded(kind, false, false);
 }
 
 }  // namespace stigmer::workflow

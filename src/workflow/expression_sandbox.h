@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "activities/shell_process.h"
 #include "workflow/jq_runner.h"
+#include "workflow/sandbox_frames.h"
 
 namespace stigmer::workflow {
 
@@ -48,6 +49,7 @@ class ExpressionSandbox final : public JqRunner {
 
   absl::StatusOr<std::optional<std::string>> Run(const std::string& program,
                                                  const std::string& input_json) override;
+  absl::Status CheckSchema(const std::string& schema_json, const std::string& value_json) override;
 
   // Evaluations end no later than `deadline`, the end of the current workflow task's `budget`
   // for expressions; absl::InfiniteFuture() lifts it.
@@ -64,11 +66,16 @@ class ExpressionSandbox final : public JqRunner {
   pid_t child_pid() const { return child_ ? child_->pid() : 0; }
 
  private:
-  absl::StatusOr<std::optional<std::string>> RunOnce(const std::string& program,
+  // One request of `kind` (see sandbox_frames.h), in a new child when the last one was lost.
+  absl::StatusOr<std::optional<std::string>> Ask(SandboxRequest kind, const std::string& program,
+                                                 const std::string& input_json);
+  absl::StatusOr<std::optional<std::string>> AskOnce(SandboxRequest kind,
+                                                     const std::string& program,
                                                      const std::string& input_json);
   absl::Status EnsureChild();
-  // Why the child is gone, once it is; `killed`: we killed it at the deadline.
-  absl::Status ChildEnded(bool killed, bool task_deadline);
+  // Why the child is gone, once it is, answering a request of `kind`; `killed`: we killed it at
+  // the deadline.
+  absl::Status ChildEnded(SandboxRequest kind, bool killed, bool task_deadline);
 
   const std::string binary_;
   const ExpressionLimits limits_;

@@ -49,10 +49,24 @@ int RunExpressionSandbox(size_t memory_bytes, size_t max_result_bytes) {
   }
   ApplyLimits(memory_bytes);
   InProcessJqRunner runner(max_result_bytes);
-  std::string program, input;
-  while (ReadField(program)) {
-    if (!ReadField(input)) return 1;
-    absl::StatusOr<std::optional<std::string>> result = runner.Run(program, input);
+  std::string kind, program, input;
+  while (ReadExact(STDIN_FILENO, 1, kind)) {
+    if (!ReadField(program) || !ReadField(input)) return 1;
+    absl::StatusOr<std::optional<std::string>> result;
+    switch (static_cast<SandboxRequest>(kind[0])) {
+      case SandboxRequest::kJqProgram:
+        result = runner.Run(program, input);
+        break;
+      case SandboxRequest::kJsonSchema:
+        if (absl::Status checked = runner.CheckSchema(program, input); checked.ok()) {
+          result = std::optional<std::string>();
+        } else {
+          result = checked;
+        }
+        break;
+      default:
+        return 1;
+    }
     bool written;
     if (result.ok() && result->has_value()) {
       written = Answer(SandboxAnswer::kResult, **result);

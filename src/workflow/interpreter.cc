@@ -40,6 +40,10 @@ absl::StatusOr<RunResult> Interpret(const WorkflowDocument& document, const nloh
                              {"startedAt", DescribeTime(context.Now())}};
   TaskRunner runner(document, runtime, context, options, std::move(workflow));
 
+  if (std::optional<TaskOutcome> invalid =
+          runner.SchemaViolation(document.json, "input", input, "the workflow's", "/input")) {
+    return Failed(std::move(invalid->error));
+  }
   absl::StatusOr<nlohmann::json> transformed =
       Transform(runner, document.json, "input", "from", input);
   if (!transformed.ok())
@@ -65,6 +69,10 @@ absl::StatusOr<RunResult> Interpret(const WorkflowDocument& document, const nloh
   absl::StatusOr<nlohmann::json> output =
       Transform(runner, document.json, "output", "as", std::move(outcome->output));
   if (!output.ok()) return Failed(ExpressionFailure(output.status(), "/output/as").error);
+  if (std::optional<TaskOutcome> invalid =
+          runner.SchemaViolation(document.json, "output", *output, "the workflow's", "/output")) {
+    return Failed(std::move(invalid->error));
+  }
   RunResult result;
   result.state = RunResult::State::kCompleted;
   result.output = *std::move(output);

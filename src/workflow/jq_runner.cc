@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/byte_size.h"
+#include "workflow/json_schema.h"
 
 namespace stigmer::workflow {
 namespace {
@@ -55,6 +56,16 @@ absl::StatusOr<std::optional<std::string>> InProcessJqRunner::Run(const std::str
                      HumanBytes(max_result_bytes_), " one value may hold"));
   }
   return std::string(jv_string_value(text.get()), length);
+}
+
+absl::Status InProcessJqRunner::CheckSchema(const std::string& schema_json,
+                                            const std::string& value_json) {
+  nlohmann::json schema = nlohmann::json::parse(schema_json, nullptr, false);
+  nlohmann::json value = nlohmann::json::parse(value_json, nullptr, false);
+  if (schema.is_discarded() || value.is_discarded()) {
+    return absl::InvalidArgumentError("the schema or the value is not JSON");
+  }
+  return ValidateJson(schema, value);
 }
 
 }  // namespace stigmer::workflow

@@ -17,11 +17,17 @@ namespace stigmer::workflow {
 // Returns the program's first result as JSON text, or nullopt when it produces none.
 // Errors: InvalidArgument with jq's message for a runtime error ("object ({}) and number (1)
 // cannot be added"); ResourceExhausted when a bound was hit, the message naming the bound.
+//
+// CheckSchema checks a value against a JSON Schema from a document (json_schema.h): schemas run
+// regular expressions, so they are programs of users too and run where jq programs run. OK when
+// the value matches; InvalidArgument as ValidateJson says; ResourceExhausted as for Run.
 class JqRunner {
  public:
   virtual ~JqRunner() = default;
   virtual absl::StatusOr<std::optional<std::string>> Run(const std::string& program,
                                                          const std::string& input_json) = 0;
+  virtual absl::Status CheckSchema(const std::string& schema_json,
+                                   const std::string& value_json) = 0;
 };
 
 // Runs programs in this process with libjq, keeping each compiled program for later runs (at
@@ -37,6 +43,7 @@ class InProcessJqRunner final : public JqRunner {
 
   absl::StatusOr<std::optional<std::string>> Run(const std::string& program,
                                                  const std::string& input_json) override;
+  absl::Status CheckSchema(const std::string& schema_json, const std::string& value_json) override;
 
  private:
   absl::StatusOr<jq_state*> Compiled(const std::string& program);

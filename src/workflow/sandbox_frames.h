@@ -3,7 +3,7 @@
 
 // The wire between an ExpressionSandbox and its child, over the child's stdin and stdout, on one
 // machine (native byte order):
-//   request:  u32 length, the program; u32 length, the input's JSON text
+//   request:  u8 kind; u32 length, the program (or schema); u32 length, the input's JSON text
 //   response: u8 kind, u32 length, the text (the result, or a message)
 
 #include <cstdint>
@@ -15,10 +15,15 @@
 
 namespace stigmer::workflow {
 
+enum class SandboxRequest : uint8_t {
+  kJqProgram = 0,   // run the jq program on the input
+  kJsonSchema = 1,  // check the input against the JSON Schema
+};
+
 enum class SandboxAnswer : uint8_t {
   kResult = 0,        // text: the first result as JSON
-  kNoResult = 1,      // the program produced nothing
-  kJqError = 2,       // text: jq's message
+  kNoResult = 1,      // the program produced nothing; the value matches the schema
+  kJqError = 2,       // text: jq's message; why the value does not match the schema
   kBoundReached = 3,  // text: which bound, e.g. the result's size
 };
 

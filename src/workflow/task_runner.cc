@@ -181,6 +181,10 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunStartedTask(const nlohmann::ordered_j
                                                        const nlohmann::json& raw_input,
                                                        ExpressionVariables& variables,
                                                        const Scope& scope) {
+  if (std::optional<TaskOutcome> invalid =
+          SchemaViolation(task, "input", raw_input, "the task's", path)) {
+    return *std::move(invalid);
+  }
   nlohmann::json input = raw_input;
   if (const nlohmann::ordered_json* from = Member(task, "input", "from")) {
     absl::StatusOr<nlohmann::json> transformed =
@@ -203,6 +207,10 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunStartedTask(const nlohmann::ordered_j
     if (!transformed.ok()) return ExpressionFailure(transformed.status(), path);
     outcome.output = *std::move(transformed);
   }
+  if (std::optional<TaskOutcome> invalid =
+          SchemaViolation(task, "output", outcome.output, "the task's", path)) {
+    return *std::move(invalid);
+  }
   variables.output = outcome.output;
 
   if (const nlohmann::ordered_json* as = Member(task, "export", "as")) {
@@ -210,6 +218,10 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunStartedTask(const nlohmann::ordered_j
         as->is_string() ? evaluator_.Evaluate(as->get<std::string>(), outcome.output, variables)
                         : evaluator_.EvaluateValue(*as, outcome.output, variables);
     if (!exported.ok()) return ExpressionFailure(exported.status(), path);
+    if (std::optional<TaskOutcome> invalid =
+            SchemaViolation(task, "export", *exported, "the exported context of the task", path)) {
+      return *std::move(invalid);
+    }
     context_data_ = *std::move(exported);
   }
   return outcome;

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -58,6 +59,14 @@ class TaskRunner {
   ExpressionVariables WorkflowVariables() const;
 
   ExpressionEvaluator& evaluator() { return evaluator_; }
+
+  // `value` checked against `owner[field].schema.document` (owner: a task, the workflow's
+  // document or a function; field: "input", "output" or "export"): nullopt when it matches or
+  // there is no schema, otherwise the validation error (400) at `path`, saying `whose` ("the
+  // task's") value failed where (task_schema.cc).
+  std::optional<TaskOutcome> SchemaViolation(const nlohmann::ordered_json& owner, const char* field,
+                                             const nlohmann::json& value, const std::string& whose,
+                                             const std::string& path);
 
  private:
   // One task: input.from, if, the task itself, output.as, export.as, the marker, its `then`.

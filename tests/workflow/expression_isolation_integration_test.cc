@@ -109,5 +109,23 @@ TEST_F(ExpressionIsolationTest, TaskOutputOverTheValueLimitFailsItsRunWithTheTas
   EXPECT_THAT(problem.value("detail", ""), HasSubstr("at most 256 KiB"));
 }
 
+// valijson runs `pattern` with std::regex, which recursed through the worker's stack on a long
+// string; schemas run in the sandbox, so only the run that brought one fails.
+TEST_F(ExpressionIsolationTest, SchemaPatternOnAHugeStringFailsItsRunNotTheWorker) {
+  const nlohmann::json problem = RunBesideAGoodOne("pattern", R"(do:
+  - make:
+      set:
+        text: ${ [range(100000)] | map("a") | join("") }
+  - check:
+      input:
+        schema:
+          document: {type: object, properties: {text: {type: string, pattern: "(a|b)*c"}}}
+      set: {checked: true}
+)");
+  EXPECT_EQ(problem["type"], "https://serverlessworkflow.io/spec/1.0.0/errors/validation");
+  EXPECT_EQ(problem["instance"], "/do/1/check");
+  EXPECT_THAT(problem.value("detail", ""), HasSubstr("bound the string with maxLength"));
+}
+
 }  // namespace
 }  // namespace stigmer::workflow
