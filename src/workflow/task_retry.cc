@@ -155,9 +155,40 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTry(const nlohmann::ordered_json& tas
   auto handler = task.find("catch");
   const bool has_handler = handler != task.end() && handler->is_object();
   const std::string retry_path = JsonPointerAppend(JsonPointerAppend(path, "catch"), "retry");
+  const Json* retry = has_handler && handler->contains("retry") ? &(*handler)["retry"] : nullptr;
+  const Json* policy = retry;
+  if (retry != nullptr && retry->is_string()) {  // a `use.retries` reference
+    const Json::json_pointer pointer(JsonPointerAppend("/use/retries", retry->get<std::string>()));
+    policy = document_.json.contains(pointer) ? &document_.json[pointer] : nullptr;
+  }
+  const Json* attempt_limit = policy != nullptr && policy->is_object() && policy->contains("limit")
+                                  ? &(*policy)["limit"]
+                                  : nullptr;
+  absl::StatusOr<absl::Duration> attempt_duration =
+      attempt_limit != nullptr && attempt_limit->is_object()
+          ? OptionalDuration((*attempt_limit).value("attempt", Json::object()), "duration")
+          : absl::ZeroDuration();
+  if (!attempt_duration.ok()) {
+    return InvalidRetry(absl::StrCat("limit.attempt.", attempt_duration.status().message()),
+                        retry_path);
+  }
+  const std::string attempt_timer_path = JsonPointerAppend(
+      JsonPointerAppend(JsonPointerAppend(retry_path, "limit"), "attempt"), "duration");
+  auto run_attempt = [&]() {
+    return RunTaskList(task["try"], JsonPointerAppend(path, "try"), input, scope);
+  };
   for (int retries = 0;; ++retries) {
     absl::StatusOr<TaskOutcome> attempt =
-        RunTaskList(task["try"], JsonPointerAppend(path, "try"), input, scope);
+        *attempt_duration > absl::ZeroDuration()
+            ? RaceTimer(
+                  attempt_timer_path, *attempt_duration,
+                  durable::StandardError("timeout", "Task timed out",
+                                         absl::StrCat("the attempt did not finish within "
+                                                      "limit.attempt.duration of ",
+                                                      absl::FormatDuration(*attempt_duration)),
+                                         path),
+                  run_attempt)
+            : run_attempt();
     if (!attempt.ok() || attempt->kind != TaskOutcome::Kind::kRaised || !has_handler) {
       return attempt;
     }
@@ -171,13 +202,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTry(const nlohmann::ordered_json& tas
     if (!is_caught.ok()) return ExpressionFailure(is_caught.status(), path);
     if (!*is_caught) return attempt;
 
-    if (auto retry = handler->find("retry"); retry != handler->end()) {
-      const Json* policy = &*retry;
-      if (retry->is_string()) {  // a `use.retries` reference
-        const Json::json_pointer pointer(
-            JsonPointerAppend("/use/retries", retry->get<std::string>()));
-        policy = document_.json.contains(pointer) ? &document_.json[pointer] : nullptr;
-      }
+    if (retry != nullptr) {
       if (policy == nullptr || !policy->is_object()) {
         return InvalidRetry("catch.retry names no retry policy", retry_path);
       }

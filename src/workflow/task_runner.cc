@@ -195,7 +195,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunStartedTask(const nlohmann::ordered_j
   }
   variables.input = input;
 
-  absl::StatusOr<TaskOutcome> body = RunTaskBody(task, path, input, variables, scope);
+  absl::StatusOr<TaskOutcome> body = RunTaskBodyWithinTimeout(task, path, input, variables, scope);
   if (!body.ok() || body->kind != TaskOutcome::Kind::kCompleted) return body;
   TaskOutcome outcome = *std::move(body);
   variables.task["output"] = outcome.output;

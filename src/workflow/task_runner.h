@@ -4,6 +4,7 @@
 // The interpreter's engine: runs task lists and tasks. Internal to interpreter.cc and the
 // task_*.cc files; see interpreter.h for the behaviour.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -86,6 +87,18 @@ class TaskRunner {
   absl::StatusOr<TaskOutcome> RunTaskBody(const nlohmann::ordered_json& task,
                                           const std::string& path, const nlohmann::json& input,
                                           ExpressionVariables& variables, const Scope& scope);
+  // RunTaskBody raced against the task's `timeout`, if it has one (task_timeout.cc).
+  absl::StatusOr<TaskOutcome> RunTaskBodyWithinTimeout(const nlohmann::ordered_json& task,
+                                                       const std::string& path,
+                                                       const nlohmann::json& input,
+                                                       ExpressionVariables& variables,
+                                                       const Scope& scope);
+  // Runs `body` raced against a durable timer of `after` at `timer_path`: the body's outcome
+  // when it ends first (the timer is cancelled), `late` raised when the timer fires first (what
+  // the body has in flight is cancelled, its new commands dropped, $context left as it was).
+  absl::StatusOr<TaskOutcome> RaceTimer(const std::string& timer_path, absl::Duration after,
+                                        durable::WorkflowError late,
+                                        const std::function<absl::StatusOr<TaskOutcome>()>& body);
   absl::StatusOr<TaskOutcome> RunSwitch(const nlohmann::ordered_json& task, const std::string& path,
                                         const nlohmann::json& input,
                                         const ExpressionVariables& variables);

@@ -184,6 +184,98 @@ TEST_F(WorkflowRunnerTest, TaskTimeoutBoundsItsActivity) {
   EXPECT_EQ((*problem)["instance"], "/do/0/slow");
 }
 
+// `timeout` used to be enforced only on `call: http` and `run: shell`: a `do` holding a long
+// `wait` ran past it.
+TEST_F(WorkflowRunnerTest, TaskTimeoutStopsADoBlockAndCancelsWhatItWaitsOn) {
+  const absl::Time start = absl::Now();
+  const std::string id = Start("timeout_do", R"(do:
+  - slow:
+      timeout:
+        after:
+          seconds: 1
+      do:
+        - first:
+            set: {a: 1}
+        - nap:
+            wait: {seconds: 30}
+)",
+                               nlohmann::json::object());
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(20));
+  ASSERT_FALSE(events.empty());
+  ASSERT_TRUE(events.back().has_workflow_execution_failed_event_attributes());
+  const auto& failure = events.back().workflow_execution_failed_event_attributes().failure();
+  auto problem = temporal::DecodeJsonPayloadAt(failure.application_failure_info().details());
+  ASSERT_TRUE(problem.ok());
+  EXPECT_EQ((*problem)["type"], "https://serverlessworkflow.io/spec/1.0.0/errors/timeout");
+  EXPECT_EQ((*problem)["status"], 408);
+  EXPECT_EQ((*problem)["instance"], "/do/0/slow");
+  EXPECT_EQ((*problem)["detail"], "the task did not finish within its timeout of 1s");
+  EXPECT_EQ(Count(events, EventType::EVENT_TYPE_TIMER_CANCELED), 1) << "the 30 s wait";
+}
+
+TEST_F(WorkflowRunnerTest, ATaskThatBeatsItsTimeoutCancelsTheTimerAndACaughtTimeoutGoesOn) {
+  const std::string id = Start("timeout_ok", R"(do:
+  - quick:
+      timeout:
+        after:
+          minutes: 10
+      wait: {seconds: 1}
+  - guarded:
+      try:
+        - slow:
+            timeout:
+              after:
+                seconds: 1
+            wait: {minutes: 10}
+      catch:
+        errors:
+          with:
+            type: https://serverlessworkflow.io/spec/1.0.0/errors/timeout
+        as: problem
+        do:
+          - note:
+              set:
+                caught: ${ $problem.detail }
+)",
+                               nlohmann::json::object());
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id);
+  EXPECT_EQ(Output(events),
+            nlohmann::json({{"caught", "the task did not finish within its timeout of 1s"}}));
+  // The 10-minute timeout timer of `quick` and the 10-minute wait of `slow`.
+  EXPECT_EQ(Count(events, EventType::EVENT_TYPE_TIMER_CANCELED), 2);
+}
+
+TEST_F(WorkflowRunnerTest, RetryLimitAttemptDurationStopsEachAttempt) {
+  const std::string id = Start("attempt_duration", R"(do:
+  - guarded:
+      try:
+        - slow:
+            wait: {minutes: 10}
+      catch:
+        errors:
+          with:
+            type: https://serverlessworkflow.io/spec/1.0.0/errors/timeout
+        as: problem
+        retry:
+          delay: {milliseconds: 10}
+          limit:
+            attempt:
+              count: 1
+              duration: {seconds: 1}
+        do:
+          - note:
+              set:
+                caught: ${ $problem.detail }
+)",
+                               nlohmann::json::object());
+  const std::vector<durable::HistoryEvent> events = WaitClosed(id);
+  EXPECT_EQ(Output(events),
+            nlohmann::json(
+                {{"caught", "the attempt did not finish within limit.attempt.duration of 1s"}}));
+  EXPECT_EQ(Count(events, EventType::EVENT_TYPE_TIMER_CANCELED), 2) << "each attempt's wait";
+}
+
 TEST_F(WorkflowRunnerTest, CancelRequestEndsTheRunCancelled) {
   const std::string id = Start("cancel", R"(do:
   - pause:
