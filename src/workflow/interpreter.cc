@@ -1,7 +1,10 @@
 #include "workflow/interpreter.h"
 
+#include <optional>
+#include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "workflow/task_runner.h"
 
 namespace stigmer::workflow {
@@ -29,6 +32,27 @@ absl::StatusOr<nlohmann::json> Transform(TaskRunner& runner, const nlohmann::ord
   return runner.evaluator().EvaluateValue(*expression, data, variables);
 }
 
+// The first secret `use.secrets` declares that the run was not given, as the 403 the spec asks
+// for ("Secret"); nullopt when every one was given.
+std::optional<durable::WorkflowError> MissingSecret(const nlohmann::ordered_json& document,
+                                                    const nlohmann::json& secrets) {
+  const nlohmann::ordered_json::json_pointer declared("/use/secrets");
+  if (!document.contains(declared) || !document[declared].is_array()) return std::nullopt;
+  const nlohmann::ordered_json& names = document[declared];
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (!names[i].is_string()) continue;
+    const std::string name = names[i].get<std::string>();
+    if (secrets.is_object() && secrets.contains(name)) continue;
+    return durable::StandardError(
+        "authorization", "Missing secret",
+        absl::StrCat("the workflow uses the secret \"", name,
+                     "\" (use.secrets) and the run was not given it: run it with --secret ", name,
+                     "=VALUE"),
+        absl::StrCat("/use/secrets/", i));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 absl::StatusOr<RunResult> Interpret(const WorkflowDocument& document, const nlohmann::json& input,
@@ -39,6 +63,10 @@ absl::StatusOr<RunResult> Interpret(const WorkflowDocument& document, const nloh
                              {"input", input},
                              {"startedAt", DescribeTime(context.Now())}};
   TaskRunner runner(document, runtime, context, options, std::move(workflow));
+  if (std::optional<durable::WorkflowError> missing =
+          MissingSecret(document.json, runtime.secrets)) {
+    return Failed(*std::move(missing));
+  }
 
   if (std::optional<TaskOutcome> invalid =
           runner.SchemaViolation(document.json, "input", input, "the workflow's", "/input")) {

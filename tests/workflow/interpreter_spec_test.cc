@@ -196,6 +196,33 @@ TEST(SpecDataFlowTest, SecretsRuntimeAndWorkflowDescriptorsAreBound) {
                                  {"authorization", nullptr}}));
 }
 
+// dsl.md, Secret: a secret the workflow may not have raises an authorization error (403).
+TEST(SpecDataFlowTest, ADeclaredSecretTheRunWasNotGivenRaisesAnAuthorizationError) {
+  const std::string body = R"(use:
+  secrets: [apiKey, region]
+do:
+  - call:
+      set:
+        key: ${ $secrets.apiKey }
+)";
+  RuntimeValues runtime;
+  runtime.secrets = {{"apiKey", "s3cr3t"}};
+  FakeContext context;
+  RunResult result = RunWithRuntime(body, json::object(), runtime, context);
+  ASSERT_EQ(result.state, RunResult::State::kFailed);
+  EXPECT_EQ(result.error.type, std::string(kErrors) + "authorization");
+  EXPECT_EQ(result.error.status, 403);
+  EXPECT_EQ(result.error.instance, "/use/secrets/1");
+  EXPECT_EQ(result.error.detail,
+            "the workflow uses the secret \"region\" (use.secrets) and the run was not given it: "
+            "run it with --secret region=VALUE");
+  EXPECT_EQ(context.TasksRecorded(), 0u);
+
+  runtime.secrets["region"] = "eu";
+  FakeContext given;
+  EXPECT_EQ(RunWithRuntime(body, json::object(), runtime, given).output, json({{"key", "s3cr3t"}}));
+}
+
 // --- Flow directives (dsl-reference.md, Flow Directive; dsl.md, Task Flow) ---
 
 // `then` defaults to continue; a named task continues the flow there, skipping what is between.
