@@ -143,14 +143,10 @@ std::vector<std::string> Environment(const ShellRequest& request) {
 
 ProcessOptions Options(const ShellRequest& request) {
   ProcessOptions options;
+  // `sh -c COMMAND sh ARG...`: the arguments are the command's positional parameters ($1,
+  // "$@"), as the spec's run-shell example reads them.
   options.argv = {"/bin/sh", "-c", request.command};
   if (!request.arguments.empty()) {
-    absl::string_view command = request.command;
-    while (!command.empty() && (command.back() == ' ' || command.back() == '\t' ||
-                                command.back() == '\n' || command.back() == '\r')) {
-      command.remove_suffix(1);
-    }
-    options.argv[2] = absl::StrCat(command, " \"$@\"");
     options.argv.push_back("sh");  // $0
     options.argv.insert(options.argv.end(), request.arguments.begin(), request.arguments.end());
   }

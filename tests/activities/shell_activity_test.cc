@@ -144,23 +144,32 @@ TEST(ShellActivityTest, AKillingSignalIsNamed) {
   EXPECT_THAT(result.error.detail, HasSubstr("killed by signal 9 (SIGKILL)"));
 }
 
-TEST(ShellActivityTest, ListArgumentsAreAppendedAsSeparateWords) {
+TEST(ShellActivityTest, ListArgumentsArePositionalParametersKeptAsSeparateWords) {
   ActivityResult result =
-      RunCommand({{"command", "printf '%s|'"}, {"arguments", {"a b", "$HOME", "'q'", 7}}});
+      RunCommand({{"command", "printf '%s|' \"$@\""}, {"arguments", {"a b", "$HOME", "'q'", 7}}});
   ASSERT_TRUE(result.ok()) << result.error.ToJson();
   EXPECT_EQ(result.output, "a b|$HOME|'q'|7|");
 }
 
 TEST(ShellActivityTest, MapArgumentsPassEachKeyThenItsValue) {
   ActivityResult result = RunCommand(
-      {{"command", "printf '%s|'"}, {"arguments", {{"--name", "milou"}, {"-v", nullptr}}}});
+      {{"command", "printf '%s|' \"$@\""}, {"arguments", {{"--name", "milou"}, {"-v", nullptr}}}});
   ASSERT_TRUE(result.ok()) << result.error.ToJson();
   EXPECT_EQ(result.output, "--name|milou|-v|");
 }
 
-TEST(ShellActivityTest, ArgumentsAreAlsoPositionalParameters) {
+// The spec's run-shell example echoes "ARGS are $1 $2": arguments used to be appended to the
+// command's last line as well, which printed them twice.
+TEST(ShellActivityTest, ArgumentsAreNotAppendedToTheCommand) {
   ActivityResult result =
-      RunCommand({{"command", "test \"$1\" = first && echo"}, {"arguments", {"first"}}});
+      RunCommand({{"command", "echo \"ARGS are $1 $2\""}, {"arguments", {"Foo", "Bar"}}});
+  ASSERT_TRUE(result.ok()) << result.error.ToJson();
+  EXPECT_EQ(result.output, "ARGS are Foo Bar");
+}
+
+TEST(ShellActivityTest, ArgumentsArePositionalParameters) {
+  ActivityResult result =
+      RunCommand({{"command", "test \"$1\" = first && echo \"$1\""}, {"arguments", {"first"}}});
   ASSERT_TRUE(result.ok()) << result.error.ToJson();
   EXPECT_EQ(result.output, "first");
 }
