@@ -202,15 +202,11 @@ TEST_F(WorkflowRunnerTest, TaskTimeoutStopsADoBlockAndCancelsWhatItWaitsOn) {
                                nlohmann::json::object());
   const std::vector<durable::HistoryEvent> events = WaitClosed(id);
   EXPECT_LT(absl::Now() - start, absl::Seconds(20));
-  ASSERT_FALSE(events.empty());
-  ASSERT_TRUE(events.back().has_workflow_execution_failed_event_attributes());
-  const auto& failure = events.back().workflow_execution_failed_event_attributes().failure();
-  auto problem = temporal::DecodeJsonPayloadAt(failure.application_failure_info().details());
-  ASSERT_TRUE(problem.ok());
-  EXPECT_EQ((*problem)["type"], "https://serverlessworkflow.io/spec/1.0.0/errors/timeout");
-  EXPECT_EQ((*problem)["status"], 408);
-  EXPECT_EQ((*problem)["instance"], "/do/0/slow");
-  EXPECT_EQ((*problem)["detail"], "the task did not finish within its timeout of 1s");
+  const nlohmann::json problem = FailureProblem(events);
+  EXPECT_EQ(problem["type"], "https://serverlessworkflow.io/spec/1.0.0/errors/timeout");
+  EXPECT_EQ(problem["status"], 408);
+  EXPECT_EQ(problem["instance"], "/do/0/slow");
+  EXPECT_EQ(problem["detail"], "the task did not finish within its timeout of 1s");
   EXPECT_EQ(Count(events, EventType::EVENT_TYPE_TIMER_CANCELED), 1) << "the 30 s wait";
 }
 

@@ -133,6 +133,19 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
     return output.ok() ? *output : nlohmann::json("unreadable");
   }
 
+  // The problem details a failed run closed with; "not failed" otherwise.
+  static nlohmann::json FailureProblem(const std::vector<durable::HistoryEvent>& events) {
+    if (events.empty() || !events.back().has_workflow_execution_failed_event_attributes()) {
+      return "not failed";
+    }
+    auto problem = temporal::DecodeJsonPayloadAt(events.back()
+                                                     .workflow_execution_failed_event_attributes()
+                                                     .failure()
+                                                     .application_failure_info()
+                                                     .details());
+    return problem.ok() ? *problem : nlohmann::json("unreadable");
+  }
+
   static std::vector<std::string> MarkerPaths(const std::vector<durable::HistoryEvent>& events) {
     std::vector<std::string> paths;
     for (const durable::HistoryEvent& event : events) {
