@@ -8,15 +8,16 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "activities/container_command.h"
 #include "common/environment.h"
-#include "common/executable_search.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/command_runner.h"
+#include "testing/local_container_image.h"
 #include "testing/test_env.h"
 
 namespace stigmer::activities {
@@ -107,34 +108,10 @@ TEST(ContainerActivityTest, WithoutAWorkingEngineTheRunIsRefusedSayingWhatToDo) 
 class PodmanTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string path = ::getenv("PATH") != nullptr ? ::getenv("PATH") : "";
-    auto podman = FindExecutable("podman", path);
-    auto busybox = FindExecutable("busybox", path + ":/bin:/usr/bin");
-    if (!podman || !busybox) GTEST_SKIP() << "podman or busybox is not installed";
-    const auto root = home_.path();
-    std::ofstream(root / "containers.conf")
-        << "[containers]\ndefault_ulimits = [\"nofile=1024:1024\", \"nproc=1024:1024\"]\n"
-           "[engine]\nruntime = \"runc\"\ncgroup_manager = \"cgroupfs\"\n";
-    std::ofstream(root / "storage.conf")
-        << "[storage]\ndriver = \"vfs\"\ngraphroot = \"" << (root / "graph").string()
-        << "\"\nrunroot = \"" << (root / "run").string() << "\"\n";
-    ::setenv("CONTAINERS_CONF", (root / "containers.conf").c_str(), 1);
-    ::setenv("CONTAINERS_STORAGE_CONF", (root / "storage.conf").c_str(), 1);
-    std::filesystem::create_directories(root / "rootfs/bin");
-    std::filesystem::copy_file(*busybox, root / "rootfs/bin/busybox");
-    for (const char* applet : {"sh", "cat", "echo", "sleep"}) {
-      std::filesystem::create_symlink("busybox", root / "rootfs/bin" / applet);
-    }
-    testing::CommandResult tar = testing::RunCommand(
-        {"/bin/tar", "-cf", (root / "rootfs.tar").string(), "-C", (root / "rootfs").string(), "."});
-    ASSERT_EQ(tar.exit_code, 0) << tar.err;
-    testing::CommandResult imported = testing::RunCommand(
-        {podman->string(), "import", (root / "rootfs.tar").string(), "localhost/stigmer-box:1"});
-    if (imported.exit_code != 0) GTEST_SKIP() << "podman cannot import here: " << imported.err;
-    testing::CommandResult probe =
-        testing::RunCommand({podman->string(), "run", "--rm", "--network", "none",
-                             "localhost/stigmer-box:1", "/bin/echo", "ok"});
-    if (probe.exit_code != 0) GTEST_SKIP() << "podman cannot run containers here: " << probe.err;
+    absl::StatusOr<std::map<std::string, std::string>> env =
+        testing::PrepareLocalContainerImage(home_.path());
+    if (!env.ok()) GTEST_SKIP() << env.status().message();
+    for (const auto& [name, value] : *env) ::setenv(name.c_str(), value.c_str(), 1);
   }
   void TearDown() override {
     ::unsetenv("CONTAINERS_CONF");
@@ -150,7 +127,7 @@ TEST_F(PodmanTest, RunsACommandWithStdinArgumentsAndEnvironment) {
       {{"task", "/do/0/box"},
        {"return", "all"},
        {"container",
-        {{"image", "localhost/stigmer-box:1"},
+        {{"image", testing::kLocalImage},
          {"pullPolicy", "never"},
          {"stdin", "Hello World"},
          {"command", "input=$(cat); echo \"STDIN was: $input\"; echo \"ARGS are $1 $2 $COLOR\""},
