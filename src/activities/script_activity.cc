@@ -8,7 +8,11 @@
 #include <system_error>
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "activities/local_resource.h"
 #include "activities/process_run.h"
 #include "activities/script_interpreter.h"
@@ -48,6 +52,19 @@ class ScriptFolder {
   explicit ScriptFolder(std::string path) : path_(std::move(path)) {}
   std::string path_;
 };
+
+// A JavaScript file that uses `import` or `export` statements is an ES module (script.mjs):
+// node runs a .js file as CommonJS, where they are syntax errors.
+bool IsEsModule(const std::string& code) {
+  for (absl::string_view line : absl::StrSplit(code, '\n')) {
+    line = absl::StripLeadingAsciiWhitespace(line);
+    if (absl::StartsWith(line, "import ") || absl::StartsWith(line, "import{") ||
+        absl::StartsWith(line, "export ")) {
+      return true;
+    }
+  }
+  return false;
+}
 
 ActivityResult Invalid(std::string detail, const std::string& task) {
   return ActivityResult::Failure(
@@ -102,7 +119,9 @@ ActivityResult RunScriptActivity(const json& input, const ActivityLimits& limits
     return ActivityResult::Failure(durable::StandardError(
         "runtime", "Command not started", std::string(folder.status().message()), task));
   }
-  const std::string file = absl::StrCat(folder->path(), "/script", interpreter->suffix);
+  const bool module = std::string(interpreter->suffix) == ".js" && IsEsModule(code);
+  const std::string file =
+      absl::StrCat(folder->path(), "/script", module ? ".mjs" : interpreter->suffix);
   if (absl::Status written = WriteFileAtomically(file, code, 0600, false); !written.ok()) {
     return ActivityResult::Failure(durable::StandardError("runtime", "Command not started",
                                                           std::string(written.message()), task));

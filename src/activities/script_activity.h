@@ -19,7 +19,8 @@ namespace stigmer::activities {
 //   (http(s) is refused: no network at run time). The code is written to script.js or
 //   script.py in a private temporary folder (0700) that is removed once the process has ended
 //   (for `await: false`, by a /bin/sh wrapper once the script exits), and the interpreter runs
-//   that file, so stack traces name it.
+//   that file, so stack traces name it. JavaScript with a line starting with `import` or
+//   `export` is written to script.mjs instead, so that node runs it as an ES module.
 // - arguments: a list (or a map, as for shell), given to the script after its file name:
 //   process.argv[2..] in node, sys.argv[1..] in python.
 // - environment, stdin: as for shell.

@@ -92,6 +92,24 @@ TEST(ScriptActivityTest, JavascriptReturnsStdoutAndItsCode) {
   EXPECT_EQ(none.output, nullptr);
 }
 
+TEST(ScriptActivityTest, JavascriptWithImportStatementsRunsAsAModule) {
+  ActivityResult result =
+      RunScript(Request({{"language", "javascript"},
+                         {"code",
+                          "import { readFileSync } from 'node:fs';\n"
+                          "const text = readFileSync(process.stdin.fd, 'utf8');\n"
+                          "console.log('read', text, process.argv[2]);\n"},
+                         {"arguments", {"arg"}},
+                         {"stdin", "from stdin"}}));
+  ASSERT_TRUE(result.ok()) << result.error.detail;
+  EXPECT_EQ(result.output, "read from stdin arg");
+  ActivityResult common_js = RunScript(
+      Request({{"language", "js"},
+               {"code", "const fs = require('fs'); console.log(typeof fs.readFileSync)"}}));
+  ASSERT_TRUE(common_js.ok()) << common_js.error.detail;
+  EXPECT_EQ(common_js.output, "function");
+}
+
 TEST(ScriptActivityTest, AFailingScriptsStackTraceNamesItsFile) {
   ActivityResult result = RunScript(
       Request({{"language", "python"}, {"code", "def f():\n  raise ValueError('boom')\nf()\n"}}));
