@@ -74,7 +74,8 @@ TEST_F(CodeTasksE2e, ScriptsInEachLanguageRunBesideOnesThatNeverEndOrFloodTheirO
           language: javascript
           arguments: ['${ .stdout }']
           code: |
-            console.log(`node says: ${process.argv[2]}`);
+            import { argv } from 'node:process';
+            console.log(`node says: ${argv[2]}`);
 )");
   Apply("forever", R"(do:
   - spin:
