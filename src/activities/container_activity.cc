@@ -12,19 +12,9 @@ namespace {
 
 using json = nlohmann::json;
 
-class KeepGoingUntilDone final : public ActivityControl {
- public:
-  bool KeepGoing() override { return true; }
-};
-
 // `<engine> rm -f <name>`, waited for at most 30 s.
 void RemoveContainer(const std::string& engine, const std::string& name) {
-  ProcessOptions options;
-  options.argv = {engine, "rm", "-f", name};
-  options.env = WorkerEnvironmentWith({});
-  KeepGoingUntilDone control;
-  RunProcessActivity(options, "", ReturnMode::kNone, true, {{"timeout_ms", 30000}},
-                     ActivityLimits{}, control);
+  RunHelperProcess({engine, "rm", "-f", name}, ReturnMode::kNone, absl::Seconds(30));
 }
 
 // Removes the container `after` from now, from a process nobody waits for.

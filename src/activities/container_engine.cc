@@ -12,11 +12,6 @@
 namespace stigmer::activities {
 namespace {
 
-class KeepGoingUntilDone final : public ActivityControl {
- public:
-  bool KeepGoing() override { return true; }
-};
-
 std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 }  // namespace
@@ -30,12 +25,8 @@ absl::StatusOr<ContainerEngine> FindContainerEngine(const EnvironmentLookup& loo
       tried.push_back(absl::StrCat(name, " is not installed"));
       continue;
     }
-    ProcessOptions options;
-    options.argv = {path->string(), "info"};
-    options.env = WorkerEnvironmentWith({});
-    KeepGoingUntilDone control;
-    const ActivityResult info = RunProcessActivity(
-        options, "", ReturnMode::kAll, true, {{"timeout_ms", 20000}}, ActivityLimits{}, control);
+    const ActivityResult info =
+        RunHelperProcess({path->string(), "info"}, ReturnMode::kAll, absl::Seconds(20));
     if (info.ok() && info.output.value("code", -1) == 0) {
       return ContainerEngine{name, path->string()};
     }

@@ -9,19 +9,10 @@
 namespace stigmer::activities {
 namespace {
 
-class KeepGoingUntilDone final : public ActivityControl {
- public:
-  bool KeepGoing() override { return true; }
-};
-
 // The first line `program --version` prints; "" when it fails.
 std::string Version(const std::string& program) {
-  ProcessOptions options;
-  options.argv = {program, "--version"};
-  options.env = WorkerEnvironmentWith({});
-  KeepGoingUntilDone control;
-  const ActivityResult result = RunProcessActivity(options, "", ReturnMode::kStdout, true,
-                                                   {{"timeout_ms", 10000}}, {}, control);
+  const ActivityResult result =
+      RunHelperProcess({program, "--version"}, ReturnMode::kStdout, absl::Seconds(10));
   if (!result.ok() || !result.output.is_string()) return "";
   const std::string text = result.output.get<std::string>();
   return text.substr(0, text.find('\n'));

@@ -25,6 +25,11 @@ using json = nlohmann::json;
 constexpr absl::Duration kControlInterval = absl::Seconds(1);
 constexpr absl::Duration kTerminateGrace = absl::Seconds(2);
 
+class KeepGoingUntilDone final : public ActivityControl {
+ public:
+  bool KeepGoing() override { return true; }
+};
+
 std::string Text(const json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
@@ -292,6 +297,17 @@ ActivityResult RunProcessActivity(const ProcessOptions& options, const std::stri
         task));
   }
   return Outcome(std::get<Finished>(run), mode, task);
+}
+
+ActivityResult RunHelperProcess(const std::vector<std::string>& argv, ReturnMode mode,
+                                absl::Duration timeout) {
+  ProcessOptions options;
+  options.argv = argv;
+  options.env = WorkerEnvironmentWith({});
+  KeepGoingUntilDone control;
+  return RunProcessActivity(options, "", mode, true,
+                            {{"timeout_ms", absl::ToInt64Milliseconds(timeout)}}, ActivityLimits{},
+                            control);
 }
 
 }  // namespace stigmer::activities

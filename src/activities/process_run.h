@@ -50,6 +50,11 @@ ActivityResult RunProcessActivity(const ProcessOptions& options, const std::stri
                                   ReturnMode mode, bool await, const nlohmann::json& input,
                                   const ActivityLimits& limits, ActivityControl& control);
 
+// Runs a short helper command of our own (`docker info`, `node --version`, `podman rm -f`) with
+// the worker's environment to its end or `timeout`, never stopped early; its result as above.
+ActivityResult RunHelperProcess(const std::vector<std::string>& argv, ReturnMode mode,
+                                absl::Duration timeout);
+
 }  // namespace stigmer::activities
 
 #endif  // STIGMER_ACTIVITIES_PROCESS_RUN_H_

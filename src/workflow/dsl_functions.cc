@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "activities/local_resource.h"
 #include "workflow/dsl_task_validator.h"
 #include "workflow/json_pointer.h"
 
@@ -18,14 +19,6 @@ const Json* UseSection(const Json& document, const char* section) {
   if (use == document.end() || !use->is_object()) return nullptr;
   auto found = use->find(section);
   return found == use->end() || !found->is_object() ? nullptr : &*found;
-}
-
-std::string EndpointUriOf(const Json& endpoint) {
-  if (endpoint.is_string()) return endpoint.get<std::string>();
-  if (endpoint.is_object() && endpoint.contains("uri") && endpoint["uri"].is_string()) {
-    return endpoint["uri"].get<std::string>();
-  }
-  return "";
 }
 
 std::string NotLocal(const std::string& what, const std::string& uri) {
@@ -63,7 +56,7 @@ FunctionLocation LocateFunction(const Json& document, const std::string& call) {
   }
   const Json& definition = (*catalogs)[catalog];
   std::string root = definition.is_object() && definition.contains("endpoint")
-                         ? EndpointUriOf(definition["endpoint"])
+                         ? activities::EndpointUri(definition["endpoint"])
                          : "";
   if (!absl::StartsWith(root, "file:///")) {
     location.error = NotLocal(absl::StrCat("catalog \"", catalog, "\""), root);
@@ -113,7 +106,7 @@ void ValidateFunctionsAndCatalogs(ValidationContext& context, const Json& use) {
     if (!context.ExpectObject(catalog, pointer)) continue;
     context.RejectUnknownMembers(catalog, pointer, {"endpoint"});
     if (!context.Require(catalog, pointer, "endpoint")) continue;
-    const std::string uri = EndpointUriOf(catalog["endpoint"]);
+    const std::string uri = activities::EndpointUri(catalog["endpoint"]);
     if (!absl::StartsWith(uri, "file:///")) {
       context.Report(JsonPointerAppend(pointer, "endpoint"),
                      NotLocal(absl::StrCat("catalog \"", name, "\""), uri));
