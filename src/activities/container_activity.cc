@@ -1,6 +1,7 @@
 #include "activities/container_activity.h"
 
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "activities/container_command.h"
@@ -13,8 +14,12 @@ namespace {
 using json = nlohmann::json;
 
 // `<engine> rm -f <name>`, waited for at most 30 s.
-void RemoveContainer(const std::string& engine, const std::string& name) {
-  RunHelperProcess({engine, "rm", "-f", name}, ReturnMode::kNone, absl::Seconds(30));
+void RemoveContainer(const ContainerEngine& engine, const std::string& name) {
+  // podman would first wait 10 s for the container to stop on SIGTERM; docker kills at once.
+  std::vector<std::string> argv = {engine.path, "rm", "-f"};
+  if (engine.name == "podman") argv.insert(argv.end(), {"-t", "0"});
+  argv.push_back(name);
+  RunHelperProcess(argv, ReturnMode::kNone, absl::Seconds(30));
 }
 
 // Removes the container `after` from now, from a process nobody waits for.
@@ -71,7 +76,7 @@ ActivityResult RunContainerActivity(const json& input, const std::string& defaul
       RunProcessActivity(options, stdin_text, mode, await, input, limits, control);
   const bool interrupted = result.state == ActivityResult::State::kCancelled ||
                            (!result.ok() && result.error.type.find("timeout") != std::string::npos);
-  if (await && interrupted) RemoveContainer(engine->path, command->name);
+  if (await && interrupted) RemoveContainer(*engine, command->name);
   if (command->remove_eventually) {
     RemoveContainerLater(engine->path, command->name, *command->remove_eventually);
   }

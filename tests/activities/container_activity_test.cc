@@ -14,6 +14,7 @@
 
 #include "activities/container_command.h"
 #include "common/environment.h"
+#include "common/executable_search.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/command_runner.h"
@@ -25,11 +26,21 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using json = nlohmann::json;
 
 class Continue : public ActivityControl {
  public:
   bool KeepGoing() override { return true; }
+};
+
+// Says stop at its third question (the activity asks about once a second).
+class StopSoon : public ActivityControl {
+ public:
+  bool KeepGoing() override { return ++asked_ < 3; }
+
+ private:
+  int asked_ = 0;
 };
 
 TEST(ContainerCommandTest, BuildsTheEngineCommandLineFromEveryField) {
@@ -138,6 +149,27 @@ TEST_F(PodmanTest, RunsACommandWithStdinArgumentsAndEnvironment) {
   ASSERT_TRUE(result.ok()) << result.error.title << ": " << result.error.detail;
   EXPECT_EQ(result.output["code"], 0);
   EXPECT_EQ(result.output["stdout"], "STDIN was: Hello World\nARGS are Foo Bar blue");
+}
+
+TEST_F(PodmanTest, ACancelledOrTimedOutContainerIsRemoved) {
+  const json container = {
+      {"image", testing::kLocalImage}, {"pullPolicy", "never"}, {"command", "sleep 600"}};
+  StopSoon stop;
+  ActivityResult cancelled =
+      RunContainerActivity({{"task", "/do/0/box"}, {"container", container}},
+                           "stigmer-test-cancelled", {}, stop, ProcessEnvironment());
+  EXPECT_EQ(cancelled.state, ActivityResult::State::kCancelled);
+  Continue control;
+  ActivityResult timed_out =
+      RunContainerActivity({{"task", "/do/0/box"}, {"container", container}, {"timeout_ms", 1500}},
+                           "stigmer-test-timed-out", {}, control, ProcessEnvironment());
+  ASSERT_FALSE(timed_out.ok());
+  EXPECT_EQ(timed_out.error.title, "Command timed out");
+  testing::CommandResult listed = testing::RunCommand(
+      {FindExecutable("podman", ::getenv("PATH"))->string(), "ps", "-a", "--format", "{{.Names}}"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, Not(HasSubstr("stigmer-test-cancelled")));
+  EXPECT_THAT(listed.out, Not(HasSubstr("stigmer-test-timed-out")));
 }
 
 }  // namespace
