@@ -21,6 +21,7 @@ debian_packages=(
   libcurl4-openssl-dev libjq-dev libonig-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
   libmicrohttpd-dev libvalijson-dev libprotoc-dev
   clang-format python3-venv procps
+  podman runc busybox-static  # run: container: an engine, and a local image's root filesystem
 )
 
 say() { printf '\033[1m==>\033[0m %s\n' "$*"; }

@@ -6,7 +6,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "activities/container_activity.h"
+#include "activities/container_command.h"
 #include "activities/http_activity.h"
+#include "activities/resource_activity.h"
+#include "activities/script_activity.h"
 #include "activities/shell_activity.h"
 #include "common/byte_size.h"
 #include "common/secret_redactor.h"
@@ -90,6 +94,19 @@ std::map<std::string, ActivityFunction> SideEffectActivities(const ActivityLimit
        [limits](const ActivityInfo&, const nlohmann::json& request, ActivityControl& control) {
          return RunShellActivity(request, limits, control);
        }},
+      {"script",
+       [limits](const ActivityInfo&, const nlohmann::json& request, ActivityControl& control) {
+         return RunScriptActivity(request, limits, control, ProcessEnvironment());
+       }},
+      {"container",
+       [limits](const ActivityInfo& info, const nlohmann::json& request, ActivityControl& control) {
+         return RunContainerActivity(
+             request,
+             ContainerNameFrom(absl::StrCat("stigmer-", info.workflow_id, "-", info.activity_id)),
+             limits, control, ProcessEnvironment());
+       }},
+      {"resource", [](const ActivityInfo&, const nlohmann::json& request,
+                      ActivityControl&) { return RunResourceActivity(request); }},
   };
 }
 

@@ -44,6 +44,10 @@ void ScheduleActivitiesByKind(const std::string& workflow_queue, const ActivityL
                                     limits.http_timeout + kActivityTimeoutGrace};
   commands.activity_kinds[kShell] = {ActivityTaskQueue(workflow_queue, kShell),
                                      limits.shell_timeout + kActivityTimeoutGrace};
+  // Processes and local files share the shell queue, its pollers and its timeout.
+  for (const char* kind : {"script", "container", "resource"}) {
+    commands.activity_kinds[kind] = commands.activity_kinds[kShell];
+  }
 }
 
 std::vector<temporal::ActivityQueue> ActivityQueuesByKind(const std::string& workflow_queue,

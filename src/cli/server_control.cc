@@ -6,8 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "activities/process_capabilities.h"
 #include "cli/server_commands.h"
 #include "cli/status_view.h"
+#include "common/environment.h"
 #include "daemon/component_profile.h"
 #include "daemon/control_client.h"
 #include "daemon/process_lock.h"
@@ -30,7 +32,9 @@ StatusView CurrentStatus(const config::Paths& paths) {
 
 void PrintStatus(const StatusView& view, TerminalOutput& output, bool json) {
   if (json) {
-    output.Line(RenderStatusJson(view, absl::Now()));
+    StatusView with_capabilities = view;
+    with_capabilities.capabilities = activities::ProcessCapabilities(ProcessEnvironment());
+    output.Line(RenderStatusJson(with_capabilities, absl::Now()));
     return;
   }
   if (view.daemon_running) {

@@ -167,6 +167,7 @@ std::string RenderStatusJson(const StatusView& view, absl::Time now) {
   nlohmann::json root = {
       {"daemon", {{"running", view.daemon_running}, {"pid", view.daemon_pid}, {"home", view.home}}},
       {"components", components}};
+  if (!view.capabilities.is_null()) root["capabilities"] = view.capabilities;
   return root.dump(2);
 }
 

@@ -6,6 +6,7 @@
 
 #include "absl/time/time.h"
 #include "config/paths.h"
+#include "nlohmann/json.hpp"
 #include "stigmer/daemon/v1/control.pb.h"
 
 namespace stigmer::cli {
@@ -18,6 +19,7 @@ struct StatusView {
   std::string home;
   std::string phase;
   std::vector<stigmer::daemon::v1::ComponentStatus> components;
+  nlohmann::json capabilities;  // null, or what activities/process_capabilities.h reports
 };
 
 StatusView FromDaemon(const stigmer::daemon::v1::GetStatusResponse& response);
@@ -34,7 +36,7 @@ int StatusExitCode(const StatusView& view);
 std::string RenderStatusTable(const StatusView& view, absl::Time now, bool color);
 
 // {"daemon": {"running", "pid", "home"}, "components": [{"name", "state", "pid", "uptime_s",
-// "restarts", "endpoint", "last_exit"}]}
+// "restarts", "endpoint", "last_exit"}], "capabilities"?: the view's capabilities unless null}
 std::string RenderStatusJson(const StatusView& view, absl::Time now);
 
 // What `status --watch` shows as the daemon's events arrive: the view it started from, with each

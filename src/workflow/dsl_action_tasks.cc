@@ -7,6 +7,8 @@
 #include "workflow/dsl_agent_call.h"
 #include "workflow/dsl_authentication.h"
 #include "workflow/dsl_definitions.h"
+#include "workflow/dsl_functions.h"
+#include "workflow/dsl_run_processes.h"
 #include "workflow/jq_expression.h"
 #include "workflow/json_pointer.h"
 
@@ -130,13 +132,7 @@ void ValidateCallTask(ValidationContext& context, const Json& task, const TaskPl
       return;
     }
   }
-  if (UseDefines(context.document(), "functions", kind)) {
-    context.Report(call_pointer,
-                   absl::StrCat("calling the function \"", kind,
-                                "\" of use.functions is not supported by stigmer yet"));
-    return;
-  }
-  context.Report(call_pointer, absl::StrCat("unknown call type \"", kind, "\""));
+  ValidateFunctionCall(context, task, place.pointer);
 }
 
 void ValidateRaiseTask(ValidationContext& context, const Json& task, const TaskPlace& place) {
@@ -174,14 +170,21 @@ void ValidateRunTask(ValidationContext& context, const Json& task, const TaskPla
                                   : "run takes only one of shell, container, script and workflow");
     return;
   }
-  for (const char* unsupported : {"container", "script", "workflow"}) {
+  for (const char* unsupported : {"workflow"}) {
     if (run.contains(unsupported)) {
       context.Report(JsonPointerAppend(run_pointer, unsupported),
                      absl::StrCat("\"run: ", unsupported, "\" is not supported by stigmer yet"));
       return;
     }
   }
-  ValidateShell(context, run["shell"], JsonPointerAppend(run_pointer, "shell"));
+  if (run.contains("script")) {
+    ValidateScriptProcess(context, run["script"], JsonPointerAppend(run_pointer, "script"));
+  } else if (run.contains("container")) {
+    ValidateContainerProcess(context, run["container"],
+                             JsonPointerAppend(run_pointer, "container"));
+  } else {
+    ValidateShell(context, run["shell"], JsonPointerAppend(run_pointer, "shell"));
+  }
   if (run.contains("await")) {
     context.ExpectBoolean(run["await"], JsonPointerAppend(run_pointer, "await"));
   }

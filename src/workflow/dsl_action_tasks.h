@@ -21,9 +21,9 @@ void ValidateCallTask(ValidationContext& context, const nlohmann::ordered_json& 
 void ValidateRaiseTask(ValidationContext& context, const nlohmann::ordered_json& task,
                        const TaskPlace& place);
 
-// `run`: exactly one of shell, container, script, workflow (only shell is supported: command
-// required; arguments, environment, stdin), `await` (boolean) and `return`
-// (stdout|stderr|code|all|none) inside `run`.
+// `run`: exactly one of shell, container, script, workflow (shell: command required;
+// arguments, environment, stdin; script and container: dsl_run_processes.h; workflow is not
+// supported yet), `await` (boolean) and `return` (stdout|stderr|code|all|none) inside `run`.
 void ValidateRunTask(ValidationContext& context, const nlohmann::ordered_json& task,
                      const TaskPlace& place);
 

@@ -1,4 +1,5 @@
-// The task types with side effects: `call: http` and `run: shell`, delegated to the context.
+// The task types with side effects: `call: http` and `run: shell | script | container`,
+// delegated to the context.
 
 #include <utility>
 
@@ -6,6 +7,8 @@
 #include "activities/activity_control.h"
 #include "common/secret_redactor.h"
 #include "workflow/dsl_authentication.h"
+#include "workflow/dsl_duration.h"
+#include "workflow/dsl_functions.h"
 #include "workflow/dsl_timeout.h"
 #include "workflow/task_runner.h"
 
@@ -50,6 +53,19 @@ nlohmann::ordered_json* AuthenticationOf(nlohmann::ordered_json& with) {
   return authentication == endpoint->end() ? nullptr : &*authentication;
 }
 
+// `run.container.lifetime.after` when `cleanup` is eventually.
+std::optional<absl::Duration> ContainerCleanupAfter(const nlohmann::ordered_json& run) {
+  auto container = run.find("container");
+  if (container == run.end() || !container->is_object()) return std::nullopt;
+  auto lifetime = container->find("lifetime");
+  if (lifetime == container->end() || !lifetime->is_object()) return std::nullopt;
+  if (lifetime->value("cleanup", "") != "eventually" || !lifetime->contains("after")) {
+    return std::nullopt;
+  }
+  absl::StatusOr<absl::Duration> after = ParseDslDuration((*lifetime)["after"]);
+  return after.ok() ? std::optional<absl::Duration>(*after) : std::nullopt;
+}
+
 TaskOutcome NotSupported(const std::string& what, const std::string& path) {
   return TaskOutcome::Raised(durable::StandardError(
       "configuration", "Not supported", absl::StrCat(what, " is not supported yet"), path));
@@ -63,6 +79,12 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& ta
                                                 const ExpressionVariables& variables) {
   const nlohmann::ordered_json& call = task["call"];
   if (call == "agent") return RunAgentCall(task, path, input, variables);
+  if (call.is_string()) {
+    const FunctionLocation function = LocateFunction(document_.json, call.get<std::string>());
+    if (function.definition != nullptr || !function.uri.empty()) {
+      return RunFunctionCall(task, path, input, variables);
+    }
+  }
   if (!call.is_string() || call.get<std::string>() != "http") {
     return NotSupported(absl::StrCat("call: ", call.is_string() ? call.get<std::string>() : "?"),
                         path);
@@ -96,18 +118,32 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunShell(const nlohmann::ordered_json& t
                                                  const nlohmann::json& input,
                                                  const ExpressionVariables& variables) {
   const nlohmann::ordered_json& run = task["run"];
-  auto shell = run.is_object() ? run.find("shell") : run.end();
-  if (!run.is_object() || shell == run.end()) return NotSupported("this `run` process", path);
-  absl::StatusOr<nlohmann::json> evaluated = evaluator_.EvaluateValue(*shell, input, variables);
+  // The process kinds, each an activity of that name: shell, script, container.
+  const char* kind = nullptr;
+  for (const char* process : {"shell", "script", "container"}) {
+    if (run.is_object() && run.contains(process)) kind = process;
+  }
+  if (kind == nullptr) return NotSupported("this `run` process", path);
+  nlohmann::ordered_json definition = run[kind];
+  nlohmann::json code;  // a script's code is never an expression: JS has its own `${ }`
+  if (definition.is_object() && definition.contains("code")) {
+    code = definition["code"];
+    definition.erase("code");
+  }
+  absl::StatusOr<nlohmann::json> evaluated = evaluator_.EvaluateValue(definition, input, variables);
   if (!evaluated.ok()) return ExpressionFailure(evaluated.status(), path);
+  if (!code.is_null() && evaluated->is_object()) (*evaluated)["code"] = std::move(code);
   nlohmann::json request = {{"task", path},
                             {"input", input},
-                            {"shell", *std::move(evaluated)},
+                            {kind, *std::move(evaluated)},
                             {"return", run.value("return", "stdout")},
                             {"await", run.value("await", true)}};
+  if (std::optional<absl::Duration> after = ContainerCleanupAfter(run); after) {
+    request["cleanup_after_ms"] = absl::ToInt64Milliseconds(*after);
+  }
   AddTimeout(document_.json, task, request);
   AddSecretsToRedact(runtime_.secrets, request);
-  absl::StatusOr<durable::ActivityOutcome> outcome = context_.CallActivity(path, "shell", request);
+  absl::StatusOr<durable::ActivityOutcome> outcome = context_.CallActivity(path, kind, request);
   if (!outcome.ok()) return outcome.status();
   return FromActivity(*std::move(outcome), path);
 }

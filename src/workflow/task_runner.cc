@@ -75,7 +75,7 @@ nlohmann::json TaskRunner::TaskDescriptor(const std::string& name, const std::st
 
 absl::StatusOr<TaskOutcome> TaskRunner::RunTaskList(const nlohmann::ordered_json& list,
                                                     const std::string& path, nlohmann::json input,
-                                                    const Scope& scope) {
+                                                    const Scope& scope, bool* exited) {
   nlohmann::json data = std::move(input);
   if (!list.is_array()) return TaskOutcome::Completed(std::move(data));
   int backward_jumps = 0;
@@ -94,6 +94,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTaskList(const nlohmann::ordered_json
     if (then == "continue") {
       ++index;
     } else if (then == "exit") {
+      if (exited != nullptr) *exited = true;
       break;
     } else if (then == "end") {
       return TaskOutcome{TaskOutcome::Kind::kEnded, std::move(data), "end", {}};
@@ -195,7 +196,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunStartedTask(const nlohmann::ordered_j
   }
   variables.input = input;
 
-  absl::StatusOr<TaskOutcome> body = RunTaskBodyWithinTimeout(task, path, input, variables, scope);
+  absl::StatusOr<TaskOutcome> body = RunExtendedTask(task, path, input, variables, scope);
   if (!body.ok() || body->kind != TaskOutcome::Kind::kCompleted) return body;
   TaskOutcome outcome = *std::move(body);
   variables.task["output"] = outcome.output;

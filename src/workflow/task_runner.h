@@ -51,10 +51,11 @@ class TaskRunner {
              nlohmann::json workflow_descriptor);
 
   // Runs the task list `list` (a `do`) at `path` (e.g. "/do") on `input`, following flow
-  // directives. kCompleted with the last task's output (or `input` when no task ran).
+  // directives. kCompleted with the last task's output (or `input` when no task ran); sets
+  // `*exited`, when given, to whether a task's `then: exit` ended the list.
   absl::StatusOr<TaskOutcome> RunTaskList(const nlohmann::ordered_json& list,
                                           const std::string& path, nlohmann::json input,
-                                          const Scope& scope);
+                                          const Scope& scope, bool* exited = nullptr);
 
   // The variables for a workflow-level expression: $context, $secrets, $workflow, $runtime.
   ExpressionVariables WorkflowVariables() const;
@@ -80,6 +81,20 @@ class TaskRunner {
                                              const std::string& path,
                                              const nlohmann::json& raw_input,
                                              ExpressionVariables& variables, const Scope& scope);
+
+  // RunTaskBody wrapped in the use.extensions that apply to the task (task_extensions.cc):
+  // their `before` tasks (a `then: exit` there skips the task: the before-tasks' output stands
+  // for its body's output, then output.as applies), the task, their `after` tasks (on the body's
+  // output; their own output is discarded).
+  absl::StatusOr<TaskOutcome> RunExtendedTask(const nlohmann::ordered_json& task,
+                                              const std::string& path, const nlohmann::json& input,
+                                              ExpressionVariables& variables, const Scope& scope);
+
+  // `call: <function>` (task_functions.cc): an inline, cataloged or file function, run as the
+  // task it defines with the evaluated `with` as its input, checked against its input.schema.
+  absl::StatusOr<TaskOutcome> RunFunctionCall(const nlohmann::ordered_json& task,
+                                              const std::string& path, const nlohmann::json& input,
+                                              const ExpressionVariables& variables);
 
   // The task's own work on its transformed input; the raw output. Defined in task_flow.cc
   // (set, do, switch, for, raise, wait), task_retry.cc (try), task_fork.cc (fork) and
@@ -144,6 +159,8 @@ class TaskRunner {
   nlohmann::json context_data_ = nlohmann::json::object();  // $context
   std::unique_ptr<ExpressionEvaluator> own_evaluator_;      // when options.evaluator is null
   ExpressionEvaluator& evaluator_;
+  int function_depth_ = 0;     // functions running inside one another
+  bool in_extension_ = false;  // running an extension's tasks: they are not extended
 };
 
 // The name and definition of the entry `entry` of a task list (a one-key map); {"", nullptr}

@@ -10,6 +10,8 @@
 #include "common/payload_limits.h"
 #include "workflow/dsl_authentication.h"
 #include "workflow/dsl_definitions.h"
+#include "workflow/dsl_extensions.h"
+#include "workflow/dsl_functions.h"
 #include "workflow/dsl_names.h"
 #include "workflow/dsl_task_validator.h"
 #include "workflow/dsl_validation_context.h"
@@ -71,12 +73,8 @@ void ValidateUseSection(ValidationContext& context, const Json& use) {
   context.RejectUnknownMembers(use, "/use",
                                {"authentications", "catalogs", "errors", "extensions", "functions",
                                 "retries", "secrets", "timeouts"});
-  for (const char* unsupported : {"extensions", "catalogs"}) {
-    if (use.contains(unsupported)) {
-      context.Report(JsonPointerAppend("/use", unsupported),
-                     absl::StrCat("use.", unsupported, " are not supported by stigmer yet"));
-    }
-  }
+  ValidateFunctionsAndCatalogs(context, use);
+  if (use.contains("extensions")) ValidateExtensions(context, use["extensions"]);
   for (const char* key : {"authentications", "functions", "errors", "retries", "timeouts"}) {
     if (use.contains(key)) context.ExpectObject(use[key], JsonPointerAppend("/use", key));
   }

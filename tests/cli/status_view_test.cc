@@ -92,6 +92,11 @@ TEST(StatusViewTest, JsonHasTheDocumentedShape) {
   EXPECT_EQ(server["restarts"], 0);
   EXPECT_EQ(server["endpoint"], "127.0.0.1:7234");
   EXPECT_EQ(server["last_exit"], "");
+  EXPECT_FALSE(json.contains("capabilities"));
+  StatusView with_capabilities = RunningView(now);
+  with_capabilities.capabilities = {{"node", {{"found", false}, {"detail", "install node"}}}};
+  json = nlohmann::json::parse(RenderStatusJson(with_capabilities, now));
+  EXPECT_EQ(json["capabilities"]["node"]["detail"], "install node");
 }
 
 TEST(StatusViewTest, WithTheDaemonDownDeadProcessesShowAsStopped) {

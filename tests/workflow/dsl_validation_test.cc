@@ -90,8 +90,8 @@ TEST(DocumentValidationTest, RefusesUnknownAndUnsupportedTopLevelProperties) {
               ElementsAre(P("/schedule", "\"schedule\" is not supported by stigmer yet")));
   EXPECT_THAT(BodyProblems("evaluate:\n  mode: loose\ndo:\n  - a:\n" + std::string(kSetTask)),
               ElementsAre(Field(&ValidationProblem::pointer, "/evaluate/mode")));
-  EXPECT_THAT(BodyProblems("use:\n  extensions: []\ndo:\n  - a:\n" + std::string(kSetTask)),
-              ElementsAre(P("/use/extensions", "use.extensions are not supported by stigmer yet")));
+  EXPECT_THAT(BodyProblems("use:\n  extensions: {}\ndo:\n  - a:\n" + std::string(kSetTask)),
+              ElementsAre(P("/use/extensions", "must be a list of {name: extension}")));
 }
 
 // --- task lists ---
@@ -181,12 +181,10 @@ TEST(CallValidationTest, UnsupportedCallTypesAreNamed) {
   }
 }
 
-TEST(CallValidationTest, CallsOfUseFunctionsAreNotSupported) {
+TEST(CallValidationTest, CallsOfUseFunctionsAreAccepted) {
   EXPECT_THAT(BodyProblems("use:\n  functions:\n    greet:\n      set: {a: 1}\n"
                            "do:\n  - x:\n      call: greet\n"),
-              ElementsAre(P("/do/0/x/call",
-                            "calling the function \"greet\" of use.functions is not supported by "
-                            "stigmer yet")));
+              IsEmpty());
 }
 
 TEST(CallValidationTest, HttpNeedsMethodAndEndpoint) {
@@ -219,14 +217,10 @@ TEST(UnsupportedTaskTest, EmitAndListenAreRefused) {
 
 // --- run ---
 
-TEST(RunValidationTest, OnlyShellIsSupported) {
-  for (const char* process : {"container", "script", "workflow"}) {
-    EXPECT_THAT(
-        BodyProblems(std::string("do:\n  - r:\n      run:\n        ") + process + ": {}\n"),
-        ElementsAre(P(std::string("/do/0/r/run/") + process,
-                      std::string("\"run: ") + process + "\" is not supported by stigmer yet")))
-        << process;
-  }
+TEST(RunValidationTest, WorkflowIsNotSupportedYet) {
+  EXPECT_THAT(
+      BodyProblems("do:\n  - r:\n      run:\n        workflow: {}\n"),
+      ElementsAre(P("/do/0/r/run/workflow", "\"run: workflow\" is not supported by stigmer yet")));
 }
 
 TEST(RunValidationTest, NeedsExactlyOneProcessAndACommand) {
