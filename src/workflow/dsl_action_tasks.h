@@ -12,8 +12,8 @@ namespace stigmer::workflow {
 
 // `call`: http (with.method and with.endpoint required, endpoint.authentication as
 // dsl_authentication.h checks it; headers, query, body, output content|response|raw, redirect).
-// grpc, openapi, asyncapi, a2a and mcp calls, and calls of use.functions, are refused as not
-// supported yet; any other name is an unknown call type.
+// grpc, openapi, asyncapi, a2a and mcp calls are refused as not supported yet; any other name
+// must be a function (dsl_functions.h: use.functions, name:version@catalog, a file:// URI).
 void ValidateCallTask(ValidationContext& context, const nlohmann::ordered_json& task,
                       const TaskPlace& place);
 

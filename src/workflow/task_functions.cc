@@ -2,6 +2,7 @@
 // file:// URI, run as the task it defines.
 
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -14,11 +15,9 @@ namespace {
 
 constexpr int kMaxFunctionDepth = 16;
 
-// A stand-in for the JSON Schema checker the lead is adding (json_schema.h, valijson, run in
-// the expression sandbox): only `type`, `required`, `properties` and `items`. InvalidArgument
-// "at <pointer>: <why>" for the first mismatch.
-absl::Status ValidateAgainstSchema(const nlohmann::json& schema, const nlohmann::json& value,
-                                   const std::string& at = "") {
+// Only `type`, `required`, `properties` and `items`, at `at`; see ValidateAgainstSchema.
+absl::Status CheckSchemaSubset(const nlohmann::json& schema, const nlohmann::json& value,
+                               const std::string& at) {
   if (!schema.is_object()) return absl::OkStatus();
   const std::string where = at.empty() ? "/" : at;
   if (auto type = schema.find("type"); type != schema.end() && type->is_string()) {
@@ -48,7 +47,7 @@ absl::Status ValidateAgainstSchema(const nlohmann::json& schema, const nlohmann:
     for (const auto& [name, property] : properties->items()) {
       if (!value.contains(name)) continue;
       if (absl::Status status =
-              ValidateAgainstSchema(property, value[name], absl::StrCat(at, "/", name));
+              CheckSchemaSubset(property, value[name], absl::StrCat(at, "/", name));
           !status.ok()) {
         return status;
       }
@@ -56,13 +55,25 @@ absl::Status ValidateAgainstSchema(const nlohmann::json& schema, const nlohmann:
   }
   if (auto items = schema.find("items"); items != schema.end() && value.is_array()) {
     for (size_t i = 0; i < value.size(); ++i) {
-      if (absl::Status status = ValidateAgainstSchema(*items, value[i], absl::StrCat(at, "/", i));
+      if (absl::Status status = CheckSchemaSubset(*items, value[i], absl::StrCat(at, "/", i));
           !status.ok()) {
         return status;
       }
     }
   }
   return absl::OkStatus();
+}
+
+// A STUB with the signature of the JSON Schema checker the lead is adding (json_schema.h:
+// valijson, run in the expression sandbox), to be replaced by it: it checks only a subset of
+// JSON Schema. InvalidArgument "<what> do not match its input schema: at <pointer>: <why>".
+absl::Status ValidateAgainstSchema(const nlohmann::json& schema, const nlohmann::json& value,
+                                   std::string_view what) {
+  absl::Status status = CheckSchemaSubset(schema, value, "");
+  if (status.ok()) return status;
+  return absl::InvalidArgumentError(
+      absl::StrCat(absl::string_view(what.data(), what.size()),
+                   " do not match its input schema: ", status.message()));
 }
 
 TaskOutcome FunctionError(const char* type, const char* title, std::string detail,
@@ -119,11 +130,10 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunFunctionCall(const nlohmann::ordered_
     const nlohmann::ordered_json& schema =
         (*definition)["input"].value("schema", nlohmann::ordered_json::object());
     const nlohmann::json document = schema.value("document", nlohmann::ordered_json());
-    if (absl::Status valid = ValidateAgainstSchema(document, arguments); !valid.ok()) {
-      return FunctionError("validation", "Invalid arguments",
-                           absl::StrCat("the arguments of function \"", name,
-                                        "\" do not match its input schema: ", valid.message()),
-                           path);
+    if (absl::Status valid = ValidateAgainstSchema(
+            document, arguments, absl::StrCat("the arguments of function \"", name, "\""));
+        !valid.ok()) {
+      return FunctionError("validation", "Invalid arguments", std::string(valid.message()), path);
     }
   }
 
