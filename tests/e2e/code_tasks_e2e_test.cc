@@ -212,12 +212,11 @@ do:
 
   const nlohmann::json bad = Run("functions", 1, {"--input", R"({"name": 7})"});
   ASSERT_TRUE(bad.is_object());
-  EXPECT_EQ(bad["error"]["title"], "Invalid arguments");
+  EXPECT_EQ(bad["error"]["title"], "Invalid input");
   EXPECT_EQ(bad["error"]["status"], 400);
   EXPECT_EQ(bad["error"]["instance"], "/do/0/hi");
   EXPECT_THAT(bad["error"]["detail"].get<std::string>(),
-              HasSubstr("the arguments of function \"greet\" do not match its input schema: at "
-                        "/name: expected string"));
+              HasSubstr("the task's input does not match its schema: at /name: "));
 
   Apply("box", absl::StrCat(R"(do:
   - box:

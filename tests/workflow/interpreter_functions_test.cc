@@ -53,9 +53,8 @@ TEST(FunctionCallTest, ArgumentsThatDoNotMatchTheInputSchemaRaiseAValidationErro
   ASSERT_EQ(result.state, RunResult::State::kFailed);
   EXPECT_EQ(result.error.type, "https://serverlessworkflow.io/spec/1.0.0/errors/validation");
   EXPECT_EQ(result.error.status, 400);
-  EXPECT_EQ(result.error.title, "Invalid arguments");
-  EXPECT_THAT(result.error.detail,
-              HasSubstr("the arguments of function \"greet\" do not match its input schema"));
+  EXPECT_EQ(result.error.title, "Invalid input");
+  EXPECT_THAT(result.error.detail, HasSubstr("the task's input does not match its schema"));
   EXPECT_THAT(result.error.detail, HasSubstr("/times"));
   EXPECT_EQ(result.error.instance, "/do/0/hi");
 }
