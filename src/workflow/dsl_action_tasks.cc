@@ -7,6 +7,7 @@
 #include "workflow/dsl_agent_call.h"
 #include "workflow/dsl_authentication.h"
 #include "workflow/dsl_definitions.h"
+#include "workflow/dsl_run_workflow.h"
 #include "workflow/jq_expression.h"
 #include "workflow/json_pointer.h"
 
@@ -174,7 +175,8 @@ void ValidateRunTask(ValidationContext& context, const Json& task, const TaskPla
                                   : "run takes only one of shell, container, script and workflow");
     return;
   }
-  for (const char* unsupported : {"container", "script", "workflow"}) {
+  if (run.contains("workflow")) return ValidateWorkflowRun(context, run, run_pointer);
+  for (const char* unsupported : {"container", "script"}) {
     if (run.contains(unsupported)) {
       context.Report(JsonPointerAppend(run_pointer, unsupported),
                      absl::StrCat("\"run: ", unsupported, "\" is not supported by stigmer yet"));

@@ -96,6 +96,9 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunShell(const nlohmann::ordered_json& t
                                                  const nlohmann::json& input,
                                                  const ExpressionVariables& variables) {
   const nlohmann::ordered_json& run = task["run"];
+  if (run.is_object() && run.contains("workflow")) {
+    return RunWorkflowRun(task, path, input, variables);
+  }
   auto shell = run.is_object() ? run.find("shell") : run.end();
   if (!run.is_object() || shell == run.end()) return NotSupported("this `run` process", path);
   absl::StatusOr<nlohmann::json> evaluated = evaluator_.EvaluateValue(*shell, input, variables);

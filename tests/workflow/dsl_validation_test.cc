@@ -218,7 +218,7 @@ TEST(UnsupportedTaskTest, EmitAndListenAreRefused) {
 // --- run ---
 
 TEST(RunValidationTest, OnlyShellIsSupported) {
-  for (const char* process : {"container", "script", "workflow"}) {
+  for (const char* process : {"container", "script"}) {
     EXPECT_THAT(
         BodyProblems(std::string("do:\n  - r:\n      run:\n        ") + process + ": {}\n"),
         ElementsAre(P(std::string("/do/0/r/run/") + process,
