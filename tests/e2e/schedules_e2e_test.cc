@@ -138,10 +138,25 @@ TEST(Schedules, CronIsAcceptedWithItsNextFireTimesAndBadCronIsRefused) {
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr("/schedule/cron: \"every night\" is not a cron expression"));
 
+  // A new version updates the schedule: its spec, and the version its runs start.
+  const std::string hourly =
+      Write(home, "nightly-hourly.yaml",
+            "document: {dsl: '1.0.0', namespace: test, name: nightly, version: '1.0.1'}\n"
+            "schedule:\n  cron: '15 * * * *'\ndo:\n  - tick:\n      set: {a: 2}\n");
+  ASSERT_EQ(home.Run({"apply", "-f", hourly}).exit_code, 0);
+  CommandResult updated = home.Run({"get", "schedules", "-o", "json"});
+  nlohmann::json after_update = nlohmann::json::parse(updated.out);
+  ASSERT_EQ(after_update.size(), 1u) << updated.out;
+  EXPECT_EQ(after_update[0]["workflow_version"], 2);
+  EXPECT_EQ(after_update[0]["cron"], "15 * * * *");
+  for (const auto& next : after_update[0]["next_runs"]) {
+    EXPECT_THAT(next.get<std::string>(), HasSubstr(":15:00")) << updated.out;
+  }
+
   // A new version without a schedule removes it.
   const std::string plain =
       Write(home, "nightly2.yaml",
-            "document: {dsl: '1.0.0', namespace: test, name: nightly, version: '1.0.1'}\n"
+            "document: {dsl: '1.0.0', namespace: test, name: nightly, version: '1.0.2'}\n"
             "do:\n  - tick:\n      set: {a: 1}\n");
   ASSERT_EQ(home.Run({"apply", "-f", plain}).exit_code, 0);
   CommandResult gone = home.Run({"get", "schedules", "-o", "json"});
