@@ -33,16 +33,25 @@ ScheduledRunFinder::~ScheduledRunFinder() { Stop(); }
 void ScheduledRunFinder::Start() {
   thread_ = std::thread([this] {
     while (true) {
-      if (!schedules_->Names().empty()) {
+      const bool any = !schedules_->Names().empty();
+      if (any) {
         if (absl::Status found = FindOnce(); !found.ok()) {
           spdlog::warn("cannot look for scheduled runs yet: {}", found.ToString());
         }
       }
       absl::MutexLock lock(&mutex_);
-      mutex_.AwaitWithTimeout(absl::Condition(&stopped_), interval_);
+      auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopped_ || woken_; };
+      // Without schedules nothing wakes this thread but a new one (or Stop).
+      mutex_.AwaitWithTimeout(absl::Condition(&woken), any ? interval_ : absl::InfiniteDuration());
+      woken_ = false;
       if (stopped_) return;
     }
   });
+}
+
+void ScheduledRunFinder::Wake() {
+  absl::MutexLock lock(&mutex_);
+  woken_ = true;
 }
 
 void ScheduledRunFinder::Stop() {

@@ -25,9 +25,11 @@ class ScheduledRunFinder {
                      absl::Duration interval = absl::Seconds(1));
   ~ScheduledRunFinder();  // Stop()
 
-  // Starts a thread that runs FindOnce every `interval` while some workflow has a schedule.
-  // REQUIRES: called at most once.
+  // Starts a thread that runs FindOnce every `interval` while some workflow has a schedule, and
+  // sleeps until Wake() while none has. REQUIRES: called at most once.
   void Start();
+  // A workflow gained a schedule: look for its runs from now on.
+  void Wake();
   // Stops it and waits for it. Idempotent.
   void Stop();
 
@@ -42,6 +44,7 @@ class ScheduledRunFinder {
   const absl::Duration interval_;
   absl::Mutex mutex_;
   bool stopped_ ABSL_GUARDED_BY(mutex_) = false;
+  bool woken_ ABSL_GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

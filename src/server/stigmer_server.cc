@@ -74,6 +74,7 @@ absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const Server
       store::Store::Open(options.store_path.empty() ? ":memory:" : options.store_path);
   if (!store.ok()) return store.status();
   auto server = std::make_unique<StigmerServer>(options, absl::Now(), *std::move(store));
+  server->schedules_.OnScheduleAdded([raw = server.get()] { raw->scheduled_runs_.Wake(); });
   if (absl::Status loaded = server->schedules_.Load(); !loaded.ok()) return loaded;
   const std::string where = absl::StrCat(options.listen_address, ":", options.port);
 

@@ -119,10 +119,12 @@ absl::Status WorkflowSchedules::Sync(const std::string& name) {
     return temporal::FromGrpcStatus(described,
                                     absl::StrCat("describing schedule ", ScheduleId(name)));
   }
+  bool added = false;
   {
     absl::MutexLock lock(&mutex_);
-    names_.insert(name);
+    added = names_.insert(name).second;
   }
+  if (added && added_) added_();
   if (described.ok() && response.schedule().state().notes() == Notes(*workflow)) {
     return absl::OkStatus();
   }

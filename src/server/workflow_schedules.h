@@ -65,6 +65,10 @@ class WorkflowSchedules {
   // The workflows with a schedule, by name.
   std::vector<std::string> Names() const;
 
+  // Calls `added` (with no lock held) each time a workflow gains a schedule. Set once, before
+  // any other call.
+  void OnScheduleAdded(std::function<void()> added) { added_ = std::move(added); }
+
   // Each schedule as Temporal describes it: spec, next fire times, paused, runs started.
   absl::StatusOr<std::vector<stigmer::v1::Schedule>> List();
 
@@ -77,6 +81,7 @@ class WorkflowSchedules {
   const ClientSource client_;
   const std::string signing_key_;
   const std::string task_queue_;
+  std::function<void()> added_;
   mutable absl::Mutex mutex_;
   std::set<std::string> names_ ABSL_GUARDED_BY(mutex_);
 };
