@@ -1,5 +1,6 @@
 // `schedule` through the daemon: Temporal Schedules fire runs that `get executions` lists,
 // `get schedules` shows them, `delete` stops them; hostile schedules are refused at apply.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -161,6 +162,39 @@ TEST(Schedules, CronIsAcceptedWithItsNextFireTimesAndBadCronIsRefused) {
   ASSERT_EQ(home.Run({"apply", "-f", plain}).exit_code, 0);
   CommandResult gone = home.Run({"get", "schedules", "-o", "json"});
   EXPECT_EQ(nlohmann::json::parse(gone.out).size(), 0u) << gone.out;
+}
+
+TEST(Schedules, RunsFiredWhileStigmerServerRestartsAreRecordedOnceAfterIt) {
+  StigmerHome home;
+  const std::string ticker = Write(home, "ticker.yaml", Document("ticker", "  every: PT2S\n"));
+  ASSERT_EQ(home.Run({"apply", "-f", ticker}).exit_code, 0);
+  ASSERT_TRUE(
+      WaitFor([&] { return Completed(Executions(home, "ticker")) >= 1; }, absl::Seconds(30)));
+  CommandResult restart = home.Run({"server", "restart", "-c", "stigmer-server"});
+  ASSERT_EQ(restart.exit_code, 0) << restart.out << restart.err;
+  nlohmann::json executions;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        executions = Executions(home, "ticker");
+        return Completed(executions) >= 5;
+      },
+      absl::Seconds(60)))
+      << executions.dump(2);
+  ASSERT_EQ(home.Run({"delete", "workflow", "ticker", "--force"}).exit_code, 0);
+  // One record per run, and no fire time missing: Temporal's ids end with the nominal time.
+  std::vector<absl::Time> fired;
+  for (const auto& execution : executions) {
+    const std::string id = execution["temporal_workflow_id"].get<std::string>();
+    absl::Time time;
+    std::string error;
+    ASSERT_TRUE(absl::ParseTime("%Y-%m-%dT%H:%M:%SZ", id.substr(id.size() - 20), &time, &error))
+        << id;
+    fired.push_back(time);
+  }
+  std::sort(fired.begin(), fired.end());
+  for (size_t i = 1; i < fired.size(); ++i) {
+    EXPECT_EQ(fired[i] - fired[i - 1], absl::Seconds(2)) << executions.dump(2);
+  }
 }
 
 }  // namespace
