@@ -227,10 +227,10 @@ int Main(int argc, char** argv) {
     exit_code = RunCodecServer(paths, out, codec_options);
   });
 
-  CLI::App* get =
-      app.add_subcommand("get", "List or show workflows, agents, executions and sessions");
+  CLI::App* get = app.add_subcommand(
+      "get", "List or show workflows, agents, executions, sessions and schedules");
   GetOptions get_options;
-  get->add_option("kind", get_options.kind, "workflows, agents, executions or sessions")
+  get->add_option("kind", get_options.kind, "workflows, agents, executions, sessions or schedules")
       ->required();
   get->add_option("name", get_options.name, "A workflow or agent name, or an execution id");
   get->add_option("-o,--output", get_options.output, "table, json or yaml")->capture_default_str();

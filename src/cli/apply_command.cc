@@ -13,6 +13,7 @@
 #include "cli/source_documents.h"
 #include "common/grpc_status.h"
 #include "workflow/dsl_agent_call.h"
+#include "workflow/dsl_run_workflow.h"
 #include "workflow/yaml_to_json.h"
 
 namespace stigmer::cli {
@@ -105,6 +106,27 @@ std::vector<std::string> UnknownCalledAgents(ApiClient& client, const std::strin
   return unknown;
 }
 
+// The workflows workflow `text`'s `run: workflow` tasks name that are neither in `batch` nor
+// applied already: a workflow that runs one could not start.
+std::vector<std::string> UnknownRunWorkflows(ApiClient& client, const std::string& text,
+                                             const std::set<std::string>& batch) {
+  std::vector<std::string> unknown;
+  absl::StatusOr<nlohmann::ordered_json> document = workflow::YamlToJson(text);
+  if (!document.ok()) return unknown;
+  for (const auto& [name, version] : workflow::RunWorkflows(*document)) {
+    if (batch.contains(name)) continue;
+    grpc::ClientContext context;
+    WithCallDeadline(&context);
+    stigmer::v1::GetWorkflowRequest request;
+    request.set_name(name);
+    stigmer::v1::Workflow workflow;
+    if (client.workflows().Get(&context, request, &workflow).error_code() == grpc::NOT_FOUND) {
+      unknown.push_back(name);
+    }
+  }
+  return unknown;
+}
+
 }  // namespace
 
 int ApplyResources(const config::Paths& paths, TerminalOutput& output,
@@ -129,7 +151,7 @@ int ApplyResources(const config::Paths& paths, TerminalOutput& output,
   // Check every document before storing any, so a batch is applied whole or not at all.
   int invalid = 0;
   std::map<std::string, std::pair<DocumentKind, std::string>> first_of_name;  // → kind, origin
-  std::set<std::string> batch_agents;
+  std::set<std::string> batch_agents, batch_workflows;
   std::vector<std::string> names(documents->size());
   for (size_t i = 0; i < documents->size(); ++i) {
     SourceDocument& document = (*documents)[i];
@@ -149,7 +171,7 @@ int ApplyResources(const config::Paths& paths, TerminalOutput& output,
       continue;
     }
     names[i] = checked.name;
-    if (kinds[i] == DocumentKind::kAgent) batch_agents.insert(checked.name);
+    (kinds[i] == DocumentKind::kAgent ? batch_agents : batch_workflows).insert(checked.name);
     auto [first, inserted] = first_of_name.try_emplace(checked.name, kinds[i], document.origin);
     if (!inserted && first->second.first != kinds[i]) {
       output.Error(absl::StrCat(document.origin, ": ", DocumentKindName(kinds[i]), " \"",
@@ -169,7 +191,14 @@ int ApplyResources(const config::Paths& paths, TerminalOutput& output,
                                 "\" calls agent \"", agent,
                                 "\", which does not exist: apply it first, or in the same batch"));
     }
-    if (!unknown.empty()) ++invalid;
+    const std::vector<std::string> unknown_runs =
+        UnknownRunWorkflows(*client, (*documents)[i].text, batch_workflows);
+    for (const std::string& workflow : unknown_runs) {
+      output.Error(absl::StrCat((*documents)[i].origin, ": workflow \"", names[i],
+                                "\" runs workflow \"", workflow,
+                                "\", which does not exist: apply it first, or in the same batch"));
+    }
+    if (!unknown.empty() || !unknown_runs.empty()) ++invalid;
   }
   if (invalid > 0) {
     output.Error(absl::StrCat(invalid, " of ", documents->size(),

@@ -124,15 +124,71 @@ int GetSessions(ApiClient& client, TerminalOutput& output, OutputFormat format,
   return 0;
 }
 
+// "every 2s", "cron 0 0 * * *", or both.
+std::string SpecOf(const stigmer::v1::Schedule& schedule) {
+  std::vector<std::string> parts;
+  if (!schedule.every().empty()) parts.push_back("every " + schedule.every());
+  if (!schedule.cron().empty()) parts.push_back("cron " + schedule.cron());
+  return absl::StrJoin(parts, ", ");
+}
+
+// The next three fire times, the date once; "-" when none is left.
+std::string NextRunsOf(const stigmer::v1::Schedule& schedule) {
+  std::vector<std::string> times;
+  std::string day;
+  for (const auto& next : schedule.next_runs()) {
+    if (times.size() == 3) break;
+    const absl::Time time = absl::FromUnixSeconds(next.seconds());
+    const std::string date = absl::FormatTime("%Y-%m-%d ", time, absl::LocalTimeZone());
+    times.push_back((date == day ? "" : date) +
+                    absl::FormatTime("%H:%M:%S", time, absl::LocalTimeZone()));
+    day = date;
+  }
+  return times.empty() ? "-" : absl::StrJoin(times, ", ");
+}
+
+// `stigmer get schedules`: every workflow's schedule, with its next fire times.
+int GetSchedules(ApiClient& client, TerminalOutput& output, OutputFormat format,
+                 const GetOptions& options) {
+  if (!options.name.empty()) {
+    output.Error("schedules are listed, not shown one by one: `stigmer get schedules` lists them");
+    return 2;
+  }
+  grpc::ClientContext context;
+  stigmer::v1::ListSchedulesResponse response;
+  if (absl::Status status = FromGrpcStatus(client.workflows().ListSchedules(
+          WithCallDeadline(&context), stigmer::v1::ListSchedulesRequest(), &response));
+      !status.ok()) {
+    output.Error(status.message());
+    return 1;
+  }
+  if (format == OutputFormat::kTable) {
+    std::vector<std::vector<std::string>> rows = {
+        {"NAME", "VERSION", "SPEC", "NEXT RUNS", "PAUSED", "RUNS"}};
+    for (const auto& schedule : response.schedules()) {
+      rows.push_back({schedule.workflow(), absl::StrCat(schedule.workflow_version()),
+                      SpecOf(schedule), NextRunsOf(schedule), schedule.paused() ? "yes" : "no",
+                      absl::StrCat(schedule.runs())});
+    }
+    output.out() << RenderTable(rows) << std::flush;
+    return 0;
+  }
+  nlohmann::json json = nlohmann::json::array();
+  for (const auto& schedule : response.schedules()) json.push_back(MessageToJson(schedule));
+  output.Line(format == OutputFormat::kJson ? json.dump(2) : JsonToYaml(json));
+  return 0;
+}
+
 }  // namespace
 
 int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOptions& options) {
   absl::StatusOr<OutputFormat> format = ParseOutputFormat(options.output);
   const std::string kind = std::string(absl::StripSuffix(options.kind, "s"));
-  if (!format.ok() ||
-      (kind != "workflow" && kind != "execution" && kind != "agent" && kind != "session")) {
+  if (!format.ok() || (kind != "workflow" && kind != "execution" && kind != "agent" &&
+                       kind != "session" && kind != "schedule")) {
     output.Error(format.ok() ? absl::StrCat("unknown kind \"", options.kind,
-                                            "\"; use workflows, agents, executions or sessions")
+                                            "\"; use workflows, agents, executions, sessions "
+                                            "or schedules")
                              : std::string(format.status().message()));
     return 2;
   }
@@ -156,6 +212,7 @@ int GetResources(const config::Paths& paths, TerminalOutput& output, const GetOp
     output.Line(*format == OutputFormat::kJson ? json.dump(2) : JsonToYaml(json));
   };
   if (kind == "session") return GetSessions(*client, output, *format, options);
+  if (kind == "schedule") return GetSchedules(*client, output, *format, options);
   if (!options.name.empty()) {
     grpc::ClientContext context;
     grpc::Status status;

@@ -156,6 +156,39 @@ absl::StatusOr<Execution> ExecutionManager::Create(
   return stored;
 }
 
+absl::StatusOr<Execution> ExecutionManager::RecordScheduledRun(const ScheduledRun& run) {
+  const std::string request_id = absl::StrCat("schedule:", run.workflow_id);
+  if (store_->FindExecutionByRequestId(request_id).ok()) {
+    return absl::AlreadyExistsError(absl::StrCat("run ", run.workflow_id, " is recorded"));
+  }
+  absl::StatusOr<stigmer::v1::Workflow> workflow = store_->GetWorkflow(run.workflow, run.version);
+  if (!workflow.ok()) return workflow.status();
+  Execution execution;
+  execution.set_id(NewExecutionId(run.started));
+  {
+    absl::MutexLock lock(&mutex_);
+    creating_.insert(execution.id());
+  }
+  absl::Cleanup created = [this, id = execution.id()] {
+    absl::MutexLock lock(&mutex_);
+    creating_.erase(id);
+  };
+  execution.set_workflow(workflow->name());
+  execution.set_workflow_version(workflow->version());
+  execution.set_phase(stigmer::v1::EXECUTION_PHASE_RUNNING);
+  execution.set_input("{}");
+  *execution.mutable_created_at() = Timestamp(run.started);
+  execution.set_temporal_workflow_id(run.workflow_id);
+  execution.set_temporal_run_id(run.run_id);
+  if (absl::Status inserted = store_->InsertExecution(execution, request_id); !inserted.ok()) {
+    return inserted;
+  }
+  absl::StatusOr<Execution> stored = store_->GetExecution(execution.id());
+  if (!stored.ok()) return stored.status();
+  FollowNew(*stored);
+  return stored;
+}
+
 absl::StatusOr<Execution> ExecutionManager::Cancel(const std::string& id) {
   absl::StatusOr<Execution> execution = store_->GetExecution(id);
   if (!execution.ok()) return execution.status();

@@ -21,6 +21,14 @@
 
 namespace stigmer::server {
 
+// A run a workflow's Temporal Schedule started (workflow_schedules.h).
+struct ScheduledRun {
+  std::string workflow;             // its name
+  int version = 0;                  // the version it runs; 0: the latest
+  std::string workflow_id, run_id;  // Temporal's
+  absl::Time started;
+};
+
 // Runs executions on Temporal and keeps their records in step with Temporal's history, which
 // is the source of truth while they run (DESIGN.md, "Executions"). Knows nothing of gRPC.
 //
@@ -63,6 +71,10 @@ class ExecutionManager {
 
   absl::StatusOr<stigmer::v1::Execution> Create(const stigmer::v1::CreateExecutionRequest& request);
   absl::StatusOr<stigmer::v1::Execution> Cancel(const std::string& id);
+  // Records a run a schedule started as an execution (a new "wex-…" id, input {}, created when
+  // the run started, temporal_workflow_id the run's) and follows it as any other. Once per run:
+  // AlreadyExists when it is recorded already. NotFound when the workflow is gone.
+  absl::StatusOr<stigmer::v1::Execution> RecordScheduledRun(const ScheduledRun& run);
   // Sends an agent run the decision on a tool call it waits on (agent/approval.h).
   // FailedPrecondition when it waits on none; InvalidArgument naming the pending calls when
   // `request.call_id` names none of them, or is empty while several wait.
@@ -73,6 +85,9 @@ class ExecutionManager {
   // Stops the reconciler and every follower, and ends every watch.
   void Shutdown();
 
+  // The Temporal client, connecting on first use (and again after a failed attempt).
+  absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> Client();
+
  private:
   struct Followed {
     ExecutionProjection projection;
@@ -80,8 +95,6 @@ class ExecutionManager {
     std::unique_ptr<ChildFollowers> children;  // its sub-agents' runs, shown nested
   };
 
-  // The Temporal client, connecting on first use (and again after a failed attempt).
-  absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> Client();
   // Follows a just-started execution from its first event.
   void FollowNew(const stigmer::v1::Execution& execution) ABSL_LOCKS_EXCLUDED(mutex_);
   // Rebuilds the open record `id` from its chain of runs and follows it on (unless it is closed

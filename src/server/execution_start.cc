@@ -9,6 +9,7 @@
 #include "common/ulid.h"
 #include "server/session_transcript.h"
 #include "server/sub_agent_resolver.h"
+#include "server/workflow_run_resolver.h"
 #include "temporal/temporal_client.h"
 #include "workflow/dsl_agent_call.h"
 #include "workflow/dsl_timeout.h"
@@ -154,6 +155,15 @@ absl::StatusOr<ExecutionStart> PlanExecutionStart(
   start.task_queue = workflow_task_queue;
   json runtime = RuntimeValues(request);
   if (absl::Status resolved = ResolveCalledAgents(store, workflow->name(), document->json, runtime);
+      !resolved.ok()) {
+    return resolved;
+  }
+  const AgentResolver agents = [&store](const std::string& name,
+                                        const nlohmann::ordered_json& child, json& values) {
+    return ResolveCalledAgents(store, name, child, values);
+  };
+  if (absl::Status resolved = ResolveRunWorkflows(store, document->json, {workflow->name()},
+                                                  workflow_task_queue, agents, runtime);
       !resolved.ok()) {
     return resolved;
   }

@@ -53,7 +53,11 @@ StigmerServer::StigmerServer(const ServerOptions& options, absl::Time started,
       executions_(store_.get(), {.temporal_address = options.temporal_address,
                                  .signing_key = options.signing_key,
                                  .payload_codec = options.payload_codec}),
-      workflow_service_(store_.get()),
+      schedules_(
+          store_.get(), [this] { return executions_.Client(); }, options.signing_key,
+          temporal::kWorkflowTaskQueue),
+      scheduled_runs_(&schedules_, &executions_),
+      workflow_service_(store_.get(), &schedules_),
       agent_service_(store_.get()),
       execution_service_(store_.get(), &executions_) {}
 
@@ -70,6 +74,8 @@ absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const Server
       store::Store::Open(options.store_path.empty() ? ":memory:" : options.store_path);
   if (!store.ok()) return store.status();
   auto server = std::make_unique<StigmerServer>(options, absl::Now(), *std::move(store));
+  server->schedules_.OnScheduleAdded([raw = server.get()] { raw->scheduled_runs_.Wake(); });
+  if (absl::Status loaded = server->schedules_.Load(); !loaded.ok()) return loaded;
   const std::string where = absl::StrCat(options.listen_address, ":", options.port);
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -90,6 +96,7 @@ absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const Server
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
   server->executions_.StartReconciling();
+  server->scheduled_runs_.Start();
   return server;
 }
 
@@ -98,6 +105,7 @@ StigmerServer::~StigmerServer() { Shutdown(); }
 void StigmerServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  scheduled_runs_.Stop();
   executions_.Shutdown();  // ends every Watch stream first
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();

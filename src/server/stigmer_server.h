@@ -12,8 +12,10 @@
 #include "server/execution_manager.h"
 #include "server/execution_service.h"
 #include "server/info_service.h"
+#include "server/scheduled_runs.h"
 #include "server/server_options.h"
 #include "server/store/store.h"
+#include "server/workflow_schedules.h"
 #include "server/workflow_service.h"
 
 namespace stigmer::server {
@@ -53,6 +55,8 @@ class StigmerServer {
   InfoServiceHandler info_service_;
   std::unique_ptr<store::Store> store_;
   ExecutionManager executions_;
+  WorkflowSchedules schedules_;
+  ScheduledRunFinder scheduled_runs_;
   WorkflowService workflow_service_;
   AgentService agent_service_;
   ExecutionService execution_service_;

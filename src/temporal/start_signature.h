@@ -18,6 +18,13 @@ namespace stigmer::temporal {
 // The header field that holds the signature (a binary/plain payload of the 32 bytes).
 inline constexpr char kStartSignatureHeader[] = "stigmer-signature";
 
+// The header field of a start made by a Temporal Schedule. Temporal appends "-<nominal time>"
+// (RFC 3339 UTC to the second, e.g. "-2026-12-05T07:20:00Z") to the schedule action's workflow
+// id, so such a start is signed over that base id, in a message of its own kind: a plain
+// signature never passes as a scheduled one, nor the reverse. What a copied scheduled start
+// can do is start the same document with the same input again, as its schedule does.
+inline constexpr char kScheduledStartSignatureHeader[] = "stigmer-schedule-signature";
+
 // The signature of a start, for `key` (any length; REQUIRES: not empty).
 std::string SignStart(absl::string_view key, absl::string_view workflow_id,
                       absl::string_view workflow_type,
@@ -29,8 +36,16 @@ void AddStartSignature(absl::string_view key, absl::string_view workflow_id,
                        const ::temporal::api::common::v1::Payloads& input,
                        ::temporal::api::common::v1::Header& header);
 
-// OK when `header` holds the signature SignStart gives; PermissionDenied otherwise, saying
-// whether it is missing or wrong. Compares in constant time.
+// Sets header[kScheduledStartSignatureHeader] for the action of a schedule whose runs get
+// workflow ids `base_workflow_id` + "-<nominal time>".
+void AddScheduledStartSignature(absl::string_view key, absl::string_view base_workflow_id,
+                                absl::string_view workflow_type,
+                                const ::temporal::api::common::v1::Payloads& input,
+                                ::temporal::api::common::v1::Header& header);
+
+// OK when `header` holds the signature SignStart gives, or when it holds a scheduled start's
+// signature over `workflow_id` less a "-<RFC 3339 UTC time>" suffix; PermissionDenied otherwise,
+// saying whether it is missing or wrong. Compares in constant time.
 absl::Status VerifyStartSignature(absl::string_view key, absl::string_view workflow_id,
                                   absl::string_view workflow_type,
                                   const ::temporal::api::common::v1::Payloads& input,

@@ -9,6 +9,7 @@
 #include "workflow/dsl_definitions.h"
 #include "workflow/dsl_functions.h"
 #include "workflow/dsl_run_processes.h"
+#include "workflow/dsl_run_workflow.h"
 #include "workflow/jq_expression.h"
 #include "workflow/json_pointer.h"
 
@@ -170,13 +171,7 @@ void ValidateRunTask(ValidationContext& context, const Json& task, const TaskPla
                                   : "run takes only one of shell, container, script and workflow");
     return;
   }
-  for (const char* unsupported : {"workflow"}) {
-    if (run.contains(unsupported)) {
-      context.Report(JsonPointerAppend(run_pointer, unsupported),
-                     absl::StrCat("\"run: ", unsupported, "\" is not supported by stigmer yet"));
-      return;
-    }
-  }
+  if (run.contains("workflow")) return ValidateWorkflowRun(context, run, run_pointer);
   if (run.contains("script")) {
     ValidateScriptProcess(context, run["script"], JsonPointerAppend(run_pointer, "script"));
   } else if (run.contains("container")) {

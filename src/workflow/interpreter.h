@@ -25,6 +25,10 @@ struct RuntimeValues {
   nlohmann::json agents = nlohmann::json::object();
   std::string agent_task_queue = "stigmer-agents";
   nlohmann::json environment = nlohmann::json::object();
+  // `run: workflow` (dsl_run_workflow.h): the workflows the run starts, resolved at start, and
+  // the queue their runs go to.
+  nlohmann::json workflows = nlohmann::json::object();
+  std::string workflow_task_queue = "stigmer-workflows";
 };
 
 struct InterpreterOptions {

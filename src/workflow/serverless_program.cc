@@ -52,6 +52,14 @@ absl::StatusOr<RunInput> ReadRunInput(const durable::ReplayHistory& history,
         queue != values->end() && queue->is_string() && !queue->get<std::string>().empty()) {
       run.runtime.agent_task_queue = queue->get<std::string>();
     }
+    if (auto workflows = values->find("workflows");
+        workflows != values->end() && workflows->is_object()) {
+      run.runtime.workflows = *workflows;
+    }
+    if (auto queue = values->find("workflow_task_queue");
+        queue != values->end() && queue->is_string() && !queue->get<std::string>().empty()) {
+      run.runtime.workflow_task_queue = queue->get<std::string>();
+    }
   }
   return run;
 }

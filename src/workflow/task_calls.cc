@@ -118,6 +118,9 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunShell(const nlohmann::ordered_json& t
                                                  const nlohmann::json& input,
                                                  const ExpressionVariables& variables) {
   const nlohmann::ordered_json& run = task["run"];
+  if (run.is_object() && run.contains("workflow")) {
+    return RunWorkflowRun(task, path, input, variables);
+  }
   // The process kinds, each an activity of that name: shell, script, container.
   const char* kind = nullptr;
   for (const char* process : {"shell", "script", "container"}) {

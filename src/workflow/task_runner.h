@@ -142,6 +142,10 @@ class TaskRunner {
   absl::StatusOr<TaskOutcome> RunAgentCall(const nlohmann::ordered_json& task,
                                            const std::string& path, const nlohmann::json& input,
                                            const ExpressionVariables& variables);
+  // `run: workflow` (task_run_workflow.cc).
+  absl::StatusOr<TaskOutcome> RunWorkflowRun(const nlohmann::ordered_json& task,
+                                             const std::string& path, const nlohmann::json& input,
+                                             const ExpressionVariables& variables);
   absl::StatusOr<TaskOutcome> RunShell(const nlohmann::ordered_json& task, const std::string& path,
                                        const nlohmann::json& input,
                                        const ExpressionVariables& variables);

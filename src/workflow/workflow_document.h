@@ -38,12 +38,13 @@ struct WorkflowDocument {
 absl::StatusOr<WorkflowDocument> ParseWorkflowDocument(absl::string_view text);
 
 // The checks alone, on a document already parsed; empty when it is valid. Checks, in document
-// order: only known top-level properties (`schedule` and `evaluate.mode: loose` are refused as
-// not supported yet; so are `use.extensions` and `use.catalogs`); document.dsl 1.0.0 to 1.0.3,
-// document.namespace and document.name DNS labels, document.version a semantic version; `input`,
-// `output`, `timeout`, `use` (errors, retries, timeouts, secrets); `do` a non-empty task list
-// (see ValidateTaskList); every runtime expression compiles with libjq with the variables in
-// scope where it stands (see CompileJqExpression). At most ValidationContext::kMaxProblems.
+// order: only known top-level properties (`schedule.after`, `schedule.on` and `evaluate.mode:
+// loose` are refused as not supported yet; so are `use.extensions` and `use.catalogs`);
+// document.dsl 1.0.0 to 1.0.3, document.namespace and document.name DNS labels, document.version a
+// semantic version; `input`, `output`, `timeout`, `use` (errors, retries, timeouts, secrets); `do`
+// a non-empty task list (see ValidateTaskList); every runtime expression compiles with libjq with
+// the variables in scope where it stands (see CompileJqExpression). At most
+// ValidationContext::kMaxProblems.
 std::vector<ValidationProblem> ValidateWorkflowJson(const nlohmann::ordered_json& document);
 
 // "<pointer>: <message>", the root pointer shown as "/".

@@ -101,7 +101,8 @@ TEST_F(AgentCommands, UnknownAgentsAreNamedWithHowToListThem) {
   CommandResult kind = home_.Run({"get", "robots"});
   EXPECT_EQ(kind.exit_code, 2);
   EXPECT_THAT(kind.err,
-              HasSubstr("unknown kind \"robots\"; use workflows, agents, executions or sessions"));
+              HasSubstr("unknown kind \"robots\"; use workflows, agents, executions, sessions "
+                        "or schedules"));
 }
 
 // The examples in the README, applied as a folder of agents beside a workflow file.

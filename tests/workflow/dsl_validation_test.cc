@@ -86,8 +86,6 @@ TEST(DocumentValidationTest, RequiresDocumentAndItsFields) {
 TEST(DocumentValidationTest, RefusesUnknownAndUnsupportedTopLevelProperties) {
   EXPECT_THAT(BodyProblems("do:\n  - a:\n" + std::string(kSetTask) + "dos: []\n"),
               ElementsAre(P("/dos", "unknown property \"dos\"")));
-  EXPECT_THAT(BodyProblems("schedule:\n  cron: '0 0 * * *'\ndo:\n  - a:\n" + std::string(kSetTask)),
-              ElementsAre(P("/schedule", "\"schedule\" is not supported by stigmer yet")));
   EXPECT_THAT(BodyProblems("evaluate:\n  mode: loose\ndo:\n  - a:\n" + std::string(kSetTask)),
               ElementsAre(Field(&ValidationProblem::pointer, "/evaluate/mode")));
   EXPECT_THAT(BodyProblems("use:\n  extensions: {}\ndo:\n  - a:\n" + std::string(kSetTask)),
@@ -216,12 +214,6 @@ TEST(UnsupportedTaskTest, EmitAndListenAreRefused) {
 }
 
 // --- run ---
-
-TEST(RunValidationTest, WorkflowIsNotSupportedYet) {
-  EXPECT_THAT(
-      BodyProblems("do:\n  - r:\n      run:\n        workflow: {}\n"),
-      ElementsAre(P("/do/0/r/run/workflow", "\"run: workflow\" is not supported by stigmer yet")));
-}
 
 TEST(RunValidationTest, NeedsExactlyOneProcessAndACommand) {
   EXPECT_THAT(

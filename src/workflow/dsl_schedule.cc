@@ -1,0 +1,58 @@
+#include "workflow/dsl_schedule.h"
+
+#include "absl/strings/str_cat.h"
+#include "workflow/cron_expression.h"
+#include "workflow/dsl_duration.h"
+
+namespace stigmer::workflow {
+
+void ValidateSchedule(ValidationContext& context, const nlohmann::ordered_json& schedule) {
+  if (!context.ExpectObject(schedule, "/schedule")) return;
+  context.RejectUnknownMembers(schedule, "/schedule", {"every", "cron", "after", "on"});
+  if (schedule.contains("after")) {
+    context.Report("/schedule/after",
+                   "`after` (start the workflow again that long after each run completes) is not "
+                   "supported by stigmer yet: use `every` or `cron`");
+  }
+  if (schedule.contains("on")) {
+    context.Report("/schedule/on", "`on` (start on events) is not supported by stigmer yet");
+  }
+  if (!schedule.contains("every") && !schedule.contains("cron") && !schedule.contains("after") &&
+      !schedule.contains("on")) {
+    context.Report("/schedule", "a schedule needs `every` (a duration) or `cron`");
+  }
+  if (schedule.contains("every")) {
+    absl::StatusOr<absl::Duration> every = ParseDslDuration(schedule["every"]);
+    if (!every.ok()) {
+      context.Report("/schedule/every", std::string(every.status().message()));
+    } else if (*every < kMinScheduleInterval) {
+      context.Report("/schedule/every",
+                     absl::StrCat("every ", absl::FormatDuration(*every),
+                                  " is too often: the shortest schedule interval is ",
+                                  absl::FormatDuration(kMinScheduleInterval)));
+    }
+  }
+  if (schedule.contains("cron") && context.ExpectString(schedule["cron"], "/schedule/cron")) {
+    if (absl::Status cron = CheckCronExpression(schedule["cron"].get<std::string>()); !cron.ok()) {
+      context.Report("/schedule/cron", std::string(cron.message()));
+    }
+  }
+}
+
+std::optional<WorkflowSchedule> ScheduleOf(const nlohmann::ordered_json& document) {
+  if (!document.is_object() || !document.contains("schedule")) return std::nullopt;
+  const nlohmann::ordered_json& schedule = document["schedule"];
+  if (!schedule.is_object()) return std::nullopt;
+  WorkflowSchedule result;
+  if (schedule.contains("every")) {
+    absl::StatusOr<absl::Duration> every = ParseDslDuration(schedule["every"]);
+    if (every.ok()) result.every = *every;
+  }
+  if (schedule.contains("cron") && schedule["cron"].is_string()) {
+    result.cron = schedule["cron"].get<std::string>();
+  }
+  if (!result.every.has_value() && result.cron.empty()) return std::nullopt;
+  return result;
+}
+
+}  // namespace stigmer::workflow
