@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "activities/emit_activity.h"
 #include "activities/http_activity.h"
 #include "activities/shell_activity.h"
 #include "common/byte_size.h"
@@ -80,8 +81,11 @@ class HeartbeatControl final : public ActivityControl {
 
 }  // namespace
 
-std::map<std::string, ActivityFunction> SideEffectActivities(const ActivityLimits& limits) {
+std::map<std::string, ActivityFunction> SideEffectActivities(const ActivityLimits& limits,
+                                                             EventBusEndpoint events) {
   return {
+      {"emit", [events](const ActivityInfo& info, const nlohmann::json& request,
+                        ActivityControl&) { return RunEmitActivity(info, request, events); }},
       {"http",
        [limits](const ActivityInfo&, const nlohmann::json& request, ActivityControl& control) {
          return RunHttpActivity(request, limits, control);

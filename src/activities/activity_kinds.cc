@@ -44,6 +44,8 @@ void ScheduleActivitiesByKind(const std::string& workflow_queue, const ActivityL
                                     limits.http_timeout + kActivityTimeoutGrace};
   commands.activity_kinds[kShell] = {ActivityTaskQueue(workflow_queue, kShell),
                                      limits.shell_timeout + kActivityTimeoutGrace};
+  commands.activity_kinds["emit"] = {ActivityTaskQueue(workflow_queue, kHttp),
+                                     limits.http_timeout + kActivityTimeoutGrace};
 }
 
 std::vector<temporal::ActivityQueue> ActivityQueuesByKind(const std::string& workflow_queue,

@@ -10,6 +10,7 @@
 #include "common/payload_limits.h"
 #include "workflow/dsl_authentication.h"
 #include "workflow/dsl_definitions.h"
+#include "workflow/dsl_events.h"
 #include "workflow/dsl_names.h"
 #include "workflow/dsl_task_validator.h"
 #include "workflow/dsl_validation_context.h"
@@ -141,9 +142,7 @@ std::vector<ValidationProblem> ValidateWorkflowJson(const Json& root) {
   context.RejectUnknownMembers(
       root, "", {"document", "input", "use", "do", "timeout", "output", "schedule", "evaluate"});
   ValidateDocumentSection(context, root);
-  if (root.contains("schedule")) {
-    context.Report("/schedule", "\"schedule\" is not supported by stigmer yet");
-  }
+  if (root.contains("schedule")) ValidateSchedule(context, root["schedule"]);
   if (root.contains("evaluate")) ValidateEvaluateSection(context, root["evaluate"]);
   if (root.contains("use")) ValidateUseSection(context, root["use"]);
   const ExpressionScope root_scope;
