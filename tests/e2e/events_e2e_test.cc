@@ -69,7 +69,7 @@ class EventsE2eTest : public ::testing::Test {
     return WaitFor(
         [&] {
           auto client = temporal::TemporalClient::Connect(
-              absl::StrCat("127.0.0.1:", home_.temporal_port()), absl::Seconds(2));
+              absl::StrCat("127.0.0.1:", home_.temporal_port()), "default", absl::Seconds(2));
           if (!client.ok()) return false;
           auto history = (*client)->GetFullHistory(id);
           if (!history.ok()) return false;
