@@ -144,6 +144,17 @@ TEST(CloudEventTest, BinaryModeWithoutSpecversionSaysHowToSendAnEvent) {
             "the event holds text that is not valid UTF-8");
 }
 
+TEST(CloudEventTest, BinaryModeRefusesRepeatedAndMisplacedHeaders) {
+  EXPECT_EQ(
+      Message(ParseBinaryCloudEvent({{"ce-specversion", "1.0"}, {"Ce-Id", "1"}, {"ce-id", "2"}}, "")
+                  .status()),
+      "header ce-id is given twice");
+  EXPECT_EQ(Message(ParseBinaryCloudEvent(
+                        {{"ce-specversion", "1.0"}, {"ce-datacontenttype", "text/plain"}}, "")
+                        .status()),
+            "header ce-datacontenttype is not allowed in binary mode (Content-Type carries it)");
+}
+
 TEST(CloudEventTest, ContentTypesOfBothModes) {
   EXPECT_TRUE(IsStructuredCloudEventContentType("application/cloudevents+json; charset=UTF-8"));
   EXPECT_FALSE(IsStructuredCloudEventContentType("application/json"));

@@ -183,6 +183,34 @@ TEST_F(EventBusTest, HostileHttpEventsAreRefusedAndAGoodOneBesideThemIsAccepted)
   EXPECT_EQ(good.status, 202) << good.body;
 }
 
+TEST_F(EventBusTest, OnlyPostToEventsIsServed) {
+  const ApiTokenGate gate(kTestApiToken, "");
+  const auto never = [](const nlohmann::json&) -> absl::StatusOr<EventBus::Accepted> {
+    return absl::InternalError("not called");
+  };
+  EventHttpResponse get = HandleEventHttpRequest(gate, {.method = "GET", .path = "/events"}, never);
+  EXPECT_EQ(get.status, 405);
+  EXPECT_EQ(get.body, R"({"error":"GET is not allowed: POST CloudEvents to /events"})");
+  EventHttpResponse elsewhere =
+      HandleEventHttpRequest(gate, {.method = "POST", .path = "/other"}, never);
+  EXPECT_EQ(elsewhere.status, 404);
+  EXPECT_EQ(elsewhere.body, R"({"error":"no /other here: POST CloudEvents to /events"})");
+}
+
+TEST_F(EventBusTest, ATakenEventsPortIsNamed) {
+  ServerOptions options;
+  options.port = 0;
+  options.events_port = server_->events_port();  // taken by the first server
+  options.temporal_address = absl::StrCat("127.0.0.1:", stigmer::testing::FreePort());
+  options.api_token = kTestApiToken;
+  absl::StatusOr<std::unique_ptr<StigmerServer>> second = StigmerServer::Start(options);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().message(),
+            absl::StrCat("cannot listen for events on 127.0.0.1:", server_->events_port(),
+                         ": is another program using that port? Choose another with "
+                         "server.events_port"));
+}
+
 TEST_F(EventBusTest, TheEmitActivityPublishesOnceWhateverTheAttempt) {
   const std::filesystem::path token_file = dir_.path() / "api.token";
   ASSERT_TRUE(WriteFileAtomically(token_file, absl::StrCat(kTestApiToken, "\n")).ok());

@@ -233,6 +233,17 @@ TEST(ListenValidationTest, AcceptsEveryStrategy) {
               ElementsAre());
 }
 
+TEST(ScheduleValidationTest, OnTakesOneOrAnyAndOtherKindsAreRefused) {
+  EXPECT_THAT(BodyProblems("schedule:\n  on:\n    one:\n      with: {type: a}\ndo:\n  - a:\n" +
+                           std::string(kSetTask)),
+              ElementsAre());
+  EXPECT_THAT(BodyProblems("schedule:\n  on:\n    all:\n      - with: {type: a}\ndo:\n  - a:\n" +
+                           std::string(kSetTask)),
+              ElementsAre(P("/schedule/on",
+                            "schedule.on takes `one` or `any`: each matching "
+                            "event starts one execution")));
+}
+
 TEST(ListenValidationTest, NamesWhatIsWrong) {
   EXPECT_THAT(BodyProblems("do:\n  - hear:\n      listen:\n        to: {}\n"),
               ElementsAre(P("/do/0/hear/listen/to", "needs exactly one of one, all and any")));
