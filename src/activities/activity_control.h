@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <utility>
 
@@ -27,6 +28,14 @@ struct ActivityLimits {
   absl::Duration http_timeout = absl::Minutes(5);
   // The longest one shell command may run; then its process group is killed.
   absl::Duration shell_timeout = absl::Hours(1);
+};
+
+// Where an `emit` task publishes (emit_activity.h): stigmer-server's event bus, called with the
+// API token read from `token_file` at each call (the server may make it after the worker
+// started).
+struct EventBusEndpoint {
+  std::string address;  // host:port (STIGMER_BACKEND_ENDPOINT); empty: emit fails, saying so
+  std::filesystem::path token_file;
 };
 
 // How a running activity keeps in touch with whoever runs it (the worker: Temporal heartbeats

@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "activities/container_activity.h"
 #include "activities/container_command.h"
+#include "activities/emit_activity.h"
 #include "activities/http_activity.h"
 #include "activities/resource_activity.h"
 #include "activities/script_activity.h"
@@ -84,8 +85,11 @@ class HeartbeatControl final : public ActivityControl {
 
 }  // namespace
 
-std::map<std::string, ActivityFunction> SideEffectActivities(const ActivityLimits& limits) {
+std::map<std::string, ActivityFunction> SideEffectActivities(const ActivityLimits& limits,
+                                                             EventBusEndpoint events) {
   return {
+      {"emit", [events](const ActivityInfo& info, const nlohmann::json& request,
+                        ActivityControl&) { return RunEmitActivity(info, request, events); }},
       {"http",
        [limits](const ActivityInfo&, const nlohmann::json& request, ActivityControl& control) {
          return RunHttpActivity(request, limits, control);

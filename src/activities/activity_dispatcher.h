@@ -26,9 +26,10 @@ struct ActivityInfo {
 using ActivityFunction = std::function<ActivityResult(
     const ActivityInfo& info, const nlohmann::json& request, ActivityControl& control)>;
 
-// "http" (RunHttpActivity) and "shell" (RunShellActivity) with `limits`: the side effects both
-// workflows and agents use.
-std::map<std::string, ActivityFunction> SideEffectActivities(const ActivityLimits& limits);
+// "http" (RunHttpActivity) and "shell" (RunShellActivity) with `limits`, and "emit"
+// (RunEmitActivity) to `events`: the side effects both workflows and agents use.
+std::map<std::string, ActivityFunction> SideEffectActivities(const ActivityLimits& limits,
+                                                             EventBusEndpoint events = {});
 
 // A worker's answer to activity tasks: runs the function the activity type names on the
 // activity's second input payload (the request; the first is {path, name, step}), heartbeating

@@ -48,6 +48,8 @@ void ScheduleActivitiesByKind(const std::string& workflow_queue, const ActivityL
   for (const char* kind : {"script", "container", "resource"}) {
     commands.activity_kinds[kind] = commands.activity_kinds[kShell];
   }
+  commands.activity_kinds["emit"] = {ActivityTaskQueue(workflow_queue, kHttp),
+                                     limits.http_timeout + kActivityTimeoutGrace};
 }
 
 std::vector<temporal::ActivityQueue> ActivityQueuesByKind(const std::string& workflow_queue,

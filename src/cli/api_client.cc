@@ -16,7 +16,8 @@ ApiClient::ApiClient(std::string address, std::filesystem::path token_file,
       channel_(std::move(channel)),
       workflows_(stigmer::v1::WorkflowService::NewStub(channel_)),
       executions_(stigmer::v1::ExecutionService::NewStub(channel_)),
-      agents_(stigmer::v1::AgentService::NewStub(channel_)) {}
+      agents_(stigmer::v1::AgentService::NewStub(channel_)),
+      events_(stigmer::v1::EventService::NewStub(channel_)) {}
 
 absl::StatusOr<ApiClient> ApiClient::Connect(const std::string& address,
                                              const std::filesystem::path& token_file,

@@ -11,6 +11,7 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "stigmer/v1/agent.grpc.pb.h"
+#include "stigmer/v1/event.grpc.pb.h"
 #include "stigmer/v1/execution.grpc.pb.h"
 #include "stigmer/v1/workflow.grpc.pb.h"
 
@@ -33,6 +34,7 @@ class ApiClient {
   stigmer::v1::WorkflowService::Stub& workflows() { return *workflows_; }
   stigmer::v1::ExecutionService::Stub& executions() { return *executions_; }
   stigmer::v1::AgentService::Stub& agents() { return *agents_; }
+  stigmer::v1::EventService::Stub& events() { return *events_; }
 
  private:
   ApiClient(std::string address, std::filesystem::path token_file,
@@ -43,6 +45,7 @@ class ApiClient {
   std::unique_ptr<stigmer::v1::WorkflowService::Stub> workflows_;
   std::unique_ptr<stigmer::v1::ExecutionService::Stub> executions_;
   std::unique_ptr<stigmer::v1::AgentService::Stub> agents_;
+  std::unique_ptr<stigmer::v1::EventService::Stub> events_;
 };
 
 // Where the CLI finds stigmer-server: STIGMER_SERVER_ADDR, else the configured server address.

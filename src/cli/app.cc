@@ -15,6 +15,7 @@
 #include "cli/codec_server_command.h"
 #include "cli/config_commands.h"
 #include "cli/delete_command.h"
+#include "cli/emit_command.h"
 #include "cli/execution_commands.h"
 #include "cli/get_command.h"
 #include "cli/log_since.h"
@@ -269,6 +270,21 @@ int Main(int argc, char** argv) {
   cancel->callback([&] {
     TerminalOutput out = output();
     exit_code = CancelExecution(paths, out, cancel_id);
+  });
+
+  CLI::App* emit = app.add_subcommand("emit", "Publish a CloudEvent to the event bus");
+  EmitOptions emit_options;
+  emit->add_option("--type", emit_options.type, "The event's type, e.g. com.example.order.placed")
+      ->required();
+  emit->add_option("--source", emit_options.source, "Where it comes from, e.g. /shop")->required();
+  emit->add_option(
+      "--id", emit_options.id,
+      "Its id, unique per source (a repeated id is not delivered twice); default: new");
+  emit->add_option("--subject", emit_options.subject, "Its subject");
+  emit->add_option("--data", emit_options.data, "Its data: a JSON value");
+  emit->callback([&] {
+    TerminalOutput out = output();
+    exit_code = EmitEvent(paths, out, emit_options);
   });
 
   ApprovalOptions approval;

@@ -34,6 +34,7 @@ struct Config {
   int temporal_ui_port = 8233;
   absl::Duration temporal_start_timeout = absl::Seconds(60);
   int server_port = 7234;
+  int server_events_port = 7236;
   std::string server_listen_address = "127.0.0.1";
   absl::Duration server_start_timeout = absl::Seconds(20);
   std::string workflow_runner_binary;

@@ -20,6 +20,8 @@ constexpr std::array kKeys = {
     ConfigKey{"temporal.start_timeout", "", "60s", ValueKind::kDuration,
               "how long Temporal may take to become ready"},
     ConfigKey{"server.port", "GRPC_PORT", "7234", ValueKind::kPort, "stigmer-server gRPC port"},
+    ConfigKey{"server.events_port", "STIGMER_EVENTS_PORT", "7236", ValueKind::kPort,
+              "stigmer-server's HTTP port for CloudEvents, on 127.0.0.1"},
     ConfigKey{"server.listen_address", "", "127.0.0.1", ValueKind::kString,
               "address stigmer-server listens on; anything but loopback is reachable by others"},
     ConfigKey{"server.start_timeout", "", "20s", ValueKind::kDuration,

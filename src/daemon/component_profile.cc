@@ -137,15 +137,16 @@ absl::StatusOr<StackProfile> BuildStackProfile(const config::Config& config,
 
   ComponentSpec server = BaseSpec(config, kStigmerServer);
   server.argv = {self, "internal", "stigmer-server"};
-  server.env =
-      ChildEnvironment(environment, {{"GRPC_PORT", absl::StrCat(config.server_port)},
-                                     {"STIGMER_LISTEN_ADDRESS", config.server_listen_address},
-                                     {"TEMPORAL_SERVICE_ADDRESS", temporal_address},
-                                     {"STIGMER_HOME", config.paths.home().string()}});
+  server.env = ChildEnvironment(environment,
+                                {{"GRPC_PORT", absl::StrCat(config.server_port)},
+                                 {"STIGMER_EVENTS_PORT", absl::StrCat(config.server_events_port)},
+                                 {"STIGMER_LISTEN_ADDRESS", config.server_listen_address},
+                                 {"TEMPORAL_SERVICE_ADDRESS", temporal_address},
+                                 {"STIGMER_HOME", config.paths.home().string()}});
   server.readiness = {ReadinessCheck::Kind::kGrpcHealth, server_address, ""};
   server.start_timeout = config.server_start_timeout;
   server.stop_timeout = absl::Seconds(10);
-  server.ports = {config.server_port};
+  server.ports = {config.server_port, config.server_events_port};
   profile.endpoints[kStigmerServer] = server_address;
   profile.components.push_back(std::move(server));
 

@@ -79,7 +79,11 @@ absl::StatusOr<Execution> ExecutionManager::Create(
   ReapFinishedFollowers();
   absl::StatusOr<nlohmann::json> parsed = ParseExecutionInput(request.input());
   if (!parsed.ok()) return parsed.status();
-  const nlohmann::json input = *std::move(parsed);
+  return CreateWithInput(request, *std::move(parsed));
+}
+
+absl::StatusOr<Execution> ExecutionManager::CreateWithInput(
+    const stigmer::v1::CreateExecutionRequest& request, nlohmann::json input) {
   for (const auto& value : request.runtime()) {
     if (value.name().empty()) return absl::InvalidArgumentError("a runtime value has no name");
   }
@@ -301,6 +305,7 @@ absl::Status ExecutionManager::Resume(const std::string& id) {
 
   ExecutionProjection projection = ExecutionProjection::FromStart(std::move(record));
   projection.Apply(chain->events);
+  if (options_.on_history) options_.on_history(id, chain->events);
   Publish(projection.execution());
   if (chain->closed) return absl::OkStatus();
   absl::MutexLock lock(&mutex_);
@@ -386,6 +391,7 @@ void ExecutionManager::ReconcileLoop() {
 
 void ExecutionManager::OnEvents(const std::string& id, const std::string& run_id,
                                 const std::vector<temporal::HistoryEvent>& events) {
+  if (!events.empty() && options_.on_history) options_.on_history(id, events);
   ChildFollowers* children = nullptr;
   if (!events.empty()) {
     absl::MutexLock lock(&mutex_);

@@ -1,6 +1,7 @@
 #ifndef STIGMER_SERVER_EXECUTION_MANAGER_H_
 #define STIGMER_SERVER_EXECUTION_MANAGER_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -59,6 +60,10 @@ class ExecutionManager {
     absl::Duration sweep_interval = absl::Seconds(30);
     // The first retry delay after a failure to follow (doubling up to sweep_interval).
     absl::Duration initial_retry = absl::Milliseconds(500);
+    // Called with the history events of every execution followed, in order (from the start of
+    // its run chain when following resumes); null: nobody. Must be quick.
+    std::function<void(const std::string& id, const std::vector<temporal::HistoryEvent>& events)>
+        on_history;
   };
 
   // REQUIRES: `store` outlives this object.
@@ -70,6 +75,10 @@ class ExecutionManager {
   void StartReconciling();
 
   absl::StatusOr<stigmer::v1::Execution> Create(const stigmer::v1::CreateExecutionRequest& request);
+  // Create with `input` as the run's input in place of request.input (any JSON value, within the
+  // JSON limits): how an event starts a workflow (`schedule.on`, input [event]).
+  absl::StatusOr<stigmer::v1::Execution> CreateWithInput(
+      const stigmer::v1::CreateExecutionRequest& request, nlohmann::json input);
   absl::StatusOr<stigmer::v1::Execution> Cancel(const std::string& id);
   // Records a run a schedule started as an execution (a new "wex-…" id, input {}, created when
   // the run started, temporal_workflow_id the run's) and follows it as any other. Once per run:

@@ -14,6 +14,14 @@ absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(const EnvironmentLook
           absl::StrCat("GRPC_PORT must be a port number (0-65535), not \"", *port, "\""));
     }
   }
+  options.events_port = kDefaultEventsPort;
+  if (auto port = lookup("STIGMER_EVENTS_PORT"); port && !port->empty()) {
+    if (!absl::SimpleAtoi(*port, &options.events_port) || options.events_port < 0 ||
+        options.events_port > 65535) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("STIGMER_EVENTS_PORT must be a port number (0-65535), not \"", *port, "\""));
+    }
+  }
   if (auto address = lookup("STIGMER_LISTEN_ADDRESS"); address && !address->empty()) {
     options.listen_address = *address;
   }

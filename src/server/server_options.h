@@ -10,10 +10,14 @@
 
 namespace stigmer::server {
 
+// The event endpoint's port when STIGMER_EVENTS_PORT is not set (config server.events_port).
+inline constexpr int kDefaultEventsPort = 7236;
+
 // Where stigmer-server listens and which Temporal it talks to.
 struct ServerOptions {
-  std::string listen_address = "127.0.0.1";         // an IPv4 address or a host name
-  int port = 7234;                                  // 0: any free port (see StigmerServer::port)
+  std::string listen_address = "127.0.0.1";  // an IPv4 address or a host name
+  int port = 7234;                           // 0: any free port (see StigmerServer::port)
+  int events_port = 0;  // the event endpoint on 127.0.0.1; 0: any free port (see events_port())
   std::string temporal_address = "127.0.0.1:7233";  // host:port of Temporal's frontend
   std::filesystem::path store_path;                 // the SQLite store; empty: in memory
   std::string api_token;                 // every call but health and reflection must carry it
@@ -25,11 +29,12 @@ struct ServerOptions {
   std::filesystem::path payload_key_file;
 };
 
-// ServerOptions from the environment: GRPC_PORT (an integer 0..65535), STIGMER_LISTEN_ADDRESS,
+// ServerOptions from the environment: GRPC_PORT (an integer 0..65535), STIGMER_EVENTS_PORT (the
+// same; default kDefaultEventsPort), STIGMER_LISTEN_ADDRESS,
 // TEMPORAL_SERVICE_ADDRESS, STIGMER_HOME (the store is $STIGMER_HOME/data/stigmer.db and the
 // API token file $STIGMER_HOME/data/api.token, default ~/.stigmer); unset or empty variables keep
 // the defaults. Leaves api_token, signing_key and payload_codec empty (see RunStigmerServer).
-// InvalidArgument when GRPC_PORT is not a port number.
+// InvalidArgument when GRPC_PORT or STIGMER_EVENTS_PORT is not a port number.
 absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(const EnvironmentLookup& lookup);
 
 }  // namespace stigmer::server

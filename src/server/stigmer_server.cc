@@ -20,6 +20,9 @@
 namespace stigmer::server {
 namespace {
 
+// The event endpoint listens on loopback only, whatever the gRPC address.
+constexpr char kEventsAddress[] = "127.0.0.1";
+
 // How long GetInfo waits for Temporal's health answer.
 constexpr absl::Duration kTemporalProbeTimeout = absl::Seconds(1);
 
@@ -50,16 +53,31 @@ StigmerServer::StigmerServer(const ServerOptions& options, absl::Time started,
                       return temporal::CheckTemporalServing(channel, kTemporalProbeTimeout).ok();
                     }),
       store_(std::move(store)),
+      event_delivery_(store_.get(), {.temporal_address = options.temporal_address,
+                                     .payload_codec = options.payload_codec}),
       executions_(store_.get(), {.temporal_address = options.temporal_address,
                                  .signing_key = options.signing_key,
-                                 .payload_codec = options.payload_codec}),
+                                 .payload_codec = options.payload_codec,
+                                 .on_history =
+                                     [this](const std::string& id,
+                                            const std::vector<temporal::HistoryEvent>& events) {
+                                       event_delivery_.OnHistory(id, events);
+                                     }}),
       schedules_(
           store_.get(), [this] { return executions_.Client(); }, options.signing_key,
           temporal::kWorkflowTaskQueue),
       scheduled_runs_(&schedules_, &executions_),
       workflow_service_(store_.get(), &schedules_),
       agent_service_(store_.get()),
-      execution_service_(store_.get(), &executions_) {}
+      execution_service_(store_.get(), &executions_),
+      event_bus_(store_.get()),
+      event_service_(&event_bus_),
+      event_triggers_(store_.get(), &executions_) {
+  event_bus_.OnNewEvent([this] {
+    event_delivery_.Wake();
+    event_triggers_.Wake();
+  });
+}
 
 absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const ServerOptions& options) {
   if (options.api_token.empty()) {
@@ -89,12 +107,24 @@ absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const Server
   builder.RegisterService(&server->workflow_service_);
   builder.RegisterService(&server->agent_service_);
   builder.RegisterService(&server->execution_service_);
+  builder.RegisterService(&server->event_service_);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     server->shut_down_ = true;
     return ExplainBindFailure(options.listen_address, options.port, where);
   }
+  absl::StatusOr<std::unique_ptr<EventHttpServer>> events_http = EventHttpServer::Start(
+      &server->token_gate_,
+      [bus = &server->event_bus_](const nlohmann::json& event) { return bus->Publish(event); },
+      kEventsAddress, options.events_port);
+  if (!events_http.ok()) {
+    server->Shutdown(absl::ZeroDuration());
+    return events_http.status();
+  }
+  server->events_http_ = *std::move(events_http);
   server->server_->GetHealthCheckService()->SetServingStatus(true);
+  server->event_delivery_.Start();
+  server->event_triggers_.Start();
   server->executions_.StartReconciling();
   server->scheduled_runs_.Start();
   return server;
@@ -105,8 +135,11 @@ StigmerServer::~StigmerServer() { Shutdown(); }
 void StigmerServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  events_http_.reset();        // no more events come in
+  event_triggers_.Shutdown();  // starts no more executions
   scheduled_runs_.Stop();
   executions_.Shutdown();  // ends every Watch stream first
+  event_delivery_.Shutdown();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
 }

@@ -53,8 +53,10 @@ int RunStigmerServer() {
     spdlog::error("{}", std::string(server.status().message()));
     return 1;
   }
-  spdlog::info("stigmer-server listening on {}:{} (Temporal at {})", options->listen_address,
-               (*server)->port(), options->temporal_address);
+  spdlog::info(
+      "stigmer-server listening on {}:{}, events on http://127.0.0.1:{}/events (Temporal at {})",
+      options->listen_address, (*server)->port(), (*server)->events_port(),
+      options->temporal_address);
 
   int received = 0;
   while (::sigwait(&stop_signals, &received) != 0) {

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "workflow/cron_expression.h"
 #include "workflow/dsl_duration.h"
+#include "workflow/dsl_events.h"
 
 namespace stigmer::workflow {
 
@@ -14,13 +15,15 @@ void ValidateSchedule(ValidationContext& context, const nlohmann::ordered_json& 
                    "`after` (start the workflow again that long after each run completes) is not "
                    "supported by stigmer yet: use `every` or `cron`");
   }
-  if (schedule.contains("on")) {
-    context.Report("/schedule/on", "`on` (start on events) is not supported by stigmer yet");
+  const bool timed =
+      schedule.contains("every") || schedule.contains("cron") || schedule.contains("after");
+  if (!timed && !schedule.contains("on")) {
+    context.Report("/schedule", "a schedule needs `every` (a duration), `cron` or `on` (events)");
+  } else if (timed && schedule.contains("on")) {
+    context.Report("/schedule/on",
+                   "`on` starts runs on events: it does not combine with every, cron or after");
   }
-  if (!schedule.contains("every") && !schedule.contains("cron") && !schedule.contains("after") &&
-      !schedule.contains("on")) {
-    context.Report("/schedule", "a schedule needs `every` (a duration) or `cron`");
-  }
+  if (schedule.contains("on")) ValidateScheduleOn(context, schedule["on"]);
   if (schedule.contains("every")) {
     absl::StatusOr<absl::Duration> every = ParseDslDuration(schedule["every"]);
     if (!every.ok()) {

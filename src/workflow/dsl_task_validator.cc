@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "workflow/dsl_action_tasks.h"
 #include "workflow/dsl_definitions.h"
+#include "workflow/dsl_events.h"
 #include "workflow/dsl_flow_tasks.h"
 #include "workflow/json_pointer.h"
 
@@ -29,18 +30,12 @@ struct TaskType {
 
 const std::vector<TaskType>& TaskTypes() {
   static const std::vector<TaskType>* types = new std::vector<TaskType>{
-      {"call", {"with"}, ValidateCallTask},
-      {"do", {}, ValidateDoTask},
-      {"emit", {}, nullptr},
-      {"for", {"while", "do"}, ValidateForTask},
-      {"fork", {}, ValidateForkTask},
-      {"listen", {"foreach"}, nullptr},
-      {"raise", {}, ValidateRaiseTask},
-      {"run", {}, ValidateRunTask},
-      {"set", {}, ValidateSetTask},
-      {"switch", {}, ValidateSwitchTask},
-      {"try", {"catch"}, ValidateTryTask},
-      {"wait", {}, ValidateWaitTask},
+      {"call", {"with"}, ValidateCallTask}, {"do", {}, ValidateDoTask},
+      {"emit", {}, ValidateEmitTask},       {"for", {"while", "do"}, ValidateForTask},
+      {"fork", {}, ValidateForkTask},       {"listen", {"foreach"}, ValidateListenTask},
+      {"raise", {}, ValidateRaiseTask},     {"run", {}, ValidateRunTask},
+      {"set", {}, ValidateSetTask},         {"switch", {}, ValidateSwitchTask},
+      {"try", {"catch"}, ValidateTryTask},  {"wait", {}, ValidateWaitTask},
   };
   return *types;
 }

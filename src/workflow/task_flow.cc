@@ -46,9 +46,8 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunTaskBody(const nlohmann::ordered_json
   if (task.contains("call")) return RunCall(task, path, input, variables);
   if (task.contains("run")) return RunShell(task, path, input, variables);
   if (task.contains("fork")) return RunFork(task, path, input, scope);
-  for (const char* type : {"emit", "listen"}) {
-    if (task.contains(type)) return Unsupported(absl::StrCat("task type `", type, "`"), path);
-  }
+  if (task.contains("emit")) return RunEmit(task, path, input, variables);
+  if (task.contains("listen")) return RunListen(task, path, input, variables, scope);
   return Unsupported("a task without a known type", path);
 }
 

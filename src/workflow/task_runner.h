@@ -149,6 +149,14 @@ class TaskRunner {
   absl::StatusOr<TaskOutcome> RunShell(const nlohmann::ordered_json& task, const std::string& path,
                                        const nlohmann::json& input,
                                        const ExpressionVariables& variables);
+  // `listen` (task_listen.cc).
+  absl::StatusOr<TaskOutcome> RunListen(const nlohmann::ordered_json& task, const std::string& path,
+                                        const nlohmann::json& input,
+                                        const ExpressionVariables& variables, const Scope& scope);
+  // `emit` (task_emit.cc).
+  absl::StatusOr<TaskOutcome> RunEmit(const nlohmann::ordered_json& task, const std::string& path,
+                                      const nlohmann::json& input,
+                                      const ExpressionVariables& variables);
 
   // $task for the task at `path`.
   nlohmann::json TaskDescriptor(const std::string& name, const std::string& path,

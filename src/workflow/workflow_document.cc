@@ -10,6 +10,7 @@
 #include "common/payload_limits.h"
 #include "workflow/dsl_authentication.h"
 #include "workflow/dsl_definitions.h"
+#include "workflow/dsl_events.h"
 #include "workflow/dsl_extensions.h"
 #include "workflow/dsl_functions.h"
 #include "workflow/dsl_names.h"

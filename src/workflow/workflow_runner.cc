@@ -107,7 +107,10 @@ int RunWorkflowRunner() {
         std::make_shared<ServerlessProgram>(settings->workflow));
     handlers.activity = std::make_unique<activities::ActivityDispatcher>(
         std::move(channel), options->namespace_name, options->identity, "workflow-runner",
-        activities::SideEffectActivities(settings->activity),
+        activities::SideEffectActivities(
+            settings->activity,
+            {.address = ProcessEnvironment()("STIGMER_BACKEND_ENDPOINT").value_or(""),
+             .token_file = config::Paths::FromEnvironment().ApiTokenFile()}),
         settings->workflow.payload_limits.max_payload_bytes);
     return handlers;
   });

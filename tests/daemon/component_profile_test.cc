@@ -61,7 +61,8 @@ TEST(ComponentProfileTest, StigmerServerAndWorkersGetTheSeedsEnvironment) {
   testing::TempDir dir;
   config::Paths paths(dir.path());
   absl::StatusOr<StackProfile> profile =
-      BuildStackProfile(TestConfig(paths, {{"GRPC_PORT", "9234"}}), "/usr/bin/stigmer",
+      BuildStackProfile(TestConfig(paths, {{"GRPC_PORT", "9234"}, {"STIGMER_EVENTS_PORT", "9236"}}),
+                        "/usr/bin/stigmer",
                         {"PATH=/bin", "NOTIFY_SOCKET=/run/systemd/notify", "EXECUTION_MODE=local"});
   ASSERT_TRUE(profile.ok());
   const auto& server = profile->components[1];
@@ -70,7 +71,8 @@ TEST(ComponentProfileTest, StigmerServerAndWorkersGetTheSeedsEnvironment) {
   EXPECT_THAT(server.env, Contains("TEMPORAL_SERVICE_ADDRESS=127.0.0.1:7233"));
   EXPECT_THAT(server.env, Contains("PATH=/bin"));
   EXPECT_THAT(server.env, Not(Contains("NOTIFY_SOCKET=/run/systemd/notify")));
-  EXPECT_THAT(server.ports, ElementsAre(9234));
+  EXPECT_THAT(server.env, Contains("STIGMER_EVENTS_PORT=9236"));
+  EXPECT_THAT(server.ports, ElementsAre(9234, 9236));
   EXPECT_EQ(server.readiness.grpc_target, "127.0.0.1:9234");
   EXPECT_EQ(server.stdout_log, paths.LogDir() / "daemon.log");
   EXPECT_EQ(server.stderr_log, paths.LogDir() / "daemon.err");

@@ -15,6 +15,7 @@ TEST(ServerOptionsTest, DefaultsWhenNothingIsSet) {
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_EQ(options->listen_address, "127.0.0.1");
   EXPECT_EQ(options->port, 7234);
+  EXPECT_EQ(options->events_port, kDefaultEventsPort);
   EXPECT_EQ(options->temporal_address, "127.0.0.1:7233");
 }
 
@@ -35,6 +36,16 @@ TEST(ServerOptionsTest, RejectsAPortThatIsNotAPortNumber) {
         ServerOptionsFromEnvironment(FakeEnvironment({{"GRPC_PORT", bad}}));
     EXPECT_EQ(options.status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
+}
+
+TEST(ServerOptionsTest, TheEventsPortComesFromTheEnvironment) {
+  EXPECT_EQ(
+      ServerOptionsFromEnvironment(FakeEnvironment({{"STIGMER_EVENTS_PORT", "9236"}}))->events_port,
+      9236);
+  EXPECT_EQ(ServerOptionsFromEnvironment(FakeEnvironment({{"STIGMER_EVENTS_PORT", "web"}}))
+                .status()
+                .message(),
+            "STIGMER_EVENTS_PORT must be a port number (0-65535), not \"web\"");
 }
 
 }  // namespace

@@ -53,8 +53,14 @@ class RunStigmerServerThread {
 // RunStigmerServer reads STIGMER_HOME: never let it reach the user's ~/.stigmer.
 class RunStigmerServerTest : public ::testing::Test {
  protected:
-  void SetUp() override { ::setenv("STIGMER_HOME", home_.path().c_str(), 1); }
-  void TearDown() override { ::unsetenv("STIGMER_HOME"); }
+  void SetUp() override {
+    ::setenv("STIGMER_HOME", home_.path().c_str(), 1);
+    ::setenv("STIGMER_EVENTS_PORT", "0", 1);  // never the default port
+  }
+  void TearDown() override {
+    ::unsetenv("STIGMER_HOME");
+    ::unsetenv("STIGMER_EVENTS_PORT");
+  }
   stigmer::testing::TempDir home_;
 };
 

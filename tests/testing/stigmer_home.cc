@@ -19,12 +19,14 @@ StigmerHome::StigmerHome()
       temporal_port_(FreePort()),
       temporal_ui_port_(FreePort()),
       server_port_(FreePort()),
+      events_port_(FreePort()),
       llm_port_(FreePort()) {
   (void)MakeDirectories(paths_.home());
   (void)WriteFileAtomically(
       paths_.ConfigFile(),
       absl::StrCat("temporal:\n  port: ", temporal_port_, "\n  ui_port: ", temporal_ui_port_,
-                   "\nserver:\n  port: ", server_port_, "\nllm:\n  port: ", llm_port_, "\n"));
+                   "\nserver:\n  port: ", server_port_, "\n  events_port: ", events_port_,
+                   "\nllm:\n  port: ", llm_port_, "\n"));
   env_ = {{"STIGMER_HOME", paths_.home().string()},
           {"STIGMER_TEMPORAL_BIN", TemporalBinary()},
           {"NO_COLOR", "1"},

@@ -26,6 +26,7 @@ class StigmerHome {
   const config::Paths& paths() const { return paths_; }
   int temporal_port() const { return temporal_port_; }
   int server_port() const { return server_port_; }
+  int events_port() const { return events_port_; }
   int llm_port() const { return llm_port_; }
 
   // Runs the `llm` component (the local model) too: STIGMER_LLM_PROVIDER is openai otherwise.
@@ -56,7 +57,7 @@ class StigmerHome {
  private:
   TempDir dir_;
   config::Paths paths_;
-  int temporal_port_, temporal_ui_port_, server_port_, llm_port_;
+  int temporal_port_, temporal_ui_port_, server_port_, events_port_, llm_port_;
   std::map<std::string, std::string> env_;
 };
 

@@ -86,19 +86,22 @@ TEST(ScheduleValidationTest, HugeCronIsRefusedNotParsed) {
               "the cron expression is longer than 256 characters");
 }
 
-TEST(ScheduleValidationTest, AfterAndOnAreRefusedClearly) {
+TEST(ScheduleValidationTest, AfterIsRefusedClearlyAndOnIsAccepted) {
   EXPECT_THAT(ScheduleProblems("  after: PT1M\n"),
               ElementsAre(P("/schedule/after",
                             "`after` (start the workflow again that long after each run "
                             "completes) is not supported by stigmer yet: use `every` or `cron`")));
-  EXPECT_THAT(
-      ScheduleProblems("  on: {one: {with: {type: x}}}\n"),
-      ElementsAre(P("/schedule/on", "`on` (start on events) is not supported by stigmer yet")));
+  EXPECT_THAT(ScheduleProblems("  on: {one: {with: {type: x}}}\n"), ::testing::IsEmpty());
+  EXPECT_THAT(ScheduleProblems("  every: PT1M\n  on: {one: {with: {type: x}}}\n"),
+              ElementsAre(P("/schedule/on",
+                            "`on` starts runs on events: it does not combine with "
+                            "every, cron or after")));
 }
 
 TEST(ScheduleValidationTest, EmptyOrUnknownScheduleIsRefused) {
   EXPECT_THAT(ScheduleProblems("  {}\n"),
-              ElementsAre(P("/schedule", "a schedule needs `every` (a duration) or `cron`")));
+              ElementsAre(P("/schedule",
+                            "a schedule needs `every` (a duration), `cron` or `on` (events)")));
   EXPECT_THAT(ScheduleProblems("  every: PT1M\n  hourly: true\n"),
               ElementsAre(P("/schedule/hourly", "unknown property \"hourly\"")));
   EXPECT_THAT(ProblemsOf(WithHeader("schedule: daily\ndo:\n  - a:\n      set: {a: 1}\n")),

@@ -202,15 +202,63 @@ TEST(CallValidationTest, HttpNeedsMethodAndEndpoint) {
 
 // --- emit, listen ---
 
-TEST(UnsupportedTaskTest, EmitAndListenAreRefused) {
+TEST(EmitValidationTest, AnEventNeedsASourceAndAType) {
   EXPECT_THAT(
       BodyProblems("do:\n  - a:\n" + std::string(kSetTask) +
                    "  - notify:\n      emit:\n        event:\n          with:\n"
                    "            type: x\n"),
-      ElementsAre(P("/do/1/notify/emit", "\"emit\" tasks are not supported by stigmer yet")));
+      ElementsAre(P("/do/1/notify/emit/event/with", "missing required property \"source\"")));
+  EXPECT_THAT(BodyProblems("do:\n  - notify:\n      emit:\n        event:\n          with:\n"
+                           "            type: x\n            source: ${ .where }\n"
+                           "            data: ${ . }\n"),
+              ElementsAre());
+}
+
+TEST(ListenValidationTest, AcceptsEveryStrategy) {
+  EXPECT_THAT(BodyProblems("do:\n  - hear:\n      listen:\n        to:\n          any: []\n"),
+              ElementsAre());
+  EXPECT_THAT(BodyProblems("do:\n  - hear:\n      listen:\n        to:\n          all:\n"
+                           "            - with: {type: a}\n            - with: {type: b}\n"
+                           "        read: envelope\n"),
+              ElementsAre());
+  EXPECT_THAT(BodyProblems("do:\n  - hear:\n      listen:\n        to:\n          any:\n"
+                           "            - with: {type: a, data: '${ .n > 1 }'}\n"
+                           "          until: '${ length >= 2 }'\n"
+                           "      foreach:\n        item: event\n        do:\n"
+                           "          - keep:\n              set: {seen: '${ $event }'}\n"),
+              ElementsAre());
+}
+
+TEST(ScheduleValidationTest, OnTakesOneOrAnyAndOtherKindsAreRefused) {
+  EXPECT_THAT(BodyProblems("schedule:\n  on:\n    one:\n      with: {type: a}\ndo:\n  - a:\n" +
+                           std::string(kSetTask)),
+              ElementsAre());
+  EXPECT_THAT(BodyProblems("schedule:\n  on:\n    all:\n      - with: {type: a}\ndo:\n  - a:\n" +
+                           std::string(kSetTask)),
+              ElementsAre(P("/schedule/on",
+                            "schedule.on takes `one` or `any`: each matching "
+                            "event starts one execution")));
+}
+
+TEST(ListenValidationTest, NamesWhatIsWrong) {
+  EXPECT_THAT(BodyProblems("do:\n  - hear:\n      listen:\n        to: {}\n"),
+              ElementsAre(P("/do/0/hear/listen/to", "needs exactly one of one, all and any")));
+  EXPECT_THAT(BodyProblems("do:\n  - hear:\n      listen:\n        to:\n          one: {with: {}}\n"
+                           "          until: '${ true }'\n        read: body\n"),
+              ElementsAre(P("/do/0/hear/listen/to/one/with", "must name at least one attribute"),
+                          P("/do/0/hear/listen/to/until", "applies only with `any`"),
+                          P("/do/0/hear/listen/read", "must be data, envelope or raw")));
   EXPECT_THAT(
-      BodyProblems("do:\n  - hear:\n      listen:\n        to:\n          any: []\n"),
-      ElementsAre(P("/do/0/hear/listen", "\"listen\" tasks are not supported by stigmer yet")));
+      BodyProblems("do:\n  - hear:\n      listen:\n        to:\n          one:\n"
+                   "            with: {type: a}\n            correlate: {c: {from: '${ .x }'}}\n"),
+      ElementsAre(P("/do/0/hear/listen/to/one/correlate",
+                    "event correlation is not supported by stigmer yet: filter with `with` "
+                    "(expressions may compare attributes)")));
+  EXPECT_THAT(BodyProblems("do:\n  - hear:\n      listen:\n        to:\n          any: []\n"
+                           "          until:\n            one: {with: {type: a}}\n"
+                           "            until: '${ true }'\n"),
+              ElementsAre(P("/do/0/hear/listen/to/until/until",
+                            "an `until` strategy cannot have an `until`")));
 }
 
 // --- run ---

@@ -366,7 +366,7 @@ do:
   EXPECT_EQ(document.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(document.status().message(),
             "/do/1/bad/call: unknown call type \"smtp\"\n"
-            "/do/2/worse/emit: \"emit\" tasks are not supported by stigmer yet");
+            "/do/2/worse/emit/event: missing required property \"with\"");
 }
 
 TEST(ParseWorkflowDocumentTest, RootProblemsShowTheRootPointer) {

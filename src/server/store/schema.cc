@@ -10,7 +10,7 @@ namespace stigmer::store {
 namespace {
 
 // Times are nanoseconds since the Unix epoch (UTC). Phases are stigmer.v1.ExecutionPhase values.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 1: workflows with every version; executions, whose record outlives their workflow.
     R"sql(
 CREATE TABLE workflows (
@@ -71,6 +71,23 @@ CREATE TABLE agent_versions (
     R"sql(
 ALTER TABLE executions ADD COLUMN session_id TEXT;
 CREATE INDEX executions_by_session ON executions (session_id, created_at, id);
+)sql",
+    // 4: CloudEvents accepted by the event bus, in order of acceptance (an id is unique per
+    // source); event_cursors: how far each reader of the bus has acted on them.
+    R"sql(
+CREATE TABLE events (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  source TEXT NOT NULL,
+  id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  accepted_at INTEGER NOT NULL,
+  envelope TEXT NOT NULL,
+  UNIQUE (source, id)
+);
+CREATE TABLE event_cursors (
+  reader TEXT PRIMARY KEY NOT NULL,
+  sequence INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql",
 };
 

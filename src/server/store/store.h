@@ -59,6 +59,14 @@ struct SessionHistory {
   int64_t completed = 0;                  // every completed run of the session
 };
 
+// A CloudEvent the event bus accepted (common/cloud_event.h).
+struct StoredEvent {
+  int64_t sequence = 0;  // its place in acceptance order, from 1
+  absl::Time accepted_at;
+  std::string envelope;    // the event in CloudEvents' JSON format
+  bool duplicate = false;  // InsertEvent: an event of that source and id was already stored
+};
+
 struct ExecutionPage {
   std::vector<stigmer::v1::Execution> executions;  // newest first (created_at, then id, desc)
   std::string next_page_token;                     // empty on the last page
@@ -194,6 +202,22 @@ class Store {
 
   // Every PENDING or RUNNING execution, oldest first, to resume following them after a restart.
   absl::StatusOr<std::vector<stigmer::v1::Execution>> ListUnfinishedExecutions();
+
+  // --- Events (store_events.cc): the event bus's log. ---
+
+  // Stores an event (`envelope`, already validated, in the JSON format) under its `source` and
+  // `id`, accepted at `now`. When that source already has that id nothing is stored and the
+  // stored one is returned with `duplicate` set. InvalidArgument when source, id or type is empty.
+  absl::StatusOr<StoredEvent> InsertEvent(absl::string_view source, absl::string_view id,
+                                          absl::string_view type, absl::string_view envelope,
+                                          absl::Time now);
+
+  // At most `limit` events accepted after `after_sequence`, oldest first.
+  absl::StatusOr<std::vector<StoredEvent>> ListEventsAfter(int64_t after_sequence, int limit);
+
+  // How far `reader` has acted on the events (0 when it never said), and saving it.
+  absl::StatusOr<int64_t> EventCursor(absl::string_view reader);
+  absl::Status SaveEventCursor(absl::string_view reader, int64_t sequence);
 
  private:
   class PassKey {
