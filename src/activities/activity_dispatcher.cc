@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "activities/grpc_activity.h"
 #include "activities/http_activity.h"
 #include "activities/shell_activity.h"
 #include "common/byte_size.h"
@@ -85,6 +86,10 @@ std::map<std::string, ActivityFunction> SideEffectActivities(const ActivityLimit
       {"http",
        [limits](const ActivityInfo&, const nlohmann::json& request, ActivityControl& control) {
          return RunHttpActivity(request, limits, control);
+       }},
+      {"grpc",
+       [limits](const ActivityInfo&, const nlohmann::json& request, ActivityControl& control) {
+         return RunGrpcActivity(request, limits, control);
        }},
       {"shell",
        [limits](const ActivityInfo&, const nlohmann::json& request, ActivityControl& control) {

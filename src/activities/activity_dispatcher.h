@@ -26,8 +26,8 @@ struct ActivityInfo {
 using ActivityFunction = std::function<ActivityResult(
     const ActivityInfo& info, const nlohmann::json& request, ActivityControl& control)>;
 
-// "http" (RunHttpActivity) and "shell" (RunShellActivity) with `limits`: the side effects both
-// workflows and agents use.
+// "http" (RunHttpActivity), "grpc" (RunGrpcActivity) and "shell" (RunShellActivity) with `limits`:
+// the side effects both workflows and agents use.
 std::map<std::string, ActivityFunction> SideEffectActivities(const ActivityLimits& limits);
 
 // A worker's answer to activity tasks: runs the function the activity type names on the

@@ -42,6 +42,7 @@ void ScheduleActivitiesByKind(const std::string& workflow_queue, const ActivityL
                               durable::CommandOptions& commands) {
   commands.activity_kinds[kHttp] = {ActivityTaskQueue(workflow_queue, kHttp),
                                     limits.http_timeout + kActivityTimeoutGrace};
+  commands.activity_kinds["grpc"] = commands.activity_kinds[kHttp];  // a network call too
   commands.activity_kinds[kShell] = {ActivityTaskQueue(workflow_queue, kShell),
                                      limits.shell_timeout + kActivityTimeoutGrace};
 }

@@ -7,6 +7,7 @@
 #include "workflow/dsl_agent_call.h"
 #include "workflow/dsl_authentication.h"
 #include "workflow/dsl_definitions.h"
+#include "workflow/dsl_grpc_call.h"
 #include "workflow/jq_expression.h"
 #include "workflow/json_pointer.h"
 
@@ -123,7 +124,18 @@ void ValidateCallTask(ValidationContext& context, const Json& task, const TaskPl
     ValidateAgentCall(context, task, place.pointer);
     return;
   }
-  for (const char* unsupported : {"grpc", "openapi", "asyncapi", "a2a", "mcp"}) {
+  if (kind == "grpc") {
+    ValidateGrpcCall(context, task, place.pointer);
+    return;
+  }
+  if (kind == "asyncapi") {
+    context.Report(call_pointer,
+                   "\"call: asyncapi\" is not supported: it publishes to and subscribes on a "
+                   "message broker (Kafka, MQTT, AMQP...) and stigmer runs none on this machine; "
+                   "call an HTTP endpoint with `call: http` instead");
+    return;
+  }
+  for (const char* unsupported : {"openapi", "a2a", "mcp"}) {
     if (kind == unsupported) {
       context.Report(call_pointer,
                      absl::StrCat("\"call: ", kind, "\" is not supported by stigmer yet"));
