@@ -1,5 +1,5 @@
-// The task types with side effects: `call: http`, `call: grpc` and `run: shell`, delegated to the
-// context.
+// The task types with side effects: `call: http | grpc | openapi` and `run: shell`, delegated to
+// the context.
 
 #include <utility>
 
@@ -42,9 +42,14 @@ void AddSecretsToRedact(const nlohmann::json& secrets, nlohmann::json& request) 
   if (!redactor.empty()) request[activities::kRedactKey] = redactor.values();
 }
 
-// `with.endpoint.authentication` (http) or `with.service.authentication` (grpc), if any.
+// `with.endpoint.authentication` (http), `with.service.authentication` (grpc) or
+// `with.authentication` (openapi), if any.
 nlohmann::ordered_json* AuthenticationOf(nlohmann::ordered_json& with, const std::string& kind) {
   if (!with.is_object()) return nullptr;
+  if (kind == "openapi") {
+    auto authentication = with.find("authentication");
+    return authentication == with.end() ? nullptr : &*authentication;
+  }
   auto endpoint = with.find(kind == "grpc" ? "service" : "endpoint");
   if (endpoint == with.end() || !endpoint->is_object()) return nullptr;
   auto authentication = endpoint->find("authentication");
@@ -64,7 +69,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& ta
                                                 const ExpressionVariables& variables) {
   const nlohmann::ordered_json& call = task["call"];
   if (call == "agent") return RunAgentCall(task, path, input, variables);
-  if (!call.is_string() || (call != "http" && call != "grpc")) {
+  if (!call.is_string() || (call != "http" && call != "grpc" && call != "openapi")) {
     return NotSupported(absl::StrCat("call: ", call.is_string() ? call.get<std::string>() : "?"),
                         path);
   }
@@ -76,10 +81,8 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& ta
       const nlohmann::ordered_json* policy = ResolveAuthentication(document_.json, *authentication);
       if (policy == nullptr) {
         return TaskOutcome::Raised(durable::StandardError(
-            "configuration", kind == "grpc" ? "Invalid gRPC call" : "Invalid HTTP call",
-            kind == "grpc" ? "service.authentication names no policy in use.authentications"
-                           : "endpoint.authentication names no policy in use.authentications",
-            path));
+            "configuration", "Invalid call",
+            "the call's authentication names no policy in use.authentications", path));
       }
       *authentication = *policy;
     }

@@ -1,0 +1,18 @@
+#ifndef STIGMER_WORKFLOW_WORKFLOW_ACTIVITIES_H_
+#define STIGMER_WORKFLOW_WORKFLOW_ACTIVITIES_H_
+
+#include <map>
+#include <string>
+
+#include "activities/activity_dispatcher.h"
+
+namespace stigmer::workflow {
+
+// The activities workflow-runner runs: SideEffectActivities ("http", "grpc", "shell") and
+// "openapi" (RunOpenApiActivity), which needs the DSL's YAML reader and so lives here.
+std::map<std::string, activities::ActivityFunction> WorkflowRunnerActivities(
+    const activities::ActivityLimits& limits);
+
+}  // namespace stigmer::workflow
+
+#endif  // STIGMER_WORKFLOW_WORKFLOW_ACTIVITIES_H_
