@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "activities/grpc_activity.h"
 #include "activities/http_activity.h"
+#include "activities/oauth2_token.h"
 #include "activities/shell_activity.h"
 #include "common/byte_size.h"
 #include "common/secret_redactor.h"
@@ -141,6 +142,9 @@ void ActivityDispatcher::HandleActivityTask(const wfs::PollActivityTaskQueueResp
   absl::StatusOr<nlohmann::json> input = temporal::DecodeJsonPayloadAt(task.input(), 1);
   const ActivityInfo info{task.workflow_execution().workflow_id(),
                           task.workflow_execution().run_id(), task.activity_id(), task.attempt()};
+  if (input.ok() && input->is_object()) {
+    (*input)[kRunKey] = absl::StrCat(info.workflow_id, "/", info.run_id);  // oauth2_token.h
+  }
   ActivityResult result = input.ok() ? Run(info, kind, *input, control)
                                      : ActivityResult::Failure(durable::StandardError(
                                            "configuration", "Invalid activity input",

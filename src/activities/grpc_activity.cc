@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "activities/activity_text.h"
 #include "activities/http_request.h"
+#include "activities/oauth2_token.h"
 #include "activities/proto_schema.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -160,8 +161,11 @@ ActivityResult RunGrpcActivity(const json& input, const ActivityLimits& limits,
     port = given->get<int>();
   }
   std::string authorization;
-  if (const json* policy = service ? Member(*service, "authentication") : nullptr) {
-    auto header = AuthorizationHeader(*policy);
+  const absl::Duration timeout = ActivityTimeout(input, limits.http_timeout);
+  if (const json* given = service ? Member(*service, "authentication") : nullptr) {
+    json policy = *given;
+    if (auto failure = UseOAuthToken(policy, input, timeout, control)) return *std::move(failure);
+    auto header = AuthorizationHeader(policy);
     if (auto* error = std::get_if<durable::WorkflowError>(&header)) {
       error->title = "Invalid gRPC call";
       error->instance = ActivityTaskPath(input);
@@ -183,7 +187,6 @@ ActivityResult RunGrpcActivity(const json& input, const ActivityLimits& limits,
                                  ? absl::StrCat("[", host, "]:", port)
                                  : absl::StrCat(host, ":", port);
   const std::string what = absl::StrCat(method->Path(), " at ", target);
-  const absl::Duration timeout = ActivityTimeout(input, limits.http_timeout);
   Exchange exchange = Call(target, method->Path(), *request, authorization, timeout,
                            limits.max_output_bytes, control);
   if (exchange.cancelled) return ActivityResult::Cancelled();

@@ -259,9 +259,10 @@ std::variant<std::string, durable::WorkflowError> AuthorizationHeader(const json
 }
 
 std::string UnsupportedAuthenticationMessage(const std::string& scheme) {
-  return absl::StrCat("`", scheme,
-                      "` authentication is not supported: use basic or bearer, or set the header "
-                      "yourself");
+  return absl::StrCat(
+      "`", scheme,
+      "` authentication is not supported: use basic, bearer, oauth2 or oidc, or set "
+      "the header yourself");
 }
 
 }  // namespace stigmer::activities
