@@ -41,7 +41,7 @@ absl::Status ReadActivitySettings(const EnvironmentLookup& lookup, ActivityLimit
 
 // Schedules "http" and "shell" activities on ActivityTaskQueue(workflow_queue, kind), one
 // attempt lasting the kind's timeout in `limits` plus kActivityTimeoutGrace. Network kinds
-// ("grpc", "openapi") share the "http" queue and timeout.
+// ("grpc", "openapi", "mcp") share the "http" queue and timeout.
 void ScheduleActivitiesByKind(const std::string& workflow_queue, const ActivityLimits& limits,
                               durable::CommandOptions& commands);
 

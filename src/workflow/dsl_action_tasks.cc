@@ -8,6 +8,7 @@
 #include "workflow/dsl_authentication.h"
 #include "workflow/dsl_definitions.h"
 #include "workflow/dsl_grpc_call.h"
+#include "workflow/dsl_mcp_call.h"
 #include "workflow/dsl_openapi_call.h"
 #include "workflow/jq_expression.h"
 #include "workflow/json_pointer.h"
@@ -133,6 +134,10 @@ void ValidateCallTask(ValidationContext& context, const Json& task, const TaskPl
     ValidateOpenApiCall(context, task, place.pointer);
     return;
   }
+  if (kind == "mcp") {
+    ValidateMcpCall(context, task, place.pointer);
+    return;
+  }
   if (kind == "asyncapi") {
     context.Report(call_pointer,
                    "\"call: asyncapi\" is not supported: it publishes to and subscribes on a "
@@ -140,7 +145,7 @@ void ValidateCallTask(ValidationContext& context, const Json& task, const TaskPl
                    "call an HTTP endpoint with `call: http` instead");
     return;
   }
-  for (const char* unsupported : {"a2a", "mcp"}) {
+  for (const char* unsupported : {"a2a"}) {
     if (kind == unsupported) {
       context.Report(call_pointer,
                      absl::StrCat("\"call: ", kind, "\" is not supported by stigmer yet"));

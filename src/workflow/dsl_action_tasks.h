@@ -12,9 +12,9 @@ namespace stigmer::workflow {
 
 // `call`: http (with.method and with.endpoint required, endpoint.authentication as
 // dsl_authentication.h checks it; headers, query, body, output content|response|raw, redirect).
-// grpc and openapi as dsl_grpc_call.h and dsl_openapi_call.h check them; asyncapi is refused
-// (no broker on this machine); a2a and mcp calls, and calls of use.functions, are refused as not
-// supported yet; any other name is an unknown call type.
+// grpc, openapi and mcp as dsl_grpc_call.h, dsl_openapi_call.h and dsl_mcp_call.h check them;
+// asyncapi is refused (no broker on this machine); a2a calls, and calls of use.functions, are
+// refused as not supported yet; any other name is an unknown call type.
 void ValidateCallTask(ValidationContext& context, const nlohmann::ordered_json& task,
                       const TaskPlace& place);
 

@@ -1,5 +1,5 @@
-// The task types with side effects: `call: http | grpc | openapi` and `run: shell`, delegated to
-// the context.
+// The task types with side effects: `call: http | grpc | openapi | mcp` and `run: shell`, delegated
+// to the context.
 
 #include <utility>
 
@@ -69,7 +69,8 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& ta
                                                 const ExpressionVariables& variables) {
   const nlohmann::ordered_json& call = task["call"];
   if (call == "agent") return RunAgentCall(task, path, input, variables);
-  if (!call.is_string() || (call != "http" && call != "grpc" && call != "openapi")) {
+  if (!call.is_string() ||
+      (call != "http" && call != "grpc" && call != "openapi" && call != "mcp")) {
     return NotSupported(absl::StrCat("call: ", call.is_string() ? call.get<std::string>() : "?"),
                         path);
   }

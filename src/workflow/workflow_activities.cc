@@ -1,5 +1,6 @@
 #include "workflow/workflow_activities.h"
 
+#include "workflow/mcp_call_activity.h"
 #include "workflow/openapi_activity.h"
 
 namespace stigmer::workflow {
@@ -11,6 +12,10 @@ std::map<std::string, activities::ActivityFunction> WorkflowRunnerActivities(
   functions["openapi"] = [limits](const activities::ActivityInfo&, const nlohmann::json& request,
                                   activities::ActivityControl& control) {
     return RunOpenApiActivity(request, limits, control);
+  };
+  functions["mcp"] = [limits](const activities::ActivityInfo&, const nlohmann::json& request,
+                              activities::ActivityControl& control) {
+    return RunMcpCallActivity(request, limits, control);
   };
   return functions;
 }

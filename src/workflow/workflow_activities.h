@@ -8,8 +8,8 @@
 
 namespace stigmer::workflow {
 
-// The activities workflow-runner runs: SideEffectActivities ("http", "grpc", "shell") and
-// "openapi" (RunOpenApiActivity), which needs the DSL's YAML reader and so lives here.
+// The activities workflow-runner runs: SideEffectActivities ("http", "grpc", "shell"), "openapi"
+// (RunOpenApiActivity, which needs the DSL's YAML reader) and "mcp" (RunMcpCallActivity).
 std::map<std::string, activities::ActivityFunction> WorkflowRunnerActivities(
     const activities::ActivityLimits& limits);
 

@@ -51,6 +51,7 @@ TEST(ActivityKindsTest, EachKindHasItsQueueAndAnAttemptJustLongerThanItsTimeout)
             absl::Seconds(2) + kActivityTimeoutGrace);
   EXPECT_EQ(commands.activity_kinds.at("grpc").task_queue, "stigmer-workflows-http");
   EXPECT_EQ(commands.activity_kinds.at("openapi").task_queue, "stigmer-workflows-http");
+  EXPECT_EQ(commands.activity_kinds.at("mcp").task_queue, "stigmer-workflows-http");
   EXPECT_EQ(commands.activity_kinds.at("shell").task_queue, "stigmer-workflows-shell");
   EXPECT_EQ(commands.activity_kinds.at("shell").start_to_close,
             absl::Hours(1) + kActivityTimeoutGrace);
