@@ -1,5 +1,5 @@
-// `call: grpc` and `call: openapi` through the real daemon against real local servers the test
-// starts; `call: asyncapi` refused at apply saying why.
+// `call: grpc`, `call: openapi` and `call: mcp` through the real daemon against real local servers
+// the test starts; `call: asyncapi` refused at apply saying why.
 
 #include <filesystem>
 #include <string>
@@ -53,12 +53,22 @@ do:
                       petstore, R"(/openapi.json'}
         operationId: getPet
         parameters: {petId: 7}
+      export:
+        as: '${ $context + {pet: .} }'
+  - echo:
+      call: mcp
+      with:
+        method: tools/call
+        parameters: {name: echo, arguments: {message: mcp says hi}}
+        transport: {stdio: {command: ')",
+                      (SourceDir() / ".cache/mcp/node_modules/.bin/mcp-server-everything").string(),
+                      R"(', arguments: [stdio]}}
       output:
-        as: '${ {greeting: $context.greeting, pet: .} }'
+        as: '${ $context + {echo: .content[0].text} }'
 )");
 }
 
-TEST(Calls, GrpcAndOpenApiCallsCompleteAndAFailingOneFailsAlone) {
+TEST(Calls, GrpcOpenApiAndMcpCallsCompleteAndAFailingOneFailsAlone) {
   StigmerHome home;
   GrpcGreeter greeter;
   LocalHttpServer petstore([](const HttpServerRequest& request) {
@@ -87,6 +97,7 @@ TEST(Calls, GrpcAndOpenApiCallsCompleteAndAFailingOneFailsAlone) {
   CommandResult run = home.Run({"run", "calls", "--secret", "TOKEN=tok-e2e-secret", "-o", "json"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_THAT(run.out, HasSubstr(R"("name": "Rex")"));
+  EXPECT_THAT(run.out, HasSubstr("mcp says hi"));
   // The greeter echoed the bearer token; the output shows it redacted.
   EXPECT_THAT(run.out, HasSubstr("Bearer ***"));
   EXPECT_THAT(run.out, Not(HasSubstr("tok-e2e-secret")));
