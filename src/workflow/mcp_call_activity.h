@@ -19,7 +19,8 @@ namespace stigmer::workflow {
 // Errors (instance: the task's path): configuration (400) "Invalid MCP call" for a malformed
 // `with`; runtime (500) "MCP call failed" — the server could not start (its command not found,
 // it exited: its last words), broke the protocol, answered a JSON-RPC error (its code and
-// message), or a tools/call result says isError (the tool's text) — as the spec asks; timeout (408) "MCP call timed out".
+// message), or a tools/call result says isError (the tool's text) — as the spec asks; timeout (408)
+// "MCP call timed out".
 activities::ActivityResult RunMcpCallActivity(const nlohmann::json& input,
                                               const activities::ActivityLimits& limits,
                                               activities::ActivityControl& control);
