@@ -72,6 +72,19 @@ TEST(McpCallActivity, ServerThatNeverAnswersTimesOut) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(10));
 }
 
+TEST(McpCallActivity, HugeAnswerIsRefusedNotBuffered) {
+  activities::ActivityLimits limits;
+  limits.max_output_bytes = 2048;  // the handshake fits, the list of every tool does not
+  activities::ActivityResult result = Mcp("tools/list", json::object(), Everything(), limits);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error.title, "MCP call failed");
+  EXPECT_THAT(result.error.detail, HasSubstr("2048")) << result.error.detail;
+  // A small answer under the same limit still comes back.
+  EXPECT_TRUE(Mcp("tools/call", {{"name", "echo"}, {"arguments", {{"message", "hi"}}}},
+                  Everything(), limits)
+                  .ok());
+}
+
 TEST_F(WorkflowRunnerTest, McpCallCompletesBesideAFailingOne) {
   auto body = [](const std::string& tool) {
     return absl::StrCat(R"(do:
