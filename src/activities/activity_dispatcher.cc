@@ -9,7 +9,9 @@
 #include "activities/container_activity.h"
 #include "activities/container_command.h"
 #include "activities/emit_activity.h"
+#include "activities/grpc_activity.h"
 #include "activities/http_activity.h"
+#include "activities/oauth2_token.h"
 #include "activities/resource_activity.h"
 #include "activities/script_activity.h"
 #include "activities/shell_activity.h"
@@ -94,6 +96,10 @@ std::map<std::string, ActivityFunction> SideEffectActivities(const ActivityLimit
        [limits](const ActivityInfo&, const nlohmann::json& request, ActivityControl& control) {
          return RunHttpActivity(request, limits, control);
        }},
+      {"grpc",
+       [limits](const ActivityInfo&, const nlohmann::json& request, ActivityControl& control) {
+         return RunGrpcActivity(request, limits, control);
+       }},
       {"shell",
        [limits](const ActivityInfo&, const nlohmann::json& request, ActivityControl& control) {
          return RunShellActivity(request, limits, control);
@@ -157,6 +163,9 @@ void ActivityDispatcher::HandleActivityTask(const wfs::PollActivityTaskQueueResp
   absl::StatusOr<nlohmann::json> input = temporal::DecodeJsonPayloadAt(task.input(), 1);
   const ActivityInfo info{task.workflow_execution().workflow_id(),
                           task.workflow_execution().run_id(), task.activity_id(), task.attempt()};
+  if (input.ok() && input->is_object()) {
+    (*input)[kRunKey] = absl::StrCat(info.workflow_id, "/", info.run_id);  // oauth2_token.h
+  }
   ActivityResult result = input.ok() ? Run(info, kind, *input, control)
                                      : ActivityResult::Failure(durable::StandardError(
                                            "configuration", "Invalid activity input",

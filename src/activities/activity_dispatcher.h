@@ -26,8 +26,9 @@ struct ActivityInfo {
 using ActivityFunction = std::function<ActivityResult(
     const ActivityInfo& info, const nlohmann::json& request, ActivityControl& control)>;
 
-// "http" (RunHttpActivity) and "shell" (RunShellActivity) with `limits`, and "emit"
-// (RunEmitActivity) to `events`: the side effects both workflows and agents use.
+// "http" (RunHttpActivity), "grpc" (RunGrpcActivity), the processes "shell", "script" and
+// "container", "resource" (a local file) with `limits`, and "emit" (RunEmitActivity) to
+// `events`: the side effects both workflows and agents use.
 std::map<std::string, ActivityFunction> SideEffectActivities(const ActivityLimits& limits,
                                                              EventBusEndpoint events = {});
 

@@ -42,6 +42,9 @@ void ScheduleActivitiesByKind(const std::string& workflow_queue, const ActivityL
                               durable::CommandOptions& commands) {
   commands.activity_kinds[kHttp] = {ActivityTaskQueue(workflow_queue, kHttp),
                                     limits.http_timeout + kActivityTimeoutGrace};
+  for (const char* network : {"grpc", "openapi", "mcp"}) {  // network calls too
+    commands.activity_kinds[network] = commands.activity_kinds[kHttp];
+  }
   commands.activity_kinds[kShell] = {ActivityTaskQueue(workflow_queue, kShell),
                                      limits.shell_timeout + kActivityTimeoutGrace};
   // Processes and local files share the shell queue, its pollers and its timeout.

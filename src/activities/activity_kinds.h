@@ -40,7 +40,8 @@ absl::Status ReadActivitySettings(const EnvironmentLookup& lookup, ActivityLimit
                                   ActivitySlots& slots);
 
 // Schedules "http" and "shell" activities on ActivityTaskQueue(workflow_queue, kind), one
-// attempt lasting the kind's timeout in `limits` plus kActivityTimeoutGrace.
+// attempt lasting the kind's timeout in `limits` plus kActivityTimeoutGrace. Network kinds
+// ("grpc", "openapi", "mcp") share the "http" queue and timeout.
 void ScheduleActivitiesByKind(const std::string& workflow_queue, const ActivityLimits& limits,
                               durable::CommandOptions& commands);
 

@@ -14,6 +14,7 @@
 #include "activities/activity_text.h"
 #include "activities/http_request.h"
 #include "activities/http_transfer.h"
+#include "activities/oauth2_token.h"
 #include "common/json_limits.h"
 
 namespace stigmer::activities {
@@ -84,10 +85,17 @@ json TaskOutput(const HttpRequest& request, const activities::HttpTransferRespon
 ActivityResult RunHttpActivity(const json& input, const ActivityLimits& limits,
                                ActivityControl& control) {
   static const json kEmpty = json::object();
-  auto with = input.find("with");
+  auto found = input.find("with");
+  json with = found != input.end() ? *found : kEmpty;
+  const absl::Duration timeout = ActivityTimeout(input, limits.http_timeout);
+  if (with.is_object() && with.contains("endpoint") && with["endpoint"].is_object() &&
+      with["endpoint"].contains("authentication")) {
+    if (auto failure = UseOAuthToken(with["endpoint"]["authentication"], input, timeout, control)) {
+      return *std::move(failure);
+    }
+  }
   auto task_input = input.find("input");
-  auto built = BuildHttpRequest(with != input.end() ? *with : kEmpty,
-                                task_input != input.end() ? *task_input : kEmpty);
+  auto built = BuildHttpRequest(with, task_input != input.end() ? *task_input : kEmpty);
   if (auto* error = std::get_if<durable::WorkflowError>(&built)) {
     error->instance = ActivityTaskPath(input);
     return ActivityResult::Failure(std::move(*error));
@@ -95,7 +103,6 @@ ActivityResult RunHttpActivity(const json& input, const ActivityLimits& limits,
   const HttpRequest& request = std::get<HttpRequest>(built);
   const std::string what = absl::StrCat(request.method, " ", request.url);
 
-  const absl::Duration timeout = ActivityTimeout(input, limits.http_timeout);
   absl::StatusOr<activities::HttpTransferResponse> response =
       activities::PerformHttpTransfer(TransferRequest(request, limits.max_output_bytes, timeout),
                                       [&control] { return control.KeepGoing(); });

@@ -69,43 +69,6 @@ std::string EncodePairs(const json& pairs) {
   return absl::StrJoin(encoded, "&");
 }
 
-// The Authorization header of an evaluated `basic` or `bearer` policy. Its values never go
-// into an error message: they are usually secrets.
-std::optional<durable::WorkflowError> ReadAuthentication(const json& policy, HttpRequest& request) {
-  if (!policy.is_object() || policy.size() != 1) {
-    return Configuration("`endpoint.authentication` must hold one scheme: basic or bearer");
-  }
-  const std::string& scheme = policy.begin().key();
-  const json& values = policy.begin().value();
-  auto text = [&values](const char* key) -> std::optional<std::string> {
-    auto found = values.is_object() ? values.find(key) : values.end();
-    if (found == values.end() || !found->is_string()) return std::nullopt;
-    return found->get<std::string>();
-  };
-  if (scheme == "basic") {
-    std::optional<std::string> username = text("username"), password = text("password");
-    if (!username || !password) {
-      return Configuration("basic authentication needs `username` and `password` as strings");
-    }
-    if (username->find(':') != std::string::npos) {
-      return Configuration("the basic authentication username must not contain ':'");
-    }
-    request.authorization = absl::StrCat("Basic ", absl::Base64Escape(*username + ":" + *password));
-  } else if (scheme == "bearer") {
-    std::optional<std::string> token = text("token");
-    if (!token || token->empty()) {
-      return Configuration("bearer authentication needs `token` as a non-empty string");
-    }
-    if (HasLineBreak(*token)) {
-      return Configuration("the bearer token contains a line break");
-    }
-    request.authorization = absl::StrCat("Bearer ", *token);
-  } else {
-    return Configuration(UnsupportedAuthenticationMessage(scheme));
-  }
-  return std::nullopt;
-}
-
 std::optional<durable::WorkflowError> ReadEndpoint(const json& with, const json& task_input,
                                                    HttpRequest& request) {
   auto endpoint = with.find("endpoint");
@@ -113,7 +76,9 @@ std::optional<durable::WorkflowError> ReadEndpoint(const json& with, const json&
   const json* uri = &*endpoint;
   if (endpoint->is_object()) {
     if (auto authentication = endpoint->find("authentication"); authentication != endpoint->end()) {
-      if (auto error = ReadAuthentication(*authentication, request)) return error;
+      auto header = AuthorizationHeader(*authentication);
+      if (auto* error = std::get_if<durable::WorkflowError>(&header)) return std::move(*error);
+      request.authorization = std::get<std::string>(std::move(header));
     }
     auto found = endpoint->find("uri");
     if (found == endpoint->end()) return Configuration("`with.endpoint.uri` is required");
@@ -261,10 +226,43 @@ std::variant<HttpRequest, durable::WorkflowError> BuildHttpRequest(const json& w
   return request;
 }
 
+std::variant<std::string, durable::WorkflowError> AuthorizationHeader(const json& policy) {
+  if (!policy.is_object() || policy.size() != 1) {
+    return Configuration("`endpoint.authentication` must hold one scheme: basic or bearer");
+  }
+  const std::string& scheme = policy.begin().key();
+  const json& values = policy.begin().value();
+  auto text = [&values](const char* key) -> std::optional<std::string> {
+    auto found = values.is_object() ? values.find(key) : values.end();
+    if (found == values.end() || !found->is_string()) return std::nullopt;
+    return found->get<std::string>();
+  };
+  if (scheme == "basic") {
+    std::optional<std::string> username = text("username"), password = text("password");
+    if (!username || !password) {
+      return Configuration("basic authentication needs `username` and `password` as strings");
+    }
+    if (username->find(':') != std::string::npos) {
+      return Configuration("the basic authentication username must not contain ':'");
+    }
+    return absl::StrCat("Basic ", absl::Base64Escape(*username + ":" + *password));
+  }
+  if (scheme == "bearer") {
+    std::optional<std::string> token = text("token");
+    if (!token || token->empty()) {
+      return Configuration("bearer authentication needs `token` as a non-empty string");
+    }
+    if (HasLineBreak(*token)) return Configuration("the bearer token contains a line break");
+    return absl::StrCat("Bearer ", *token);
+  }
+  return Configuration(UnsupportedAuthenticationMessage(scheme));
+}
+
 std::string UnsupportedAuthenticationMessage(const std::string& scheme) {
-  return absl::StrCat("`", scheme,
-                      "` authentication is not supported: use basic or bearer, or set the header "
-                      "yourself");
+  return absl::StrCat(
+      "`", scheme,
+      "` authentication is not supported: use basic, bearer, oauth2 or oidc, or set "
+      "the header yourself");
 }
 
 }  // namespace stigmer::activities

@@ -37,6 +37,10 @@ std::variant<HttpRequest, durable::WorkflowError> BuildHttpRequest(
 // RFC 3986 percent-encoding of everything but the unreserved characters.
 std::string PercentEncode(const std::string& text);
 
+// The Authorization header value ("Basic …", "Bearer …") of an evaluated `basic` or `bearer`
+// policy, or the configuration error it deserves; the error never holds the policy's values.
+std::variant<std::string, durable::WorkflowError> AuthorizationHeader(const nlohmann::json& policy);
+
 // The message for every authentication scheme the http activity does not run (`scheme` e.g.
 // "digest").
 std::string UnsupportedAuthenticationMessage(const std::string& scheme);

@@ -8,6 +8,9 @@
 #include "workflow/dsl_authentication.h"
 #include "workflow/dsl_definitions.h"
 #include "workflow/dsl_functions.h"
+#include "workflow/dsl_grpc_call.h"
+#include "workflow/dsl_mcp_call.h"
+#include "workflow/dsl_openapi_call.h"
 #include "workflow/dsl_run_processes.h"
 #include "workflow/dsl_run_workflow.h"
 #include "workflow/jq_expression.h"
@@ -126,7 +129,26 @@ void ValidateCallTask(ValidationContext& context, const Json& task, const TaskPl
     ValidateAgentCall(context, task, place.pointer);
     return;
   }
-  for (const char* unsupported : {"grpc", "openapi", "asyncapi", "a2a", "mcp"}) {
+  if (kind == "grpc") {
+    ValidateGrpcCall(context, task, place.pointer);
+    return;
+  }
+  if (kind == "openapi") {
+    ValidateOpenApiCall(context, task, place.pointer);
+    return;
+  }
+  if (kind == "mcp") {
+    ValidateMcpCall(context, task, place.pointer);
+    return;
+  }
+  if (kind == "asyncapi") {
+    context.Report(call_pointer,
+                   "\"call: asyncapi\" is not supported: it publishes to and subscribes on a "
+                   "message broker (Kafka, MQTT, AMQP...) and stigmer runs none on this machine; "
+                   "call an HTTP endpoint with `call: http` instead");
+    return;
+  }
+  for (const char* unsupported : {"a2a"}) {
     if (kind == unsupported) {
       context.Report(call_pointer,
                      absl::StrCat("\"call: ", kind, "\" is not supported by stigmer yet"));

@@ -12,7 +12,8 @@ namespace stigmer::workflow {
 
 // `call`: http (with.method and with.endpoint required, endpoint.authentication as
 // dsl_authentication.h checks it; headers, query, body, output content|response|raw, redirect).
-// grpc, openapi, asyncapi, a2a and mcp calls are refused as not supported yet; any other name
+// grpc, openapi and mcp as dsl_grpc_call.h, dsl_openapi_call.h and dsl_mcp_call.h check them;
+// asyncapi is refused (no broker on this machine) and a2a as not supported yet; any other name
 // must be a function (dsl_functions.h: use.functions, name:version@catalog, a file:// URI).
 void ValidateCallTask(ValidationContext& context, const nlohmann::ordered_json& task,
                       const TaskPlace& place);

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "activities/http_request.h"
+#include "workflow/dsl_oauth2.h"
 #include "workflow/json_pointer.h"
 
 namespace stigmer::workflow {
@@ -9,7 +10,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr const char* kUnsupportedSchemes[] = {"digest", "oauth2", "oidc", "certificate"};
+constexpr const char* kUnsupportedSchemes[] = {"digest", "certificate"};
 
 // The name an `endpoint.authentication` reference gives ("name" or {use: name}); "" otherwise.
 std::string ReferencedName(const Json& authentication) {
@@ -59,14 +60,20 @@ void ValidateAuthenticationPolicy(ValidationContext& context, const Json& policy
       ValidateScheme(context, scheme, name, member);
       continue;
     }
+    if (name == "oauth2" || name == "oidc") {
+      ValidateOAuth2Scheme(context, scheme, name, member);
+      continue;
+    }
     bool known = false;
     for (const char* unsupported : kUnsupportedSchemes) known = known || name == unsupported;
-    context.Report(member, known ? activities::UnsupportedAuthenticationMessage(name)
-                                 : absl::StrCat("unknown authentication scheme \"", name,
-                                                "\" (stigmer runs basic and bearer)"));
+    context.Report(member, known
+                               ? activities::UnsupportedAuthenticationMessage(name)
+                               : absl::StrCat("unknown authentication scheme \"", name,
+                                              "\" (stigmer runs basic, bearer, oauth2 and oidc)"));
   }
   if (schemes != 1) {
-    context.Report(pointer, "must hold exactly one authentication scheme (basic or bearer)");
+    context.Report(pointer,
+                   "must hold exactly one authentication scheme (basic, bearer, oauth2 or oidc)");
   }
 }
 

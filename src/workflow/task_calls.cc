@@ -1,5 +1,5 @@
-// The task types with side effects: `call: http` and `run: shell | script | container`,
-// delegated to the context.
+// The task types with side effects: `call: http | grpc | openapi | mcp`, calls of functions and
+// `run: shell | script | container | workflow`, delegated to the context.
 
 #include <utility>
 
@@ -44,10 +44,15 @@ void AddSecretsToRedact(const nlohmann::json& secrets, nlohmann::json& request) 
   if (!redactor.empty()) request[activities::kRedactKey] = redactor.values();
 }
 
-// `with.endpoint.authentication`, if any.
-nlohmann::ordered_json* AuthenticationOf(nlohmann::ordered_json& with) {
+// `with.endpoint.authentication` (http), `with.service.authentication` (grpc) or
+// `with.authentication` (openapi), if any.
+nlohmann::ordered_json* AuthenticationOf(nlohmann::ordered_json& with, const std::string& kind) {
   if (!with.is_object()) return nullptr;
-  auto endpoint = with.find("endpoint");
+  if (kind == "openapi") {
+    auto authentication = with.find("authentication");
+    return authentication == with.end() ? nullptr : &*authentication;
+  }
+  auto endpoint = with.find(kind == "grpc" ? "service" : "endpoint");
   if (endpoint == with.end() || !endpoint->is_object()) return nullptr;
   auto authentication = endpoint->find("authentication");
   return authentication == endpoint->end() ? nullptr : &*authentication;
@@ -85,19 +90,21 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& ta
       return RunFunctionCall(task, path, input, variables);
     }
   }
-  if (!call.is_string() || call.get<std::string>() != "http") {
+  if (!call.is_string() ||
+      (call != "http" && call != "grpc" && call != "openapi" && call != "mcp")) {
     return NotSupported(absl::StrCat("call: ", call.is_string() ? call.get<std::string>() : "?"),
                         path);
   }
+  const std::string kind = call.get<std::string>();
   nlohmann::json with = nlohmann::json::object();
   if (auto arguments = task.find("with"); arguments != task.end()) {
     nlohmann::ordered_json resolved = *arguments;
-    if (auto* authentication = AuthenticationOf(resolved)) {
+    if (auto* authentication = AuthenticationOf(resolved, kind)) {
       const nlohmann::ordered_json* policy = ResolveAuthentication(document_.json, *authentication);
       if (policy == nullptr) {
         return TaskOutcome::Raised(durable::StandardError(
-            "configuration", "Invalid HTTP call",
-            "endpoint.authentication names no policy in use.authentications", path));
+            "configuration", "Invalid call",
+            "the call's authentication names no policy in use.authentications", path));
       }
       *authentication = *policy;
     }
@@ -108,7 +115,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& ta
   nlohmann::json request = {{"task", path}, {"input", input}, {"with", std::move(with)}};
   AddTimeout(document_.json, task, request);
   AddSecretsToRedact(runtime_.secrets, request);
-  absl::StatusOr<durable::ActivityOutcome> outcome = context_.CallActivity(path, "http", request);
+  absl::StatusOr<durable::ActivityOutcome> outcome = context_.CallActivity(path, kind, request);
   if (!outcome.ok()) return outcome.status();
   return FromActivity(*std::move(outcome), path);
 }

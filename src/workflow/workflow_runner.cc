@@ -15,6 +15,7 @@
 #include "temporal/payload_codec.h"
 #include "temporal/worker_main.h"
 #include "workflow/serverless_program.h"
+#include "workflow/workflow_activities.h"
 
 namespace stigmer::workflow {
 absl::Status CheckExecutionMode(const EnvironmentLookup& lookup) {
@@ -107,7 +108,7 @@ int RunWorkflowRunner() {
         std::make_shared<ServerlessProgram>(settings->workflow));
     handlers.activity = std::make_unique<activities::ActivityDispatcher>(
         std::move(channel), options->namespace_name, options->identity, "workflow-runner",
-        activities::SideEffectActivities(
+        WorkflowRunnerActivities(
             settings->activity,
             {.address = ProcessEnvironment()("STIGMER_BACKEND_ENDPOINT").value_or(""),
              .token_file = config::Paths::FromEnvironment().ApiTokenFile()}),

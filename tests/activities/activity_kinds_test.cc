@@ -49,6 +49,9 @@ TEST(ActivityKindsTest, EachKindHasItsQueueAndAnAttemptJustLongerThanItsTimeout)
   EXPECT_EQ(commands.activity_kinds.at("http").task_queue, "stigmer-workflows-http");
   EXPECT_EQ(commands.activity_kinds.at("http").start_to_close,
             absl::Seconds(2) + kActivityTimeoutGrace);
+  EXPECT_EQ(commands.activity_kinds.at("grpc").task_queue, "stigmer-workflows-http");
+  EXPECT_EQ(commands.activity_kinds.at("openapi").task_queue, "stigmer-workflows-http");
+  EXPECT_EQ(commands.activity_kinds.at("mcp").task_queue, "stigmer-workflows-http");
   EXPECT_EQ(commands.activity_kinds.at("shell").task_queue, "stigmer-workflows-shell");
   EXPECT_EQ(commands.activity_kinds.at("shell").start_to_close,
             absl::Hours(1) + kActivityTimeoutGrace);

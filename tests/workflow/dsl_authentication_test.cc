@@ -1,5 +1,5 @@
-// `endpoint.authentication` of `call: http` at apply: basic and bearer (inline or named in
-// use.authentications) pass; every other scheme is refused at its JSON pointer.
+// `endpoint.authentication` of `call: http` at apply: basic, bearer, oauth2 and oidc (inline or
+// named in use.authentications) pass; every other scheme is refused at its JSON pointer.
 
 #include <string>
 #include <vector>
@@ -47,18 +47,50 @@ TEST(DslAuthenticationTest, BasicAndBearerWithSecretsAreAccepted) {
 }
 
 TEST(DslAuthenticationTest, OtherSchemesAreRefusedAtApplyNotAtRun) {
-  for (const char* scheme : {"digest", "oauth2", "oidc", "certificate"}) {
+  for (const char* scheme : {"digest", "certificate"}) {
     EXPECT_THAT(CallProblems(std::string("{") + scheme + ": {username: a, password: b}}"),
                 ElementsAre(P(std::string(kPointer) + "/" + scheme,
                               std::string("`") + scheme +
-                                  "` authentication is not supported: use basic or bearer, or "
-                                  "set the header yourself")))
+                                  "` authentication is not supported: use basic, bearer, oauth2 "
+                                  "or oidc, or set the header yourself")))
         << scheme;
   }
-  EXPECT_THAT(CallProblems("api", "use:\n  authentications:\n    api:\n      oauth2: {}\n"),
-              ElementsAre(P("/use/authentications/api/oauth2",
-                            "`oauth2` authentication is not supported: use basic or bearer, or set "
-                            "the header yourself")));
+}
+
+TEST(DslAuthenticationTest, OAuth2AndOidcClientCredentialsAndPasswordAreAccepted) {
+  EXPECT_THAT(CallProblems("{oauth2: {authority: 'http://idp/realms/a', grant: client_credentials,"
+                           " endpoints: {token: /auth/token}, client: {id: app, secret: "
+                           "'${ $secrets.CLIENT_SECRET }', authentication: client_secret_basic},"
+                           " scopes: [read], audiences: [api]}}"),
+              IsEmpty());
+  EXPECT_THAT(CallProblems("{oidc: {authority: 'http://idp', grant: password, username: ada, "
+                           "password: '${ $secrets.PW }', request: {encoding: application/json}}}"),
+              IsEmpty());
+}
+
+TEST(DslAuthenticationTest, OAuth2GrantsAndMethodsStigmerCannotRunAreRefusedAtApply) {
+  const std::string oauth2 = std::string(kPointer) + "/oauth2";
+  EXPECT_THAT(
+      CallProblems("api", "use:\n  authentications:\n    api:\n      oauth2: {}\n"),
+      ElementsAre(P("/use/authentications/api/oauth2", "missing required property \"authority\""),
+                  P("/use/authentications/api/oauth2", "missing required property \"grant\"")));
+  EXPECT_THAT(
+      CallProblems("{oauth2: {authority: 'http://idp', grant: authorization_code, "
+                   "client: {id: a, authentication: private_key_jwt}}}"),
+      ElementsAre(P(oauth2 + "/grant",
+                    "the `authorization_code` grant is not supported: stigmer requests tokens "
+                    "with client_credentials or password"),
+                  P(oauth2 + "/client/authentication",
+                    "must be client_secret_post, client_secret_basic or none (stigmer signs no "
+                    "JWT assertions)")));
+  EXPECT_THAT(CallProblems("{oauth2: {authority: 'http://idp', grant: password}}"),
+              ElementsAre(P(oauth2, "missing required property \"username\""),
+                          P(oauth2, "missing required property \"password\"")));
+  EXPECT_THAT(CallProblems("{oidc: {authority: 'http://idp', grant: client_credentials, "
+                           "endpoints: {token: /t}}}"),
+              ElementsAre(P(std::string(kPointer) + "/oidc/endpoints",
+                            "oidc finds its endpoints in the authority's "
+                            "/.well-known/openid-configuration; use oauth2 to name them")));
 }
 
 TEST(DslAuthenticationTest, MalformedPoliciesNameTheirPlace) {
@@ -71,9 +103,10 @@ TEST(DslAuthenticationTest, MalformedPoliciesNameTheirPlace) {
               ElementsAre(P(std::string(kPointer) + "/basic/use",
                             "secret-based `basic` authentication is not supported: give its "
                             "values, e.g. ${ $secrets.NAME }, or set the header yourself")));
-  EXPECT_THAT(
-      CallProblems("{basic: {username: a, password: b}, bearer: {token: t}}"),
-      ElementsAre(P(kPointer, "must hold exactly one authentication scheme (basic or bearer)")));
+  EXPECT_THAT(CallProblems("{basic: {username: a, password: b}, bearer: {token: t}}"),
+              ElementsAre(P(
+                  kPointer,
+                  "must hold exactly one authentication scheme (basic, bearer, oauth2 or oidc)")));
 }
 
 }  // namespace

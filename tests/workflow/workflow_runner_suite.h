@@ -21,6 +21,7 @@
 #include "testing/temporal_dev_server.h"
 #include "testing/test_env.h"
 #include "workflow/serverless_program.h"
+#include "workflow/workflow_activities.h"
 #include "workflow/workflow_document.h"
 
 namespace stigmer::workflow {
@@ -70,7 +71,7 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
             std::make_shared<ServerlessProgram>(workflow_options)),
         std::make_unique<activities::ActivityDispatcher>(options.channel, "default", "runner-test",
                                                          "workflow-runner",
-                                                         activities::SideEffectActivities(limits)));
+                                                         WorkflowRunnerActivities(limits)));
     poller_->Start();
   }
 

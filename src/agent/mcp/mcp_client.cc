@@ -150,6 +150,12 @@ absl::StatusOr<McpCallResult> McpClient::CallTool(const std::string& name,
   return result;
 }
 
+absl::StatusOr<nlohmann::json> McpClient::Call(const std::string& method,
+                                               const nlohmann::json& params, absl::Duration timeout,
+                                               const std::function<bool()>& keep_going) {
+  return Request(method, params, absl::Now() + timeout, keep_going);
+}
+
 absl::StatusOr<nlohmann::json> McpClient::Request(const std::string& method,
                                                   const nlohmann::json& params, absl::Time deadline,
                                                   const std::function<bool()>& keep_going) {

@@ -76,6 +76,12 @@ class McpClient {
                                          absl::Duration timeout,
                                          const std::function<bool()>& keep_going);
 
+  // Sends any request (`method`, `params`) and returns its JSON-RPC result; cancellation and
+  // errors as for CallTool (a JSON-RPC error is FailedPrecondition naming its code and message).
+  absl::StatusOr<nlohmann::json> Call(const std::string& method, const nlohmann::json& params,
+                                      absl::Duration timeout,
+                                      const std::function<bool()>& keep_going);
+
   // False once the server has exited or broke the protocol; the caller starts a new client.
   bool alive() const { return alive_; }
 
