@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "temporal/temporal_client.h"
+#include "testing/closed_history.h"
 #include "testing/stigmer_home.h"
 
 namespace stigmer::testing {
@@ -66,22 +67,9 @@ class EventsE2eTest : public ::testing::Test {
   // Waits until run `id` has recorded that it listens (its history holds a "stigmer.event"
   // marker): events accepted before are not for it.
   bool Listening(const std::string& id) {
-    return WaitFor(
-        [&] {
-          auto client = temporal::TemporalClient::Connect(
-              absl::StrCat("127.0.0.1:", home_.temporal_port()), "default", absl::Seconds(2));
-          if (!client.ok()) return false;
-          auto history = (*client)->GetFullHistory(id);
-          if (!history.ok()) return false;
-          for (const auto& event : *history) {
-            if (event.has_marker_recorded_event_attributes() &&
-                event.marker_recorded_event_attributes().marker_name() == "stigmer.event") {
-              return true;
-            }
-          }
-          return false;
-        },
-        absl::Seconds(60));
+    auto client = temporal::TemporalClient::Connect(
+        absl::StrCat("127.0.0.1:", home_.temporal_port()), "default", absl::Seconds(2));
+    return client.ok() && WaitForMarker(**client, id, "stigmer.event", absl::Seconds(60));
   }
 
   // POSTs `body` to the event endpoint with `headers`; "<status> <body>".

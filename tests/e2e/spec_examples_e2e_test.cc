@@ -11,12 +11,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "common/file_io.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "temporal/temporal_client.h"
+#include "testing/closed_history.h"
 #include "testing/local_http_server.h"
 #include "testing/stigmer_home.h"
+#include "testing/test_env.h"
 
 namespace stigmer::testing {
 namespace {
@@ -53,6 +57,9 @@ HttpServerResponse StandIn(const HttpServerRequest& request, std::atomic<int>& u
   }
   if (request.path == "/api/planets/1") {
     return {200, {{"Content-Type", "application/json"}}, json({{"name", "Tatooine"}}).dump()};
+  }
+  if (request.path.rfind("/api/v4/cars/", 0) == 0) {
+    return {200, {{"Content-Type", "application/json"}}, json({{"started", request.path}}).dump()};
   }
   if (request.path == "/api/bet/on/football" || request.path == "/api/v3/alert/nurses" ||
       request.path == "/api/v3/alert/doctor") {
@@ -100,6 +107,39 @@ class SpecExamplesE2e : public ::testing::Test {
     const size_t start = run.out.find('{');
     if (start == std::string::npos) return nullptr;
     return json::parse(run.out.substr(start), nullptr, false);
+  }
+
+  // `stigmer run NAME --no-follow --input INPUT`: the execution id, once its run listens.
+  std::string StartListening(const std::string& name, const json& input = json::object()) {
+    CommandResult run = home_.Run({"-q", "run", name, "--no-follow", "--input", input.dump()});
+    EXPECT_EQ(run.exit_code, 0) << name << ": " << run.out << run.err;
+    const std::string id(absl::StripTrailingAsciiWhitespace(run.out));
+    auto client = temporal::TemporalClient::Connect(
+        absl::StrCat("127.0.0.1:", home_.temporal_port()), "default", absl::Seconds(2));
+    EXPECT_TRUE(client.ok() && WaitForMarker(**client, id, "stigmer.event", absl::Seconds(60)))
+        << name << " never listened";
+    return id;
+  }
+
+  // `stigmer emit` of an event of `type` with `data`.
+  void Emit(const std::string& type, const json& data, const std::string& source = "/examples") {
+    CommandResult emit =
+        home_.Run({"emit", "--type", type, "--source", source, "--data", data.dump()});
+    EXPECT_EQ(emit.exit_code, 0) << emit.out << emit.err;
+  }
+
+  // The record of execution `id` once it ended (null when it did not within a minute).
+  json Ended(const std::string& id) {
+    json record;
+    WaitFor(
+        [&] {
+          CommandResult get = home_.Run({"get", "executions", id, "-o", "json"});
+          record = json::parse(get.out, nullptr, false);
+          const std::string phase = record.is_object() ? record.value("phase", "") : "";
+          return phase == "EXECUTION_PHASE_COMPLETED" || phase == "EXECUTION_PHASE_FAILED";
+        },
+        absl::Seconds(60));
+    return record;
   }
 
   std::atomic<int> unavailable_{2};
@@ -432,6 +472,111 @@ do:
     EXPECT_EQ(Run(name, {{"searchQuery", "luke"}})["output"]["results"][0]["name"],
               "Luke Skywalker")
         << name;
+  }
+}
+
+TEST_F(SpecExamplesE2e, EventExamplesRunWhenTheirEventsArrive) {
+  // listen-to-one: the race starts when its event comes (the spec's example reads {carId} from
+  // the listen's output, a list of events: here output.as keeps the workflow's input).
+  Apply("listen-to-one", R"(do:
+  - waitForStartup:
+      listen:
+        to:
+          one:
+            with:
+              type: com.virtual-wf-powered-race.events.race.started.v1
+      output:
+        as: ${ $workflow.input }
+  - startup:
+      call: http
+      with:
+        method: post
+        endpoint:
+          uri: $BASE/api/v4/cars/{carId}/start
+)");
+  // listen-to-all: both vitals must be out of range; listen-to-any-filter: either one.
+  const char* kVitals = R"(
+          - with:
+              type: com.fake-hospital.vitals.measurements.temperature
+              data: ${ .temperature > 38 }
+          - with:
+              type: com.fake-hospital.vitals.measurements.bpm
+              data: ${ .bpm < 60 or .bpm > 100 }
+)";
+  Apply("listen-to-all", absl::StrCat("do:\n  - callDoctor:\n      listen:\n        to:\n"
+                                      "          all:",
+                                      kVitals));
+  Apply("listen-to-any-filter", absl::StrCat("do:\n  - callDoctor:\n      listen:\n"
+                                             "        to:\n          any:",
+                                             kVitals));
+  // emit: the order event another execution listens for.
+  Apply("emit", R"(do:
+  - emitEvent:
+      emit:
+        event:
+          with:
+            source: https://petstore.com
+            type: com.petstore.order.placed.v1
+            data:
+              client:
+                firstName: Cruella
+                lastName: de Vil
+              items:
+                - breed: dalmatian
+                  quantity: 101
+)");
+  Apply("order-listener", R"(do:
+  - hear:
+      listen:
+        to:
+          one:
+            with:
+              type: com.petstore.order.placed.v1
+)");
+  // set-expression: each trigger event starts a run whose output is the event.
+  Apply("set-expression", R"(schedule:
+  on:
+    one:
+      with:
+        type: io.serverlessworkflow.samples.events.trigger.v1
+do:
+  - initialize:
+      set: ${ $workflow.input[0] }
+)");
+
+  const std::string race = StartListening("listen-to-one", {{"carId", 7}});
+  const std::string all = StartListening("listen-to-all");
+  const std::string any = StartListening("listen-to-any-filter");
+  const std::string orders = StartListening("order-listener");
+
+  Emit("com.virtual-wf-powered-race.events.race.started.v1", json::object());
+  Emit("com.fake-hospital.vitals.measurements.temperature", {{"temperature", 37}});  // in range
+  Emit("com.fake-hospital.vitals.measurements.bpm", {{"bpm", 120}});
+  Emit("com.fake-hospital.vitals.measurements.temperature", {{"temperature", 39.5}});
+  EXPECT_EQ(Run("emit", json::object())["phase"], "EXECUTION_PHASE_COMPLETED");
+  Emit("io.serverlessworkflow.samples.events.trigger.v1", {{"hello", "world"}});
+
+  EXPECT_EQ(Ended(race)["output"]["started"], "/api/v4/cars/7/start");
+  const json both = Ended(all)["output"];
+  EXPECT_THAT(both,
+              ::testing::UnorderedElementsAre(json({{"bpm", 120}}), json({{"temperature", 39.5}})));
+  EXPECT_EQ(Ended(any)["output"], json::parse(R"([{"bpm": 120}])"));
+  EXPECT_EQ(Ended(orders)["output"][0]["items"][0]["quantity"], 101);
+
+  json triggered;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        CommandResult list =
+            home_.Run({"get", "executions", "--workflow", "set-expression", "-o", "json"});
+        triggered = json::parse(list.out, nullptr, false);
+        return triggered.is_array() && !triggered.empty();
+      },
+      absl::Seconds(60)))
+      << "no event-triggered run of set-expression";
+  if (triggered.is_array() && !triggered.empty()) {
+    const json event = Ended(triggered[0]["id"].get<std::string>())["output"];
+    EXPECT_EQ(event["data"], json({{"hello", "world"}}));
+    EXPECT_EQ(event["type"], "io.serverlessworkflow.samples.events.trigger.v1");
   }
 }
 

@@ -27,6 +27,23 @@ std::vector<temporal::HistoryEvent> WaitClosedHistory(temporal::TemporalClient& 
   return events;
 }
 
+bool WaitForMarker(temporal::TemporalClient& client, const std::string& id,
+                   const std::string& marker, absl::Duration timeout) {
+  return WaitFor(
+      [&] {
+        auto history = client.GetFullHistory(id);
+        if (!history.ok()) return false;
+        for (const temporal::HistoryEvent& event : *history) {
+          if (event.has_marker_recorded_event_attributes() &&
+              event.marker_recorded_event_attributes().marker_name() == marker) {
+            return true;
+          }
+        }
+        return false;
+      },
+      timeout);
+}
+
 nlohmann::json CompletedOutput(const std::vector<temporal::HistoryEvent>& events) {
   if (events.empty() || !events.back().has_workflow_execution_completed_event_attributes()) {
     return "not completed";

@@ -15,6 +15,11 @@ std::vector<temporal::HistoryEvent> WaitClosedHistory(temporal::TemporalClient& 
                                                       const std::string& id,
                                                       absl::Duration timeout);
 
+// Whether workflow `id`'s history holds a marker named `marker` (e.g. "stigmer.event": the run
+// listens) within `timeout`.
+bool WaitForMarker(temporal::TemporalClient& client, const std::string& id,
+                   const std::string& marker, absl::Duration timeout);
+
 // The JSON result of a completed run's last event; "not completed" or "unreadable" otherwise.
 nlohmann::json CompletedOutput(const std::vector<temporal::HistoryEvent>& events);
 
