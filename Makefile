@@ -54,7 +54,7 @@ fuzz:
 	@scripts/setup.sh --fuzz-tools
 	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DSTIGMER_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
-	@for target in dsl_parser:dsl api_request:api execution_input:input cli_input:cli codec_request:codec; do \
+	@for target in dsl_parser:dsl api_request:api execution_input:input cli_input:cli codec_request:codec event_request:events; do \
 	  fuzzer=$${target%%:*}_fuzzer; seeds=$${target##*:}; \
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$seeds; \
 	  echo "== $$fuzzer for $(FUZZ_SECONDS) s"; \

@@ -88,8 +88,10 @@ absl::Status ValidateCloudEvent(const nlohmann::json& event) {
         "the event has no \"specversion\" attribute (CloudEvents requires it; use \"1.0\")");
   }
   if (!version->is_string() || *version != "1.0") {
-    return absl::InvalidArgumentError(absl::StrCat("the event's specversion is ", version->dump(),
-                                                   "; stigmer takes CloudEvents \"1.0\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the event's specversion is ",
+                     version->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                     "; stigmer takes CloudEvents \"1.0\""));
   }
   for (const char* required : {"id", "source", "type"}) {
     if (absl::Status status = RequireString(event, required); !status.ok()) return status;
@@ -118,7 +120,8 @@ absl::Status ValidateCloudEvent(const nlohmann::json& event) {
     if (!time->is_string() ||
         !absl::ParseTime(absl::RFC3339_full, time->get<std::string>(), &parsed, &error)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "the event's time ", time->dump(), " is not an RFC 3339 time (2026-01-02T15:04:05Z)"));
+          "the event's time ", time->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+          " is not an RFC 3339 time (2026-01-02T15:04:05Z)"));
     }
   }
   std::string serialized;

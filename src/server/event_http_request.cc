@@ -9,8 +9,11 @@ namespace {
 
 constexpr char kPublishMethod[] = "/stigmer.v1.EventService/Publish";
 
+// The message may quote the request's bytes (a JSON parse error does): not always UTF-8.
 EventHttpResponse Error(int status, absl::string_view message) {
-  return {status, "application/json", nlohmann::json{{"error", message}}.dump()};
+  return {status, "application/json",
+          nlohmann::json{{"error", message}}.dump(-1, ' ', false,
+                                                  nlohmann::json::error_handler_t::replace)};
 }
 
 std::vector<absl::string_view> HeaderValues(const EventHttpRequest& request,

@@ -183,6 +183,32 @@ TEST_F(EventBusTest, HostileHttpEventsAreRefusedAndAGoodOneBesideThemIsAccepted)
   EXPECT_EQ(good.status, 202) << good.body;
 }
 
+// Found by the fuzzer: a parse error quoting bytes that are not UTF-8 threw while the 400 was
+// written, which ended stigmer-server.
+TEST_F(EventBusTest, EventBytesThatAreNotUtf8AreA400NotACrash) {
+  const ApiTokenGate gate(kTestApiToken, "");
+  const auto never = [](const nlohmann::json&) -> absl::StatusOr<EventBus::Accepted> {
+    return absl::InternalError("not called");
+  };
+  EventHttpRequest request{.method = "POST", .path = "/events"};
+  request.headers = {{"Authorization", std::string("Bearer ") + kTestApiToken},
+                     {"Content-Type", "application/cloudevents+json"}};
+  request.body = "{\xab\"spec\": 1}";
+  EventHttpResponse bad = HandleEventHttpRequest(gate, request, never);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_THAT(bad.body, HasSubstr("the event is not valid JSON"));
+
+  request.headers = {{"Authorization", std::string("Bearer ") + kTestApiToken},
+                     {"Content-Type", "application/json"},
+                     {"ce-specversion", "1.0"},
+                     {"ce-id", "1"},
+                     {"ce-source", "/s"},
+                     {"ce-type", "t"},
+                     {"ce-time", "\xab\xcd"}};
+  request.body = "{}";
+  EXPECT_EQ(HandleEventHttpRequest(gate, request, never).status, 400);
+}
+
 TEST_F(EventBusTest, OnlyPostToEventsIsServed) {
   const ApiTokenGate gate(kTestApiToken, "");
   const auto never = [](const nlohmann::json&) -> absl::StatusOr<EventBus::Accepted> {
