@@ -128,6 +128,23 @@ void ValidateTimeout(ValidationContext& context, const Json& timeout, const std:
   }
 }
 
+const Json* ValidateExternalResource(ValidationContext& context, const Json& resource,
+                                     const std::string& pointer, std::string* uri_pointer) {
+  if (!context.ExpectObject(resource, pointer)) return nullptr;
+  context.RejectUnknownMembers(resource, pointer, {"name", "endpoint"});
+  if (!context.Require(resource, pointer, "endpoint")) return nullptr;
+  *uri_pointer = JsonPointerAppend(pointer, "endpoint");
+  const Json* uri = &resource["endpoint"];
+  if (uri->is_object()) {
+    context.RejectUnknownMembers(*uri, *uri_pointer, {"uri"});
+    if (!context.Require(*uri, *uri_pointer, "uri")) return nullptr;
+    *uri_pointer = JsonPointerAppend(*uri_pointer, "uri");
+    uri = &(*uri)["uri"];
+  }
+  if (!context.ExpectString(*uri, *uri_pointer)) return nullptr;
+  return IsRuntimeExpression(uri->get_ref<const std::string&>()) ? nullptr : uri;
+}
+
 void ValidateSchemaDefinition(ValidationContext& context, const Json& schema,
                               const std::string& pointer) {
   if (!context.ExpectObject(schema, pointer)) return;

@@ -26,6 +26,14 @@ void ValidateRetryPolicy(ValidationContext& context, const nlohmann::ordered_jso
 void ValidateTimeout(ValidationContext& context, const nlohmann::ordered_json& timeout,
                      const std::string& pointer);
 
+// An external resource ({name, endpoint: <uri> | {uri}}): the literal URI it names, with the
+// pointer of that URI in `*uri_pointer`; nullptr when it is not well formed (reported) or is a
+// runtime expression (known only at run time).
+const nlohmann::ordered_json* ValidateExternalResource(ValidationContext& context,
+                                                       const nlohmann::ordered_json& resource,
+                                                       const std::string& pointer,
+                                                       std::string* uri_pointer);
+
 // A Schema ({format, document | resource}): format json, an inline `document` that is a JSON
 // Schema valijson can use; `resource` is refused (nothing is fetched at run time).
 void ValidateSchemaDefinition(ValidationContext& context, const nlohmann::ordered_json& schema,

@@ -2,6 +2,7 @@
 
 #include "activities/proto_schema.h"
 #include "workflow/dsl_authentication.h"
+#include "workflow/dsl_definitions.h"
 #include "workflow/jq_expression.h"
 #include "workflow/json_pointer.h"
 
@@ -24,18 +25,9 @@ void RequireNonEmptyString(ValidationContext& context, const Json& object,
 }
 
 void ValidateProto(ValidationContext& context, const Json& proto, const std::string& pointer) {
-  if (!context.ExpectObject(proto, pointer)) return;
-  context.RejectUnknownMembers(proto, pointer, {"name", "endpoint"});
-  if (!context.Require(proto, pointer, "endpoint")) return;
-  std::string endpoint_pointer = JsonPointerAppend(pointer, "endpoint");
-  const Json* uri = &proto["endpoint"];
-  if (uri->is_object()) {
-    context.RejectUnknownMembers(*uri, endpoint_pointer, {"uri"});
-    if (!context.Require(*uri, endpoint_pointer, "uri")) return;
-    endpoint_pointer = JsonPointerAppend(endpoint_pointer, "uri");
-    uri = &(*uri)["uri"];
-  }
-  if (!context.ExpectString(*uri, endpoint_pointer) || IsExpression(*uri)) return;
+  std::string endpoint_pointer;
+  const Json* uri = ValidateExternalResource(context, proto, pointer, &endpoint_pointer);
+  if (uri == nullptr) return;
   absl::StatusOr<std::string> path = activities::ProtoFilePath(uri->get<std::string>());
   if (!path.ok()) context.Report(endpoint_pointer, std::string(path.status().message()));
 }

@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "workflow/dsl_authentication.h"
+#include "workflow/dsl_definitions.h"
 #include "workflow/jq_expression.h"
 #include "workflow/json_pointer.h"
 
@@ -18,18 +19,9 @@ bool IsExpression(const Json& value) {
 
 void ValidateDocument(ValidationContext& context, const Json& document,
                       const std::string& pointer) {
-  if (!context.ExpectObject(document, pointer)) return;
-  context.RejectUnknownMembers(document, pointer, {"name", "endpoint"});
-  if (!context.Require(document, pointer, "endpoint")) return;
-  std::string endpoint_pointer = JsonPointerAppend(pointer, "endpoint");
-  const Json* uri = &document["endpoint"];
-  if (uri->is_object()) {
-    context.RejectUnknownMembers(*uri, endpoint_pointer, {"uri"});
-    if (!context.Require(*uri, endpoint_pointer, "uri")) return;
-    endpoint_pointer = JsonPointerAppend(endpoint_pointer, "uri");
-    uri = &(*uri)["uri"];
-  }
-  if (!context.ExpectString(*uri, endpoint_pointer) || IsExpression(*uri)) return;
+  std::string endpoint_pointer;
+  const Json* uri = ValidateExternalResource(context, document, pointer, &endpoint_pointer);
+  if (uri == nullptr) return;
   const std::string text = absl::AsciiStrToLower(uri->get<std::string>());
   if (!absl::StartsWith(text, "http://") && !absl::StartsWith(text, "https://") &&
       !absl::StartsWith(text, "file:///") && !absl::StartsWith(text, "/")) {
