@@ -4,8 +4,9 @@
 #include <signal.h>
 
 #include "absl/strings/str_cat.h"
-#include "codec_server/codec_http_server.h"
+#include "codec_server/codec_request.h"
 #include "common/environment.h"
+#include "common/http_server.h"
 #include "config/api_token.h"
 #include "config/config.h"
 #include "temporal/payload_codec.h"
@@ -41,9 +42,15 @@ int RunCodecServer(const config::Paths& paths, TerminalOutput& output,
   ::sigaddset(&stop_signals, SIGTERM);
   ::sigaddset(&stop_signals, SIGINT);
   ::pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  absl::StatusOr<std::unique_ptr<codec_server::CodecHttpServer>> server =
-      codec_server::CodecHttpServer::Start(std::move(endpoint), options.listen_address,
-                                           options.port);
+  absl::StatusOr<std::unique_ptr<HttpServer>> server =
+      HttpServer::Start({.address = options.listen_address,
+                         .port = options.port,
+                         .max_body_bytes = codec_server::kMaxCodecBodyBytes,
+                         .purpose = "codec requests",
+                         .port_setting = "--port"},
+                        [endpoint = std::move(endpoint)](const HttpRequest& request) {
+                          return codec_server::HandleCodecHttpRequest(endpoint, request);
+                        });
   if (!server.ok()) {
     output.Error(server.status().message());
     return 1;

@@ -98,4 +98,17 @@ CodecResponse HandleCodecRequest(const CodecEndpoint& endpoint, const CodecReque
   return response;
 }
 
+HttpResponse HandleCodecHttpRequest(const CodecEndpoint& endpoint, const HttpRequest& request) {
+  CodecResponse answer =
+      HandleCodecRequest(endpoint, {.method = request.method,
+                                    .path = request.path,
+                                    .authorization = request.Header("Authorization"),
+                                    .origin = request.Header("Origin"),
+                                    .body = request.body,
+                                    .body_too_large = request.body_too_large});
+  HttpResponse response{.status = answer.status, .body = std::move(answer.body)};
+  response.headers.assign(answer.headers.begin(), answer.headers.end());
+  return response;
+}
+
 }  // namespace stigmer::codec_server

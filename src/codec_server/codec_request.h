@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 
+#include "common/http_message.h"
 #include "temporal/payload_codec.h"
 
 namespace stigmer::codec_server {
@@ -50,6 +51,10 @@ struct CodecEndpoint {
 //  - encode → every payload encrypted; decode → every payload decrypted, those that cannot be
 //    (another key, altered) returned as they came.
 CodecResponse HandleCodecRequest(const CodecEndpoint& endpoint, const CodecRequest& request);
+
+// HandleCodecRequest for a request as HttpServer reads it (serve with max_body_bytes =
+// kMaxCodecBodyBytes).
+HttpResponse HandleCodecHttpRequest(const CodecEndpoint& endpoint, const HttpRequest& request);
 
 }  // namespace stigmer::codec_server
 

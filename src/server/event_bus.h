@@ -15,7 +15,7 @@
 namespace stigmer::server {
 
 // stigmer-server's event bus: the one way an event comes in, whether by gRPC
-// (EventService.Publish), by HTTP (event_http_server.h) or from a workflow's `emit`. An event is
+// (EventService.Publish), by HTTP (event_http_request.h) or from a workflow's `emit`. An event is
 // validated (common/cloud_event.h) and stored before Publish returns OK, so an accepted event
 // survives a restart; an id its source already published is accepted again without being stored
 // twice. Knows nothing of gRPC or HTTP. Thread-safe.

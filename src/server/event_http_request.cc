@@ -10,14 +10,16 @@ namespace {
 constexpr char kPublishMethod[] = "/stigmer.v1.EventService/Publish";
 
 // The message may quote the request's bytes (a JSON parse error does): not always UTF-8.
-EventHttpResponse Error(int status, absl::string_view message) {
-  return {status, "application/json",
-          nlohmann::json{{"error", message}}.dump(-1, ' ', false,
-                                                  nlohmann::json::error_handler_t::replace)};
+HttpResponse Json(int status, std::string body) {
+  return {status, {{"Content-Type", "application/json"}}, std::move(body)};
 }
 
-std::vector<absl::string_view> HeaderValues(const EventHttpRequest& request,
-                                            absl::string_view name) {
+HttpResponse Error(int status, absl::string_view message) {
+  return Json(status, nlohmann::json{{"error", message}}.dump(
+                          -1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::vector<absl::string_view> HeaderValues(const HttpRequest& request, absl::string_view name) {
   std::vector<absl::string_view> values;
   for (const auto& [key, value] : request.headers) {
     if (absl::EqualsIgnoreCase(key, name)) values.push_back(value);
@@ -27,8 +29,8 @@ std::vector<absl::string_view> HeaderValues(const EventHttpRequest& request,
 
 }  // namespace
 
-EventHttpResponse HandleEventHttpRequest(
-    const ApiTokenGate& gate, const EventHttpRequest& request,
+HttpResponse HandleEventHttpRequest(
+    const ApiTokenGate& gate, const HttpRequest& request,
     const std::function<absl::StatusOr<EventBus::Accepted>(const nlohmann::json&)>& publish) {
   if (request.path != "/events" && request.path != "/") {
     return Error(404, absl::StrCat("no ", request.path, " here: POST CloudEvents to /events"));
@@ -62,11 +64,10 @@ EventHttpResponse HandleEventHttpRequest(
     return Error(absl::IsInvalidArgument(accepted.status()) ? 400 : 503,
                  accepted.status().message());
   }
-  return {
-      202, "application/json",
-      nlohmann::json{
-          {"id", accepted->id}, {"source", accepted->source}, {"duplicate", accepted->duplicate}}
-          .dump()};
+  return Json(202, nlohmann::json{{"id", accepted->id},
+                                  {"source", accepted->source},
+                                  {"duplicate", accepted->duplicate}}
+                       .dump());
 }
 
 }  // namespace stigmer::server

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/http_message.h"
 #include "nlohmann/json.hpp"
 #include "server/api_token_gate.h"
 #include "server/event_bus.h"
@@ -22,20 +23,6 @@ namespace stigmer::server {
 // The largest request body read; larger ones get 413 without being kept.
 inline constexpr size_t kMaxEventBodyBytes = 256 * 1024;
 
-struct EventHttpRequest {
-  std::string method;                                        // "POST", …
-  std::string path;                                          // "/events", …
-  std::vector<std::pair<std::string, std::string>> headers;  // every header, as sent
-  std::string body;
-  bool body_too_large = false;  // more than kMaxEventBodyBytes was sent (and not kept)
-};
-
-struct EventHttpResponse {
-  int status = 202;
-  std::string content_type = "application/json";
-  std::string body;  // JSON: {"id", "source", "duplicate"} or {"error"}
-};
-
 // Accepts the event with `publish` (EventBus::Publish in the server):
 //  - path other than /events or / → 404; not POST → 405;
 //  - no valid "Authorization: Bearer <token>" (judged by `gate`) → 401 saying where the token is;
@@ -44,8 +31,9 @@ struct EventHttpResponse {
 //  - an event that cannot be read or is not a CloudEvent stigmer takes → 400 naming the problem;
 //  - `publish` failing: 400 for InvalidArgument, 503 otherwise;
 //  - accepted → 202 {"id", "source", "duplicate"}; a duplicate is accepted too.
-EventHttpResponse HandleEventHttpRequest(
-    const ApiTokenGate& gate, const EventHttpRequest& request,
+// Every answer is JSON ({"error"} when refused).
+HttpResponse HandleEventHttpRequest(
+    const ApiTokenGate& gate, const HttpRequest& request,
     const std::function<absl::StatusOr<EventBus::Accepted>(const nlohmann::json&)>& publish);
 
 }  // namespace stigmer::server

@@ -113,10 +113,18 @@ absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const Server
     server->shut_down_ = true;
     return ExplainBindFailure(options.listen_address, options.port, where);
   }
-  absl::StatusOr<std::unique_ptr<EventHttpServer>> events_http = EventHttpServer::Start(
-      &server->token_gate_,
-      [bus = &server->event_bus_](const nlohmann::json& event) { return bus->Publish(event); },
-      kEventsAddress, options.events_port);
+  const ApiTokenGate* gate = &server->token_gate_;
+  EventBus* bus = &server->event_bus_;
+  absl::StatusOr<std::unique_ptr<HttpServer>> events_http = HttpServer::Start(
+      {.address = kEventsAddress,
+       .port = options.events_port,
+       .max_body_bytes = kMaxEventBodyBytes,
+       .purpose = "events",
+       .port_setting = "server.events_port"},
+      [gate, bus](const HttpRequest& request) {
+        return HandleEventHttpRequest(
+            *gate, request, [bus](const nlohmann::json& event) { return bus->Publish(event); });
+      });
   if (!events_http.ok()) {
     server->Shutdown(absl::ZeroDuration());
     return events_http.status();

@@ -5,13 +5,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/http_server.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/server.h"
 #include "server/agent_service.h"
 #include "server/api_token_gate.h"
 #include "server/event_bus.h"
 #include "server/event_delivery.h"
-#include "server/event_http_server.h"
+#include "server/event_http_request.h"
 #include "server/event_service.h"
 #include "server/event_triggers.h"
 #include "server/execution_manager.h"
@@ -28,7 +29,7 @@ namespace stigmer::server {
 // stigmer-server's gRPC server: grpc.health.v1 (overall "" SERVING), server reflection and
 // stigmer.v1.InfoService, WorkflowService, AgentService, ExecutionService and EventService,
 // listening on options.listen_address:options.port; and the event bus's HTTP endpoint on
-// 127.0.0.1:options.events_port (event_http_server.h). Every call but health and reflection must
+// 127.0.0.1:options.events_port (event_http_request.h). Every call but health and reflection must
 // carry options.api_token (see ApiTokenGate). Runs on gRPC's own threads; usable in-process (tests)
 // as well as from RunStigmerServer.
 class StigmerServer {
@@ -72,7 +73,7 @@ class StigmerServer {
   EventService event_service_;
   EventTriggers event_triggers_;
   std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<EventHttpServer> events_http_;
+  std::unique_ptr<HttpServer> events_http_;
   int port_ = 0;
   bool shut_down_ = false;
 };

@@ -11,7 +11,8 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "codec_server/codec_http_server.h"
+#include "codec_server/codec_request.h"
+#include "common/http_server.h"
 #include "common/unique_fd.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -39,7 +40,11 @@ class CodecServerTest : public testing::TemporalDevServerSuite {
     endpoint.codec = *temporal::PayloadCodec::FromHexKey(kKey, "/k");
     endpoint.api_token = kToken;
     codec_ = endpoint.codec;
-    auto server = CodecHttpServer::Start(std::move(endpoint), "127.0.0.1", 0);
+    auto server =
+        HttpServer::Start({.address = "127.0.0.1", .port = 0, .max_body_bytes = kMaxCodecBodyBytes},
+                          [endpoint = std::move(endpoint)](const HttpRequest& request) {
+                            return HandleCodecHttpRequest(endpoint, request);
+                          });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     url_ = absl::StrCat("http://127.0.0.1:", server_->port());
@@ -71,7 +76,7 @@ class CodecServerTest : public testing::TemporalDevServerSuite {
   }
 
   std::shared_ptr<const temporal::PayloadCodec> codec_;
-  std::unique_ptr<CodecHttpServer> server_;
+  std::unique_ptr<HttpServer> server_;
   std::string url_;
 };
 
@@ -166,9 +171,10 @@ TEST(CodecServerCommandTest, APortInUseIsNamedAndExitsOne) {
       {testing::StigmerBinary(), "codec-server", "--port", std::to_string(port)},
       {{"STIGMER_HOME", home.path().string()}}, absl::Seconds(30));
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
-  EXPECT_THAT(result.err, HasSubstr(absl::StrCat("cannot listen on 127.0.0.1:", port,
-                                                 ": is another program using that port? "
-                                                 "Choose another with --port")));
+  EXPECT_THAT(result.err,
+              HasSubstr(absl::StrCat("cannot listen for codec requests on 127.0.0.1:", port,
+                                     ": is another program using that port? "
+                                     "Choose another with --port")));
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const uint8_t mode = data[0];
   const std::string rest(reinterpret_cast<const char*>(data) + 1, size - 1);
-  stigmer::server::EventHttpRequest request;
+  stigmer::HttpRequest request;
   request.method = "POST";
   request.path = (mode & 4) ? "/" : "/events";
   if (mode & 1) request.headers.emplace_back("Authorization", "Bearer token");
@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                  std::string(absl::StripAsciiWhitespace(line.substr(colon + 1))));
   }
 
-  const stigmer::server::EventHttpResponse response = stigmer::server::HandleEventHttpRequest(
+  const stigmer::HttpResponse response = stigmer::server::HandleEventHttpRequest(
       Gate(), request,
       [](const nlohmann::json& event) -> absl::StatusOr<stigmer::server::EventBus::Accepted> {
         if (!stigmer::ValidateCloudEvent(event).ok()) std::abort();  // only checked events

@@ -190,11 +190,11 @@ TEST_F(EventBusTest, EventBytesThatAreNotUtf8AreA400NotACrash) {
   const auto never = [](const nlohmann::json&) -> absl::StatusOr<EventBus::Accepted> {
     return absl::InternalError("not called");
   };
-  EventHttpRequest request{.method = "POST", .path = "/events"};
+  HttpRequest request{.method = "POST", .path = "/events"};
   request.headers = {{"Authorization", std::string("Bearer ") + kTestApiToken},
                      {"Content-Type", "application/cloudevents+json"}};
   request.body = "{\xab\"spec\": 1}";
-  EventHttpResponse bad = HandleEventHttpRequest(gate, request, never);
+  HttpResponse bad = HandleEventHttpRequest(gate, request, never);
   EXPECT_EQ(bad.status, 400);
   EXPECT_THAT(bad.body, HasSubstr("the event is not valid JSON"));
 
@@ -214,10 +214,10 @@ TEST_F(EventBusTest, OnlyPostToEventsIsServed) {
   const auto never = [](const nlohmann::json&) -> absl::StatusOr<EventBus::Accepted> {
     return absl::InternalError("not called");
   };
-  EventHttpResponse get = HandleEventHttpRequest(gate, {.method = "GET", .path = "/events"}, never);
+  HttpResponse get = HandleEventHttpRequest(gate, {.method = "GET", .path = "/events"}, never);
   EXPECT_EQ(get.status, 405);
   EXPECT_EQ(get.body, R"({"error":"GET is not allowed: POST CloudEvents to /events"})");
-  EventHttpResponse elsewhere =
+  HttpResponse elsewhere =
       HandleEventHttpRequest(gate, {.method = "POST", .path = "/other"}, never);
   EXPECT_EQ(elsewhere.status, 404);
   EXPECT_EQ(elsewhere.body, R"({"error":"no /other here: POST CloudEvents to /events"})");
