@@ -65,7 +65,8 @@ int RunAgentRunner() {
   return temporal::RunWorker(*options, [&](std::shared_ptr<grpc::Channel> channel) {
     temporal::WorkerHandlers handlers;
     handlers.workflow = std::make_unique<durable::WorkflowTaskHandler>(
-        channel, options->namespace_name, options->identity, "agent-runner", workflow, program);
+        channel, options->namespace_name, options->identity, "agent-runner", workflow, program,
+        durable::StickyExecutionOf(*options));
     handlers.activity = std::make_unique<activities::ActivityDispatcher>(
         std::move(channel), options->namespace_name, options->identity, "agent-runner",
         AgentActivities(model, activities::ActivityLimits{}));

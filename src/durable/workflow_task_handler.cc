@@ -57,70 +57,153 @@ void LogOutcome(const std::string& workflow_id, const Command& last) {
   }
 }
 
+// The cache key of a run; run ids never hold '/'.
+std::string RunKey(const tapi::common::v1::WorkflowExecution& execution) {
+  return absl::StrCat(execution.workflow_id(), "/", execution.run_id());
+}
+
+bool EndsRun(const WorkflowTaskAnswer& answer) {
+  if (!answer.completed) return true;
+  if (answer.commands.empty()) return false;
+  switch (answer.commands.back().command_type()) {
+    case tapi::enums::v1::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
+    case tapi::enums::v1::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
+    case tapi::enums::v1::COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
+    case tapi::enums::v1::COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
+
+StickyExecution StickyExecutionOf(const temporal::WorkerOptions& options) {
+  StickyExecution sticky;
+  if (options.sticky_cache_runs == 0) return sticky;
+  sticky.queue = options.sticky_task_queue;
+  sticky.max_runs = options.sticky_cache_runs;
+  sticky.max_bytes = options.sticky_cache_bytes;
+  return sticky;
+}
 
 WorkflowTaskHandler::WorkflowTaskHandler(std::shared_ptr<grpc::Channel> channel,
                                          std::string namespace_name, std::string identity,
                                          std::string worker, WorkflowTaskOptions options,
-                                         std::shared_ptr<Program> program)
+                                         std::shared_ptr<Program> program, StickyExecution sticky)
     : stub_(wfs::WorkflowService::NewStub(std::move(channel))),
       namespace_(std::move(namespace_name)),
       identity_(std::move(identity)),
       worker_(std::move(worker)),
       options_(std::move(options)),
-      program_(std::move(program)) {}
+      program_(std::move(program)),
+      sticky_(std::move(sticky)) {
+  if (!sticky_.queue.empty() && sticky_.max_runs > 0) {
+    cache_ = std::make_unique<StickyRunCache>(sticky_.max_runs, sticky_.max_bytes);
+  }
+}
 
-absl::StatusOr<std::vector<HistoryEvent>> WorkflowTaskHandler::FullHistory(
-    const wfs::PollWorkflowTaskQueueResponse& task) {
-  std::vector<HistoryEvent> events(task.history().events().begin(), task.history().events().end());
-  std::string token = task.next_page_token();
-  while (!token.empty()) {
+absl::Status WorkflowTaskHandler::ReadPages(const tapi::common::v1::WorkflowExecution& execution,
+                                            std::string page_token,
+                                            std::vector<HistoryEvent>& events) {
+  do {
     wfs::GetWorkflowExecutionHistoryRequest request;
     request.set_namespace_(namespace_);
-    *request.mutable_execution() = task.workflow_execution();
-    request.set_next_page_token(token);
+    *request.mutable_execution() = execution;
+    request.set_next_page_token(page_token);
     wfs::GetWorkflowExecutionHistoryResponse response;
     grpc::ClientContext context;
     SetDeadline(context);
     grpc::Status status = stub_->GetWorkflowExecutionHistory(&context, request, &response);
     if (!status.ok()) {
-      return absl::UnavailableError(absl::StrCat("reading the history of ",
-                                                 task.workflow_execution().workflow_id(), ": ",
-                                                 status.error_message()));
+      return absl::UnavailableError(absl::StrCat("reading the history of ", execution.workflow_id(),
+                                                 ": ", status.error_message()));
     }
     for (const HistoryEvent& event : response.history().events()) events.push_back(event);
-    token = response.next_page_token();
+    page_token = response.next_page_token();
+  } while (!page_token.empty());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<HistoryEvent>> WorkflowTaskHandler::History(
+    const wfs::PollWorkflowTaskQueueResponse& task) {
+  const auto& sent = task.history().events();
+  std::vector<HistoryEvent> events;
+  if (!sent.empty() && sent[0].event_id() == 1) {  // the whole history, maybe in pages
+    events.assign(sent.begin(), sent.end());
+    if (!task.next_page_token().empty()) {
+      if (absl::Status read = ReadPages(task.workflow_execution(), task.next_page_token(), events);
+          !read.ok()) {
+        return read;
+      }
+    }
+    return events;
   }
+  // A sticky task: only the events since this worker's last answer. A query must not take the
+  // run out of the cache while its next task may be under way.
+  if (cache_ != nullptr && !task.has_query() && !sent.empty() && task.next_page_token().empty()) {
+    std::optional<std::vector<HistoryEvent>> cached =
+        cache_->Take(RunKey(task.workflow_execution()));
+    if (cached && !cached->empty() && cached->back().event_id() + 1 == sent[0].event_id()) {
+      events = *std::move(cached);
+      events.insert(events.end(), sent.begin(), sent.end());
+      return events;
+    }
+  }
+  spdlog::debug("{}: a task of this run on the sticky queue, but its history is not cached here; "
+                "reading it whole",
+                task.workflow_execution().workflow_id());
+  if (absl::Status read = ReadPages(task.workflow_execution(), "", events); !read.ok()) return read;
   return events;
+}
+
+void WorkflowTaskHandler::Keep(const tapi::common::v1::WorkflowExecution& execution,
+                               std::vector<HistoryEvent> events) {
+  for (const std::string& evicted : cache_->Put(RunKey(execution), std::move(events))) {
+    const size_t slash = evicted.rfind('/');
+    wfs::ResetStickyTaskQueueRequest request;
+    request.set_namespace_(namespace_);
+    request.mutable_execution()->set_workflow_id(evicted.substr(0, slash));
+    request.mutable_execution()->set_run_id(evicted.substr(slash + 1));
+    wfs::ResetStickyTaskQueueResponse response;
+    grpc::ClientContext context;
+    SetDeadline(context);
+    // Best effort: without it, the run's next task waits out schedule_to_start on this queue.
+    grpc::Status status = stub_->ResetStickyTaskQueue(&context, request, &response);
+    spdlog::debug("{}: evicted from the sticky cache ({})", request.execution().workflow_id(),
+                  status.ok() ? "reset" : status.error_message());
+  }
 }
 
 void WorkflowTaskHandler::HandleWorkflowTask(const wfs::PollWorkflowTaskQueueResponse& task) {
   const std::string& workflow_id = task.workflow_execution().workflow_id();
   WorkflowTaskAnswer answer;
+  std::vector<HistoryEvent> events;
   if (task.workflow_type().name() != program_->workflow_type()) {
     answer.completed = false;
     answer.cause = tapi::enums::v1::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE;
     answer.message = absl::StrCat(worker_, " runs workflows of type \"", program_->workflow_type(),
                                   "\", not \"", task.workflow_type().name(), "\"");
   } else {
-    absl::StatusOr<std::vector<HistoryEvent>> events = FullHistory(task);
-    if (!events.ok()) {
+    absl::StatusOr<std::vector<HistoryEvent>> read = History(task);
+    if (!read.ok()) {
       // Leave the task unanswered: Temporal hands it out again once it times out.
-      spdlog::warn("{}: {}", workflow_id, std::string(events.status().message()));
+      spdlog::warn("{}: {}", workflow_id, std::string(read.status().message()));
       return;
     }
-    answer =
-        ProcessWorkflowTask(*events, workflow_id, task.started_event_id(), options_, *program_);
+    events = *std::move(read);
+    answer = ProcessWorkflowTask(events, workflow_id, task.started_event_id(), options_, *program_);
   }
   if (task.has_query()) {
     AnswerLegacyQuery(task, answer);
     return;
   }
-  Respond(task, answer);
+  const bool sticky = cache_ != nullptr && !EndsRun(answer);
+  if (Respond(task, answer, sticky) && sticky) Keep(task.workflow_execution(), std::move(events));
 }
 
-void WorkflowTaskHandler::Respond(const wfs::PollWorkflowTaskQueueResponse& task,
-                                  const WorkflowTaskAnswer& answer) {
+bool WorkflowTaskHandler::Respond(const wfs::PollWorkflowTaskQueueResponse& task,
+                                  const WorkflowTaskAnswer& answer, bool sticky) {
   const std::string& workflow_id = task.workflow_execution().workflow_id();
   grpc::ClientContext context;
   SetDeadline(context);
@@ -131,6 +214,15 @@ void WorkflowTaskHandler::Respond(const wfs::PollWorkflowTaskQueueResponse& task
     request.set_task_token(task.task_token());
     request.set_identity(identity_);
     for (const Command& command : answer.commands) *request.add_commands() = command;
+    if (sticky) {
+      auto* attributes = request.mutable_sticky_attributes();
+      attributes->mutable_worker_task_queue()->set_name(sticky_.queue);
+      attributes->mutable_worker_task_queue()->set_kind(tapi::enums::v1::TASK_QUEUE_KIND_STICKY);
+      attributes->mutable_worker_task_queue()->set_normal_name(
+          task.workflow_execution_task_queue().name());
+      attributes->mutable_schedule_to_start_timeout()->set_seconds(
+          absl::ToInt64Seconds(sticky_.schedule_to_start));
+    }
     for (const auto& [id, query] : task.queries()) {
       (*request.mutable_query_results())[id] = AnswerQuery(worker_, query.query_type(), answer);
     }
@@ -155,6 +247,7 @@ void WorkflowTaskHandler::Respond(const wfs::PollWorkflowTaskQueueResponse& task
     spdlog::warn("{}: cannot answer the workflow task: {} (Temporal hands it out again)",
                  workflow_id, status.error_message());
   }
+  return status.ok();
 }
 
 void WorkflowTaskHandler::AnswerLegacyQuery(const wfs::PollWorkflowTaskQueueResponse& task,

@@ -15,6 +15,7 @@ namespace {
 
 size_t ThreadCount(const TaskQueuePollerOptions& options) {
   size_t count = std::max(1, options.workflow_pollers) + std::max(1, options.activity_pollers);
+  if (!options.sticky_task_queue.empty()) count += std::max(1, options.sticky_workflow_pollers);
   for (const ActivityQueue& queue : options.activity_queues) count += std::max(1, queue.pollers);
   return count;
 }
@@ -41,8 +42,17 @@ TaskQueuePoller::~TaskQueuePoller() { Stop(); }
 void TaskQueuePoller::Start() {
   for (int i = 0; i < std::max(1, options_.workflow_pollers); ++i) {
     threads_.emplace_back([this, slot = threads_.size()] {
-      RunLoop("workflow", slot, [this](auto* context) { return PollWorkflowTask(context); });
+      RunLoop("workflow", slot,
+              [this](auto* context) { return PollWorkflowTask(context, /*sticky=*/false); });
     });
+  }
+  if (!options_.sticky_task_queue.empty()) {
+    for (int i = 0; i < std::max(1, options_.sticky_workflow_pollers); ++i) {
+      threads_.emplace_back([this, slot = threads_.size()] {
+        RunLoop("sticky workflow", slot,
+                [this](auto* context) { return PollWorkflowTask(context, /*sticky=*/true); });
+      });
+    }
   }
   const auto add_activity_pollers = [this](const std::string& queue, int pollers) {
     for (int i = 0; i < std::max(1, pollers); ++i) {
@@ -69,6 +79,7 @@ void TaskQueuePoller::Stop() {
   }
   std::call_once(join_once_, [this] {
     for (std::thread& thread : threads_) thread.join();
+    ReleaseStickyQueue();
   });
 }
 
@@ -136,11 +147,34 @@ grpc::Status TaskQueuePoller::CheckNamespace(grpc::ClientContext* context) {
   return stub_->DescribeNamespace(context, request, &response);
 }
 
-grpc::Status TaskQueuePoller::PollWorkflowTask(grpc::ClientContext* context) {
+void TaskQueuePoller::ReleaseStickyQueue() {
+  if (options_.sticky_task_queue.empty() || !ready_.load()) return;
+  wfs::ShutdownWorkerRequest request;
+  request.set_namespace_(options_.namespace_name);
+  request.set_sticky_task_queue(options_.sticky_task_queue);
+  request.set_identity(options_.identity);
+  request.set_reason("worker stopping");
+  wfs::ShutdownWorkerResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+  const grpc::Status status = stub_->ShutdownWorker(&context, request, &response);
+  if (!status.ok()) {
+    spdlog::warn("cannot release the sticky queue {}: {} (its runs move back to {} after 10 s)",
+                 options_.sticky_task_queue, status.error_message(), options_.task_queue);
+  }
+}
+
+grpc::Status TaskQueuePoller::PollWorkflowTask(grpc::ClientContext* context, bool sticky) {
   wfs::PollWorkflowTaskQueueRequest request;
   request.set_namespace_(options_.namespace_name);
-  request.mutable_task_queue()->set_name(options_.task_queue);
-  request.mutable_task_queue()->set_kind(::temporal::api::enums::v1::TASK_QUEUE_KIND_NORMAL);
+  if (sticky) {
+    request.mutable_task_queue()->set_name(options_.sticky_task_queue);
+    request.mutable_task_queue()->set_kind(::temporal::api::enums::v1::TASK_QUEUE_KIND_STICKY);
+    request.mutable_task_queue()->set_normal_name(options_.task_queue);
+  } else {
+    request.mutable_task_queue()->set_name(options_.task_queue);
+    request.mutable_task_queue()->set_kind(::temporal::api::enums::v1::TASK_QUEUE_KIND_NORMAL);
+  }
   request.set_identity(options_.identity);
   wfs::PollWorkflowTaskQueueResponse response;
   grpc::Status status = stub_->PollWorkflowTaskQueue(context, request, &response);

@@ -43,6 +43,11 @@ struct TaskQueuePollerOptions {
   absl::Duration max_backoff = absl::Seconds(5);
   // Threads polling for workflow tasks and for activity tasks; each handles one task at a time.
   int workflow_pollers = 1;
+  // This worker's own (sticky) queue for workflow tasks, polled by its own threads besides
+  // `task_queue`; empty: none. Told to Temporal (ShutdownWorker) on Stop(), so that the runs
+  // waiting there move back to `task_queue` at once.
+  std::string sticky_task_queue;
+  int sticky_workflow_pollers = 1;
   int activity_pollers = 1;
   // More queues polled for activity tasks (also by the activity handler), each by its own
   // `pollers` threads: activities scheduled there never wait for a slot of another queue.
@@ -100,7 +105,8 @@ class TaskQueuePoller {
   // is its PollerProgress slot.
   void RunLoop(const char* kind, size_t slot, const PollOnce& poll_once);
   grpc::Status CheckNamespace(grpc::ClientContext* context);
-  grpc::Status PollWorkflowTask(grpc::ClientContext* context);
+  grpc::Status PollWorkflowTask(grpc::ClientContext* context, bool sticky);
+  void ReleaseStickyQueue();
   grpc::Status PollActivityTask(grpc::ClientContext* context, const std::string& task_queue);
   void NotifyReadyOnce();
 

@@ -60,6 +60,7 @@ int RunWorker(const WorkerOptions& options, const HandlerFactory& make_handlers)
   poller_options.task_queue = options.task_queue;
   poller_options.identity = options.identity;
   poller_options.workflow_pollers = options.workflow_pollers;
+  if (options.sticky_cache_runs > 0) poller_options.sticky_task_queue = options.sticky_task_queue;
   poller_options.activity_pollers = options.activity_pollers;
   poller_options.activity_queues = options.activity_queues;
   poller_options.payload_codec = options.payload_codec;

@@ -5,6 +5,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/ulid.h"
 #include "temporal/worker_identity.h"
 
 namespace stigmer::temporal {
@@ -42,6 +44,23 @@ absl::StatusOr<WorkerOptions> WorkerOptionsFromEnvironment(const EnvironmentLook
           absl::StrCat(name, " must be a number from 1 to 64, not \"", *value, "\""));
     }
   }
+  if (auto runs = lookup("STIGMER_STICKY_CACHE_RUNS"); runs && !runs->empty()) {
+    if (!absl::SimpleAtoi(*runs, &options.sticky_cache_runs) ||
+        options.sticky_cache_runs > 100000) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "STIGMER_STICKY_CACHE_RUNS must be a number from 0 to 100000, not \"", *runs, "\""));
+    }
+  }
+  if (auto mib = lookup("STIGMER_STICKY_CACHE_MB"); mib && !mib->empty()) {
+    size_t value = 0;
+    if (!absl::SimpleAtoi(*mib, &value) || value < 1 || value > 65536) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "STIGMER_STICKY_CACHE_MB must be a number from 1 to 65536, not \"", *mib, "\""));
+    }
+    options.sticky_cache_bytes = value << 20;
+  }
+  options.sticky_task_queue =
+      absl::StrCat(task_queue, "/sticky/", options.identity, "/", NewUlid(absl::Now()));
   return options;
 }
 

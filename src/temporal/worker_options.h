@@ -29,6 +29,12 @@ struct WorkerOptions {
   std::vector<ActivityQueue> activity_queues;  // more activity queues, with their own threads
   // SIGTERM: running activity tasks get this long to finish before the worker exits anyway.
   absl::Duration stop_timeout = absl::Seconds(10);
+  // Sticky execution: the worker keeps the histories of up to this many runs (and bytes)
+  // between their workflow tasks, and Temporal sends it only each task's new events on its own
+  // queue `sticky_task_queue`. 0 runs: off (every task brings the whole history).
+  size_t sticky_cache_runs = 1000;
+  size_t sticky_cache_bytes = 64 << 20;
+  std::string sticky_task_queue;  // "<task_queue>/sticky/<identity>/<ULID>", one per process
   // Encrypts and decrypts every payload; null: none (see LoadPayloadCodec).
   std::shared_ptr<const PayloadCodec> payload_codec;
 };
@@ -39,6 +45,8 @@ struct WorkerOptions {
 //   STIGMER_WATCHDOG_MS       heartbeat interval in ms, 1 to 3600000 (set by the supervisor)
 //   STIGMER_WORKFLOW_POLLERS  workflow task pollers, 1 to 64 (default 2)
 //   STIGMER_ACTIVITY_POLLERS  activity task pollers, 1 to 64 (default 4)
+//   STIGMER_STICKY_CACHE_RUNS runs kept for sticky execution, 0 (off) to 100000 (default 1000)
+//   STIGMER_STICKY_CACHE_MB   their histories' bytes, in MiB, 1 to 65536 (default 64)
 // Namespace "default", identity DefaultWorkerIdentity(). InvalidArgument naming the variable
 // when one of them is not a number in range.
 absl::StatusOr<WorkerOptions> WorkerOptionsFromEnvironment(const EnvironmentLookup& lookup,

@@ -105,7 +105,8 @@ int RunWorkflowRunner() {
     temporal::WorkerHandlers handlers;
     handlers.workflow = std::make_unique<durable::WorkflowTaskHandler>(
         channel, options->namespace_name, options->identity, "workflow-runner", settings->workflow,
-        std::make_shared<ServerlessProgram>(settings->workflow));
+        std::make_shared<ServerlessProgram>(settings->workflow),
+        durable::StickyExecutionOf(*options));
     handlers.activity = std::make_unique<activities::ActivityDispatcher>(
         std::move(channel), options->namespace_name, options->identity, "workflow-runner",
         WorkflowRunnerActivities(

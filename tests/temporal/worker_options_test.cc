@@ -77,6 +77,34 @@ TEST(WorkerOptionsTest, ReadsTheWatchdogIntervalTheSupervisorGives) {
             "STIGMER_WATCHDOG_MS must be a number from 1 to 3600000, not \"0\"");
 }
 
+TEST(WorkerOptionsTest, StickyExecutionIsOnWithAQueueOfItsOwnPerProcess) {
+  absl::StatusOr<WorkerOptions> first = WorkerOptionsFromEnvironment(FakeEnvironment({}), "q");
+  absl::StatusOr<WorkerOptions> second = WorkerOptionsFromEnvironment(FakeEnvironment({}), "q");
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first->sticky_cache_runs, 1000u);
+  EXPECT_EQ(first->sticky_cache_bytes, size_t{64} << 20);
+  EXPECT_THAT(first->sticky_task_queue,
+              ::testing::StartsWith(absl::StrCat("q/sticky/", DefaultWorkerIdentity(), "/")));
+  EXPECT_NE(first->sticky_task_queue, second->sticky_task_queue);
+}
+
+TEST(WorkerOptionsTest, ReadsTheStickyCacheBoundsAndRejectsOutOfRange) {
+  absl::StatusOr<WorkerOptions> off = WorkerOptionsFromEnvironment(
+      FakeEnvironment({{"STIGMER_STICKY_CACHE_RUNS", "0"}, {"STIGMER_STICKY_CACHE_MB", "8"}}), "q");
+  ASSERT_TRUE(off.ok()) << off.status();
+  EXPECT_EQ(off->sticky_cache_runs, 0u);
+  EXPECT_EQ(off->sticky_cache_bytes, size_t{8} << 20);
+  EXPECT_EQ(
+      WorkerOptionsFromEnvironment(FakeEnvironment({{"STIGMER_STICKY_CACHE_RUNS", "-1"}}), "q")
+          .status()
+          .message(),
+      "STIGMER_STICKY_CACHE_RUNS must be a number from 0 to 100000, not \"-1\"");
+  EXPECT_EQ(WorkerOptionsFromEnvironment(FakeEnvironment({{"STIGMER_STICKY_CACHE_MB", "0"}}), "q")
+                .status()
+                .message(),
+            "STIGMER_STICKY_CACHE_MB must be a number from 1 to 65536, not \"0\"");
+}
+
 TEST(RunnerSettingsTest, DefaultsAndGuardsFromTheEnvironment) {
   absl::StatusOr<workflow::RunnerSettings> defaults =
       workflow::RunnerSettingsFromEnvironment(FakeEnvironment({}));

@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "activities/activity_dispatcher.h"
 #include "activities/activity_kinds.h"
+#include "common/ulid.h"
 #include "durable/workflow_task_handler.h"
 #include "gtest/gtest.h"
 #include "temporal/payloads.h"
@@ -46,6 +48,13 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
     queue_ =
         absl::StrCat("runner-", ::testing::UnitTest::GetInstance()->current_test_info()->name());
 
+    StartWorker();
+  }
+
+  // Starts a worker (a poller and its handlers) as workflow-runner does, replacing the one that
+  // runs (stopped first: a new worker knows nothing of the runs the old one kept).
+  void StartWorker() {
+    if (poller_) poller_->Stop();
     temporal::TaskQueuePollerOptions options;
     options.temporal_address = temporal_address();
     options.task_queue = queue_;
@@ -53,6 +62,9 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
     options.workflow_pollers = 2;
     options.activity_pollers = 1;
     options.channel = temporal::CreateTemporalChannel(temporal_address(), PayloadCodec());
+    // As workflow-runner does: sticky execution on, unless a suite says otherwise.
+    sticky_ = Sticky();
+    options.sticky_task_queue = sticky_.queue;
     // As workflow-runner does: each activity kind on its own queue, with its own pollers.
     activities::ActivityLimits limits;
     activities::ActivitySlots slots;
@@ -68,7 +80,7 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
         options, nullptr,
         std::make_unique<durable::WorkflowTaskHandler>(
             options.channel, "default", "runner-test", "workflow-runner", workflow_options,
-            std::make_shared<ServerlessProgram>(workflow_options)),
+            std::make_shared<ServerlessProgram>(workflow_options), sticky_),
         std::make_unique<activities::ActivityDispatcher>(options.channel, "default", "runner-test",
                                                          "workflow-runner",
                                                          WorkflowRunnerActivities(limits)));
@@ -78,6 +90,9 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
   // The codec of the client and of the worker's channel; none unless a suite says so.
   virtual std::shared_ptr<const temporal::PayloadCodec> PayloadCodec() { return nullptr; }
   virtual void Configure(ServerlessWorkflowOptions&) {}
+  virtual durable::StickyExecution Sticky() {
+    return {.queue = absl::StrCat(queue_, "/sticky/", NewUlid(absl::Now()))};
+  }
   virtual void ConfigureActivities(activities::ActivityLimits&, activities::ActivitySlots&) {}
 
   void TearDown() override {
@@ -182,6 +197,7 @@ class WorkflowRunnerTest : public testing::TemporalDevServerSuite {
   std::string queue_;
   std::string signing_key_;  // Start signs with it when set, as stigmer-server does
   std::unique_ptr<temporal::TaskQueuePoller> poller_;
+  durable::StickyExecution sticky_;
 };
 
 }  // namespace stigmer::workflow
