@@ -86,5 +86,25 @@ TEST_F(WorkflowCatalogTest, TheRunsStartCarriesTheFolder) {
   EXPECT_EQ(start->payloads[2]["source_dir"], "/home/ada/flows");
 }
 
+TEST_F(WorkflowCatalogTest, AChildWorkflowReadsItsFilesFromItsOwnFolder) {
+  ASSERT_TRUE(ApplyWorkflowDocument(*store_, kRelative, false, "/home/ada/flows").ok());
+  ASSERT_TRUE(ApplyWorkflowDocument(
+                  *store_, R"(document: {dsl: '1.0.0', namespace: t, name: parent, version: '1.0.0'}
+do:
+  - greet:
+      run:
+        workflow: {namespace: t, name: greeter, version: '1.0.0'}
+)",
+                  false, "/srv/elsewhere")
+                  .ok());
+  stigmer::v1::CreateExecutionRequest request;
+  request.set_workflow("parent");
+  auto start = PlanExecutionStart(*store_, request, nlohmann::json::object(), "q");
+  ASSERT_TRUE(start.ok()) << start.status();
+  EXPECT_FALSE(start->payloads[2].contains("source_dir"));  // the parent names no file
+  EXPECT_EQ(start->payloads[2]["workflows"]["greeter@1.0.0"]["runtime"]["source_dir"],
+            "/home/ada/flows");
+}
+
 }  // namespace
 }  // namespace stigmer::server
