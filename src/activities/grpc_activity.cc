@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "activities/activity_text.h"
 #include "activities/http_request.h"
+#include "activities/local_resource.h"
 #include "activities/oauth2_token.h"
 #include "activities/proto_schema.h"
 #include "grpcpp/create_channel.h"
@@ -174,7 +175,8 @@ ActivityResult RunGrpcActivity(const json& input, const ActivityLimits& limits,
     authorization = std::get<std::string>(std::move(header));
   }
 
-  absl::StatusOr<std::string> path = ProtoFilePath(endpoint->get<std::string>());
+  absl::StatusOr<std::string> path =
+      ProtoFilePath(endpoint->get<std::string>(), SourceDirOf(input));
   if (!path.ok()) return Invalid(std::string(path.status().message()), input);
   absl::StatusOr<ProtoMethod> method = ProtoMethod::Load(*path, service_name, method_name);
   if (!method.ok()) return Invalid(std::string(method.status().message()), input);

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "activities/local_resource.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace stigmer::activities {
@@ -58,21 +59,15 @@ ProtoMethod::ProtoMethod(ProtoMethod&&) noexcept = default;
 ProtoMethod& ProtoMethod::operator=(ProtoMethod&&) noexcept = default;
 ProtoMethod::~ProtoMethod() = default;
 
-absl::StatusOr<std::string> ProtoFilePath(const std::string& endpoint) {
-  std::string path = endpoint;
-  if (absl::StartsWithIgnoreCase(path, "file://")) {
-    path = path.substr(7);
-  } else if (path.find("://") != std::string::npos) {
+absl::StatusOr<std::string> ProtoFilePath(const std::string& endpoint,
+                                          const std::string& source_dir) {
+  if (ClassifyLocalReference(endpoint) == LocalReference::kNotLocal) {
     return absl::InvalidArgumentError(
         absl::StrCat("the proto `", endpoint,
                      "` is not a local file: workflow-runner reads .proto files from this "
                      "machine only (file:///path/to/service.proto)"));
   }
-  if (path.empty() || path.front() != '/') {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the proto `", endpoint, "` is not an absolute path: give file:///path/to/service.proto"));
-  }
-  return path;
+  return LocalResourcePath(endpoint, source_dir);
 }
 
 absl::StatusOr<ProtoMethod> ProtoMethod::Load(const std::string& proto_path,

@@ -14,10 +14,12 @@
 
 namespace stigmer::activities {
 
-// The local path a `proto.endpoint` names: "file:///abs/x.proto" or "/abs/x.proto".
+// The local path a `proto.endpoint` names: "file:///abs/x.proto", "/abs/x.proto", or a relative
+// one ("file://app/x.proto", "app/x.proto") joined to `source_dir` (local_resource.h).
 // InvalidArgument for a network URI (http, https, …: workflow-runner reads no proto from the
-// network) or a relative path (it would depend on workflow-runner's working folder).
-absl::StatusOr<std::string> ProtoFilePath(const std::string& endpoint);
+// network), or a relative path with no `source_dir` (never workflow-runner's working folder).
+absl::StatusOr<std::string> ProtoFilePath(const std::string& endpoint,
+                                          const std::string& source_dir = "");
 
 // One unary method of a parsed .proto. Owns the descriptor pool its descriptors live in.
 class ProtoMethod {

@@ -94,7 +94,7 @@ ActivityResult RunScriptActivity(const json& input, const ActivityLimits& limits
     code = code_field->get<std::string>();
   } else if (source != script->end() && source->is_object() && source->contains("endpoint")) {
     absl::StatusOr<std::string> read =
-        ReadLocalResource(EndpointUri((*source)["endpoint"]), kMaxSourceBytes);
+        ReadLocalResource(EndpointUri((*source)["endpoint"]), kMaxSourceBytes, SourceDirOf(input));
     if (!read.ok()) {
       return Invalid(absl::StrCat("script source: ", read.status().message()), task);
     }

@@ -41,7 +41,9 @@ struct Applied {
   stigmer::v1::ApplyOutcome outcome = stigmer::v1::APPLY_OUTCOME_UNSPECIFIED;
 };
 
-Applied ApplyOne(ApiClient& client, DocumentKind kind, const std::string& text, bool dry_run) {
+Applied ApplyOne(ApiClient& client, DocumentKind kind, const SourceDocument& document,
+                 bool dry_run) {
+  const std::string& text = document.text;
   grpc::ClientContext context;
   WithCallDeadline(&context);
   Applied applied;
@@ -60,6 +62,7 @@ Applied ApplyOne(ApiClient& client, DocumentKind kind, const std::string& text, 
   stigmer::v1::ApplyWorkflowRequest request;
   request.set_definition(text);
   request.set_dry_run(dry_run);
+  request.set_source_dir(document.source_dir);
   stigmer::v1::ApplyWorkflowResponse response;
   applied.status = FromGrpcStatus(client.workflows().Apply(&context, request, &response));
   applied.name = response.workflow().name();
@@ -164,7 +167,7 @@ int ApplyResources(const config::Paths& paths, TerminalOutput& output,
       }
       document.text = *std::move(text);
     }
-    Applied checked = ApplyOne(*client, kinds[i], document.text, /*dry_run=*/true);
+    Applied checked = ApplyOne(*client, kinds[i], document, /*dry_run=*/true);
     if (!checked.status.ok()) {
       output.Error(absl::StrCat(document.origin, ": ", checked.status.message()));
       ++invalid;
@@ -207,7 +210,7 @@ int ApplyResources(const config::Paths& paths, TerminalOutput& output,
   }
   std::vector<std::vector<std::string>> rows = {{"NAME", "VERSION", "STATUS", "ID"}};
   for (size_t i = 0; i < documents->size(); ++i) {
-    Applied applied = ApplyOne(*client, kinds[i], (*documents)[i].text, dry_run);
+    Applied applied = ApplyOne(*client, kinds[i], (*documents)[i], dry_run);
     if (!applied.status.ok()) {
       output.Error(absl::StrCat((*documents)[i].origin, ": ", applied.status.message()));
       return 1;

@@ -33,6 +33,11 @@ void SplitInto(absl::string_view origin, absl::string_view text, std::vector<Sou
                const std::filesystem::path& file = {}) {
   const std::filesystem::path folder =
       file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+  std::error_code error;
+  const std::filesystem::path absolute =
+      file.empty() ? std::filesystem::path() : std::filesystem::absolute(folder, error);
+  std::string source_dir = error ? "" : absolute.lexically_normal().string();
+  if (source_dir.size() > 1 && source_dir.back() == '/') source_dir.pop_back();
   std::vector<std::string> documents(1);
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     if (IsDocumentSeparator(line)) {
@@ -47,7 +52,7 @@ void SplitInto(absl::string_view origin, absl::string_view text, std::vector<Sou
   for (size_t i = 0; i < documents.size(); ++i) {
     out->push_back({documents.size() == 1 ? std::string(origin)
                                           : absl::StrCat(origin, " (document ", i + 1, ")"),
-                    std::move(documents[i]), folder});
+                    std::move(documents[i]), folder, source_dir});
   }
 }
 

@@ -16,6 +16,9 @@ struct SourceDocument {
   std::string text;
   // The folder of the file it came from ("." for stdin): where an agent's skills are read.
   std::filesystem::path folder = ".";
+  // The absolute folder of that file, "" for stdin: where the workflow's relative file
+  // references are read when it runs (sent with the apply).
+  std::string source_dir;
 };
 
 // Splits `text` at "---" lines (a "---" alone, or followed by a comment) into documents, each

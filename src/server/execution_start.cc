@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "activities/local_resource.h"
 #include "agent/agent_document.h"
 #include "agent/agent_program.h"
 #include "agent/agent_runner.h"
@@ -167,6 +168,7 @@ absl::StatusOr<ExecutionStart> PlanExecutionStart(
       !resolved.ok()) {
     return resolved;
   }
+  if (!workflow->source_dir().empty()) runtime[activities::kSourceDirKey] = workflow->source_dir();
   start.payloads = {json::parse(document->json.dump()), input, std::move(runtime)};
   // The workflow's `timeout` bounds the whole execution; Temporal enforces it.
   const nlohmann::ordered_json ordered(start.payloads[0]);

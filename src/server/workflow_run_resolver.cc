@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "activities/local_resource.h"
 #include "workflow/dsl_run_workflow.h"
 #include "workflow/workflow_document.h"
 
@@ -61,6 +62,9 @@ absl::Status ResolveRunWorkflows(store::Store& store, const nlohmann::ordered_js
         workflow::ParseWorkflowDocument(stored->definition());
     if (!child.ok()) return child.status();
     nlohmann::json child_runtime = nlohmann::json::object();
+    if (!stored->source_dir().empty()) {
+      child_runtime[activities::kSourceDirKey] = stored->source_dir();
+    }
     if (absl::Status called = agents(name, child->json, child_runtime); !called.ok()) {
       return called;
     }

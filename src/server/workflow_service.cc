@@ -14,13 +14,13 @@ grpc::Status WorkflowService::Apply(grpc::ServerContext*,
   if (scheduling) {
     // A document that fails validation says so first; a valid one is stored only when its
     // schedule can be set.
-    absl::StatusOr<store::ApplyResult> checked =
-        ApplyWorkflowDocument(*store_, request->definition(), /*dry_run=*/true);
+    absl::StatusOr<store::ApplyResult> checked = ApplyWorkflowDocument(
+        *store_, request->definition(), /*dry_run=*/true, request->source_dir());
     if (!checked.ok()) return ToGrpcStatus(checked.status());
     if (absl::Status up = schedules_->CheckReachable(); !up.ok()) return ToGrpcStatus(up);
   }
-  absl::StatusOr<store::ApplyResult> result =
-      ApplyWorkflowDocument(*store_, request->definition(), request->dry_run());
+  absl::StatusOr<store::ApplyResult> result = ApplyWorkflowDocument(
+      *store_, request->definition(), request->dry_run(), request->source_dir());
   if (!result.ok()) return ToGrpcStatus(result.status());
   const std::string name = result->workflow.name();
   if (absl::Status synced = request->dry_run() ? absl::OkStatus() : schedules_->Sync(name);

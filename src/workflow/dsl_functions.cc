@@ -38,7 +38,8 @@ FunctionLocation LocateFunction(const Json& document, const std::string& call) {
     }
   }
   if (absl::StrContains(call, "://")) {
-    if (absl::StartsWith(call, "file:///")) {
+    if (absl::StartsWith(call, "file://") &&
+        activities::ClassifyLocalReference(call) != activities::LocalReference::kNotLocal) {
       location.uri = call;
     } else {
       location.error = NotLocal("the function", call);
@@ -58,7 +59,7 @@ FunctionLocation LocateFunction(const Json& document, const std::string& call) {
   std::string root = definition.is_object() && definition.contains("endpoint")
                          ? activities::EndpointUri(definition["endpoint"])
                          : "";
-  if (!absl::StartsWith(root, "file:///")) {
+  if (activities::ClassifyLocalReference(root) == activities::LocalReference::kNotLocal) {
     location.error = NotLocal(absl::StrCat("catalog \"", catalog, "\""), root);
     return location;
   }
@@ -107,7 +108,7 @@ void ValidateFunctionsAndCatalogs(ValidationContext& context, const Json& use) {
     context.RejectUnknownMembers(catalog, pointer, {"endpoint"});
     if (!context.Require(catalog, pointer, "endpoint")) continue;
     const std::string uri = activities::EndpointUri(catalog["endpoint"]);
-    if (!absl::StartsWith(uri, "file:///")) {
+    if (activities::ClassifyLocalReference(uri) == activities::LocalReference::kNotLocal) {
       context.Report(JsonPointerAppend(pointer, "endpoint"),
                      NotLocal(absl::StrCat("catalog \"", name, "\""), uri));
     }

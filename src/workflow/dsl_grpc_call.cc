@@ -1,5 +1,6 @@
 #include "workflow/dsl_grpc_call.h"
 
+#include "activities/local_resource.h"
 #include "activities/proto_schema.h"
 #include "workflow/dsl_authentication.h"
 #include "workflow/dsl_definitions.h"
@@ -28,7 +29,9 @@ void ValidateProto(ValidationContext& context, const Json& proto, const std::str
   std::string endpoint_pointer;
   const Json* uri = ValidateExternalResource(context, proto, pointer, &endpoint_pointer);
   if (uri == nullptr) return;
-  absl::StatusOr<std::string> path = activities::ProtoFilePath(uri->get<std::string>());
+  const std::string& text = uri->get_ref<const std::string&>();
+  if (activities::ClassifyLocalReference(text) == activities::LocalReference::kRelative) return;
+  absl::StatusOr<std::string> path = activities::ProtoFilePath(text);
   if (!path.ok()) context.Report(endpoint_pointer, std::string(path.status().message()));
 }
 

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "activities/local_resource.h"
 #include "workflow/dsl_authentication.h"
 #include "workflow/dsl_definitions.h"
 #include "workflow/jq_expression.h"
@@ -24,11 +25,11 @@ void ValidateDocument(ValidationContext& context, const Json& document,
   if (uri == nullptr) return;
   const std::string text = absl::AsciiStrToLower(uri->get<std::string>());
   if (!absl::StartsWith(text, "http://") && !absl::StartsWith(text, "https://") &&
-      !absl::StartsWith(text, "file:///") && !absl::StartsWith(text, "/")) {
+      activities::ClassifyLocalReference(text) == activities::LocalReference::kNotLocal) {
     context.Report(endpoint_pointer,
                    absl::StrCat("the document `", uri->get<std::string>(),
-                                "` must be an http(s) URL or an absolute file path "
-                                "(file:///path/to/openapi.yaml)"));
+                                "` must be an http(s) URL or a file path "
+                                "(file:///path/to/openapi.yaml, or relative to the applied file)"));
   }
 }
 

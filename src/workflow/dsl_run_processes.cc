@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "activities/local_resource.h"
 #include "workflow/jq_expression.h"
 #include "workflow/json_pointer.h"
 
@@ -36,7 +37,7 @@ void ValidateSource(ValidationContext& context, const Json& source, const std::s
   }
   if (!context.ExpectString(*uri, uri_pointer) || IsExpressionString(*uri)) return;
   const std::string& text = uri->get_ref<const std::string&>();
-  if (absl::StartsWith(text, "/") || absl::StartsWith(text, "file:///")) return;
+  if (activities::ClassifyLocalReference(text) != activities::LocalReference::kNotLocal) return;
   context.Report(uri_pointer,
                  absl::StrCat("\"", text,
                               "\" is not a local file: stigmer reaches no network while it runs a "

@@ -29,6 +29,9 @@ struct RuntimeValues {
   // the queue their runs go to.
   nlohmann::json workflows = nlohmann::json::object();
   std::string workflow_task_queue = "stigmer-workflows";
+  // The folder of the file the workflow was applied from, when it names files by relative paths
+  // (activities/local_resource.h); "" otherwise.
+  std::string source_dir;
 };
 
 struct InterpreterOptions {

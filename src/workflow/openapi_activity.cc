@@ -10,6 +10,7 @@
 #include "activities/activity_text.h"
 #include "activities/http_activity.h"
 #include "activities/http_transfer.h"
+#include "activities/local_resource.h"
 #include "common/file_io.h"
 #include "workflow/openapi_operation.h"
 #include "workflow/yaml_to_json.h"
@@ -58,21 +59,22 @@ std::variant<std::string, ActivityResult> Fetch(const std::string& uri, const js
     }
     return std::move(response->body);
   }
-  std::string path = uri;
-  if (absl::StartsWith(lower, "file://")) path = uri.substr(7);
-  if (path.empty() || path.front() != '/') {
+  if (activities::ClassifyLocalReference(uri) == activities::LocalReference::kNotLocal) {
     return Invalid(absl::StrCat("the document `", uri,
-                                "` is neither an http(s) URL nor an absolute file path "
+                                "` is neither an http(s) URL nor a file path "
                                 "(file:///path/to/openapi.yaml)"),
                    input);
   }
-  absl::StatusOr<std::string> text = ReadFileToString(path);
+  absl::StatusOr<std::string> path =
+      activities::LocalResourcePath(uri, activities::SourceDirOf(input));
+  if (!path.ok()) return Invalid(std::string(path.status().message()), input);
+  absl::StatusOr<std::string> text = ReadFileToString(*path);
   if (!text.ok()) {
-    return Invalid(absl::StrCat("cannot read the document ", path, ": ", text.status().message()),
+    return Invalid(absl::StrCat("cannot read the document ", *path, ": ", text.status().message()),
                    input);
   }
   if (text->size() > limits.max_output_bytes) {
-    return Invalid(absl::StrCat("the document ", path, " is larger than ", limits.max_output_bytes,
+    return Invalid(absl::StrCat("the document ", *path, " is larger than ", limits.max_output_bytes,
                                 " bytes (the limit is set by STIGMER_MAX_OUTPUT_BYTES)"),
                    input);
   }

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/time/clock.h"
+#include "activities/local_resource.h"
 #include "temporal/payloads.h"
 #include "temporal/temporal_client.h"
 
@@ -60,6 +61,7 @@ absl::StatusOr<RunInput> ReadRunInput(const durable::ReplayHistory& history,
         queue != values->end() && queue->is_string() && !queue->get<std::string>().empty()) {
       run.runtime.workflow_task_queue = queue->get<std::string>();
     }
+    run.runtime.source_dir = activities::SourceDirOf(*values);
   }
   return run;
 }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "activities/activity_control.h"
+#include "activities/local_resource.h"
 #include "common/secret_redactor.h"
 #include "workflow/dsl_authentication.h"
 #include "workflow/dsl_duration.h"
@@ -36,6 +37,11 @@ void AddTimeout(const nlohmann::ordered_json& document, const nlohmann::ordered_
   if (std::optional<absl::Duration> after = TimeoutAfter(document, task)) {
     request["timeout_ms"] = absl::ToInt64Milliseconds(*after);
   }
+}
+
+// The folder relative file references resolve against, when the workflow has one.
+void AddSourceDir(const std::string& source_dir, nlohmann::json& request) {
+  if (!source_dir.empty()) request[activities::kSourceDirKey] = source_dir;
 }
 
 // The run's secret values, for the activity to redact from what it logs and reports.
@@ -115,6 +121,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& ta
   nlohmann::json request = {{"task", path}, {"input", input}, {"with", std::move(with)}};
   AddTimeout(document_.json, task, request);
   AddSecretsToRedact(runtime_.secrets, request);
+  if (kind == "grpc" || kind == "openapi") AddSourceDir(runtime_.source_dir, request);
   absl::StatusOr<durable::ActivityOutcome> outcome = context_.CallActivity(path, kind, request);
   if (!outcome.ok()) return outcome.status();
   return FromActivity(*std::move(outcome), path);
@@ -153,6 +160,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunShell(const nlohmann::ordered_json& t
   }
   AddTimeout(document_.json, task, request);
   AddSecretsToRedact(runtime_.secrets, request);
+  if (std::string(kind) == "script") AddSourceDir(runtime_.source_dir, request);
   absl::StatusOr<durable::ActivityOutcome> outcome = context_.CallActivity(path, kind, request);
   if (!outcome.ok()) return outcome.status();
   return FromActivity(*std::move(outcome), path);

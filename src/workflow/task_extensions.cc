@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/cleanup/cleanup.h"
+#include "absl/strings/str_cat.h"
 #include "workflow/dsl_extensions.h"
 #include "workflow/json_pointer.h"
 #include "workflow/task_runner.h"
@@ -59,7 +60,13 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunExtendedTask(const nlohmann::ordered_
       when_variables.input = input;
       absl::StatusOr<bool> applies =
           evaluator_.EvaluateCondition(when->get<std::string>(), input, when_variables);
-      if (!applies.ok()) return ExpressionFailure(applies.status(), path);
+      if (!applies.ok()) {
+        return ExpressionFailure(
+            absl::Status(applies.status().code(),
+                         absl::StrCat("the `when` of extension \"", extension.name,
+                                      "\" failed: ", applies.status().message())),
+            path);
+      }
       if (!*applies) continue;
     }
     applying.push_back(&extension);

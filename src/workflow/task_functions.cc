@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "activities/local_resource.h"
 #include "workflow/dsl_functions.h"
 #include "workflow/task_runner.h"
 #include "workflow/yaml_to_json.h"
@@ -32,8 +33,10 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunFunctionCall(const nlohmann::ordered_
   const nlohmann::ordered_json* definition = location.definition;
   if (definition == nullptr) {
     // Reading the file is a side effect: its text is recorded, and a replay reads it there.
+    nlohmann::json request = {{"task", path}, {"uri", location.uri}};
+    if (!runtime_.source_dir.empty()) request[activities::kSourceDirKey] = runtime_.source_dir;
     absl::StatusOr<durable::ActivityOutcome> read =
-        context_.CallActivity(path, "resource", {{"task", path}, {"uri", location.uri}});
+        context_.CallActivity(path, "resource", request);
     if (!read.ok()) return read.status();
     if (read->state == durable::ActivityOutcome::State::kPending) return TaskOutcome::Suspended();
     if (read->state == durable::ActivityOutcome::State::kFailed) {

@@ -3,6 +3,7 @@
 
 #include "activities/grpc_activity.h"
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -46,10 +47,12 @@ class GrpcActivityTest : public ::testing::Test {
         {"arguments", arguments}};
   }
 
-  ActivityResult Run(const json& with, const ActivityLimits& limits = {}) {
+  ActivityResult Run(const json& with, const ActivityLimits& limits = {},
+                     const std::string& source_dir = "") {
     FakeControl control;
-    return RunGrpcActivity({{"task", kTask}, {"input", json::object()}, {"with", with}}, limits,
-                           control);
+    json request = {{"task", kTask}, {"input", json::object()}, {"with", with}};
+    if (!source_dir.empty()) request["source_dir"] = source_dir;
+    return RunGrpcActivity(request, limits, control);
   }
 
   testing::TempDir folder_;
@@ -134,8 +137,24 @@ TEST_F(GrpcActivityTest, NetworkProtoEndpointIsRefused) {
             "reads .proto files from this machine only (file:///path/to/service.proto)");
   with["proto"]["endpoint"] = "file://app/greet.proto";
   EXPECT_EQ(Run(with).error.detail,
-            "the proto `file://app/greet.proto` is not an absolute path: give "
-            "file:///path/to/service.proto");
+            "\"file://app/greet.proto\" is a relative path, and this workflow was not applied from "
+            "a file whose folder it could be read from: apply it with `stigmer apply -f FILE`, or "
+            "give file:///its/path");
+}
+
+TEST_F(GrpcActivityTest, RelativeProtoIsReadFromTheWorkflowsFolderNotTheWorkersCwd) {
+  std::filesystem::create_directories(folder_.path() / "flows" / "app");
+  Write("flows/app/greet.proto", testing::kGreeterProto);
+  json with = With("SayHello", {{"name", "Cy"}});
+  with["proto"]["endpoint"] = "file://app/greet.proto";  // the spec's example: folder app
+  const std::string flows = (folder_.path() / "flows").string();
+  ActivityResult result = Run(with, {}, flows);
+  ASSERT_TRUE(result.ok()) << result.error.ToJson();
+  EXPECT_EQ(result.output["message"], "Hello, Cy");
+  with["proto"]["endpoint"] = "../flows/app/greet.proto";  // `..` may leave the folder
+  EXPECT_TRUE(Run(with, {}, flows).ok());
+  with["proto"]["endpoint"] = "app/missing.proto";  // the error names the resolved path
+  EXPECT_THAT(Run(with, {}, flows).error.detail, HasSubstr(flows + "/app/missing.proto"));
 }
 
 TEST_F(GrpcActivityTest, HugeResponseIsARuntimeErrorNotAnAllocation) {

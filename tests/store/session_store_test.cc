@@ -172,7 +172,8 @@ TEST(SessionSchemaTest, AVersionTwoStoreGainsSessionsAndKeepsItsExecutions) {
   {
     absl::StatusOr<Database> db = Database::Open(path);
     ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE(db->Execute("DROP TABLE event_cursors; DROP TABLE events;"
+    ASSERT_TRUE(db->Execute("ALTER TABLE workflow_versions DROP COLUMN source_dir;"
+                            " DROP TABLE event_cursors; DROP TABLE events;"
                             " DROP INDEX executions_by_session;"
                             " ALTER TABLE executions DROP COLUMN session_id;"
                             " DELETE FROM schema_version WHERE version >= 3")

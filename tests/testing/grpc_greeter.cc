@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -59,11 +60,20 @@ grpc::ByteBuffer Reply(const std::string& message) {
   return grpc::ByteBuffer(&slice, 1);
 }
 
+// "/pkg.Greeter/SayHello" → "SayHello"; "" for a service other than a Greeter.
+std::string GreeterMethod(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0) return "";
+  const std::string service = path.substr(1, slash - 1);
+  if (service != "Greeter" && !absl::EndsWith(service, ".Greeter")) return "";
+  return path.substr(slash + 1);
+}
+
 class Call final : public grpc::ServerGenericBidiReactor {
  public:
   explicit Call(grpc::GenericCallbackServerContext* context) : context_(context) {
-    if (context->method().rfind("/greet.Greeter/", 0) != 0 ||
-        context->method() == "/greet.Greeter/Chat") {
+    const std::string method = GreeterMethod(context->method());
+    if ((method != "SayHello" && method != "Fail" && method != "Hang")) {
       End(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no such method"));
       return;
     }
@@ -76,9 +86,9 @@ class Call final : public grpc::ServerGenericBidiReactor {
       return;
     }
     const HelloRequest hello = Decode(request_);
-    const std::string& method = context_->method();
+    const std::string method = GreeterMethod(context_->method());
 
-    if (method == "/greet.Greeter/Hang") return;  // OnCancel finishes it
+    if (method == "Hang") return;  // OnCancel finishes it
     std::string name = hello.name;
     if (name == "whoami") {
       auto found = context_->client_metadata().find("authorization");
@@ -86,7 +96,7 @@ class Call final : public grpc::ServerGenericBidiReactor {
                  ? "nobody"
                  : std::string(found->second.data(), found->second.size());
     }
-    if (method == "/greet.Greeter/Fail") {
+    if (method == "Fail") {
       End(grpc::Status(grpc::StatusCode::NOT_FOUND, "no greeting for " + name));
       return;
     }

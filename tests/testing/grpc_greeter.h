@@ -30,7 +30,8 @@ message HelloReply {
 }
 )";
 
-// A real gRPC server on 127.0.0.1 (a free port) answering greet.Greeter without generated code:
+// A real gRPC server on 127.0.0.1 (a free port) answering greet.Greeter (or any package's Greeter,
+// e.g. the spec example's GreeterApi.Greeter) without generated code:
 //   SayHello {name, repeat}: {message: "Hello, <name>"}; repeat > 0: `repeat` x's instead;
 //            name "whoami": the request's authorization metadata.
 //   Fail:    NOT_FOUND "no greeting for <name>" (name "whoami": the authorization metadata).

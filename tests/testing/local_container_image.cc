@@ -29,9 +29,13 @@ absl::StatusOr<std::map<std::string, std::string>> PrepareLocalContainerImage(
   std::ofstream(folder / "storage.conf")
       << "[storage]\ndriver = \"vfs\"\ngraphroot = \"" << (folder / "graph").string()
       << "\"\nrunroot = \"" << (folder / "run").string() << "\"\n";
+  std::ofstream(folder / "registries.conf")
+      << "unqualified-search-registries = []\n[[registry]]\nprefix = \"docker.io\"\n"
+         "location = \"127.0.0.1:1\"\n";
   const std::map<std::string, std::string> env = {
       {"CONTAINERS_CONF", (folder / "containers.conf").string()},
-      {"CONTAINERS_STORAGE_CONF", (folder / "storage.conf").string()}};
+      {"CONTAINERS_STORAGE_CONF", (folder / "storage.conf").string()},
+      {"CONTAINERS_REGISTRIES_CONF", (folder / "registries.conf").string()}};
   std::error_code error;
   std::filesystem::create_directories(folder / "rootfs/bin", error);
   std::filesystem::copy_file(*busybox, folder / "rootfs/bin/busybox",
@@ -53,6 +57,29 @@ absl::StatusOr<std::map<std::string, std::string>> PrepareLocalContainerImage(
     return absl::FailedPreconditionError("podman cannot run containers here: " + probe.err);
   }
   return env;
+}
+
+absl::Status ImportLocalImageAs(const std::filesystem::path& folder,
+                                const std::map<std::string, std::string>& env,
+                                const std::string& name, const std::vector<std::string>& cmd) {
+  const char* path_value = ::getenv("PATH");
+  std::optional<std::filesystem::path> podman =
+      FindExecutable("podman", path_value != nullptr ? path_value : "");
+  if (!podman) return absl::FailedPreconditionError("podman is not installed");
+  std::vector<std::string> argv = {podman->string(), "import"};
+  if (!cmd.empty()) {
+    std::string json_cmd = "CMD [";
+    for (size_t i = 0; i < cmd.size(); ++i) {
+      absl::StrAppend(&json_cmd, i == 0 ? "" : ", ", "\"", cmd[i], "\"");
+    }
+    argv.insert(argv.end(), {"--change", json_cmd + "]"});
+  }
+  argv.insert(argv.end(), {(folder / "rootfs.tar").string(), name});
+  CommandResult imported = RunCommand(argv, env);
+  if (imported.exit_code != 0) {
+    return absl::FailedPreconditionError("podman cannot import " + name + ": " + imported.err);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace stigmer::testing

@@ -44,13 +44,14 @@ TEST(OpenApiCallValidationTest, MalformedCallsAreNamed) {
                           P("/do/0/pet/with/parameters",
                             "must be an object (a mapping) or a runtime expression"),
                           P("/do/0/pet/with/output", "must be content, response or raw")));
-  EXPECT_THAT(Problems("        document: {endpoint: openapi.yaml}\n        operationId: x\n"
-                       "        authentication: nope\n"),
-              ElementsAre(P("/do/0/pet/with/document/endpoint",
-                            "the document `openapi.yaml` must be an http(s) URL or an absolute "
-                            "file path (file:///path/to/openapi.yaml)"),
-                          P("/do/0/pet/with/authentication",
-                            "no authentication named \"nope\" in use.authentications")));
+  EXPECT_THAT(
+      Problems("        document: {endpoint: 'ftp://x/openapi.yaml'}\n        operationId: x\n"
+               "        authentication: nope\n"),
+      ElementsAre(P("/do/0/pet/with/document/endpoint",
+                    "the document `ftp://x/openapi.yaml` must be an http(s) URL or a file "
+                    "path (file:///path/to/openapi.yaml, or relative to the applied file)"),
+                  P("/do/0/pet/with/authentication",
+                    "no authentication named \"nope\" in use.authentications")));
 }
 
 }  // namespace

@@ -10,7 +10,7 @@ namespace stigmer::store {
 namespace {
 
 // Times are nanoseconds since the Unix epoch (UTC). Phases are stigmer.v1.ExecutionPhase values.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     // 1: workflows with every version; executions, whose record outlives their workflow.
     R"sql(
 CREATE TABLE workflows (
@@ -88,6 +88,12 @@ CREATE TABLE event_cursors (
   reader TEXT PRIMARY KEY NOT NULL,
   sequence INTEGER NOT NULL
 ) WITHOUT ROWID;
+)sql",
+    // 5: reserved for another branch's migration (replaced by it at merge).
+    "SELECT 1;",
+    // 6: the folder a version's relative file references resolve against ('' when none).
+    R"sql(
+ALTER TABLE workflow_versions ADD COLUMN source_dir TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

@@ -18,7 +18,7 @@ using ::stigmer::v1::Workflow;
 // Columns read by ReadWorkflow, from `workflows w` joined with `workflow_versions v`.
 constexpr absl::string_view kWorkflowColumns =
     "w.id, w.name, w.created_at, v.version, v.namespace, v.document_version, v.dsl, "
-    "v.definition, v.digest, v.created_at";
+    "v.definition, v.digest, v.created_at, v.source_dir";
 
 Workflow ReadWorkflow(const Query& query) {
   Workflow workflow;
@@ -32,6 +32,7 @@ Workflow ReadWorkflow(const Query& query) {
   workflow.set_definition(query.ColumnText(7));
   workflow.set_digest(query.ColumnText(8));
   *workflow.mutable_updated_at() = NanosToTimestamp(query.ColumnInt(9));
+  workflow.set_source_dir(query.ColumnText(10));
   return workflow;
 }
 
@@ -78,7 +79,7 @@ absl::StatusOr<Workflow> ReadVersion(Database& db, absl::string_view workflow_id
 absl::Status InsertVersion(Database& db, const Workflow& workflow, int64_t created_at) {
   absl::StatusOr<Query> query = db.Prepare(
       "INSERT INTO workflow_versions (workflow_id, version, document_version, dsl, namespace,"
-      " definition, digest, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      " definition, digest, created_at, source_dir) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!query.ok()) return query.status();
   query->Bind(1, workflow.id());
   query->Bind(2, int64_t{workflow.version()});
@@ -88,6 +89,7 @@ absl::Status InsertVersion(Database& db, const Workflow& workflow, int64_t creat
   query->Bind(6, workflow.definition());
   query->Bind(7, workflow.digest());
   query->Bind(8, created_at);
+  query->Bind(9, workflow.source_dir());
   return query->Run();
 }
 
@@ -101,6 +103,7 @@ absl::StatusOr<ApplyResult> Apply(Database& db, const Workflow& draft, int64_t n
   workflow.set_dsl(draft.dsl());
   workflow.set_definition(draft.definition());
   workflow.set_digest(draft.digest());
+  workflow.set_source_dir(draft.source_dir());
   *workflow.mutable_updated_at() = NanosToTimestamp(now);
 
   if (absl::Status free = CheckNoAgentNamed(db, draft.name()); !free.ok()) return free;
@@ -126,7 +129,7 @@ absl::StatusOr<ApplyResult> Apply(Database& db, const Workflow& draft, int64_t n
 
   absl::StatusOr<Workflow> latest = ReadVersion(db, existing->id, existing->latest_version);
   if (!latest.ok()) return latest.status();
-  if (latest->digest() == draft.digest()) {
+  if (latest->digest() == draft.digest() && latest->source_dir() == draft.source_dir()) {
     return ApplyResult{*std::move(latest), stigmer::v1::APPLY_OUTCOME_UNCHANGED};
   }
   workflow.set_id(existing->id);

@@ -106,9 +106,10 @@ class Store {
   // --- Workflows. ---
 
   // Stores a workflow document. The caller fills `draft`'s name, namespace, document_version,
-  // dsl, definition and digest (the rest is ignored); the store assigns id, version and times.
-  // No workflow of that name → a new one (CREATED, new id, version 1). The latest version has
-  // another digest → a new version (UPDATED, version + 1). Same digest → nothing is stored
+  // dsl, definition, digest and source_dir (the rest is ignored); the store assigns id, version
+  // and times. No workflow of that name → a new one (CREATED, new id, version 1). The latest
+  // version has another digest or source_dir → a new version (UPDATED, version + 1). Same
+  // digest and source_dir → nothing is stored
   // (UNCHANGED, the latest version returned). With `dry_run`, the result is computed the same
   // way but nothing is stored (a CREATED id is then not reserved).
   // InvalidArgument when name or digest is empty. AlreadyExists when an agent has the name
