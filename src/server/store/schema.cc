@@ -89,9 +89,7 @@ CREATE TABLE event_cursors (
   sequence INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
-    // 5: reserved for another branch's migration (replaced by it at merge).
-    "SELECT 1;",
-    // 6: the folder a version's relative file references resolve against ('' when none).
+    // 5: the folder a version's relative file references resolve against ('' when none).
     R"sql(
 ALTER TABLE workflow_versions ADD COLUMN source_dir TEXT NOT NULL DEFAULT '';
 )sql",
