@@ -61,11 +61,12 @@ std::vector<std::vector<std::string>> AgentRows(const std::vector<stigmer::v1::A
 
 std::vector<std::vector<std::string>> ExecutionRows(const std::vector<Execution>& executions) {
   std::vector<std::vector<std::string>> rows = {
-      {"ID", "WORKFLOW", "VERSION", "PHASE", "CREATED", "DURATION"}};
+      {"ID", "WORKFLOW", "VERSION", "PHASE", "CREATED", "DURATION", "PARENT"}};
   for (const auto& e : executions) {
     rows.push_back({e.id(), e.workflow(), absl::StrCat(e.workflow_version()), PhaseName(e.phase()),
                     LocalTime(e.created_at()),
-                    e.ended_at().seconds() ? FormatSeconds(e.started_at(), e.ended_at()) : "-"});
+                    e.ended_at().seconds() ? FormatSeconds(e.started_at(), e.ended_at()) : "-",
+                    e.parent_execution().empty() ? "-" : e.parent_execution()});
   }
   return rows;
 }
