@@ -125,11 +125,12 @@ int GetSessions(ApiClient& client, TerminalOutput& output, OutputFormat format,
   return 0;
 }
 
-// "every 2s", "cron 0 0 * * *", or both.
+// "every 2s", "cron 0 0 * * *", or both; or "after 5s".
 std::string SpecOf(const stigmer::v1::Schedule& schedule) {
   std::vector<std::string> parts;
   if (!schedule.every().empty()) parts.push_back("every " + schedule.every());
   if (!schedule.cron().empty()) parts.push_back("cron " + schedule.cron());
+  if (!schedule.after().empty()) parts.push_back("after " + schedule.after());
   return absl::StrJoin(parts, ", ");
 }
 
