@@ -30,6 +30,11 @@ const json kDocument = {{"document", {{"dsl", "1.0.0"}, {"name", "x"}, {"version
 // `builder`'s events as a driver's history in round 3 (after 2 s, runs on queue "q").
 std::vector<HistoryEvent> DriverHistory(const HistoryBuilder& builder) {
   std::vector<HistoryEvent> events = builder.events();
+  for (HistoryEvent& event : events) {  // the builder's children are "parent"'s
+    if (!event.has_start_child_workflow_execution_initiated_event_attributes()) continue;
+    auto* child = event.mutable_start_child_workflow_execution_initiated_event_attributes();
+    child->set_workflow_id("wfl-x" + child->workflow_id().substr(std::string("parent").size()));
+  }
   auto* started = events[0].mutable_workflow_execution_started_event_attributes();
   started->mutable_workflow_type()->set_name("ServerlessWorkflow");
   json runtime = {

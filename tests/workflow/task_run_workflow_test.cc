@@ -18,11 +18,10 @@ RuntimeValues WithChild() {
   RuntimeValues runtime;
   runtime.workflow_id = "wex-test";
   runtime.workflow_task_queue = "workflows-q";
-  runtime.workflows = {
-    {"child@1.0.0", {{"document", {{"document", {{"name", "child"}}}, {"do", json::array()}}}}}
-  }
-};
-return runtime;
+  const json document = {{"document", {{"name", "child"}}}, {"do", json::array()}};
+  runtime.workflows = json::object();
+  runtime.workflows["child@1.0.0"] = {{"document", document}};
+  return runtime;
 }
 
 std::string Document(const std::string& await) {
