@@ -110,7 +110,7 @@ std::vector<std::string> UnknownCalledAgents(ApiClient& client, const std::strin
 }
 
 // The workflows workflow `text`'s `run: workflow` tasks name that are neither in `batch` nor
-// applied already: a workflow that runs one could not start.
+// applied already: a workflow that runs one cannot start until they are.
 std::vector<std::string> UnknownRunWorkflows(ApiClient& client, const std::string& text,
                                              const std::set<std::string>& batch) {
   std::vector<std::string> unknown;
@@ -196,12 +196,14 @@ int ApplyResources(const config::Paths& paths, TerminalOutput& output,
     }
     const std::vector<std::string> unknown_runs =
         UnknownRunWorkflows(*client, (*documents)[i].text, batch_workflows);
+    // Not an error: a folder applied in any order works once every workflow is in; a run
+    // started before says which one is missing.
     for (const std::string& workflow : unknown_runs) {
-      output.Error(absl::StrCat((*documents)[i].origin, ": workflow \"", names[i],
-                                "\" runs workflow \"", workflow,
-                                "\", which does not exist: apply it first, or in the same batch"));
+      output.Warning(
+          absl::StrCat((*documents)[i].origin, ": workflow \"", names[i], "\" runs workflow \"",
+                       workflow, "\", which is not applied yet: its runs fail until you apply it"));
     }
-    if (!unknown.empty() || !unknown_runs.empty()) ++invalid;
+    if (!unknown.empty()) ++invalid;
   }
   if (invalid > 0) {
     output.Error(absl::StrCat(invalid, " of ", documents->size(),

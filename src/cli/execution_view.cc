@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "cli/resource_output.h"
 #include "common/json_limits.h"
@@ -73,14 +74,21 @@ std::string RenderExecutionDetail(const Execution& execution, absl::TimeZone zon
   if (IsSet(execution.started_at()) && IsSet(execution.ended_at())) {
     duration = FormatSeconds(execution.started_at(), execution.ended_at());
   }
-  std::string text = RenderTable({
+  std::vector<std::vector<std::string>> fields = {
       {"ID", execution.id()},
       {execution.agent().empty() ? "WORKFLOW" : "AGENT",
        absl::StrCat(execution.workflow(), " (version ", execution.workflow_version(), ")")},
       {"PHASE", PhaseName(execution.phase())},
       {"CREATED", time(execution.created_at(), "%Y-%m-%d %H:%M:%S")},
       {"DURATION", duration},
-  });
+  };
+  if (!execution.parent_execution().empty()) {
+    fields.push_back({"PARENT", execution.parent_execution()});
+  }
+  if (execution.child_executions_size() > 0) {
+    fields.push_back({"CHILDREN", absl::StrJoin(execution.child_executions(), ", ")});
+  }
+  std::string text = RenderTable(fields);
   absl::StrAppend(&text, "\n");
   if (execution.tasks_size() == 0) {
     absl::StrAppend(&text, "no tasks yet\n");

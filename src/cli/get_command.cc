@@ -61,11 +61,12 @@ std::vector<std::vector<std::string>> AgentRows(const std::vector<stigmer::v1::A
 
 std::vector<std::vector<std::string>> ExecutionRows(const std::vector<Execution>& executions) {
   std::vector<std::vector<std::string>> rows = {
-      {"ID", "WORKFLOW", "VERSION", "PHASE", "CREATED", "DURATION"}};
+      {"ID", "WORKFLOW", "VERSION", "PHASE", "CREATED", "DURATION", "PARENT"}};
   for (const auto& e : executions) {
     rows.push_back({e.id(), e.workflow(), absl::StrCat(e.workflow_version()), PhaseName(e.phase()),
                     LocalTime(e.created_at()),
-                    e.ended_at().seconds() ? FormatSeconds(e.started_at(), e.ended_at()) : "-"});
+                    e.ended_at().seconds() ? FormatSeconds(e.started_at(), e.ended_at()) : "-",
+                    e.parent_execution().empty() ? "-" : e.parent_execution()});
   }
   return rows;
 }
@@ -124,11 +125,12 @@ int GetSessions(ApiClient& client, TerminalOutput& output, OutputFormat format,
   return 0;
 }
 
-// "every 2s", "cron 0 0 * * *", or both.
+// "every 2s", "cron 0 0 * * *", or both; or "after 5s".
 std::string SpecOf(const stigmer::v1::Schedule& schedule) {
   std::vector<std::string> parts;
   if (!schedule.every().empty()) parts.push_back("every " + schedule.every());
   if (!schedule.cron().empty()) parts.push_back("cron " + schedule.cron());
+  if (!schedule.after().empty()) parts.push_back("after " + schedule.after());
   return absl::StrJoin(parts, ", ");
 }
 

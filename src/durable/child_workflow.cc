@@ -27,7 +27,9 @@ tapi::command::v1::Command StartChildCommand(const std::string& workflow_id,
   start->mutable_task_queue()->set_name(child.task_queue);
   start->mutable_task_queue()->set_kind(tapi::enums::v1::TASK_QUEUE_KIND_NORMAL);
   *start->mutable_input() = temporal::JsonPayloads(child.input);
-  start->set_parent_close_policy(tapi::enums::v1::PARENT_CLOSE_POLICY_REQUEST_CANCEL);
+  start->set_parent_close_policy(child.await_result
+                                     ? tapi::enums::v1::PARENT_CLOSE_POLICY_REQUEST_CANCEL
+                                     : tapi::enums::v1::PARENT_CLOSE_POLICY_ABANDON);
   start->set_workflow_id_reuse_policy(tapi::enums::v1::WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
   start->mutable_retry_policy()->set_maximum_attempts(1);
   return command;

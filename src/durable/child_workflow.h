@@ -17,8 +17,9 @@ namespace stigmer::durable {
 // The workflow id of the child started by step `step_id` of workflow `parent_id`.
 std::string ChildWorkflowId(const std::string& parent_id, const std::string& step_id);
 
-// StartChildWorkflowExecution of `child` as `workflow_id`, cancelled when its parent closes
-// (PARENT_CLOSE_POLICY_REQUEST_CANCEL), not retried.
+// StartChildWorkflowExecution of `child` as `workflow_id`, not retried, cancelled when its parent
+// closes (PARENT_CLOSE_POLICY_REQUEST_CANCEL), or left running (ABANDON) when the parent does
+// not await it.
 ::temporal::api::command::v1::Command StartChildCommand(const std::string& workflow_id,
                                                         const ChildWorkflow& child);
 

@@ -61,17 +61,25 @@ std::optional<Command> ContinueAsNew(const ReplayHistory& history, const ReplayC
   temporal::Payload carried = temporal::JsonPayload(CarriedSteps(history));
   if (carried.data().size() > max_carried_bytes) return std::nullopt;
 
+  Command command = ContinueAsNewWith(history, task_queue, {});
+  auto* next = command.mutable_continue_as_new_workflow_execution_command_attributes();
+  const auto& input = history.started().input();
+  for (int i = 0; i < input.payloads_size() && i < kCarriedStepsPayload; ++i) {
+    *next->mutable_input()->add_payloads() = input.payloads(i);
+  }
+  *next->mutable_input()->add_payloads() = std::move(carried);
+  return command;
+}
+
+Command ContinueAsNewWith(const ReplayHistory& history, const std::string& task_queue,
+                          const std::vector<nlohmann::json>& input) {
   Command command;
   command.set_command_type(tapi::enums::v1::COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION);
   auto* next = command.mutable_continue_as_new_workflow_execution_command_attributes();
   next->mutable_workflow_type()->set_name(history.started().workflow_type().name());
   next->mutable_task_queue()->set_name(task_queue);
   next->mutable_task_queue()->set_kind(tapi::enums::v1::TASK_QUEUE_KIND_NORMAL);
-  const auto& input = history.started().input();
-  for (int i = 0; i < input.payloads_size() && i < kCarriedStepsPayload; ++i) {
-    *next->mutable_input()->add_payloads() = input.payloads(i);
-  }
-  *next->mutable_input()->add_payloads() = std::move(carried);
+  if (!input.empty()) *next->mutable_input() = temporal::JsonPayloads(input);
   if (history.started().has_workflow_task_timeout()) {
     *next->mutable_workflow_task_timeout() = history.started().workflow_task_timeout();
   }

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "durable/replay_context.h"
 #include "durable/replay_history.h"
@@ -21,6 +22,11 @@ namespace stigmer::durable {
 // history guard stops it).
 std::optional<Command> ContinueAsNew(const ReplayHistory& history, const ReplayContext& context,
                                      const std::string& task_queue, size_t max_carried_bytes);
+
+// ContinueAsNewWorkflowExecution of the run `history` holds, afresh: the same workflow type,
+// on `task_queue`, with `input` as its payloads (nothing carried).
+Command ContinueAsNewWith(const ReplayHistory& history, const std::string& task_queue,
+                          const std::vector<nlohmann::json>& input);
 
 }  // namespace stigmer::durable
 

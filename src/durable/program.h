@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -20,10 +21,13 @@ namespace stigmer::durable {
 
 // How far one replay of a run got.
 struct ProgramResult {
-  enum class State { kCompleted, kFailed, kSuspended };
+  // kContinueAsNew: the run ends and a new run of the same workflow id starts afresh with
+  // `next_input` (a program that loops for ever, one round per run).
+  enum class State { kCompleted, kFailed, kSuspended, kContinueAsNew };
   State state = State::kSuspended;
-  nlohmann::json output;  // kCompleted: the run's result
-  WorkflowError error;    // kFailed: the uncaught error
+  nlohmann::json output;                   // kCompleted: the run's result
+  WorkflowError error;                     // kFailed: the uncaught error
+  std::vector<nlohmann::json> next_input;  // kContinueAsNew: the next run's input payloads
 };
 
 // One run's program, loaded from its start event for one workflow task. Used by one thread.

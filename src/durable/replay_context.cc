@@ -151,6 +151,10 @@ absl::StatusOr<ActivityOutcome> ReplayContext::CallChildWorkflow(const std::stri
                                          "\" in history, the workflow now starts a \"",
                                          child.workflow_type, "\""));
   }
+  if (!child.await_result && !step->child_run_id.empty()) {
+    consumed_.insert({step->kind, step->id});  // started: what it does next is not ours
+    return ActivityOutcome::Completed(nullptr);
+  }
   return Outcome(*step, waiting);
 }
 

@@ -40,6 +40,9 @@ struct ChildWorkflow {
   std::string workflow_type;          // "StigmerAgent", ...
   std::string task_queue;             // where its workflow tasks go ("stigmer-agents")
   std::vector<nlohmann::json> input;  // its input payloads, one JSON value each
+  // false: the parent does not await it (`await: false`): CallChildWorkflow completes (output
+  // null) once the child has started, and the child outlives the parent (ABANDON).
+  bool await_result = true;
 };
 
 // How a task ended, as its marker records it.
@@ -106,7 +109,8 @@ class WorkflowContext {
   // id><path>#<n>"), so a replay finds the same child; a step recorded as another kind, or a
   // child of another type, is non-determinism. A child still running when the parent closes
   // (completes, fails, is cancelled) is asked to cancel (parent close policy REQUEST_CANCEL);
-  // CancelPending asks it at once.
+  // CancelPending asks it at once. A child not awaited (await_result false) is Completed with
+  // null once it has started (Failed if it could not start) and is left running (ABANDON).
   virtual absl::StatusOr<ActivityOutcome> CallChildWorkflow(const std::string& path,
                                                             const ChildWorkflow& child) = 0;
 

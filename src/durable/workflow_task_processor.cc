@@ -94,6 +94,14 @@ WorkflowTaskAnswer CancelRun(const ReplayHistory& history, const std::string& wo
   return answer;
 }
 
+// A run continued as new is signed as its first run was.
+void SignContinuation(const std::string& key, const std::string& workflow_id, Command& command) {
+  if (key.empty()) return;
+  auto* attributes = command.mutable_continue_as_new_workflow_execution_command_attributes();
+  temporal::AddStartSignature(key, workflow_id, attributes->workflow_type().name(),
+                              attributes->input(), *attributes->mutable_header());
+}
+
 // Children are started signed, as the runs their parent was: their worker checks it.
 void SignChildStarts(const std::string& key, std::vector<Command>& commands) {
   for (Command& command : commands) {
@@ -168,15 +176,16 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
       history->event_count() >= options.continue_as_new_events) {
     if (std::optional<Command> next = ContinueAsNew(*history, context, options.commands.task_queue,
                                                     options.max_carried_bytes)) {
-      if (!options.signing_key.empty()) {
-        auto* attributes = next->mutable_continue_as_new_workflow_execution_command_attributes();
-        temporal::AddStartSignature(options.signing_key, workflow_id,
-                                    attributes->workflow_type().name(), attributes->input(),
-                                    *attributes->mutable_header());
-      }
+      SignContinuation(options.signing_key, workflow_id, *next);
       answer.commands.push_back(*std::move(next));
       return WithinLimits(std::move(answer), options.payload_limits);
     }
+  }
+  if (result->state == ProgramResult::State::kContinueAsNew) {
+    Command next = ContinueAsNewWith(*history, options.commands.task_queue, result->next_input);
+    SignContinuation(options.signing_key, workflow_id, next);
+    answer.commands.push_back(std::move(next));
+    return WithinLimits(std::move(answer), options.payload_limits);
   }
   answer.commands = context.TakeCommands();
   if (!options.signing_key.empty()) SignChildStarts(options.signing_key, answer.commands);
@@ -189,6 +198,7 @@ WorkflowTaskAnswer ProcessWorkflowTask(const std::vector<HistoryEvent>& events,
       answer.commands.push_back(FailCommand(RedactedError(result->error, redactor)));
       break;
     case ProgramResult::State::kSuspended:
+    case ProgramResult::State::kContinueAsNew:  // answered above
       break;
   }
   if (result->state == ProgramResult::State::kSuspended) {

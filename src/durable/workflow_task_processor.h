@@ -57,6 +57,8 @@ struct WorkflowTaskAnswer {
 //   authorization error (403) before any step runs.
 // - A cancel request in history → CancelWorkflowExecution (the execution ends CANCELLED).
 // - A suspended run whose history reached continue_as_new_events → ContinueAsNew, when safe.
+// - A run that asks to continue as new (kContinueAsNew) → ContinueAsNewWith its next input,
+//   signed.
 // - An input the program cannot load, a history over max_history_events, or a value
 //   over payload_limits → the run fails with a DSL error saying so (runtime; 413 for a value).
 // - A run that ends in this task keeps its result or error; task markers beyond max_task_bytes

@@ -17,6 +17,7 @@
 #include "server/execution_phase.h"
 #include "server/execution_projection.h"
 #include "server/execution_start.h"
+#include "server/workflow_run_resolver.h"
 #include "spdlog/spdlog.h"
 #include "temporal/payloads.h"
 #include "temporal/reconnect_backoff.h"
@@ -52,6 +53,13 @@ absl::Status CheckStartFits(const std::vector<nlohmann::json>& payloads) {
                    HumanBytes(temporal::JsonPayload(payloads[0]).ByteSizeLong()), ") together are ",
                    HumanBytes(total), " as JSON; the most Temporal accepts ", "to start a run is ",
                    limit, ": pass a smaller input"));
+}
+
+// `record` listing `children` as the executions it started.
+Execution WithChildRecords(Execution record, const std::vector<std::string>& children) {
+  record.clear_child_executions();
+  for (const std::string& child : children) record.add_child_executions(child);
+  return record;
 }
 
 }  // namespace
@@ -193,6 +201,49 @@ absl::StatusOr<Execution> ExecutionManager::RecordScheduledRun(const ScheduledRu
   return stored;
 }
 
+std::vector<std::string> ExecutionManager::RecordChildRuns(const std::string& parent_id,
+                                                           const std::string& parent_workflow,
+                                                           const std::vector<ChildRun>& runs) {
+  std::vector<std::string> ids;
+  for (const ChildRun& run : runs) {
+    const std::string request_id = absl::StrCat("child:", run.workflow_id);
+    if (auto existing = store_->FindExecutionByRequestId(request_id); existing.ok()) {
+      ids.push_back(existing->id());
+      continue;
+    }
+    Execution execution;
+    execution.set_id(NewExecutionId(run.started));
+    {
+      absl::MutexLock lock(&mutex_);
+      creating_.insert(execution.id());
+    }
+    absl::Cleanup created = [this, id = execution.id()] {
+      absl::MutexLock lock(&mutex_);
+      creating_.erase(id);
+    };
+    execution.set_workflow(run.name);
+    absl::StatusOr<stigmer::v1::Workflow> workflow =
+        StoredRunWorkflow(*store_, parent_workflow, "", run.name, run.document_version);
+    if (workflow.ok()) execution.set_workflow_version(workflow->version());
+    execution.set_phase(stigmer::v1::EXECUTION_PHASE_RUNNING);
+    execution.set_input(run.input.dump());
+    *execution.mutable_created_at() = Timestamp(run.started);
+    execution.set_temporal_workflow_id(run.workflow_id);
+    execution.set_temporal_run_id(run.run_id);
+    execution.set_parent_execution(parent_id);
+    if (absl::Status inserted = store_->InsertExecution(execution, request_id); !inserted.ok()) {
+      spdlog::error("cannot record child {} of {}: {}", run.workflow_id, parent_id,
+                    inserted.ToString());
+      continue;
+    }
+    absl::StatusOr<Execution> stored = store_->GetExecution(execution.id());
+    if (!stored.ok()) continue;
+    FollowNew(*stored);
+    ids.push_back(execution.id());
+  }
+  return ids;
+}
+
 absl::StatusOr<Execution> ExecutionManager::Cancel(const std::string& id) {
   absl::StatusOr<Execution> execution = store_->GetExecution(id);
   if (!execution.ok()) return execution.status();
@@ -303,10 +354,14 @@ absl::Status ExecutionManager::Resume(const std::string& id) {
   if (!chain.ok()) return chain.status();
   if (chain->events.empty()) return absl::UnavailableError("Temporal returned no history yet");
 
+  const std::string workflow = record.workflow();
   ExecutionProjection projection = ExecutionProjection::FromStart(std::move(record));
   projection.Apply(chain->events);
   if (options_.on_history) options_.on_history(id, chain->events);
-  Publish(projection.execution());
+  ChildRunScanner child_runs;
+  std::vector<std::string> child_records =
+      RecordChildRuns(id, workflow, child_runs.OnEvents(chain->events));
+  Publish(WithChildRecords(projection.execution(), child_records));
   if (chain->closed) return absl::OkStatus();
   absl::MutexLock lock(&mutex_);
   if (shut_down_ || followed_.contains(id)) return absl::OkStatus();
@@ -315,6 +370,8 @@ absl::Status ExecutionManager::Resume(const std::string& id) {
   follow.run_id = chain->last_run_id;
   follow.after_event_id = chain->last_event_id;
   StartFollower(id, std::move(projection), std::move(follow), *std::move(client));
+  followed_[id].child_runs = std::move(child_runs);
+  followed_[id].child_records = std::move(child_records);
   return absl::OkStatus();
 }
 
@@ -393,15 +450,20 @@ void ExecutionManager::OnEvents(const std::string& id, const std::string& run_id
                                 const std::vector<temporal::HistoryEvent>& events) {
   if (!events.empty() && options_.on_history) options_.on_history(id, events);
   ChildFollowers* children = nullptr;
+  std::vector<ChildRun> child_runs;
+  std::string workflow;
   if (!events.empty()) {
     absl::MutexLock lock(&mutex_);
     auto it = followed_.find(id);
     if (it == followed_.end()) return;
     children = it->second.children.get();
+    child_runs = it->second.child_runs.OnEvents(events);
+    workflow = it->second.projection.execution().workflow();
   }
   // Not under the lock: it may read a closed child's history. The entry stays while its
   // follower (this thread) runs.
   if (children != nullptr) children->OnParentEvents(events);
+  const std::vector<std::string> child_records = RecordChildRuns(id, workflow, child_runs);
   // A child's follower publishes too: compose and store in one order, so that an older state
   // never overwrites a newer one.
   absl::MutexLock publishing(&publish_mutex_);
@@ -412,7 +474,12 @@ void ExecutionManager::OnEvents(const std::string& id, const std::string& run_id
     if (it == followed_.end()) return;
     (void)run_id;  // the projection takes run ids from the events themselves
     it->second.projection.Apply(events);
-    record = it->second.children->Compose(it->second.projection.execution());
+    for (const std::string& child : child_records) {
+      std::vector<std::string>& known = it->second.child_records;
+      if (std::find(known.begin(), known.end(), child) == known.end()) known.push_back(child);
+    }
+    record = WithChildRecords(it->second.children->Compose(it->second.projection.execution()),
+                              it->second.child_records);
   }
   Publish(record);
 }

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "server/child_progress.h"
+#include "server/child_runs.h"
 #include "server/execution_projection.h"
 #include "server/execution_watch_hub.h"
 #include "server/store/store.h"
@@ -102,7 +103,17 @@ class ExecutionManager {
     ExecutionProjection projection;
     std::unique_ptr<temporal::HistoryFollower> follower;
     std::unique_ptr<ChildFollowers> children;  // its sub-agents' runs, shown nested
+    ChildRunScanner child_runs;                // its `run: workflow` children...
+    std::vector<std::string> child_records;    // ...recorded as these executions
   };
+
+  // Records the runs of `run: workflow` children of execution `parent_id` (of workflow
+  // `parent_workflow`) as executions of their own (once each: request id "child:<workflow
+  // id>"), follows them, and returns their ids (those already recorded too).
+  std::vector<std::string> RecordChildRuns(const std::string& parent_id,
+                                           const std::string& parent_workflow,
+                                           const std::vector<ChildRun>& runs)
+      ABSL_LOCKS_EXCLUDED(mutex_);
 
   // Follows a just-started execution from its first event.
   void FollowNew(const stigmer::v1::Execution& execution) ABSL_LOCKS_EXCLUDED(mutex_);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/schedule_after_driver.h"
 #include "spdlog/spdlog.h"
 #include "temporal/payloads.h"
 
@@ -73,11 +74,35 @@ absl::Status ScheduledRunFinder::FindOnce() {
   return first;
 }
 
+absl::Status ScheduledRunFinder::RecordScheduleAfterRuns(temporal::TemporalClient& client,
+                                                         const std::string& name) {
+  absl::StatusOr<std::optional<ScheduleAfterState>> driver = DescribeScheduleAfter(client, name);
+  if (!driver.ok()) return driver.status();
+  if (!driver->has_value()) return absl::OkStatus();
+  for (const ChildRun& child : (*driver)->runs) {
+    absl::StatusOr<stigmer::v1::Execution> recorded =
+        executions_->RecordScheduledRun({.workflow = name,
+                                         .version = (*driver)->version,
+                                         .workflow_id = child.workflow_id,
+                                         .run_id = child.run_id,
+                                         .started = child.started});
+    if (recorded.ok()) {
+      spdlog::info("schedule.after of {} started {} ({})", name, recorded->id(), child.workflow_id);
+    } else if (!absl::IsAlreadyExists(recorded.status())) {
+      return recorded.status();
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ScheduledRunFinder::FindRunsOf(temporal::TemporalClient& client,
                                             const std::string& name) {
   // Also deletes the schedule of a workflow deleted while Temporal was away.
   if (absl::Status synced = schedules_->Sync(name); !synced.ok()) return synced;
   if (!schedules_->Tracks(name)) return absl::OkStatus();
+  if (absl::Status recorded = RecordScheduleAfterRuns(client, name); !recorded.ok()) {
+    return recorded;
+  }
   std::string token;
   do {
     wfs::ListWorkflowExecutionsRequest request;

@@ -17,7 +17,8 @@ namespace stigmer::server {
 // (also while stigmer-server is down); each pass asks Temporal's visibility for the runs of
 // each schedule (`TemporalScheduledById = 'wfl-<name>'`, newest first) and records those it has
 // not recorded yet, until a page holds only known ones. A schedule whose workflow was deleted
-// is deleted on the way (for a delete that could not reach Temporal). Thread-safe.
+// is deleted on the way (for a delete that could not reach Temporal). The runs of a
+// `schedule.after` driver are found in its current run's history. Thread-safe.
 class ScheduledRunFinder {
  public:
   // REQUIRES: `schedules` and `executions` outlive this object.
@@ -38,6 +39,9 @@ class ScheduledRunFinder {
 
  private:
   absl::Status FindRunsOf(temporal::TemporalClient& client, const std::string& name);
+  // Records the run the current round of the `schedule.after` driver of `name` started, if any
+  // (schedule_after_driver.h).
+  absl::Status RecordScheduleAfterRuns(temporal::TemporalClient& client, const std::string& name);
 
   WorkflowSchedules* const schedules_;
   ExecutionManager* const executions_;

@@ -7,17 +7,17 @@
 #include "workflow/workflow_document.h"
 
 namespace stigmer::server {
-namespace {
 
-// The newest stored version of `name` whose document.version is `version`.
-absl::StatusOr<stigmer::v1::Workflow> StoredVersion(store::Store& store, const std::string& caller,
-                                                    const std::string& name,
-                                                    const std::string& version) {
+absl::StatusOr<stigmer::v1::Workflow> StoredRunWorkflow(store::Store& store,
+                                                        const std::string& caller,
+                                                        const std::string& ns,
+                                                        const std::string& name,
+                                                        const std::string& version) {
   absl::StatusOr<stigmer::v1::Workflow> latest = store.GetWorkflow(name, 0);
   if (absl::IsNotFound(latest.status())) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("workflow \"", caller, "\" runs workflow \"", name,
-                     "\", which does not exist: apply it first (`stigmer apply -f`)"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "workflow \"", caller, "\" runs workflow ", ns, "/", name, " version ", version,
+        ", which does not exist: stigmer apply it first (`stigmer apply -f <its file>`)"));
   }
   if (!latest.ok()) return latest.status();
   for (int number = latest->version(); number >= 1; --number) {
@@ -29,6 +29,15 @@ absl::StatusOr<stigmer::v1::Workflow> StoredVersion(store::Store& store, const s
       absl::StrCat("workflow \"", caller, "\" runs workflow \"", name, "\" version ", version,
                    ", which is not applied (its latest document.version is ",
                    latest->document_version(), "): apply that version, or change `version`"));
+}
+
+namespace {
+
+// The document's namespace, which its `run: workflow` tasks share (dsl_run_workflow.h).
+std::string Namespace(const nlohmann::ordered_json& document) {
+  auto section = document.find("document");
+  if (section == document.end() || !section->is_object()) return "";
+  return section->value("namespace", std::string());
 }
 
 }  // namespace
@@ -56,7 +65,7 @@ absl::Status ResolveRunWorkflows(store::Store& store, const nlohmann::ordered_js
           "); the most stigmer runs is ", workflow::kMaxWorkflowRunDepth));
     }
     absl::StatusOr<stigmer::v1::Workflow> stored =
-        StoredVersion(store, chain.back(), name, version);
+        StoredRunWorkflow(store, chain.back(), Namespace(document), name, version);
     if (!stored.ok()) return stored.status();
     absl::StatusOr<workflow::WorkflowDocument> child =
         workflow::ParseWorkflowDocument(stored->definition());

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 #include "server/store/store.h"
 
@@ -14,6 +15,14 @@ namespace stigmer::server {
 // Adds to `runtime` what the `call: agent` tasks of workflow `name` (`document`) need.
 using AgentResolver = std::function<absl::Status(
     const std::string& name, const nlohmann::ordered_json& document, nlohmann::json& runtime)>;
+
+// The newest stored version of workflow `name` whose document.version is `version`, which
+// workflow `caller` (of namespace `ns`) runs. FailedPrecondition naming them when there is none.
+absl::StatusOr<stigmer::v1::Workflow> StoredRunWorkflow(store::Store& store,
+                                                        const std::string& caller,
+                                                        const std::string& ns,
+                                                        const std::string& name,
+                                                        const std::string& version);
 
 // Resolves the workflows that `document` (the workflow `chain.back()`; `chain` runs from the
 // started workflow down to it) starts with `run: workflow`, recursively, into runtime["workflows"]

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/execution_start.h"
+#include "server/schedule_after_driver.h"
 #include "server/store/page_token.h"
 #include "temporal/api/schedule/v1/message.pb.h"
 #include "temporal/payloads.h"
@@ -125,6 +126,17 @@ absl::Status WorkflowSchedules::Sync(const std::string& name) {
     added = names_.insert(name).second;
   }
   if (added && added_) added_();
+  const std::optional<workflow::WorkflowSchedule> declared =
+      ScheduleOfDefinition(workflow->definition());
+  if (declared->after.has_value()) {
+    // A driver workflow, not a Temporal Schedule (server/schedule_after_driver.h).
+    if (described.ok()) {
+      if (absl::Status deleted = DeleteSchedule(**client, name); !deleted.ok()) return deleted;
+    }
+    return SyncScheduleAfter(**client, *store_, *workflow, *declared->after, task_queue_,
+                             signing_key_);
+  }
+  if (absl::Status stopped = StopScheduleAfter(**client, name); !stopped.ok()) return stopped;
   if (described.ok() && response.schedule().state().notes() == Notes(*workflow)) {
     return absl::OkStatus();
   }
@@ -202,6 +214,12 @@ absl::Status WorkflowSchedules::Create(temporal::TemporalClient& client,
 }
 
 absl::Status WorkflowSchedules::Delete(temporal::TemporalClient& client, const std::string& name) {
+  if (absl::Status stopped = StopScheduleAfter(client, name); !stopped.ok()) return stopped;
+  return DeleteSchedule(client, name);
+}
+
+absl::Status WorkflowSchedules::DeleteSchedule(temporal::TemporalClient& client,
+                                               const std::string& name) {
   wfs::DeleteScheduleRequest request;
   request.set_namespace_(client.options().namespace_name);
   request.set_schedule_id(ScheduleId(name));
@@ -230,6 +248,23 @@ absl::StatusOr<std::vector<stigmer::v1::Schedule>> WorkflowSchedules::List() {
     std::optional<workflow::WorkflowSchedule> declared =
         ScheduleOfDefinition(workflow->definition());
     if (!declared.has_value()) continue;
+    if (declared->after.has_value()) {
+      absl::StatusOr<std::optional<ScheduleAfterState>> driver =
+          DescribeScheduleAfter(**client, name);
+      if (!driver.ok()) return driver.status();
+      if (!driver->has_value()) continue;
+      stigmer::v1::Schedule& schedule = schedules.emplace_back();
+      schedule.set_workflow(name);
+      schedule.set_workflow_version((*driver)->version);
+      schedule.set_schedule_id(ScheduleId(name));
+      schedule.set_after(absl::FormatDuration(*declared->after));
+      if ((*driver)->next.has_value()) {
+        *schedule.add_next_runs() =
+            TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(*(*driver)->next));
+      }
+      schedule.set_runs((*driver)->round);
+      continue;
+    }
     wfs::DescribeScheduleRequest request;
     request.set_namespace_((*client)->options().namespace_name);
     request.set_schedule_id(ScheduleId(name));

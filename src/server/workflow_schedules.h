@@ -31,6 +31,7 @@ inline constexpr char kScheduledVersionMemo[] = "stigmer-workflow-version";
 // (temporal/start_signature.h). Overlap: ALLOW_ALL for `every` (the DSL runs it "regardless of
 // whether the previous run is still in progress"), Temporal's default (SKIP) for a cron alone;
 // catch-up window: kCatchupWindow. The schedule's notes name the version it starts.
+// `after` is no Temporal Schedule but a driver workflow (schedule_after_driver.h).
 // Thread-safe.
 class WorkflowSchedules {
  public:
@@ -75,7 +76,9 @@ class WorkflowSchedules {
  private:
   absl::Status Create(temporal::TemporalClient& client, const stigmer::v1::Workflow& workflow,
                       bool update);
+  // Deletes the schedule and stops the `after` driver of workflow `name` (OK when none).
   absl::Status Delete(temporal::TemporalClient& client, const std::string& name);
+  absl::Status DeleteSchedule(temporal::TemporalClient& client, const std::string& name);
 
   store::Store* const store_;
   const ClientSource client_;

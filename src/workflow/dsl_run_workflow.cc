@@ -14,10 +14,8 @@ void ValidateWorkflowRun(ValidationContext& context, const Json& run,
   const Json& workflow = run["workflow"];
   if (!context.ExpectObject(workflow, pointer)) return;
   context.RejectUnknownMembers(workflow, pointer, {"namespace", "name", "version", "input"});
-  if (run.contains("await") && run["await"] == false) {
-    context.Report(JsonPointerAppend(run_pointer, "await"),
-                   "`await: false` is not supported for run: workflow yet: the child would be "
-                   "cancelled when this workflow ends; leave `await` out");
+  if (run.contains("await")) {
+    context.ExpectBoolean(run["await"], JsonPointerAppend(run_pointer, "await"));
   }
   const Json& document = context.document();
   const Json* section = document.contains("document") ? &document["document"] : nullptr;

@@ -6,15 +6,32 @@
 #include "workflow/dsl_events.h"
 
 namespace stigmer::workflow {
+namespace {
+
+void ValidateScheduleAfter(ValidationContext& context, const nlohmann::ordered_json& schedule) {
+  if (schedule.contains("every") || schedule.contains("cron")) {
+    context.Report("/schedule/after",
+                   "`after` runs the workflow again once each run ends: it does not combine with "
+                   "`every` or `cron`; keep one of them");
+    return;
+  }
+  absl::StatusOr<absl::Duration> after = ParseDslDuration(schedule["after"]);
+  if (!after.ok()) {
+    context.Report("/schedule/after", std::string(after.status().message()));
+  } else if (*after < kMinScheduleInterval) {
+    context.Report("/schedule/after",
+                   absl::StrCat("after ", absl::FormatDuration(*after),
+                                " is too soon: the shortest wait between runs is ",
+                                absl::FormatDuration(kMinScheduleInterval)));
+  }
+}
+
+}  // namespace
 
 void ValidateSchedule(ValidationContext& context, const nlohmann::ordered_json& schedule) {
   if (!context.ExpectObject(schedule, "/schedule")) return;
   context.RejectUnknownMembers(schedule, "/schedule", {"every", "cron", "after", "on"});
-  if (schedule.contains("after")) {
-    context.Report("/schedule/after",
-                   "`after` (start the workflow again that long after each run completes) is not "
-                   "supported by stigmer yet: use `every` or `cron`");
-  }
+  if (schedule.contains("after")) ValidateScheduleAfter(context, schedule);
   const bool timed =
       schedule.contains("every") || schedule.contains("cron") || schedule.contains("after");
   if (!timed && !schedule.contains("on")) {
@@ -54,7 +71,13 @@ std::optional<WorkflowSchedule> ScheduleOf(const nlohmann::ordered_json& documen
   if (schedule.contains("cron") && schedule["cron"].is_string()) {
     result.cron = schedule["cron"].get<std::string>();
   }
-  if (!result.every.has_value() && result.cron.empty()) return std::nullopt;
+  if (schedule.contains("after")) {
+    absl::StatusOr<absl::Duration> after = ParseDslDuration(schedule["after"]);
+    if (after.ok()) result.after = *after;
+  }
+  if (!result.every.has_value() && result.cron.empty() && !result.after.has_value()) {
+    return std::nullopt;
+  }
   return result;
 }
 

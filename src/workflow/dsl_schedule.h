@@ -21,6 +21,9 @@ inline constexpr absl::Duration kMinScheduleInterval = absl::Seconds(1);
 struct WorkflowSchedule {
   std::optional<absl::Duration> every;  // at least kMinScheduleInterval
   std::string cron;                     // empty: none
+  // Run again this long after each run ends (at least kMinScheduleInterval); never with
+  // `every` or `cron`.
+  std::optional<absl::Duration> after;
 };
 
 // Checks the document's `schedule` (at "/schedule").

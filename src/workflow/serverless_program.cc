@@ -7,6 +7,7 @@
 #include "activities/local_resource.h"
 #include "temporal/payloads.h"
 #include "temporal/temporal_client.h"
+#include "workflow/schedule_after_run.h"
 
 namespace stigmer::workflow {
 namespace {
@@ -144,6 +145,9 @@ ServerlessProgram::ServerlessProgram(ServerlessProgramOptions options)
 
 absl::StatusOr<std::unique_ptr<durable::ProgramRun>> ServerlessProgram::Load(
     const durable::ReplayHistory& history, const std::string& workflow_id) {
+  // A `schedule.after` driver starts the workflow's runs rather than interpreting it.
+  absl::StatusOr<std::unique_ptr<durable::ProgramRun>> driver = LoadScheduleAfterRun(history);
+  if (!driver.ok() || *driver != nullptr) return driver;
   absl::StatusOr<RunInput> input = ReadRunInput(history, workflow_id, documents_);
   if (!input.ok()) return input.status();
   // Without a sandbox binary the evaluator is the caller's (or this thread's in-process one).

@@ -52,20 +52,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunAgentCall(const nlohmann::ordered_jso
       .input = {std::move(document),
                 std::move(run),
                 {{"environment", runtime_.environment}, {"secrets", runtime_.secrets}}}};
-  absl::StatusOr<durable::ActivityOutcome> outcome = context_.CallChildWorkflow(path, child);
-  if (!outcome.ok()) return outcome.status();
-  switch (outcome->state) {
-    case durable::ActivityOutcome::State::kPending:
-      return TaskOutcome::Suspended();
-    case durable::ActivityOutcome::State::kFailed:
-      if (outcome->error.instance.empty() || outcome->error.instance == "/") {
-        outcome->error.instance = path;
-      }
-      return TaskOutcome::Raised(std::move(outcome->error));
-    case durable::ActivityOutcome::State::kCompleted:
-      break;
-  }
-  return TaskOutcome::Completed(std::move(outcome->output));
+  return RunChild(child, path);
 }
 
 }  // namespace stigmer::workflow

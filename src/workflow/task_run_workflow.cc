@@ -42,21 +42,14 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunWorkflowRun(const nlohmann::ordered_j
   const durable::ChildWorkflow child{
       .workflow_type = temporal::kServerlessWorkflowType,
       .task_queue = runtime_.workflow_task_queue,
-      .input = {(*resolved)["document"], std::move(child_input), std::move(runtime)}};
-  absl::StatusOr<durable::ActivityOutcome> outcome = context_.CallChildWorkflow(path, child);
-  if (!outcome.ok()) return outcome.status();
-  switch (outcome->state) {
-    case durable::ActivityOutcome::State::kPending:
-      return TaskOutcome::Suspended();
-    case durable::ActivityOutcome::State::kFailed:
-      if (outcome->error.instance.empty() || outcome->error.instance == "/") {
-        outcome->error.instance = path;
-      }
-      return TaskOutcome::Raised(std::move(outcome->error));
-    case durable::ActivityOutcome::State::kCompleted:
-      break;
+      .input = {(*resolved)["document"], std::move(child_input), std::move(runtime)},
+      .await_result = task["run"].value("await", nlohmann::ordered_json(true)) != false};
+  absl::StatusOr<TaskOutcome> outcome = RunChild(child, path);
+  // Not awaited, the task outputs its (transformed) input, as the DSL's `await` says.
+  if (outcome.ok() && !child.await_result && outcome->kind == TaskOutcome::Kind::kCompleted) {
+    return TaskOutcome::Completed(input);
   }
-  return TaskOutcome::Completed(std::move(outcome->output));
+  return outcome;
 }
 
 }  // namespace stigmer::workflow

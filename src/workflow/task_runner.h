@@ -142,6 +142,10 @@ class TaskRunner {
   absl::StatusOr<TaskOutcome> RunAgentCall(const nlohmann::ordered_json& task,
                                            const std::string& path, const nlohmann::json& input,
                                            const ExpressionVariables& variables);
+  // Starts `child` for the task at `path` (task_child_workflow.cc): Suspended until it ends
+  // (or, not awaited, has started), then its output, or its error at `path`.
+  absl::StatusOr<TaskOutcome> RunChild(const durable::ChildWorkflow& child,
+                                       const std::string& path);
   // `run: workflow` (task_run_workflow.cc).
   absl::StatusOr<TaskOutcome> RunWorkflowRun(const nlohmann::ordered_json& task,
                                              const std::string& path, const nlohmann::json& input,

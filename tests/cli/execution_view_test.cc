@@ -85,6 +85,21 @@ TEST(ExecutionViewTest, DetailOfAFailedExecutionShowsTheErrorAndTheTaskStillRunn
   EXPECT_THAT(RenderExecutionDetail(pending, absl::UTCTimeZone()), HasSubstr("no tasks yet"));
 }
 
+TEST(ExecutionViewTest, DetailLinksAChildToItsParentAndAParentToItsChildren) {
+  Execution child = Completed();
+  child.set_parent_execution("wex-PARENT");
+  const std::string text = RenderExecutionDetail(child, absl::UTCTimeZone());
+  EXPECT_THAT(text, HasSubstr("DURATION  2.1s\nPARENT    wex-PARENT\n"));
+  EXPECT_THAT(text, Not(HasSubstr("CHILDREN")));
+
+  Execution parent = Completed();
+  parent.add_child_executions("wex-A");
+  parent.add_child_executions("wex-B");
+  EXPECT_THAT(RenderExecutionDetail(parent, absl::UTCTimeZone()),
+              HasSubstr("CHILDREN  wex-A, wex-B\n"));
+  EXPECT_THAT(RenderExecutionDetail(Completed(), absl::UTCTimeZone()), Not(HasSubstr("PARENT")));
+}
+
 // `-o json` used to carry input and output as strings holding JSON.
 TEST(ExecutionViewTest, JsonHasInputAndOutputAsValues) {
   nlohmann::json json = ExecutionToJson(Completed());

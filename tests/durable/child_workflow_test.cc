@@ -74,6 +74,36 @@ TEST(ChildWorkflowTest, AStartedChildWaitsAndItsResultAnswersOnceRecorded) {
   EXPECT_TRUE(replay.CheckAllStepsReached().ok());
 }
 
+TEST(ChildWorkflowTest, AChildNotAwaitedIsAbandonedAndCompletesOnceStartedWhateverItDoesNext) {
+  ChildWorkflow detached = kChild;
+  detached.await_result = false;
+  const ReplayHistory fresh = HistoryBuilder().Current().Index();
+  ReplayContext first(fresh, {}, "parent");
+  ASSERT_EQ(Call(first, "/ask", detached)->state, ActivityOutcome::State::kPending);
+  std::vector<Command> commands = first.TakeCommands();
+  ASSERT_EQ(commands.size(), 1u);
+  EXPECT_EQ(commands[0].start_child_workflow_execution_command_attributes().parent_close_policy(),
+            tapi::enums::v1::PARENT_CLOSE_POLICY_ABANDON);
+
+  int64_t initiated = 0;
+  HistoryBuilder running;
+  running.ChildInitiated("/ask#1", "StigmerAgent", &initiated);
+  const ReplayHistory not_yet = HistoryBuilder(running).Current().Index();
+  ReplayContext waiting(not_yet, {}, "parent");
+  EXPECT_EQ(Call(waiting, "/ask", detached)->state, ActivityOutcome::State::kPending);
+
+  running.ChildStarted(initiated, "run-1");
+  const ReplayHistory started = HistoryBuilder(running).Current().Index();
+  ReplayContext replay(started, {}, "parent");
+  absl::StatusOr<ActivityOutcome> outcome = Call(replay, "/ask", detached);
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(outcome->state, ActivityOutcome::State::kCompleted);
+  EXPECT_TRUE(outcome->output.is_null());
+  EXPECT_TRUE(replay.TakeCommands().empty());
+  EXPECT_FALSE(replay.waits_on_recorded_step());
+  EXPECT_TRUE(replay.CheckAllStepsReached().ok());
+}
+
 TEST(ChildWorkflowTest, AFailedChildGivesItsOwnErrorToTheParent) {
   int64_t initiated = 0;
   HistoryBuilder builder;

@@ -50,13 +50,13 @@ TEST(RunWorkflowValidationTest, NameMustBeAnAppliedWorkflowsNameAndVersionIsRequ
               ElementsAre(P("/do/0/child/run/workflow", "missing required property \"version\"")));
 }
 
-TEST(RunWorkflowValidationTest, AwaitFalseIsRefusedClearly) {
-  EXPECT_THAT(
-      RunProblems("        workflow: {namespace: test, name: other, version: '1.0.0'}\n"
-                  "        await: false\n"),
-      ElementsAre(P("/do/0/child/run/await",
-                    "`await: false` is not supported for run: workflow yet: the child would be "
-                    "cancelled when this workflow ends; leave `await` out")));
+TEST(RunWorkflowValidationTest, AwaitFalseIsAcceptedAndAwaitMustBeABoolean) {
+  EXPECT_THAT(RunProblems("        workflow: {namespace: test, name: other, version: '1.0.0'}\n"
+                          "        await: false\n"),
+              IsEmpty());
+  EXPECT_THAT(RunProblems("        workflow: {namespace: test, name: other, version: '1.0.0'}\n"
+                          "        await: later\n"),
+              ElementsAre(P("/do/0/child/run/await", "must be true or false")));
 }
 
 TEST(RunWorkflowValidationTest, RunWorkflowsListsEveryReference) {

@@ -86,11 +86,15 @@ TEST(ScheduleValidationTest, HugeCronIsRefusedNotParsed) {
               "the cron expression is longer than 256 characters");
 }
 
-TEST(ScheduleValidationTest, AfterIsRefusedClearlyAndOnIsAccepted) {
-  EXPECT_THAT(ScheduleProblems("  after: PT1M\n"),
+TEST(ScheduleValidationTest, AfterIsAcceptedAloneAtLeastOneSecondAndOnIsAccepted) {
+  EXPECT_THAT(ScheduleProblems("  after: PT1M\n"), ::testing::IsEmpty());
+  EXPECT_THAT(ScheduleProblems("  after: {milliseconds: 10}\n"),
               ElementsAre(P("/schedule/after",
-                            "`after` (start the workflow again that long after each run "
-                            "completes) is not supported by stigmer yet: use `every` or `cron`")));
+                            "after 10ms is too soon: the shortest wait between runs is 1s")));
+  EXPECT_THAT(ScheduleProblems("  after: PT1M\n  every: PT1M\n"),
+              ElementsAre(P("/schedule/after",
+                            "`after` runs the workflow again once each run ends: it does not "
+                            "combine with `every` or `cron`; keep one of them")));
   EXPECT_THAT(ScheduleProblems("  on: {one: {with: {type: x}}}\n"), ::testing::IsEmpty());
   EXPECT_THAT(ScheduleProblems("  every: PT1M\n  on: {one: {with: {type: x}}}\n"),
               ElementsAre(P("/schedule/on",
