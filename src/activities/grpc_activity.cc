@@ -134,10 +134,9 @@ Exchange Call(const std::string& target, const std::string& path, const std::str
   return exchange;
 }
 
-}  // namespace
-
-ActivityResult RunGrpcActivity(const json& input, const ActivityLimits& limits,
-                               ActivityControl& control) {
+// RunGrpcActivity; `token` receives the OAuth access token the call was sent with, if any.
+ActivityResult RunGrpcCall(const json& input, const ActivityLimits& limits,
+                           ActivityControl& control, std::string& token) {
   const json* with = Member(input, "with");
   if (with == nullptr || !with->is_object()) return Invalid("`with` must be an object", input);
   const json* proto = Member(*with, "proto");
@@ -165,7 +164,9 @@ ActivityResult RunGrpcActivity(const json& input, const ActivityLimits& limits,
   const absl::Duration timeout = ActivityTimeout(input, limits.http_timeout);
   if (const json* given = service ? Member(*service, "authentication") : nullptr) {
     json policy = *given;
-    if (auto failure = UseOAuthToken(policy, input, timeout, control)) return *std::move(failure);
+    if (auto failure = UseOAuthToken(policy, input, timeout, control, token)) {
+      return *std::move(failure);
+    }
     auto header = AuthorizationHeader(policy);
     if (auto* error = std::get_if<durable::WorkflowError>(&header)) {
       error->title = "Invalid gRPC call";
@@ -228,6 +229,15 @@ ActivityResult RunGrpcActivity(const json& input, const ActivityLimits& limits,
                                            input));
   }
   return ActivityResult::Success(*std::move(output));
+}
+
+}  // namespace
+
+ActivityResult RunGrpcActivity(const json& input, const ActivityLimits& limits,
+                               ActivityControl& control) {
+  std::string token;
+  ActivityResult result = RunGrpcCall(input, limits, control, token);
+  return WithoutToken(std::move(result), token);
 }
 
 }  // namespace stigmer::activities

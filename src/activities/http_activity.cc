@@ -80,17 +80,17 @@ json TaskOutput(const HttpRequest& request, const activities::HttpTransferRespon
           {"content", DecodeContent(response.body)}};
 }
 
-}  // namespace
-
-ActivityResult RunHttpActivity(const json& input, const ActivityLimits& limits,
-                               ActivityControl& control) {
+// RunHttpActivity; `token` receives the OAuth access token the call was sent with, if any.
+ActivityResult RunHttpCall(const json& input, const ActivityLimits& limits,
+                           ActivityControl& control, std::string& token) {
   static const json kEmpty = json::object();
   auto found = input.find("with");
   json with = found != input.end() ? *found : kEmpty;
   const absl::Duration timeout = ActivityTimeout(input, limits.http_timeout);
   if (with.is_object() && with.contains("endpoint") && with["endpoint"].is_object() &&
       with["endpoint"].contains("authentication")) {
-    if (auto failure = UseOAuthToken(with["endpoint"]["authentication"], input, timeout, control)) {
+    if (auto failure =
+            UseOAuthToken(with["endpoint"]["authentication"], input, timeout, control, token)) {
       return *std::move(failure);
     }
   }
@@ -144,6 +144,15 @@ ActivityResult RunHttpActivity(const json& input, const ActivityLimits& limits,
     return ActivityResult::Failure(std::move(error));
   }
   return ActivityResult::Success(TaskOutput(request, *response));
+}
+
+}  // namespace
+
+ActivityResult RunHttpActivity(const json& input, const ActivityLimits& limits,
+                               ActivityControl& control) {
+  std::string token;
+  ActivityResult result = RunHttpCall(input, limits, control, token);
+  return WithoutToken(std::move(result), token);
 }
 
 }  // namespace stigmer::activities

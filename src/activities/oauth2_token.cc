@@ -15,6 +15,7 @@
 #include "activities/http_request.h"
 #include "activities/http_transfer.h"
 #include "common/json_limits.h"
+#include "common/secret_redactor.h"
 
 namespace stigmer::activities {
 namespace {
@@ -92,6 +93,9 @@ absl::StatusOr<HttpTransferResponse> Exchange(HttpTransferRequest request,
   absl::StatusOr<HttpTransferResponse> response = PerformHttpTransfer(request, keep_going);
   if (absl::IsCancelled(response.status())) return response.status();
   const std::string what = absl::StrCat(request.method, " ", request.url);
+  if (absl::IsDeadlineExceeded(response.status())) {
+    return absl::DeadlineExceededError(absl::StrCat(what, ": ", response.status().message()));
+  }
   if (!response.ok()) {
     return absl::UnauthenticatedError(absl::StrCat(what, ": ", response.status().message()));
   }
@@ -223,18 +227,36 @@ absl::Status ExchangeForBearer(json& policy, const std::string& run, absl::Durat
 }
 
 std::optional<ActivityResult> UseOAuthToken(json& policy, const json& input, absl::Duration timeout,
-                                            ActivityControl& control) {
+                                            ActivityControl& control, std::string& token) {
   auto run = input.is_object() ? input.find(kRunKey) : input.end();
+  const bool exchanged =
+      policy.is_object() && (policy.contains("oauth2") || policy.contains("oidc"));
   absl::Status status = ExchangeForBearer(
       policy, run != input.end() && run->is_string() ? run->get<std::string>() : "", timeout,
       [&control] { return control.KeepGoing(); });
-  if (status.ok()) return std::nullopt;
+  if (status.ok()) {
+    if (exchanged && policy.contains("bearer")) token = Text(policy["bearer"], "token");
+    return std::nullopt;
+  }
   if (absl::IsCancelled(status)) return ActivityResult::Cancelled();
+  if (absl::IsDeadlineExceeded(status)) {
+    return ActivityResult::Failure(
+        durable::StandardError("timeout", "OAuth2 token request timed out",
+                               std::string(status.message()), ActivityTaskPath(input)));
+  }
   const bool refused = absl::IsUnauthenticated(status);
   return ActivityResult::Failure(
       durable::StandardError(refused ? "authentication" : "configuration",
                              refused ? "OAuth2 token request failed" : "Invalid authentication",
                              std::string(status.message()), ActivityTaskPath(input)));
+}
+
+ActivityResult WithoutToken(ActivityResult result, const std::string& token) {
+  if (token.empty()) return result;
+  const SecretRedactor redactor({token});
+  result.output = redactor.RedactJson(result.output);
+  result.error = durable::RedactedError(std::move(result.error), redactor);
+  return result;
 }
 
 }  // namespace stigmer::activities

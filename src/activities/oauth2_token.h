@@ -34,15 +34,23 @@ inline constexpr char kRunKey[] = "run";
 // Cached under `run` and the policy's values until `expires_in` minus 30 s (5 minutes when the
 // answer gives none). Errors: InvalidArgument (the policy is malformed), Unauthenticated naming
 // the endpoint and what it answered (not 2xx, not JSON, no access_token: never the token or the
-// secrets), Cancelled when `keep_going` says false.
+// secrets), DeadlineExceeded naming the endpoint when it did not answer within `timeout`,
+// Cancelled when `keep_going` says false.
 absl::Status ExchangeForBearer(nlohmann::json& policy, const std::string& run,
                                absl::Duration timeout, const std::function<bool()>& keep_going);
 
 // ExchangeForBearer for an activity `input` (its run under kRunKey), `timeout` and `control`:
-// nullopt when `policy` is ready to use; else the task's failure: authentication (401) "OAuth2
-// token request failed", configuration (400) "Invalid authentication", or Cancelled().
+// nullopt when `policy` is ready to use, with the access token it holds now in `token` (left
+// alone for other schemes); else the task's failure: authentication (401) "OAuth2 token request
+// failed", timeout (408) "OAuth2 token request timed out", configuration (400) "Invalid
+// authentication", or Cancelled().
 std::optional<ActivityResult> UseOAuthToken(nlohmann::json& policy, const nlohmann::json& input,
-                                            absl::Duration timeout, ActivityControl& control);
+                                            absl::Duration timeout, ActivityControl& control,
+                                            std::string& token);
+
+// `result` with `token` (unless empty) shown as kRedacted in its output and its error, so that a
+// token a server echoes back never leaves the activity.
+ActivityResult WithoutToken(ActivityResult result, const std::string& token);
 
 }  // namespace stigmer::activities
 

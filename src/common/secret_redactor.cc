@@ -3,7 +3,10 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
+#include "common/json_limits.h"
 
 namespace stigmer {
 namespace {
@@ -31,6 +34,15 @@ std::string PercentEncoded(const std::string& value) {
   return encoded;
 }
 
+// Every string inside `value`, at any depth (bounded by the parse: kMaxJsonDepth).
+void AddStringMembers(const nlohmann::json& value, std::vector<std::string>& values) {
+  if (value.is_string()) {
+    values.push_back(value.get<std::string>());
+  } else if (value.is_structured()) {
+    for (const nlohmann::json& item : value) AddStringMembers(item, values);
+  }
+}
+
 }  // namespace
 
 SecretRedactor::SecretRedactor(const std::vector<std::string>& values) {
@@ -53,6 +65,15 @@ SecretRedactor SecretRedactor::FromSecretsObject(const nlohmann::json& secrets) 
   if (secrets.is_object()) {
     for (const auto& [name, value] : secrets.items()) {
       values.push_back(value.is_string() ? value.get<std::string>() : value.dump());
+      if (value.is_object()) {
+        AddStringMembers(value, values);
+      } else if (value.is_string() &&
+                 absl::StartsWith(
+                     absl::StripLeadingAsciiWhitespace(value.get_ref<const std::string&>()), "{")) {
+        absl::StatusOr<nlohmann::json> parsed =
+            ParseJsonBounded(value.get_ref<const std::string&>(), "the secret");
+        if (parsed.ok()) AddStringMembers(*parsed, values);
+      }
     }
   }
   return SecretRedactor(values);

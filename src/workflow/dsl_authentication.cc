@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "activities/http_request.h"
 #include "workflow/dsl_oauth2.h"
+#include "workflow/dsl_secret_authentication.h"
 #include "workflow/json_pointer.h"
 
 namespace stigmer::workflow {
@@ -26,10 +27,7 @@ void ValidateScheme(ValidationContext& context, const Json& scheme, const std::s
                     const std::string& pointer) {
   if (!context.ExpectObject(scheme, pointer)) return;
   if (scheme.contains("use")) {
-    context.Report(JsonPointerAppend(pointer, "use"),
-                   absl::StrCat("secret-based `", name,
-                                "` authentication is not supported: give its values, e.g. "
-                                "${ $secrets.NAME }, or set the header yourself"));
+    ValidateSecretBasedScheme(context, scheme, name, pointer);
     return;
   }
   auto require_string = [&](const char* key) {

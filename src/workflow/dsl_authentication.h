@@ -4,8 +4,9 @@
 // The authentication policies of `call: http` (dsl-reference.md, Authentication) that stigmer
 // runs: `basic` {username, password} and `bearer` {token}, inline in `endpoint.authentication`
 // or named in `use.authentications`. Their values may be runtime expressions, such as
-// `${ $secrets.TOKEN }`. digest, oauth2, oidc, certificate and secret-based policies (`use`
-// inside `basic` or `bearer`) are refused when the document is applied.
+// `${ $secrets.TOKEN }`, or come from a secret (`basic: {use: NAME}`,
+// dsl_secret_authentication.h). oauth2 and oidc: dsl_oauth2.h. digest and certificate are
+// refused when the document is applied.
 
 #include <string>
 
@@ -15,7 +16,8 @@
 namespace stigmer::workflow {
 
 // Checks a policy at `pointer` (a use.authentications entry or an inline one): exactly one
-// scheme, `basic` with string `username` and `password`, or `bearer` with a string `token`.
+// scheme, `basic` with string `username` and `password`, `bearer` with a string `token`,
+// `oauth2` or `oidc` as dsl_oauth2.h says, or any of them as {use: SECRET}.
 void ValidateAuthenticationPolicy(ValidationContext& context, const nlohmann::ordered_json& policy,
                                   const std::string& pointer);
 

@@ -1,6 +1,7 @@
 #include "workflow/dsl_oauth2.h"
 
 #include "absl/strings/str_cat.h"
+#include "workflow/dsl_secret_authentication.h"
 #include "workflow/json_pointer.h"
 
 namespace stigmer::workflow {
@@ -28,10 +29,7 @@ void ValidateOAuth2Scheme(ValidationContext& context, const Json& scheme, const 
                           const std::string& pointer) {
   if (!context.ExpectObject(scheme, pointer)) return;
   if (scheme.contains("use")) {
-    context.Report(JsonPointerAppend(pointer, "use"),
-                   absl::StrCat("secret-based `", name,
-                                "` authentication is not supported: give its values, e.g. "
-                                "${ $secrets.CLIENT_SECRET }"));
+    ValidateSecretBasedScheme(context, scheme, name, pointer);
     return;
   }
   context.RejectUnknownMembers(scheme, pointer,

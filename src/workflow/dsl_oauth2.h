@@ -15,7 +15,8 @@ namespace stigmer::workflow {
 // `grant` client_credentials or password (others are refused, saying which run), `client`
 // {id, secret, authentication client_secret_post | client_secret_basic | none}, `username` and
 // `password` for the password grant, `scopes` and `audiences` lists of strings,
-// `request.encoding`, and for oauth2 `endpoints` {token, revocation, introspection}.
+// `request.encoding`, and for oauth2 `endpoints` {token, revocation, introspection}; or
+// {use: SECRET} (dsl_secret_authentication.h).
 void ValidateOAuth2Scheme(ValidationContext& context, const nlohmann::ordered_json& scheme,
                           const std::string& name, const std::string& pointer);
 

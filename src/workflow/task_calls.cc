@@ -10,6 +10,7 @@
 #include "workflow/dsl_authentication.h"
 #include "workflow/dsl_duration.h"
 #include "workflow/dsl_functions.h"
+#include "workflow/dsl_secret_authentication.h"
 #include "workflow/dsl_timeout.h"
 #include "workflow/task_runner.h"
 
@@ -52,7 +53,8 @@ void AddSecretsToRedact(const nlohmann::json& secrets, nlohmann::json& request) 
 
 // `with.endpoint.authentication` (http), `with.service.authentication` (grpc) or
 // `with.authentication` (openapi), if any.
-nlohmann::ordered_json* AuthenticationOf(nlohmann::ordered_json& with, const std::string& kind) {
+template <typename Json>
+Json* AuthenticationOf(Json& with, const std::string& kind) {
   if (!with.is_object()) return nullptr;
   if (kind == "openapi") {
     auto authentication = with.find("authentication");
@@ -117,6 +119,14 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunCall(const nlohmann::ordered_json& ta
     absl::StatusOr<nlohmann::json> evaluated = evaluator_.EvaluateValue(resolved, input, variables);
     if (!evaluated.ok()) return ExpressionFailure(evaluated.status(), path);
     with = *std::move(evaluated);
+    // After evaluation: a secret's members are never taken for expressions.
+    if (auto* authentication = AuthenticationOf(with, kind)) {
+      if (std::optional<durable::WorkflowError> error =
+              UseSecretAuthentication(*authentication, runtime_.secrets)) {
+        error->instance = path;
+        return TaskOutcome::Raised(*std::move(error));
+      }
+    }
   }
   nlohmann::json request = {{"task", path}, {"input", input}, {"with", std::move(with)}};
   AddTimeout(document_.json, task, request);

@@ -5,7 +5,10 @@
 
 #include <string>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/match.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "activities/http_activity.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -54,6 +57,16 @@ struct Provider {
     }
     return count;
   }
+  // The Authorization header of the last request to /resource.
+  std::string LastResourceAuthorization() const {
+    std::string authorization;
+    for (const HttpServerRequest& request : server.requests()) {
+      if (request.path != "/resource") continue;
+      auto found = request.headers.find("authorization");
+      authorization = found == request.headers.end() ? "none" : found->second;
+    }
+    return authorization;
+  }
   std::string LastTokenRequestBody() const {
     std::string body;
     for (const HttpServerRequest& request : server.requests()) {
@@ -88,7 +101,7 @@ TEST(OAuth2TokenTest, ClientCredentialsTokenIsRequestedOncePerRunAndSentAsBearer
   Provider provider;
   ActivityResult result = Fetch(provider, ClientCredentials(provider), "wex-a/1");
   ASSERT_TRUE(result.ok()) << result.error.ToJson();
-  EXPECT_EQ(result.output, "Bearer tok-1");
+  EXPECT_EQ(provider.LastResourceAuthorization(), "Bearer tok-1");
   EXPECT_EQ(provider.LastTokenRequestBody(),
             "client_id=app&client_secret=cl1ent-s3cret&grant_type=client_credentials&scope=read%"
             "20write");
@@ -102,8 +115,9 @@ TEST(OAuth2TokenTest, ClientCredentialsTokenIsRequestedOncePerRunAndSentAsBearer
 TEST(OAuth2TokenTest, TokenAboutToExpireIsNotReused) {
   Provider provider;
   provider.token_body = R"({"access_token": "short", "expires_in": 20})";
-  EXPECT_EQ(Fetch(provider, ClientCredentials(provider), "wex-c/1").output, "Bearer short");
-  EXPECT_EQ(Fetch(provider, ClientCredentials(provider), "wex-c/1").output, "Bearer short");
+  EXPECT_TRUE(Fetch(provider, ClientCredentials(provider), "wex-c/1").ok());
+  EXPECT_TRUE(Fetch(provider, ClientCredentials(provider), "wex-c/1").ok());
+  EXPECT_EQ(provider.LastResourceAuthorization(), "Bearer short");
   EXPECT_EQ(provider.TokenRequests(), 2);
 }
 
@@ -119,7 +133,7 @@ TEST(OAuth2TokenTest, OidcPasswordGrantFindsTheTokenEndpointAndSendsJsonWithBasi
         {"client", {{"id", "app"}, {"secret", "s"}, {"authentication", "client_secret_basic"}}}}}};
   ActivityResult result = Fetch(provider, policy, "wex-d/1");
   ASSERT_TRUE(result.ok()) << result.error.ToJson();
-  EXPECT_EQ(result.output, "Bearer tok-1");
+  EXPECT_EQ(provider.LastResourceAuthorization(), "Bearer tok-1");
   EXPECT_EQ(json::parse(provider.LastTokenRequestBody()),
             json({{"grant_type", "password"}, {"username", "ada"}, {"password", "pw"}}));
   for (const HttpServerRequest& request : provider.server.requests()) {
@@ -153,7 +167,62 @@ TEST(OAuth2TokenTest, TokenEndpointThatFailsOrAnswersGarbageIsAnAuthenticationEr
                                      "/realm/oauth2/token answered no usable access_token");
   // Once the endpoint answers well, the same run's call goes through.
   provider.token_body = R"({"access_token": "tok-2"})";
-  EXPECT_EQ(Fetch(provider, ClientCredentials(provider), "wex-e/1").output, "Bearer tok-2");
+  EXPECT_TRUE(Fetch(provider, ClientCredentials(provider), "wex-e/1").ok());
+  EXPECT_EQ(provider.LastResourceAuthorization(), "Bearer tok-2");
+}
+
+TEST(OAuth2TokenTest, TokenEchoedByTheServerIsRedactedFromTheOutputAndErrors) {
+  Provider provider;  // /resource echoes the Authorization header
+  ActivityResult result = Fetch(provider, ClientCredentials(provider), "wex-g/1");
+  ASSERT_TRUE(result.ok()) << result.error.ToJson();
+  EXPECT_EQ(provider.LastResourceAuthorization(), "Bearer tok-1");
+  EXPECT_EQ(result.output, "Bearer ***");
+
+  LocalHttpServer refusing([&provider](const HttpServerRequest& request) {
+    return HttpServerResponse{403, {}, "token " + request.headers.at("authorization") + " denied"};
+  });
+  FakeControl control;
+  result = RunHttpActivity({{"task", "/do/0/fetch"},
+                            {"input", json::object()},
+                            {kRunKey, "wex-g/1"},
+                            {"with",
+                             {{"method", "get"},
+                              {"endpoint",
+                               {{"uri", refusing.url() + "/resource"},
+                                {"authentication", ClientCredentials(provider)}}}}}},
+                           {}, control);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error.detail,
+            "GET " + refusing.url() + "/resource returned 403: token Bearer *** denied");
+}
+
+TEST(OAuth2TokenTest, TokenEndpointThatNeverAnswersIsBoundedByTheTaskTimeout) {
+  absl::Notification release;
+  LocalHttpServer silent([&release](const HttpServerRequest&) {
+    release.WaitForNotificationWithTimeout(absl::Minutes(2));
+    return HttpServerResponse{500, {}, ""};
+  });
+  absl::Cleanup unblock = [&release] { release.Notify(); };
+  FakeControl control;
+  const absl::Time start = absl::Now();
+  ActivityResult result = RunHttpActivity(
+      {{"task", "/do/0/fetch"},
+       {"input", json::object()},
+       {kRunKey, "wex-h/1"},
+       {"timeout_ms", 300},
+       {"with",
+        {{"method", "get"},
+         {"endpoint",
+          {{"uri", silent.url() + "/resource"},
+           {"authentication",
+            {{"oauth2", {{"authority", silent.url()}, {"grant", "client_credentials"}}}}}}}}}},
+      {}, control);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(30));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error.status, 408);
+  EXPECT_EQ(result.error.title, "OAuth2 token request timed out");
+  EXPECT_EQ(result.error.detail,
+            "POST " + silent.url() + "/oauth2/token: no complete response within 300ms");
 }
 
 TEST(OAuth2TokenTest, GrantStigmerCannotRunIsAConfigurationError) {

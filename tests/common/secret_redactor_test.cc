@@ -52,5 +52,17 @@ TEST(SecretRedactorTest, SecretsObjectGivesItsValuesAndSkipsEmptyOnes) {
   EXPECT_TRUE(SecretRedactor().empty());
 }
 
+TEST(SecretRedactorTest, EveryStringMemberOfAJsonSecretIsRedactedAlone) {
+  const SecretRedactor redactor = SecretRedactor::FromSecretsObject(
+      {{"creds",
+        R"( {"username": "ada-l", "password": "l0velace!", "client": {"secret": "s3cr"}})"},
+       {"object", {{"token", "t0k-x"}}},
+       {"braces", "{not json"}});
+  EXPECT_EQ(redactor.Redact("user ada-l, password l0velace!, client s3cr, token t0k-x"),
+            "user ***, password ***, client ***, token ***");
+  EXPECT_TRUE(redactor.Reveals("{not json"));
+  EXPECT_FALSE(redactor.Reveals("username password client"));  // member names are not secret
+}
+
 }  // namespace
 }  // namespace stigmer

@@ -1,5 +1,6 @@
-// `endpoint.authentication` of `call: http` at apply: basic, bearer, oauth2 and oidc (inline or
-// named in use.authentications) pass; every other scheme is refused at its JSON pointer.
+// `endpoint.authentication` of `call: http` at apply: basic, bearer, oauth2 and oidc (inline,
+// from a secret, or named in use.authentications) pass; every other scheme is refused at its
+// JSON pointer.
 
 #include <string>
 #include <vector>
@@ -44,6 +45,35 @@ TEST(DslAuthenticationTest, BasicAndBearerWithSecretsAreAccepted) {
   const std::string use = "use:\n  authentications:\n    api:\n      bearer: {token: t}\n";
   EXPECT_THAT(CallProblems("api", use), IsEmpty());
   EXPECT_THAT(CallProblems("{use: api}", use), IsEmpty());
+}
+
+TEST(DslAuthenticationTest, EverySchemeFromADeclaredSecretIsAccepted) {
+  const std::string secrets = "use:\n  secrets: [creds]\n";
+  for (const char* scheme : {"basic", "bearer", "oauth2", "oidc"}) {
+    EXPECT_THAT(CallProblems(std::string("{") + scheme + ": {use: creds}}", secrets), IsEmpty())
+        << scheme;
+  }
+  EXPECT_THAT(CallProblems("api",
+                           "use:\n  secrets: [creds]\n  authentications:\n    api:\n"
+                           "      basic: {use: creds}\n"),
+              IsEmpty());
+}
+
+TEST(DslAuthenticationTest, SecretBasedSchemeNeedsItsSecretInUseSecrets) {
+  EXPECT_THAT(
+      CallProblems("{oauth2: {use: mySecret}}"),
+      ElementsAre(P(std::string(kPointer) + "/oauth2/use",
+                    "the secret \"mySecret\" of this `oauth2` authentication is not declared: add "
+                    "it to use.secrets (use: {secrets: [mySecret]}) so that a run without it is "
+                    "refused at its start")));
+  EXPECT_THAT(
+      CallProblems("{basic: {use: creds, username: ada}}", "use:\n  secrets: [creds]\n"),
+      ElementsAre(P(std::string(kPointer) + "/basic/username", "unknown property \"username\"")));
+  EXPECT_THAT(
+      CallProblems("{bearer: {use: ''}}"),
+      ElementsAre(P(std::string(kPointer) + "/bearer/use", "must name a secret of use.secrets")));
+  EXPECT_THAT(CallProblems("{bearer: {use: [a]}}"),
+              ElementsAre(P(std::string(kPointer) + "/bearer/use", "must be a string")));
 }
 
 TEST(DslAuthenticationTest, OtherSchemesAreRefusedAtApplyNotAtRun) {
@@ -99,10 +129,6 @@ TEST(DslAuthenticationTest, MalformedPoliciesNameTheirPlace) {
       ElementsAre(P(kPointer, "no authentication named \"missing\" in use.authentications")));
   EXPECT_THAT(CallProblems("{bearer: {}}"), ElementsAre(P(std::string(kPointer) + "/bearer",
                                                           "missing required property \"token\"")));
-  EXPECT_THAT(CallProblems("{basic: {use: creds}}"),
-              ElementsAre(P(std::string(kPointer) + "/basic/use",
-                            "secret-based `basic` authentication is not supported: give its "
-                            "values, e.g. ${ $secrets.NAME }, or set the header yourself")));
   EXPECT_THAT(CallProblems("{basic: {username: a, password: b}, bearer: {token: t}}"),
               ElementsAre(P(
                   kPointer,
