@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_replace.h"
@@ -34,11 +35,27 @@ std::string PercentEncoded(const std::string& value) {
   return encoded;
 }
 
-// Every string inside `value`, at any depth (bounded by the parse: kMaxJsonDepth).
+// Members of an authentication scheme's settings that say how to authenticate, not with what:
+// blanking them would blank words like "password" (a grant) or a token endpoint's URL in every
+// message of the run.
+constexpr absl::string_view kSettingMembers[] = {
+    "grant",   "authority",      "endpoints", "scopes",    "audiences", "issuers",
+    "request", "authentication", "encoding",  "algorithm", "qop"};
+
+bool IsSettingMember(absl::string_view name) {
+  return absl::c_linear_search(kSettingMembers, name);
+}
+
+// Every string inside `value`, at any depth (bounded by the parse: kMaxJsonDepth), but those
+// under a setting member.
 void AddStringMembers(const nlohmann::json& value, std::vector<std::string>& values) {
   if (value.is_string()) {
     values.push_back(value.get<std::string>());
-  } else if (value.is_structured()) {
+  } else if (value.is_object()) {
+    for (const auto& [name, item] : value.items()) {
+      if (!IsSettingMember(name)) AddStringMembers(item, values);
+    }
+  } else if (value.is_array()) {
     for (const nlohmann::json& item : value) AddStringMembers(item, values);
   }
 }

@@ -27,7 +27,9 @@ class SecretRedactor {
   // The values of a `$secrets`-style object (name → value); non-string values count as their
   // JSON text. A value that is a JSON object (or text holding one, such as the secret of an
   // authentication scheme) also counts every string inside it, at any depth, as a value of its
-  // own. Anything but an object gives an empty redactor.
+  // own, but those under members that name how to authenticate (`grant`, `authority`,
+  // `endpoints`, `scopes`, `audiences`, `issuers`, `request`, `authentication`…). Anything but an
+  // object gives an empty redactor.
   static SecretRedactor FromSecretsObject(const nlohmann::json& secrets);
 
   // The values as given (no derived forms), e.g. to hand them to another process.

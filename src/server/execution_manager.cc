@@ -177,6 +177,18 @@ absl::StatusOr<Execution> ExecutionManager::RecordScheduledRun(const ScheduledRu
   if (!workflow.ok()) return workflow.status();
   Execution execution;
   execution.set_id(NewExecutionId(run.started));
+  execution.set_workflow(workflow->name());
+  execution.set_workflow_version(workflow->version());
+  execution.set_phase(stigmer::v1::EXECUTION_PHASE_RUNNING);
+  execution.set_input("{}");
+  *execution.mutable_created_at() = Timestamp(run.started);
+  execution.set_temporal_workflow_id(run.workflow_id);
+  execution.set_temporal_run_id(run.run_id);
+  return RecordStartedRun(std::move(execution), request_id);
+}
+
+absl::StatusOr<Execution> ExecutionManager::RecordStartedRun(Execution execution,
+                                                             const std::string& request_id) {
   {
     absl::MutexLock lock(&mutex_);
     creating_.insert(execution.id());
@@ -185,13 +197,6 @@ absl::StatusOr<Execution> ExecutionManager::RecordScheduledRun(const ScheduledRu
     absl::MutexLock lock(&mutex_);
     creating_.erase(id);
   };
-  execution.set_workflow(workflow->name());
-  execution.set_workflow_version(workflow->version());
-  execution.set_phase(stigmer::v1::EXECUTION_PHASE_RUNNING);
-  execution.set_input("{}");
-  *execution.mutable_created_at() = Timestamp(run.started);
-  execution.set_temporal_workflow_id(run.workflow_id);
-  execution.set_temporal_run_id(run.run_id);
   if (absl::Status inserted = store_->InsertExecution(execution, request_id); !inserted.ok()) {
     return inserted;
   }
@@ -213,14 +218,6 @@ std::vector<std::string> ExecutionManager::RecordChildRuns(const std::string& pa
     }
     Execution execution;
     execution.set_id(NewExecutionId(run.started));
-    {
-      absl::MutexLock lock(&mutex_);
-      creating_.insert(execution.id());
-    }
-    absl::Cleanup created = [this, id = execution.id()] {
-      absl::MutexLock lock(&mutex_);
-      creating_.erase(id);
-    };
     execution.set_workflow(run.name);
     absl::StatusOr<stigmer::v1::Workflow> workflow =
         StoredRunWorkflow(*store_, parent_workflow, "", run.name, run.document_version);
@@ -231,15 +228,13 @@ std::vector<std::string> ExecutionManager::RecordChildRuns(const std::string& pa
     execution.set_temporal_workflow_id(run.workflow_id);
     execution.set_temporal_run_id(run.run_id);
     execution.set_parent_execution(parent_id);
-    if (absl::Status inserted = store_->InsertExecution(execution, request_id); !inserted.ok()) {
+    absl::StatusOr<Execution> recorded = RecordStartedRun(std::move(execution), request_id);
+    if (!recorded.ok()) {
       spdlog::error("cannot record child {} of {}: {}", run.workflow_id, parent_id,
-                    inserted.ToString());
+                    recorded.status().ToString());
       continue;
     }
-    absl::StatusOr<Execution> stored = store_->GetExecution(execution.id());
-    if (!stored.ok()) continue;
-    FollowNew(*stored);
-    ids.push_back(execution.id());
+    ids.push_back(recorded->id());
   }
   return ids;
 }

@@ -115,6 +115,11 @@ class ExecutionManager {
                                            const std::vector<ChildRun>& runs)
       ABSL_LOCKS_EXCLUDED(mutex_);
 
+  // Stores `execution`, a run Temporal started without Create (scheduled, a child), under
+  // `request_id`, and follows it; the reconciler leaves it alone until then.
+  absl::StatusOr<stigmer::v1::Execution> RecordStartedRun(stigmer::v1::Execution execution,
+                                                          const std::string& request_id)
+      ABSL_LOCKS_EXCLUDED(mutex_);
   // Follows a just-started execution from its first event.
   void FollowNew(const stigmer::v1::Execution& execution) ABSL_LOCKS_EXCLUDED(mutex_);
   // Rebuilds the open record `id` from its chain of runs and follows it on (unless it is closed

@@ -64,5 +64,23 @@ TEST(SecretRedactorTest, EveryStringMemberOfAJsonSecretIsRedactedAlone) {
   EXPECT_FALSE(redactor.Reveals("username password client"));  // member names are not secret
 }
 
+// Regression: with every member redacted, a secret holding `grant: password` blanked the word
+// "password" and its authority the token endpoint's URL in every message of the run.
+TEST(SecretRedactorTest, MembersThatSayHowToAuthenticateAreNotRedacted) {
+  const SecretRedactor redactor = SecretRedactor::FromSecretsObject(
+      {{"idp",
+        {{"authority", "http://127.0.0.1:8080"},
+         {"grant", "password"},
+         {"scopes", {"read"}},
+         {"username", "ada-l"},
+         {"password", "l0velace!"},
+         {"client",
+          {{"id", "app-7"}, {"secret", "s3cr"}, {"authentication", "client_secret_post"}}}}}});
+  EXPECT_EQ(redactor.Redact("POST http://127.0.0.1:8080/token (grant password, scope read, "
+                            "client_secret_post) as ada-l with l0velace! and s3cr"),
+            "POST http://127.0.0.1:8080/token (grant password, scope read, client_secret_post) "
+            "as *** with *** and ***");
+}
+
 }  // namespace
 }  // namespace stigmer
