@@ -35,7 +35,7 @@ nlohmann::json ReadEvent(const nlohmann::json& event, const std::string& read) {
 
 absl::StatusOr<TaskOutcome> TaskRunner::RunListen(const nlohmann::ordered_json& task,
                                                   const std::string& path,
-                                                  const nlohmann::json& /*input*/,
+                                                  const nlohmann::json& input,
                                                   const ExpressionVariables& variables,
                                                   const Scope& scope) {
   const nlohmann::ordered_json& listen = task["listen"];
@@ -50,9 +50,15 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunListen(const nlohmann::ordered_json& 
   const bool iterates = foreach != task.end() && foreach->is_object();
   const std::string item_name = iterates ? foreach->value("item", "item") : "item";
   const std::string at_name = iterates ? foreach->value("at", "index") : "index";
-  const EventExpressionCheck check = [&](const std::string& expression,
-                                         const nlohmann::json& value) {
+  EventExpressions expressions;
+  expressions.check = [&](const std::string& expression, const nlohmann::json& value) {
     return evaluator_.EvaluateCondition(expression, value, variables);
+  };
+  expressions.from = [&](const std::string& expression, const nlohmann::json& event) {
+    return evaluator_.Evaluate(expression, event, variables);
+  };
+  expressions.expect = [&](const std::string& expression) {
+    return evaluator_.Evaluate(expression, input, variables);
   };
 
   std::set<std::string> taken;
@@ -70,7 +76,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunListen(const nlohmann::ordered_json& 
       if (!payload.is_object() || !payload.contains("event")) return false;
       const nlohmann::json& event = payload["event"];
       if (taken.contains(EventKey(event))) return false;  // delivered again: taken already
-      absl::StatusOr<EventConsumption::Match> match = consumption.Classify(event, check);
+      absl::StatusOr<EventConsumption::Match> match = consumption.Classify(event, expressions);
       return match.ok() && match->role != EventConsumption::Role::kNone;
     };
     // What this listen took so far: the server sends again what it delivered and the listen did
@@ -83,7 +89,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunListen(const nlohmann::ordered_json& 
     const nlohmann::json event = (**signal)["event"];
     taken.insert(EventKey(event));
     taken_sequences.push_back((**signal).value("sequence", int64_t{0}));
-    absl::StatusOr<EventConsumption::Match> match = consumption.Classify(event, check);
+    absl::StatusOr<EventConsumption::Match> match = consumption.Classify(event, expressions);
     if (!match.ok()) return ExpressionFailure(match.status(), path);
     consumption.Take(*match);
     if (match->role != EventConsumption::Role::kOutput) continue;
