@@ -1,9 +1,9 @@
 // `listen` (dsl_events.h): the run waits for events with WorkflowContext::AwaitSignal, once per
 // event. Each wait's marker ("stigmer.event") tells stigmer-server what the run waits for (the
-// filters, since when, the sequences taken so far); the server sends every stored event that may
-// match as a signal of that name ({"sequence", "path", "event"}), at least once; here each is
-// matched with the full filter and taken once per source and id, in the order history holds
-// them, so a replay takes the same events.
+// filters, since when, the sequences taken so far; the waits after the first continue it); the
+// server sends every stored event that may match as a signal of that name ({"sequence", "path",
+// "event"}), at least once per listen; here each is matched with the full filter and taken once
+// per source and id, in the order history holds them, so a replay takes the same events.
 
 #include <set>
 #include <string>
@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/cloud_event.h"
+#include "durable/replay_history.h"
 #include "workflow/event_consumption.h"
 #include "workflow/json_pointer.h"
 #include "workflow/task_runner.h"
@@ -82,6 +83,9 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunListen(const nlohmann::ordered_json& 
     // What this listen took so far: the server sends again what it delivered and the listen did
     // not take, since a signal that arrived before this wait's marker is not for it.
     details["listen"]["taken"] = taken_sequences;
+    // The next event of the same listen: what came since its first wait may be it, so the server
+    // sends each event once per listen, not again after every wait.
+    details[durable::kContinuesWaitKey] = !taken.empty();
     absl::StatusOr<std::optional<nlohmann::json>> signal =
         context_.AwaitSignal(path, kEventSignalName, details, matches);
     if (!signal.ok()) return signal.status();

@@ -253,5 +253,60 @@ TEST_F(EventsE2eTest, HostileScheduleFilterDoesNotStallTheServer) {
                                   "applied again"));
 }
 
+// A listen took a burst of n events with ~n²/2 signals: after each event it took, its next wait
+// began with a new marker, and the server sent again every event the listen had not taken.
+TEST_F(EventsE2eTest, ABurstOfEventsReachesAListenOnceEach) {
+  constexpr int kBurst = 20;
+  const std::filesystem::path file = home_.paths().home() / "burst.yaml";
+  ASSERT_TRUE(
+      WriteFileAtomically(
+          file,
+          absl::StrCat(R"(document: {dsl: '1.0.0', namespace: test, name: burst, version: '1.0.0'}
+do:
+  - hear:
+      listen:
+        to:
+          any:
+            - with: {type: tick}
+          until: '${ length >= )",
+                       kBurst, R"( }'
+)"))
+          .ok());
+  ASSERT_EQ(home_.Run({"apply", "-f", file.string()}).exit_code, 0);
+  CommandResult run = home_.Run({"run", "burst", "--no-follow"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string id = StartedId(run.out);
+  ASSERT_TRUE(Listening(id)) << id << " never listened";
+  for (int i = 0; i < kBurst; ++i) {
+    CommandResult tick =
+        home_.Run({"emit", "--type", "tick", "--source", "/clock", "--data", absl::StrCat(i)});
+    ASSERT_EQ(tick.exit_code, 0) << tick.err;
+  }
+  nlohmann::json execution;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        execution = Execution(id);
+        return execution.is_object() && execution.value("phase", "") == "EXECUTION_PHASE_COMPLETED";
+      },
+      absl::Seconds(120)))
+      << execution.dump();
+  ASSERT_EQ(execution["output"].size(), static_cast<size_t>(kBurst)) << execution.dump();
+  EXPECT_EQ(execution["output"][0], 0);
+  EXPECT_EQ(execution["output"][kBurst - 1], kBurst - 1);
+
+  auto client = temporal::TemporalClient::Connect(absl::StrCat("127.0.0.1:", home_.temporal_port()),
+                                                  "default", absl::Seconds(2));
+  ASSERT_TRUE(client.ok());
+  auto history = (*client)->GetFullHistory(id);
+  ASSERT_TRUE(history.ok()) << history.status();
+  int signals = 0;
+  for (const temporal::HistoryEvent& event : *history) {
+    signals +=
+        event.has_workflow_execution_signaled_event_attributes() &&
+        event.workflow_execution_signaled_event_attributes().signal_name() == "stigmer.event";
+  }
+  EXPECT_EQ(signals, kBurst);
+}
+
 }  // namespace
 }  // namespace stigmer::testing
