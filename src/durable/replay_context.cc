@@ -216,9 +216,13 @@ absl::Status ReplayContext::TaskEnded(const std::string& path, const std::string
 absl::StatusOr<std::optional<nlohmann::json>> ReplayContext::AwaitSignal(
     const std::string& path, const std::string& name, const nlohmann::json& details,
     const std::function<bool(const nlohmann::json&)>& matches) {
-  const std::string id = StepId(path, ++marker_calls_[path]);
+  const int step = ++marker_calls_[path];
+  const std::string id = StepId(path, step);
+  const bool continues = details.is_object() && details.value(kContinuesWaitKey, false);
+  if (!continues || !wait_started_.contains(path)) wait_started_[path] = step;
   waiting_on_.push_back(absl::StrCat(path, ": signal ", name));
   const RecordedStep* marker = history_.Find(RecordedStep::Kind::kMarker, id);
+  if (marker != nullptr && marker->marker_name != name) return OtherMarker(*marker, name);
   if (marker == nullptr) {
     nlohmann::json data = details.is_object() ? details : nlohmann::json::object();
     data["path"] = path;
@@ -229,14 +233,20 @@ absl::StatusOr<std::optional<nlohmann::json>> ReplayContext::AwaitSignal(
     attributes->set_marker_name(name);
     (*attributes->mutable_details())[kMarkerDetailsKey] = temporal::JsonPayloads({data});
     commands_.push_back(std::move(command));
-    return std::nullopt;
+  } else {
+    Consume(*marker);
   }
-  if (marker->marker_name != name) return OtherMarker(*marker, name);
-  Consume(*marker);
+  // Signals count from the marker of the wait this one continues (its own when none). A wait
+  // that continues may take at once what history holds: a replay, finding its marker after
+  // those signals, takes the same one (the first that qualifies).
+  const RecordedStep* first =
+      history_.Find(RecordedStep::Kind::kMarker, StepId(path, wait_started_[path]));
+  if (marker == nullptr && (!continues || first == nullptr)) return std::nullopt;
+  const int64_t since = first != nullptr ? first->position : marker->position;
   const std::vector<RecordedSignal>& signals = history_.signals();
   for (size_t i = 0; i < signals.size(); ++i) {
     const RecordedSignal& signal = signals[i];
-    if (signal.name != name || signal.position <= marker->position || signals_taken_.count(i) > 0 ||
+    if (signal.name != name || signal.position <= since || signals_taken_.count(i) > 0 ||
         !matches(signal.input)) {
       continue;
     }
@@ -245,6 +255,7 @@ absl::StatusOr<std::optional<nlohmann::json>> ReplayContext::AwaitSignal(
     waiting_on_.pop_back();
     return signal.input;
   }
+  if (marker == nullptr) return std::nullopt;
   // Waiting on a step history holds: the run does not continue as new meanwhile, so that a
   // signal sent to this run is not lost.
   waits_on_recorded_step_ = true;

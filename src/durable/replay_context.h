@@ -111,6 +111,8 @@ class ReplayContext final : public WorkflowContext {
       child_calls_;  // per path
   std::set<std::pair<RecordedStep::Kind, std::string>> consumed_;
   std::set<size_t> signals_taken_;  // indexes into history_.signals()
+  // Per path, the step of the last AwaitSignal that did not continue an earlier one.
+  std::map<std::string, int> wait_started_;
   std::vector<Command> commands_;
   std::vector<const RecordedStep*> in_flight_;  // recorded steps found pending, in call order
   std::vector<Command> cancellations_;          // not subject to DropCommands

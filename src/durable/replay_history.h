@@ -26,6 +26,9 @@ inline constexpr char kTaskMarkerDetailsKey[] = "task";
 // Any other marker a program records (WorkflowContext::RecordMarker): its details hold one JSON
 // object under this key, with the program's fields and "path" and "step".
 inline constexpr char kMarkerDetailsKey[] = "data";
+// In an AwaitSignal's details: true when the wait continues the previous one at its path
+// (WorkflowContext::AwaitSignal).
+inline constexpr char kContinuesWaitKey[] = "continues";
 
 // A step's identity: "<task path>#<occurrence>", e.g. "/do/1/fetch#2".
 std::string StepId(const std::string& path, int occurrence);

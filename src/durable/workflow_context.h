@@ -133,7 +133,11 @@ class WorkflowContext {
   // holds none: the program suspends, and a signal starts a new workflow task. Deterministic:
   // the marker and the signals are in history and waits take signals in call order. A signal
   // that arrived before the wait began is never its answer; a marker of another name at that
-  // step is non-determinism.
+  // step is non-determinism. A wait whose `details` hold kContinuesWaitKey: true continues the
+  // previous one at `path` (one listen taking its next event): a signal that arrived after the
+  // marker of the first wait it continues may be its answer too, at once when history holds one
+  // (its marker is recorded all the same), so whoever signals need not send again what came
+  // between the two markers.
   virtual absl::StatusOr<std::optional<nlohmann::json>> AwaitSignal(
       const std::string& path, const std::string& name, const nlohmann::json& details,
       const std::function<bool(const nlohmann::json&)>& matches) = 0;

@@ -98,6 +98,11 @@ void EventDelivery::OnHistory(const std::string& id,
       wait.since_ms = IntegerAt(listen, "since_ms");
       const std::string path = StringAt(data, "path");
       Waiting& waiting = executions_[id];
+      auto open = waiting.waits.find(path);
+      if (data.value(durable::kContinuesWaitKey, false) && open != waiting.waits.end() &&
+          open->second.since_ms == wait.since_ms) {
+        continue;  // the same listen's next event: what was sent to it still counts
+      }
       waiting.waits[path] = std::move(wait);
       // A signal that came before this marker is not for this wait: what the listen did not take
       // is sent again.

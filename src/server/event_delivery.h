@@ -27,8 +27,10 @@ namespace stigmer::server {
 // closes it, and every "stigmer.event" signal in history is an event delivered. A delivery thread
 // sends each open wait every stored event accepted since the wait began that may match its
 // filters (workflow/event_filter.h, EventMayMatchFilter: the run applies the full filter), as a
-// signal, and after each new marker of the wait (the listen waits for its next event) again what
-// the listen did not take; after a restart the histories say what was delivered already. So an
+// signal, once per listen: a marker that continues the wait (the listen waits for its next
+// event, durable::kContinuesWaitKey) changes nothing, the run may take what was sent before it;
+// a marker that does not (a new listen at that path) gets again what the listen did not take;
+// after a restart the histories say what was delivered already. So an
 // accepted event reaches a waiting run at least once; the run ignores a repeated one. A failed
 // signal is retried with the next wake-up (a new event, a new wait, or every `retry_interval`).
 // Thread-safe.

@@ -8,6 +8,7 @@
 #include "spdlog/spdlog.h"
 #include "workflow/event_consumption.h"
 #include "workflow/expression_evaluator.h"
+#include "workflow/expression_sandbox.h"
 #include "workflow/workflow_document.h"
 
 namespace stigmer::server {
@@ -19,7 +20,8 @@ constexpr int kPageSize = 100;
 struct Trigger {
   std::string workflow;  // its name
   std::string workflow_id;
-  nlohmann::json on;  // schedule.on
+  nlohmann::json on;    // schedule.on
+  std::string version;  // the workflow id and definition: a new apply is a new version
 };
 
 absl::StatusOr<std::vector<Trigger>> ListTriggers(store::Store& store) {
@@ -34,14 +36,29 @@ absl::StatusOr<std::vector<Trigger>> ListTriggers(store::Store& store) {
       if (!document.ok()) continue;
       const nlohmann::json root = nlohmann::json::parse(document->json.dump());
       if (!root.contains("schedule") || !root["schedule"].contains("on")) continue;
-      triggers.push_back({workflow.name(), workflow.id(), root["schedule"]["on"]});
+      triggers.push_back({workflow.name(), workflow.id(), root["schedule"]["on"],
+                          absl::StrCat(workflow.id(), "\n", workflow.definition())});
     }
     token = page->next_page_token;
   } while (!token.empty());
   return triggers;
 }
 
+std::unique_ptr<workflow::JqRunner> Runner(const std::string& sandbox_binary,
+                                           workflow::ExpressionLimits limits) {
+  if (sandbox_binary.empty()) return std::make_unique<workflow::InProcessJqRunner>();
+  return std::make_unique<workflow::ExpressionSandbox>(sandbox_binary, limits);
+}
+
 }  // namespace
+
+EventTriggers::EventTriggers(store::Store* store, ExecutionManager* executions,
+                             const std::string& sandbox_binary, workflow::ExpressionLimits limits,
+                             absl::Duration retry_interval)
+    : store_(store),
+      executions_(executions),
+      retry_interval_(retry_interval),
+      evaluator_(Runner(sandbox_binary, limits)) {}
 
 EventTriggers::~EventTriggers() { Shutdown(); }
 
@@ -70,17 +87,40 @@ bool EventTriggers::RunOnce() {
   if (!events.ok() || events->empty()) return events.ok();
   absl::StatusOr<std::vector<Trigger>> triggers = ListTriggers(*store_);
   if (!triggers.ok()) return false;
-  workflow::ExpressionEvaluator evaluator;
-  const workflow::EventExpressionCheck check = [&](const std::string& expression,
-                                                   const nlohmann::json& value) {
-    return evaluator.EvaluateCondition(expression, value, workflow::ExpressionVariables());
+  const workflow::ExpressionVariables variables;
+  workflow::EventExpressions expressions;
+  expressions.check = [&](const std::string& expression, const nlohmann::json& value) {
+    return evaluator_.EvaluateCondition(expression, value, variables);
+  };
+  expressions.from = [&](const std::string& expression, const nlohmann::json& event) {
+    return evaluator_.Evaluate(expression, event, variables);
+  };
+  expressions.expect = [&](const std::string& expression) {
+    return evaluator_.Evaluate(expression, nullptr, variables);
   };
   for (const store::StoredEvent& stored : *events) {
     const nlohmann::json event = nlohmann::json::parse(stored.envelope, nullptr, false);
     for (const Trigger& trigger : *triggers) {
+      if (stopped_.contains(trigger.version)) continue;
       absl::StatusOr<workflow::EventConsumption::Match> match =
-          workflow::EventConsumption(trigger.on).Classify(event, check);
-      if (!match.ok() || match->role != workflow::EventConsumption::Role::kOutput) continue;
+          workflow::EventConsumption(trigger.on).Classify(event, expressions);
+      if (absl::IsResourceExhausted(match.status())) {
+        spdlog::error(
+            "schedule.on of {} is skipped until the workflow is applied again: {} (event #{})",
+            trigger.workflow, std::string(match.status().message()), stored.sequence);
+        stopped_.insert(trigger.version);
+        continue;
+      }
+      if (absl::IsUnavailable(match.status())) {  // the sandbox failed, not the filter
+        spdlog::warn("event #{} waits: {}", stored.sequence, std::string(match.status().message()));
+        return false;
+      }
+      if (!match.ok()) {
+        spdlog::warn("event #{} does not start {}: its schedule.on failed: {}", stored.sequence,
+                     trigger.workflow, std::string(match.status().message()));
+        continue;
+      }
+      if (match->role != workflow::EventConsumption::Role::kOutput) continue;
       stigmer::v1::CreateExecutionRequest request;
       request.set_workflow(trigger.workflow);
       request.set_request_id(absl::StrCat("event-", stored.sequence, "-", trigger.workflow_id));

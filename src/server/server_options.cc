@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/environment.h"
 #include "config/paths.h"
 
 namespace stigmer::server {
@@ -39,6 +40,16 @@ absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(const EnvironmentLook
   options.api_token_file = paths.ApiTokenFile();
   options.signing_key_file = paths.SigningKeyFile();
   options.payload_key_file = paths.PayloadKeyFile();
+  workflow::ExpressionLimits& limits = options.expression_limits;
+  int64_t expression_ms = absl::ToInt64Milliseconds(limits.timeout);
+  int64_t expression_mb = static_cast<int64_t>(limits.memory_bytes >> 20);
+  for (absl::Status status :
+       {ReadPositiveSetting(lookup, "STIGMER_EXPRESSION_TIMEOUT_MS", 600000, &expression_ms),
+        ReadPositiveSetting(lookup, "STIGMER_EXPRESSION_MEMORY_MB", 65536, &expression_mb)}) {
+    if (!status.ok()) return status;
+  }
+  limits.timeout = absl::Milliseconds(expression_ms);
+  limits.memory_bytes = static_cast<size_t>(expression_mb) << 20;
   return options;
 }
 

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "temporal/payload_codec.h"
 #include "temporal/worker_options.h"
+#include "workflow/expression_sandbox.h"
 
 namespace stigmer::server {
 
@@ -27,14 +28,20 @@ struct ServerOptions {
   // Encrypts every payload sent to Temporal; null: payloads go in clear (tests only).
   std::shared_ptr<const temporal::PayloadCodec> payload_codec;
   std::filesystem::path payload_key_file;
+  // The stigmer executable that evaluates schedule.on's expressions in a sandbox within
+  // `expression_limits`; empty: in this process (tests).
+  std::string expression_sandbox_binary;
+  workflow::ExpressionLimits expression_limits;
 };
 
 // ServerOptions from the environment: GRPC_PORT (an integer 0..65535), STIGMER_EVENTS_PORT (the
 // same; default kDefaultEventsPort), STIGMER_LISTEN_ADDRESS,
 // TEMPORAL_SERVICE_ADDRESS, STIGMER_HOME (the store is $STIGMER_HOME/data/stigmer.db and the
 // API token file $STIGMER_HOME/data/api.token, default ~/.stigmer); unset or empty variables keep
-// the defaults. Leaves api_token, signing_key and payload_codec empty (see RunStigmerServer).
-// InvalidArgument when GRPC_PORT or STIGMER_EVENTS_PORT is not a port number.
+// the defaults; STIGMER_EXPRESSION_TIMEOUT_MS and STIGMER_EXPRESSION_MEMORY_MB as for
+// workflow-runner. Leaves api_token, signing_key and payload_codec empty (see RunStigmerServer).
+// InvalidArgument when GRPC_PORT or STIGMER_EVENTS_PORT is not a port number, or a limit is not
+// a positive number.
 absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(const EnvironmentLookup& lookup);
 
 }  // namespace stigmer::server

@@ -72,7 +72,8 @@ StigmerServer::StigmerServer(const ServerOptions& options, absl::Time started,
       execution_service_(store_.get(), &executions_),
       event_bus_(store_.get()),
       event_service_(&event_bus_),
-      event_triggers_(store_.get(), &executions_) {
+      event_triggers_(store_.get(), &executions_, options.expression_sandbox_binary,
+                      options.expression_limits) {
   event_bus_.OnNewEvent([this] {
     event_delivery_.Wake();
     event_triggers_.Wake();

@@ -40,6 +40,8 @@ int RunStigmerServer() {
     return 1;
   }
   options->signing_key = *std::move(signing_key);
+  // schedule.on's expressions run in sandboxes: children of this very binary.
+  options->expression_sandbox_binary = "/proc/self/exe";
   // Payloads are encrypted with this key before they reach Temporal; workers share it.
   absl::StatusOr<std::shared_ptr<const temporal::PayloadCodec>> codec =
       temporal::LoadOrCreatePayloadCodec(options->payload_key_file);

@@ -11,13 +11,33 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-void ValidateFilter(ValidationContext& context, const Json& filter, const std::string& pointer) {
+// `correlate`: {key: {from: expression, expect?: constant or expression}}. `from` reads the event,
+// `expect` the listen's data (`scope`).
+void ValidateCorrelate(ValidationContext& context, const Json& correlate,
+                       const std::string& pointer, const ExpressionScope& scope) {
+  if (!context.ExpectObject(correlate, pointer)) return;
+  if (correlate.empty()) context.Report(pointer, "must name at least one correlation key");
+  for (const auto& [key, correlation] : correlate.items()) {
+    const std::string key_pointer = JsonPointerAppend(pointer, key);
+    if (!context.ExpectObject(correlation, key_pointer)) continue;
+    context.RejectUnknownMembers(correlation, key_pointer, {"from", "expect"});
+    if (context.Require(correlation, key_pointer, "from")) {
+      context.CheckExpressionField(correlation["from"], JsonPointerAppend(key_pointer, "from"), {});
+    }
+    if (!correlation.contains("expect")) continue;
+    const std::string expect_pointer = JsonPointerAppend(key_pointer, "expect");
+    if (!context.ExpectString(correlation["expect"], expect_pointer)) continue;
+    context.CheckEmbeddedExpressions(correlation["expect"], expect_pointer, scope);
+    context.MarkChecked(expect_pointer);
+  }
+}
+
+void ValidateFilter(ValidationContext& context, const Json& filter, const std::string& pointer,
+                    const ExpressionScope& scope) {
   if (!context.ExpectObject(filter, pointer)) return;
   context.RejectUnknownMembers(filter, pointer, {"with", "correlate"});
   if (filter.contains("correlate")) {
-    context.Report(JsonPointerAppend(pointer, "correlate"),
-                   "event correlation is not supported by stigmer yet: filter with `with` "
-                   "(expressions may compare attributes)");
+    ValidateCorrelate(context, filter["correlate"], JsonPointerAppend(pointer, "correlate"), scope);
   }
   if (!context.Require(filter, pointer, "with")) return;
   const std::string with_pointer = JsonPointerAppend(pointer, "with");
@@ -26,13 +46,14 @@ void ValidateFilter(ValidationContext& context, const Json& filter, const std::s
   }
 }
 
-void ValidateFilterList(ValidationContext& context, const Json& list, const std::string& pointer) {
+void ValidateFilterList(ValidationContext& context, const Json& list, const std::string& pointer,
+                        const ExpressionScope& scope) {
   if (!list.is_array()) {
     context.Report(pointer, "must be a list of event filters");
     return;
   }
   for (size_t i = 0; i < list.size(); ++i) {
-    ValidateFilter(context, list[i], JsonPointerAppend(pointer, std::to_string(i)));
+    ValidateFilter(context, list[i], JsonPointerAppend(pointer, std::to_string(i)), scope);
   }
 }
 
@@ -46,9 +67,14 @@ void ValidateStrategy(ValidationContext& context, const Json& to, const std::str
     context.Report(pointer, "needs exactly one of one, all and any");
     return;
   }
-  if (to.contains("one")) ValidateFilter(context, to["one"], JsonPointerAppend(pointer, "one"));
-  if (to.contains("all")) ValidateFilterList(context, to["all"], JsonPointerAppend(pointer, "all"));
-  if (to.contains("any")) ValidateFilterList(context, to["any"], JsonPointerAppend(pointer, "any"));
+  if (to.contains("one")) {
+    ValidateFilter(context, to["one"], JsonPointerAppend(pointer, "one"), scope);
+  }
+  for (const char* list : {"all", "any"}) {
+    if (to.contains(list)) {
+      ValidateFilterList(context, to[list], JsonPointerAppend(pointer, list), scope);
+    }
+  }
   if (!to.contains("until")) return;
   const std::string until_pointer = JsonPointerAppend(pointer, "until");
   if (!until_allowed || !to.contains("any")) {

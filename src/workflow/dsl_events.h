@@ -17,7 +17,8 @@ void ValidateEmitTask(ValidationContext& context, const nlohmann::ordered_json& 
 
 // `listen`: listen.to a consumption strategy (exactly one of `one` (a filter), `all` or `any`
 // (lists of filters; `any` may be empty: every event), `until` only with `any`: an expression or
-// a strategy without `until`); a filter is {with: a non-empty mapping}; `correlate` is refused;
+// a strategy without `until`); a filter is {with: a non-empty mapping, correlate?: a non-empty
+// mapping of keys to {from: an expression, expect?: a string, constant or runtime expression}};
 // listen.read data, envelope or raw; `foreach` with `item`, `at` (variable names, defaults item
 // and index, bound in `do`), `do` (a task list), `output`, `export`.
 void ValidateListenTask(ValidationContext& context, const nlohmann::ordered_json& task,

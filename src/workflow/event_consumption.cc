@@ -6,35 +6,44 @@ namespace stigmer::workflow {
 
 EventConsumption::Strategy EventConsumption::Strategy::From(const nlohmann::json& to) {
   Strategy strategy;
-  auto with_of = [](const nlohmann::json& filter) {
-    return filter.is_object() ? filter.value("with", nlohmann::json::object())
-                              : nlohmann::json::object();
+  auto add = [&strategy](const nlohmann::json& filter) {
+    const bool object = filter.is_object();
+    strategy.filters.push_back(object ? filter.value("with", nlohmann::json::object())
+                                      : nlohmann::json::object());
+    strategy.correlates.push_back(object ? filter.value("correlate", nlohmann::json())
+                                         : nlohmann::json());
   };
   if (to.contains("one")) {
     strategy.kind = Kind::kOne;
-    strategy.filters.push_back(with_of(to["one"]));
+    add(to["one"]);
   } else {
     strategy.kind = to.contains("all") ? Kind::kAll : Kind::kAny;
     const nlohmann::json& list = to.contains("all") ? to["all"] : to.value("any", nlohmann::json());
     if (list.is_array()) {
-      for (const nlohmann::json& filter : list) strategy.filters.push_back(with_of(filter));
+      for (const nlohmann::json& filter : list) add(filter);
     }
   }
   strategy.satisfied.assign(strategy.filters.size(), false);
   return strategy;
 }
 
-absl::StatusOr<std::optional<size_t>> EventConsumption::Strategy::Wants(
-    const nlohmann::json& event, const EventExpressionCheck& check) const {
-  if (kind == Kind::kAny && filters.empty()) return std::optional<size_t>(0);
-  if (kind == Kind::kOne && taken > 0) return std::optional<size_t>();
+absl::StatusOr<std::optional<std::pair<size_t, nlohmann::json>>> EventConsumption::Strategy::Wants(
+    const nlohmann::json& event, const nlohmann::json& keys,
+    const EventExpressions& expressions) const {
+  using Taken = std::optional<std::pair<size_t, nlohmann::json>>;
+  if (kind == Kind::kAny && filters.empty()) return Taken({0, nlohmann::json::object()});
+  if (kind == Kind::kOne && taken > 0) return Taken();
   for (size_t i = 0; i < filters.size(); ++i) {
     if (kind == Kind::kAll && satisfied[i]) continue;
-    absl::StatusOr<bool> matches = EventMatchesFilter(filters[i], event, check);
+    absl::StatusOr<bool> matches = EventMatchesFilter(filters[i], event, expressions.check);
     if (!matches.ok()) return matches.status();
-    if (*matches) return std::optional<size_t>(i);
+    if (!*matches) continue;
+    absl::StatusOr<std::optional<nlohmann::json>> correlated =
+        CorrelationKeys(correlates[i], event, keys, expressions);
+    if (!correlated.ok()) return correlated.status();
+    if (correlated->has_value()) return Taken({i, **std::move(correlated)});
   }
-  return std::optional<size_t>();
+  return Taken();
 }
 
 bool EventConsumption::Strategy::Satisfied() const {
@@ -68,20 +77,21 @@ bool EventConsumption::TakesEveryEvent() const {
 }
 
 absl::StatusOr<EventConsumption::Match> EventConsumption::Classify(
-    const nlohmann::json& event, const EventExpressionCheck& check) const {
+    const nlohmann::json& event, const EventExpressions& expressions) const {
   if (until_) {
-    absl::StatusOr<std::optional<size_t>> ends = until_->Wants(event, check);
+    auto ends = until_->Wants(event, keys_, expressions);
     if (!ends.ok()) return ends.status();
-    if (ends->has_value()) return Match{Role::kUntil, **ends};
+    if (ends->has_value()) return Match{Role::kUntil, (*ends)->first, (*ends)->second};
   }
-  absl::StatusOr<std::optional<size_t>> wanted = main_.Wants(event, check);
+  auto wanted = main_.Wants(event, keys_, expressions);
   if (!wanted.ok()) return wanted.status();
   if (!wanted->has_value()) return Match{};
-  return Match{Role::kOutput, **wanted};
+  return Match{Role::kOutput, (*wanted)->first, (*wanted)->second};
 }
 
 void EventConsumption::Take(const Match& match) {
   if (match.role == Role::kNone || (match.role == Role::kUntil && !until_)) return;
+  if (match.keys.is_object()) keys_.update(match.keys);
   Strategy* strategy = match.role == Role::kUntil ? &*until_ : &main_;
   ++strategy->taken;
   if (match.filter < strategy->satisfied.size()) strategy->satisfied[match.filter] = true;

@@ -7,11 +7,12 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
-#include "workflow/event_filter.h"
+#include "workflow/event_correlation.h"
 
 namespace stigmer::workflow {
 
@@ -25,7 +26,8 @@ class EventConsumption {
   };
   struct Match {
     Role role = Role::kNone;
-    size_t filter = 0;  // which filter of its strategy took it
+    size_t filter = 0;                               // which filter of its strategy took it
+    nlohmann::json keys = nlohmann::json::object();  // its correlation keys' values
   };
 
   // From listen.to as validation accepted it (dsl_events.h).
@@ -37,10 +39,13 @@ class EventConsumption {
   // True when some event matches (an empty `any`).
   bool TakesEveryEvent() const;
 
-  // What `event` would be now. An expression that fails: its error.
+  // What `event` would be now: a filter takes it when its `with` matches and it correlates with
+  // the events taken before (event_correlation.h; the keys are shared by every filter of the
+  // listen, so the events of an `all` carry the same values). An expression that fails: its
+  // error.
   absl::StatusOr<Match> Classify(const nlohmann::json& event,
-                                 const EventExpressionCheck& check) const;
-  // Records that an event was consumed as `match` said.
+                                 const EventExpressions& expressions) const;
+  // Records that an event was consumed as `match` said (and fixes its correlation keys).
   void Take(const Match& match);
 
   // True once the strategy is satisfied. A listen with an `until` expression is never done by
@@ -52,19 +57,23 @@ class EventConsumption {
  private:
   struct Strategy {
     enum class Kind { kOne, kAll, kAny } kind = Kind::kAny;
-    std::vector<nlohmann::json> filters;  // the `with` of each
+    std::vector<nlohmann::json> filters;     // the `with` of each
+    std::vector<nlohmann::json> correlates;  // the `correlate` of each (null when none)
     std::vector<bool> satisfied;
     size_t taken = 0;
 
     static Strategy From(const nlohmann::json& to);
-    absl::StatusOr<std::optional<size_t>> Wants(const nlohmann::json& event,
-                                                const EventExpressionCheck& check) const;
+    // The filter that takes `event` and the keys it carries.
+    absl::StatusOr<std::optional<std::pair<size_t, nlohmann::json>>> Wants(
+        const nlohmann::json& event, const nlohmann::json& keys,
+        const EventExpressions& expressions) const;
     bool Satisfied() const;
   };
 
   Strategy main_;
   std::optional<Strategy> until_;
   std::string until_expression_;
+  nlohmann::json keys_ = nlohmann::json::object();  // correlation keys fixed so far
 };
 
 }  // namespace stigmer::workflow

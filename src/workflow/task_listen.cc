@@ -1,9 +1,9 @@
 // `listen` (dsl_events.h): the run waits for events with WorkflowContext::AwaitSignal, once per
 // event. Each wait's marker ("stigmer.event") tells stigmer-server what the run waits for (the
-// filters, since when, the sequences taken so far); the server sends every stored event that may
-// match as a signal of that name ({"sequence", "path", "event"}), at least once; here each is
-// matched with the full filter and taken once per source and id, in the order history holds
-// them, so a replay takes the same events.
+// filters, since when, the sequences taken so far; the waits after the first continue it); the
+// server sends every stored event that may match as a signal of that name ({"sequence", "path",
+// "event"}), at least once per listen; here each is matched with the full filter and taken once
+// per source and id, in the order history holds them, so a replay takes the same events.
 
 #include <set>
 #include <string>
@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/cloud_event.h"
+#include "durable/replay_history.h"
 #include "workflow/event_consumption.h"
 #include "workflow/json_pointer.h"
 #include "workflow/task_runner.h"
@@ -35,7 +36,7 @@ nlohmann::json ReadEvent(const nlohmann::json& event, const std::string& read) {
 
 absl::StatusOr<TaskOutcome> TaskRunner::RunListen(const nlohmann::ordered_json& task,
                                                   const std::string& path,
-                                                  const nlohmann::json& /*input*/,
+                                                  const nlohmann::json& input,
                                                   const ExpressionVariables& variables,
                                                   const Scope& scope) {
   const nlohmann::ordered_json& listen = task["listen"];
@@ -50,9 +51,15 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunListen(const nlohmann::ordered_json& 
   const bool iterates = foreach != task.end() && foreach->is_object();
   const std::string item_name = iterates ? foreach->value("item", "item") : "item";
   const std::string at_name = iterates ? foreach->value("at", "index") : "index";
-  const EventExpressionCheck check = [&](const std::string& expression,
-                                         const nlohmann::json& value) {
+  EventExpressions expressions;
+  expressions.check = [&](const std::string& expression, const nlohmann::json& value) {
     return evaluator_.EvaluateCondition(expression, value, variables);
+  };
+  expressions.from = [&](const std::string& expression, const nlohmann::json& event) {
+    return evaluator_.Evaluate(expression, event, variables);
+  };
+  expressions.expect = [&](const std::string& expression) {
+    return evaluator_.Evaluate(expression, input, variables);
   };
 
   std::set<std::string> taken;
@@ -70,12 +77,15 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunListen(const nlohmann::ordered_json& 
       if (!payload.is_object() || !payload.contains("event")) return false;
       const nlohmann::json& event = payload["event"];
       if (taken.contains(EventKey(event))) return false;  // delivered again: taken already
-      absl::StatusOr<EventConsumption::Match> match = consumption.Classify(event, check);
+      absl::StatusOr<EventConsumption::Match> match = consumption.Classify(event, expressions);
       return match.ok() && match->role != EventConsumption::Role::kNone;
     };
     // What this listen took so far: the server sends again what it delivered and the listen did
     // not take, since a signal that arrived before this wait's marker is not for it.
     details["listen"]["taken"] = taken_sequences;
+    // The next event of the same listen: what came since its first wait may be it, so the server
+    // sends each event once per listen, not again after every wait.
+    details[durable::kContinuesWaitKey] = !taken.empty();
     absl::StatusOr<std::optional<nlohmann::json>> signal =
         context_.AwaitSignal(path, kEventSignalName, details, matches);
     if (!signal.ok()) return signal.status();
@@ -83,7 +93,7 @@ absl::StatusOr<TaskOutcome> TaskRunner::RunListen(const nlohmann::ordered_json& 
     const nlohmann::json event = (**signal)["event"];
     taken.insert(EventKey(event));
     taken_sequences.push_back((**signal).value("sequence", int64_t{0}));
-    absl::StatusOr<EventConsumption::Match> match = consumption.Classify(event, check);
+    absl::StatusOr<EventConsumption::Match> match = consumption.Classify(event, expressions);
     if (!match.ok()) return ExpressionFailure(match.status(), path);
     consumption.Take(*match);
     if (match->role != EventConsumption::Role::kOutput) continue;

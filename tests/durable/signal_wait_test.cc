@@ -151,6 +151,53 @@ TEST(SignalWaitTest, TwoWaitsTakeTwoSignalsEachOnceAndReplayGivesTheSame) {
   }
 }
 
+TEST(SignalWaitTest, AWaitThatContinuesTakesWhatCameAfterTheFirstWaitsMarker) {
+  const ReplayHistory history = HistoryBuilder()
+                                    .Marker(kName, "/w")
+                                    .Task()
+                                    .Signal(kName, {{"call_id", "x"}, {"n", 1}})
+                                    .Signal(kName, {{"call_id", "x"}, {"n", 2}})
+                                    .Task()
+                                    .Marker(kName, "/w", 2)
+                                    .Task()
+                                    .Signal(kName, {{"call_id", "x"}, {"n", 3}})
+                                    .Current()
+                                    .Index();
+  for (int replay = 0; replay < 2; ++replay) {
+    ReplayContext context(history, {});
+    auto first = context.AwaitSignal("/w", kName, json::object(), ForCall("x"));
+    auto next = context.AwaitSignal("/w", kName, {{kContinuesWaitKey, true}}, ForCall("x"));
+    ASSERT_TRUE(first.ok() && next.ok());
+    ASSERT_TRUE(first->has_value() && next->has_value());
+    EXPECT_EQ((**first)["n"], 1);
+    EXPECT_EQ((**next)["n"], 2);  // it came before the second marker, after the first
+  }
+  ReplayContext fresh(history, {});  // a new wait at the same path counts from its own marker
+  ASSERT_TRUE(fresh.AwaitSignal("/w", kName, json::object(), ForCall("x")).ok());
+  auto second = fresh.AwaitSignal("/w", kName, json::object(), ForCall("x"));
+  ASSERT_TRUE(second.ok() && second->has_value());
+  EXPECT_EQ((**second)["n"], 3);
+}
+
+TEST(SignalWaitTest, AWaitThatContinuesTakesAtOnceWhatHistoryHoldsAndRecordsItsMarker) {
+  const ReplayHistory history = HistoryBuilder()
+                                    .Marker(kName, "/w")
+                                    .Task()
+                                    .Signal(kName, {{"call_id", "x"}, {"n", 1}})
+                                    .Signal(kName, {{"call_id", "x"}, {"n", 2}})
+                                    .Current()
+                                    .Index();
+  ReplayContext context(history, {});
+  auto first = context.AwaitSignal("/w", kName, json::object(), ForCall("x"));
+  auto next = context.AwaitSignal("/w", kName, {{kContinuesWaitKey, true}}, ForCall("x"));
+  auto none = context.AwaitSignal("/w", kName, {{kContinuesWaitKey, true}}, ForCall("x"));
+  ASSERT_TRUE(first.ok() && next.ok() && none.ok());
+  ASSERT_TRUE(next->has_value());
+  EXPECT_EQ((**next)["n"], 2);
+  EXPECT_FALSE(none->has_value());               // nothing left: it waits
+  EXPECT_EQ(context.TakeCommands().size(), 2u);  // the markers of the two new waits
+}
+
 TEST(SignalWaitTest, AMarkerOfAnotherNameIsNonDeterminism) {
   const ReplayHistory history = HistoryBuilder().Marker("other", "/w").Current().Index();
   ReplayContext context(history, {});

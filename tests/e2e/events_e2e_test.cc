@@ -2,6 +2,9 @@
 // HTTP CloudEvent (curl) arrive, with every component restarted in between; hostile events are
 // refused beside it; `schedule.on` starts a run once per event.
 #include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/executable_search.h"
@@ -12,6 +15,7 @@
 #include "temporal/temporal_client.h"
 #include "testing/closed_history.h"
 #include "testing/stigmer_home.h"
+#include "testing/test_env.h"
 
 namespace stigmer::testing {
 namespace {
@@ -197,6 +201,111 @@ TEST_F(EventsE2eTest, AListenCompletesOnEmitAndAnHttpEventAcrossARestart) {
   alerts = ExecutionsOf("alert");
   ASSERT_EQ(alerts.size(), 1u) << alerts.dump();  // the restart started it no second time
   EXPECT_EQ(alerts[0]["output"], nlohmann::json::parse(R"({"patient": "Ada"})"));
+}
+
+// schedule.on's filters were evaluated in stigmer-server's own process: a filter that never ends
+// held the thread that starts every event-driven run, one that allocates without end took the
+// server. Now they stop at the expression sandbox's bounds, are skipped from then on, and a good
+// schedule.on applied beside them starts on the same event.
+TEST_F(EventsE2eTest, HostileScheduleFilterDoesNotStallTheServer) {
+  auto workflow = [](const std::string& name, const std::string& data) {
+    return absl::StrCat("document: {dsl: '1.0.0', namespace: test, name: ", name,
+                        ", version: '1.0.0'}\nschedule:\n  on:\n    one:\n      with:\n"
+                        "        type: tick\n        data: '",
+                        data,
+                        "'\ndo:\n  - keep:\n      set: {tick: '${ $workflow.input[0].id }'}\n");
+  };
+  // By name, the hostile ones come first for every event.
+  for (const auto& [name, data] : std::vector<std::pair<std::string, std::string>>{
+           {"a-loop", "${ def f: f; f }"},
+           {"a-range", "${ [range(1e9)] | length > 0 }"},
+           {"beat", "${ .n > 0 }"}}) {
+    const std::filesystem::path file = home_.paths().home() / (name + ".yaml");
+    ASSERT_TRUE(WriteFileAtomically(file, workflow(name, data)).ok());
+    CommandResult apply = home_.Run({"apply", "-f", file.string()});
+    ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  }
+  for (const char* id : {"tick-1", "tick-2"}) {
+    CommandResult tick = home_.Run(
+        {"emit", "--type", "tick", "--source", "/clock", "--id", id, "--data", R"({"n": 1})"});
+    ASSERT_EQ(tick.exit_code, 0) << tick.err;
+  }
+  nlohmann::json beats;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        beats = ExecutionsOf("beat");
+        return beats.size() == 2 && beats[0].value("phase", "") == "EXECUTION_PHASE_COMPLETED" &&
+               beats[1].value("phase", "") == "EXECUTION_PHASE_COMPLETED";
+      },
+      absl::Seconds(60)))
+      << beats.dump();
+  EXPECT_EQ(ExecutionsOf("a-loop").size(), 0u);
+  EXPECT_EQ(ExecutionsOf("a-range").size(), 0u);
+  CommandResult status = home_.Run({"get", "workflows"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+
+  CommandResult logs =
+      home_.Run({"server", "logs", "-c", "stigmer-server", "--stderr", "-n", "200"});
+  EXPECT_THAT(logs.out, HasSubstr("schedule.on of a-loop is skipped until the workflow is applied "
+                                  "again: expression `${ def f: f; f }`: stopped after 2s, the "
+                                  "limit for one expression (STIGMER_EXPRESSION_TIMEOUT_MS)"));
+  EXPECT_THAT(logs.out, HasSubstr("schedule.on of a-range is skipped until the workflow is "
+                                  "applied again"));
+}
+
+// A listen took a burst of n events with ~n²/2 signals: after each event it took, its next wait
+// began with a new marker, and the server sent again every event the listen had not taken.
+TEST_F(EventsE2eTest, ABurstOfEventsReachesAListenOnceEach) {
+  constexpr int kBurst = 20;
+  const std::filesystem::path file = home_.paths().home() / "burst.yaml";
+  ASSERT_TRUE(
+      WriteFileAtomically(
+          file,
+          absl::StrCat(R"(document: {dsl: '1.0.0', namespace: test, name: burst, version: '1.0.0'}
+do:
+  - hear:
+      listen:
+        to:
+          any:
+            - with: {type: tick}
+          until: '${ length >= )",
+                       kBurst, R"( }'
+)"))
+          .ok());
+  ASSERT_EQ(home_.Run({"apply", "-f", file.string()}).exit_code, 0);
+  CommandResult run = home_.Run({"run", "burst", "--no-follow"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string id = StartedId(run.out);
+  ASSERT_TRUE(Listening(id)) << id << " never listened";
+  for (int i = 0; i < kBurst; ++i) {
+    CommandResult tick =
+        home_.Run({"emit", "--type", "tick", "--source", "/clock", "--data", absl::StrCat(i)});
+    ASSERT_EQ(tick.exit_code, 0) << tick.err;
+  }
+  nlohmann::json execution;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        execution = Execution(id);
+        return execution.is_object() && execution.value("phase", "") == "EXECUTION_PHASE_COMPLETED";
+      },
+      absl::Seconds(120)))
+      << execution.dump();
+  ASSERT_EQ(execution["output"].size(), static_cast<size_t>(kBurst)) << execution.dump();
+  EXPECT_EQ(execution["output"][0], 0);
+  EXPECT_EQ(execution["output"][kBurst - 1], kBurst - 1);
+
+  auto client = temporal::TemporalClient::Connect(absl::StrCat("127.0.0.1:", home_.temporal_port()),
+                                                  "default", absl::Seconds(2));
+  ASSERT_TRUE(client.ok());
+  auto history = (*client)->GetFullHistory(id);
+  ASSERT_TRUE(history.ok()) << history.status();
+  int signals = 0;
+  for (const temporal::HistoryEvent& event : *history) {
+    signals +=
+        event.has_workflow_execution_signaled_event_attributes() &&
+        event.workflow_execution_signaled_event_attributes().signal_name() == "stigmer.event";
+  }
+  EXPECT_EQ(signals, kBurst);
 }
 
 }  // namespace

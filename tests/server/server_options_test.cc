@@ -48,5 +48,18 @@ TEST(ServerOptionsTest, TheEventsPortComesFromTheEnvironment) {
             "STIGMER_EVENTS_PORT must be a port number (0-65535), not \"web\"");
 }
 
+TEST(ServerOptionsTest, ScheduleOnExpressionLimitsComeFromTheEnvironment) {
+  absl::StatusOr<ServerOptions> options = ServerOptionsFromEnvironment(FakeEnvironment(
+      {{"STIGMER_EXPRESSION_TIMEOUT_MS", "500"}, {"STIGMER_EXPRESSION_MEMORY_MB", "64"}}));
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->expression_limits.timeout, absl::Milliseconds(500));
+  EXPECT_EQ(options->expression_limits.memory_bytes, size_t{64} << 20);
+  EXPECT_EQ(
+      ServerOptionsFromEnvironment(FakeEnvironment({{"STIGMER_EXPRESSION_TIMEOUT_MS", "soon"}}))
+          .status()
+          .message(),
+      "STIGMER_EXPRESSION_TIMEOUT_MS must be a number from 1 to 600000, not \"soon\"");
+}
+
 }  // namespace
 }  // namespace stigmer::server

@@ -240,6 +240,40 @@ TEST(ScheduleValidationTest, OnTakesOneOrAnyAndOtherKindsAreRefused) {
                             "event starts one execution")));
 }
 
+TEST(ListenValidationTest, CorrelateTakesKeysWithFromAndAnOptionalExpect) {
+  EXPECT_THAT(BodyProblems("do:\n  - hear:\n      listen:\n        to:\n          all:\n"
+                           "            - with: {type: t}\n"
+                           "              correlate: {room: {from: .roomid}}\n"
+                           "            - with: {type: h}\n"
+                           "              correlate:\n"
+                           "                room: {from: .roomid, expect: '${ .room }'}\n"
+                           "                floor: {from: '${ .data.floor }', expect: '2'}\n"),
+              ElementsAre());
+  EXPECT_THAT(
+      BodyProblems("do:\n  - hear:\n      listen:\n        to:\n          any:\n"
+                   "            - with: {type: t}\n"
+                   "              correlate:\n"
+                   "                a: {expect: x, by: y}\n"
+                   "                b: {from: 3}\n"
+                   "                c: {from: .c, expect: 4}\n"
+                   "                d: [from]\n"
+                   "            - with: {type: u}\n"
+                   "              correlate: {}\n"),
+      ElementsAre(
+          P("/do/0/hear/listen/to/any/0/correlate/a/by", "unknown property \"by\""),
+          P("/do/0/hear/listen/to/any/0/correlate/a", "missing required property \"from\""),
+          P("/do/0/hear/listen/to/any/0/correlate/b/from",
+            "must be a string holding a runtime expression"),
+          P("/do/0/hear/listen/to/any/0/correlate/c/expect", "must be a string"),
+          P("/do/0/hear/listen/to/any/0/correlate/d", "must be an object (a mapping)"),
+          P("/do/0/hear/listen/to/any/1/correlate", "must name at least one correlation key")));
+  EXPECT_THAT(BodyProblems("schedule:\n  on:\n    one:\n      with: {type: a}\n"
+                           "      correlate: {k: {from: '${ .data.k + }'}}\ndo:\n  - a:\n" +
+                           std::string(kSetTask)),
+              ElementsAre(::testing::Field(&ValidationProblem::pointer,
+                                           "/schedule/on/one/correlate/k/from")));
+}
+
 TEST(ListenValidationTest, NamesWhatIsWrong) {
   EXPECT_THAT(BodyProblems("do:\n  - hear:\n      listen:\n        to: {}\n"),
               ElementsAre(P("/do/0/hear/listen/to", "needs exactly one of one, all and any")));
@@ -251,9 +285,7 @@ TEST(ListenValidationTest, NamesWhatIsWrong) {
   EXPECT_THAT(
       BodyProblems("do:\n  - hear:\n      listen:\n        to:\n          one:\n"
                    "            with: {type: a}\n            correlate: {c: {from: '${ .x }'}}\n"),
-      ElementsAre(P("/do/0/hear/listen/to/one/correlate",
-                    "event correlation is not supported by stigmer yet: filter with `with` "
-                    "(expressions may compare attributes)")));
+      ElementsAre());
   EXPECT_THAT(BodyProblems("do:\n  - hear:\n      listen:\n        to:\n          any: []\n"
                            "          until:\n            one: {with: {type: a}}\n"
                            "            until: '${ true }'\n"),

@@ -16,13 +16,24 @@ const nlohmann::json kEvent = {{"specversion", "1.0"},
 class EventFilterTest : public ::testing::Test {
  protected:
   absl::StatusOr<bool> Matches(const nlohmann::json& with, const nlohmann::json& event = kEvent) {
-    return EventMatchesFilter(with, event, check_);
+    return EventMatchesFilter(with, event, condition_);
   }
 
   ExpressionEvaluator evaluator_;
-  EventExpressionCheck check_ = [this](const std::string& expression, const nlohmann::json& value) {
+  EventExpressionCheck condition_ = [this](const std::string& expression,
+                                           const nlohmann::json& value) {
     return evaluator_.EvaluateCondition(expression, value, ExpressionVariables());
   };
+  nlohmann::json listen_data_ = {{"room", "kitchen"}};  // what `expect` expressions read
+  EventExpressions check_ = {
+      .check = condition_,
+      .from = [this](const std::string& expression,
+                     const nlohmann::json& event) -> absl::StatusOr<nlohmann::json> {
+        return evaluator_.Evaluate(expression, event, ExpressionVariables());
+      },
+      .expect = [this](const std::string& expression) -> absl::StatusOr<nlohmann::json> {
+        return evaluator_.Evaluate(expression, listen_data_, ExpressionVariables());
+      }};
 };
 
 TEST_F(EventFilterTest, LiteralsRegularExpressionsAndExpressions) {
@@ -95,6 +106,56 @@ TEST_F(EventFilterTest, OneAndPlainAnyEndAfterOneEvent) {
   until.Take(*until.Classify(Event("a"), check_));
   EXPECT_FALSE(until.Done());  // the task evaluates the expression
   EXPECT_EQ(until.until_expression(), "${ length > 1 }");
+}
+
+nlohmann::json Reading(const std::string& type, const nlohmann::json& room) {
+  return {{"type", type}, {"id", type}, {"roomid", room}};
+}
+
+TEST_F(EventFilterTest, AllTakesOnlyEventsThatCarryTheFirstEventsCorrelationKey) {
+  EventConsumption all(nlohmann::json::parse(R"({"all": [
+      {"with": {"type": "temperature"}, "correlate": {"room": {"from": ".roomid"}}},
+      {"with": {"type": "humidity"}, "correlate": {"room": {"from": "${ .roomid }"}}}]})"));
+  auto first = all.Classify(Reading("temperature", "kitchen"), check_);
+  ASSERT_EQ(first->role, EventConsumption::Role::kOutput);
+  EXPECT_EQ(first->keys, nlohmann::json({{"room", "kitchen"}}));
+  all.Take(*first);
+  EXPECT_EQ(all.Classify(Reading("humidity", "garage"), check_)->role,
+            EventConsumption::Role::kNone);
+  EXPECT_EQ(all.Classify(Event("humidity"), check_)->role,  // no room at all
+            EventConsumption::Role::kNone);
+  auto second = all.Classify(Reading("humidity", "kitchen"), check_);
+  ASSERT_EQ(second->role, EventConsumption::Role::kOutput);
+  all.Take(*second);
+  EXPECT_TRUE(all.Done());
+}
+
+TEST_F(EventFilterTest, ExpectTakesOnlyTheExpectedValueAConstantOrAnExpression) {
+  EventConsumption constant(nlohmann::json::parse(
+      R"({"any": [{"with": {"type": "t"}, "correlate": {"room": {"from": ".roomid",
+          "expect": "12"}}}], "until": "${ false }"})"));
+  EXPECT_EQ(constant.Classify(Reading("t", 12), check_)->role, EventConsumption::Role::kOutput);
+  EXPECT_EQ(constant.Classify(Reading("t", "12"), check_)->role, EventConsumption::Role::kOutput);
+  EXPECT_EQ(constant.Classify(Reading("t", 13), check_)->role, EventConsumption::Role::kNone);
+  EventConsumption expression(nlohmann::json::parse(
+      R"({"one": {"with": {"type": "t"}, "correlate": {"room": {"from": ".roomid",
+          "expect": "${ .room }"}}}})"));
+  EXPECT_EQ(expression.Classify(Reading("t", "garage"), check_)->role,
+            EventConsumption::Role::kNone);
+  EXPECT_EQ(expression.Classify(Reading("t", "kitchen"), check_)->role,
+            EventConsumption::Role::kOutput);
+}
+
+TEST_F(EventFilterTest, AnyKeepsTheKeyOfItsFirstEventAndAFailingFromIsAnError) {
+  EventConsumption any(nlohmann::json::parse(
+      R"({"any": [{"with": {"type": "t"}, "correlate": {"room": {"from": ".roomid"}}}],
+          "until": "${ false }"})"));
+  any.Take(*any.Classify(Reading("t", "kitchen"), check_));
+  EXPECT_EQ(any.Classify(Reading("t", "garage"), check_)->role, EventConsumption::Role::kNone);
+  EXPECT_EQ(any.Classify(Reading("t", "kitchen"), check_)->role, EventConsumption::Role::kOutput);
+  EventConsumption failing(nlohmann::json::parse(
+      R"({"one": {"with": {"type": "t"}, "correlate": {"room": {"from": ".roomid + 1"}}}})"));
+  EXPECT_FALSE(failing.Classify(Reading("t", "kitchen"), check_).ok());
 }
 
 }  // namespace

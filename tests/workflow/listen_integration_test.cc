@@ -112,6 +112,33 @@ TEST_F(ListenTest, ForeachRunsItsTasksOnEachEventInTurn) {
             nlohmann::json::parse(R"([{"value": 2, "at": 0}, {"value": 10, "at": 1}])"));
 }
 
+TEST_F(ListenTest, CorrelateTakesOnlyTheRoomItsExpectReadsFromTheInput) {
+  const std::string id = Start("listen-correlate", R"(do:
+  - hear:
+      listen:
+        to:
+          any:
+            - with: {type: reading}
+              correlate:
+                room: {from: .roomid, expect: '${ .room }'}
+          until: ${ length >= 2 }
+)",
+                               {{"room", "kitchen"}});
+  auto reading = [](const std::string& id, const std::string& room, int v) {
+    nlohmann::json event = Event(id, "reading", {{"v", v}});
+    event["roomid"] = room;
+    return event;
+  };
+  WaitListening(id);
+  Deliver(id, 1, reading("g1", "garage", 1));
+  Deliver(id, 2, Event("none", "reading", {{"v", 2}}));  // no room
+  Deliver(id, 3, reading("k1", "kitchen", 3));
+  WaitListening(id, 2);
+  Deliver(id, 4, reading("g2", "garage", 4));
+  Deliver(id, 5, reading("k2", "kitchen", 5));
+  EXPECT_EQ(Output(WaitClosed(id)), nlohmann::json::parse(R"([{"v": 3}, {"v": 5}])"));
+}
+
 TEST_F(ListenTest, ANeverMatchingListenCanBeCancelled) {
   const std::string id = Start("listen-cancel", R"(do:
   - hear:
