@@ -150,9 +150,10 @@ absl::StatusOr<std::vector<HistoryEvent>> WorkflowTaskHandler::History(
       return events;
     }
   }
-  spdlog::debug("{}: a task of this run on the sticky queue, but its history is not cached here; "
-                "reading it whole",
-                task.workflow_execution().workflow_id());
+  spdlog::debug(
+      "{}: a task of this run on the sticky queue, but its history is not cached here; "
+      "reading it whole",
+      task.workflow_execution().workflow_id());
   if (absl::Status read = ReadPages(task.workflow_execution(), "", events); !read.ok()) return read;
   return events;
 }
@@ -199,7 +200,12 @@ void WorkflowTaskHandler::HandleWorkflowTask(const wfs::PollWorkflowTaskQueueRes
     return;
   }
   const bool sticky = cache_ != nullptr && !EndsRun(answer);
-  if (Respond(task, answer, sticky) && sticky) Keep(task.workflow_execution(), std::move(events));
+  if (Respond(task, answer, sticky) && sticky) {
+    Keep(task.workflow_execution(), std::move(events));
+  } else if (cache_ != nullptr) {
+    // A task from the normal queue may have left an older copy behind.
+    cache_->Take(RunKey(task.workflow_execution()));
+  }
 }
 
 bool WorkflowTaskHandler::Respond(const wfs::PollWorkflowTaskQueueResponse& task,

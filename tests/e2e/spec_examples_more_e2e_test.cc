@@ -389,6 +389,19 @@ TEST_F(SpecExamplesMoreE2e, ContainerExamplesRunLocalStandInImages) {
 )"));
   EXPECT_EQ(Run("run-container-stdin-and-arguments", json::object())["output"],
             "STDIN was: Hello World\nARGS are Foo Bar");
+
+  // run-return-all, -code, -none and -stderr: hello-world's run in each return mode.
+  const std::map<std::string, json> returns = {
+      {"all", {{"code", 0}, {"stdout", "Hello from the local hello-world"}, {"stderr", ""}}},
+      {"code", 0},
+      {"none", nullptr},
+      {"stderr", ""}};
+  for (const auto& [mode, output] : returns) {
+    const std::string name = absl::StrCat("run-return-", mode);
+    Apply(Home() / absl::StrCat(name, ".yaml"),
+          Document(name, absl::StrCat(hello, "        return: ", mode, "\n")));
+    EXPECT_EQ(Run(name, json::object())["output"], output) << name;
+  }
 }
 
 }  // namespace
