@@ -21,14 +21,52 @@ bool IsExpression(const Json& value) {
   return value.is_string() && IsRuntimeExpression(value.get_ref<const std::string&>());
 }
 
+// `endpoint` (a URL or {uri}, http or https, or an expression) and `headers` (a map of
+// strings). An endpoint's `authentication` is refused: the server's headers carry it.
+void ValidateHttpTransport(ValidationContext& context, const Json& http,
+                           const std::string& pointer) {
+  if (!context.ExpectObject(http, pointer)) return;
+  context.RejectUnknownMembers(http, pointer, {"endpoint", "headers"});
+  if (context.Require(http, pointer, "endpoint")) {
+    std::string endpoint_pointer = JsonPointerAppend(pointer, "endpoint");
+    const Json* uri = &http["endpoint"];
+    if (uri->is_object()) {
+      if (uri->contains("authentication")) {
+        context.Report(JsonPointerAppend(endpoint_pointer, "authentication"),
+                       "authentication of an MCP server is not supported: send the header in "
+                       "transport.http.headers (e.g. authorization: ${ \"Bearer \" + "
+                       "$secrets.TOKEN })");
+      }
+      context.RejectUnknownMembers(*uri, endpoint_pointer, {"uri", "authentication"});
+      if (!context.Require(*uri, endpoint_pointer, "uri")) return;
+      endpoint_pointer = JsonPointerAppend(endpoint_pointer, "uri");
+      uri = &(*uri)["uri"];
+    }
+    if (context.ExpectString(*uri, endpoint_pointer) && !IsExpression(*uri)) {
+      const std::string& url = uri->get_ref<const std::string&>();
+      if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+        context.Report(endpoint_pointer, "must be an http:// or https:// URL");
+      }
+    }
+  }
+  if (http.contains("headers") && !IsExpression(http["headers"]) &&
+      context.ExpectObject(http["headers"], JsonPointerAppend(pointer, "headers"))) {
+    for (const auto& [name, value] : http["headers"].items()) {
+      context.ExpectString(value, JsonPointerAppend(JsonPointerAppend(pointer, "headers"), name));
+    }
+  }
+}
+
 void ValidateTransport(ValidationContext& context, const Json& transport,
                        const std::string& pointer) {
   if (!context.ExpectObject(transport, pointer)) return;
   context.RejectUnknownMembers(transport, pointer, {"stdio", "http"});
+  if (transport.contains("http") && transport.contains("stdio")) {
+    context.Report(pointer, "give either `http` or `stdio`, not both");
+    return;
+  }
   if (transport.contains("http")) {
-    context.Report(JsonPointerAppend(pointer, "http"),
-                   "the MCP http transport is not supported by stigmer yet: run the server with "
-                   "transport.stdio");
+    ValidateHttpTransport(context, transport["http"], JsonPointerAppend(pointer, "http"));
     return;
   }
   if (!context.Require(transport, pointer, "stdio")) return;

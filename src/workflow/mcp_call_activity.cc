@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "agent/mcp/mcp_client.h"
@@ -46,31 +47,51 @@ ActivityResult RunMcpCallActivity(const json& input, const activities::ActivityL
   const json with = input.is_object() ? input.value("with", json::object()) : json::object();
   const std::string method = with.is_object() ? with.value("method", "") : "";
   const json transport = with.is_object() ? with.value("transport", json::object()) : json();
+  const json http = transport.is_object() ? transport.value("http", json()) : json();
   const json stdio = transport.is_object() ? transport.value("stdio", json()) : json();
-  if (method.empty() || !stdio.is_object() || !stdio.contains("command") ||
-      !stdio["command"].is_string()) {
-    return Invalid("`with.method` and `with.transport.stdio.command` are required strings", input);
-  }
   agent::McpServerConfig config;
-  config.name = stdio["command"].get<std::string>();
-  config.argv.push_back(config.name);
-  if (auto arguments = stdio.find("arguments"); arguments != stdio.end() && arguments->is_array()) {
-    for (const json& argument : *arguments) {
-      config.argv.push_back(argument.is_string() ? argument.get<std::string>() : argument.dump());
+  if (http.is_object()) {
+    const json endpoint = http.value("endpoint", json());
+    config.url = endpoint.is_string()   ? endpoint.get<std::string>()
+                 : endpoint.is_object() ? endpoint.value("uri", "")
+                                        : "";
+    if (method.empty() ||
+        !(absl::StartsWith(config.url, "http://") || absl::StartsWith(config.url, "https://"))) {
+      return Invalid(
+          "`with.method` is required and `with.transport.http.endpoint` must be an http(s) URL",
+          input);
     }
-  }
-  const json environment = stdio.value("environment", json::object());
-  const EnvironmentLookup worker = ProcessEnvironment();
-  for (const char* name : kInherited) {
-    if (environment.is_object() && environment.contains(name)) continue;
-    if (std::optional<std::string> value = worker(name)) {
-      config.env.push_back(absl::StrCat(name, "=", *value));
+    config.name = config.url;
+    const json headers = http.value("headers", json::object());
+    for (const auto& [name, value] : headers.items()) {
+      config.headers.emplace_back(name,
+                                  value.is_string() ? value.get<std::string>() : value.dump());
     }
-  }
-  if (environment.is_object()) {
-    for (const auto& [name, value] : environment.items()) {
-      config.env.push_back(
-          absl::StrCat(name, "=", value.is_string() ? value.get<std::string>() : value.dump()));
+  } else if (method.empty() || !stdio.is_object() || !stdio.contains("command") ||
+             !stdio["command"].is_string()) {
+    return Invalid("`with.method` and `with.transport.stdio.command` are required strings", input);
+  } else {
+    config.name = stdio["command"].get<std::string>();
+    config.argv.push_back(config.name);
+    if (auto arguments = stdio.find("arguments");
+        arguments != stdio.end() && arguments->is_array()) {
+      for (const json& argument : *arguments) {
+        config.argv.push_back(argument.is_string() ? argument.get<std::string>() : argument.dump());
+      }
+    }
+    const json environment = stdio.value("environment", json::object());
+    const EnvironmentLookup worker = ProcessEnvironment();
+    for (const char* name : kInherited) {
+      if (environment.is_object() && environment.contains(name)) continue;
+      if (std::optional<std::string> value = worker(name)) {
+        config.env.push_back(absl::StrCat(name, "=", *value));
+      }
+    }
+    if (environment.is_object()) {
+      for (const auto& [name, value] : environment.items()) {
+        config.env.push_back(
+            absl::StrCat(name, "=", value.is_string() ? value.get<std::string>() : value.dump()));
+      }
     }
   }
   config.max_message_bytes = limits.max_output_bytes;

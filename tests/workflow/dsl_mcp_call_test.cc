@@ -34,20 +34,42 @@ TEST(McpCallValidationTest, SpecShapedCallIsAccepted) {
               IsEmpty());
 }
 
-TEST(McpCallValidationTest, UnknownMethodAndHttpTransportAreRefused) {
+TEST(McpCallValidationTest, SpecShapedHttpTransportIsAccepted) {
+  EXPECT_THAT(Problems("        method: tools/list\n"
+                       "        transport:\n          http:\n"
+                       "            endpoint: https://mcp.example.com/mcp\n"
+                       "            headers: {authorization: '${ \"Bearer \" + $secrets.T }'}\n"),
+              IsEmpty());
   EXPECT_THAT(
-      Problems("        method: tools/delete\n        transport: {http: {endpoint: x}}\n"),
-      ElementsAre(P("/do/0/ask/with/method",
-                    "unknown MCP method \"tools/delete\" (expected tools/list, tools/call, "
-                    "prompts/list, prompts/get, resources/list, resources/read or "
-                    "resources/templates/list)"),
-                  P("/do/0/ask/with/transport/http",
-                    "the MCP http transport is not supported by stigmer yet: run the server "
-                    "with transport.stdio")));
+      Problems("        method: tools/list\n"
+               "        transport: {http: {endpoint: {uri: 'http://127.0.0.1:3001/mcp'}}}\n"),
+      IsEmpty());
+}
+
+TEST(McpCallValidationTest, UnknownMethodAndBadTransportsAreRefused) {
+  EXPECT_THAT(Problems("        method: tools/delete\n        transport: {http: {endpoint: x}}\n"),
+              ElementsAre(P("/do/0/ask/with/method",
+                            "unknown MCP method \"tools/delete\" (expected tools/list, tools/call, "
+                            "prompts/list, prompts/get, resources/list, resources/read or "
+                            "resources/templates/list)"),
+                          P("/do/0/ask/with/transport/http/endpoint",
+                            "must be an http:// or https:// URL")));
   EXPECT_THAT(
       Problems("        method: tools/list\n        transport: {stdio: {arguments: 3}}\n"),
       ElementsAre(P("/do/0/ask/with/transport/stdio", "missing required property \"command\""),
                   P("/do/0/ask/with/transport/stdio/arguments", "must be a list")));
+  EXPECT_THAT(Problems("        method: tools/list\n"
+                       "        transport: {http: {endpoint: {uri: 'https://m/mcp',"
+                       " authentication: {bearer: {token: t}}}, headers: {x: 1}}}\n"),
+              ElementsAre(P("/do/0/ask/with/transport/http/endpoint/authentication",
+                            "authentication of an MCP server is not supported: send the header "
+                            "in transport.http.headers (e.g. authorization: ${ \"Bearer \" + "
+                            "$secrets.TOKEN })"),
+                          P("/do/0/ask/with/transport/http/headers/x", "must be a string")));
+  EXPECT_THAT(
+      Problems("        method: tools/list\n"
+               "        transport: {http: {endpoint: 'https://m'}, stdio: {command: c}}\n"),
+      ElementsAre(P("/do/0/ask/with/transport", "give either `http` or `stdio`, not both")));
 }
 
 }  // namespace

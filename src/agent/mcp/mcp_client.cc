@@ -1,31 +1,18 @@
 #include "agent/mcp/mcp_client.h"
 
-#include <poll.h>
-#include <signal.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "common/errno_status.h"
-#include "common/executable_search.h"
+#include "agent/mcp/mcp_http_transport.h"
+#include "agent/mcp/mcp_stdio_transport.h"
 #include "common/json_fields.h"
-#include "common/scoped_sigpipe_block.h"
 
 namespace stigmer::agent {
 namespace {
 
-constexpr size_t kStderrTailBytes = 4096;
 constexpr int kMaxToolPages = 50;
-constexpr absl::Duration kKeepGoingInterval = absl::Seconds(1);
-
-int PollMillis(absl::Time deadline) {
-  const absl::Duration left = std::min(deadline - absl::Now(), kKeepGoingInterval);
-  return std::max<int>(0, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
-}
 
 }  // namespace
 
@@ -54,42 +41,25 @@ std::string McpResultText(const nlohmann::json& result) {
   return absl::StrJoin(parts, "\n");
 }
 
-McpClient::McpClient(Key, McpServerConfig config, activities::ShellProcess process)
-    : config_(std::move(config)),
-      process_(std::move(process)),
-      stdout_lines_(config_.max_message_bytes) {}
+McpClient::McpClient(Key, McpServerConfig config, std::unique_ptr<McpTransport> transport)
+    : config_(std::move(config)), transport_(std::move(transport)) {}
 
-McpClient::~McpClient() {
-  // Closing stdin is how a stdio server is told to stop; it goes with its group anyway.
-  process_.stdin_pipe().Reset();
-  process_.SignalGroup(SIGTERM);
-  process_.KillGroupAndReap();
-}
+McpClient::~McpClient() = default;
 
 absl::StatusOr<std::unique_ptr<McpClient>> McpClient::Start(
     const McpServerConfig& config, absl::string_view search_path, absl::Duration timeout,
     const std::function<bool()>& keep_going) {
-  if (config.argv.empty() || config.argv[0].empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the MCP server ", config.name, " has no command"));
+  std::unique_ptr<McpTransport> transport;
+  if (!config.url.empty()) {
+    transport = std::make_unique<McpHttpTransport>(config.name, config.url, config.headers,
+                                                   config.max_message_bytes);
+  } else {
+    absl::StatusOr<std::unique_ptr<McpStdioTransport>> started =
+        McpStdioTransport::Start(config, search_path);
+    if (!started.ok()) return started.status();
+    transport = *std::move(started);
   }
-  std::optional<std::filesystem::path> program = FindExecutable(config.argv[0], search_path);
-  if (!program) {
-    return absl::NotFoundError(absl::StrCat("the MCP server ", config.name, "'s command \"",
-                                            config.argv[0], "\" was not found (PATH: ", search_path,
-                                            "): install it or give its full path"));
-  }
-  activities::ProcessOptions options;
-  options.argv = config.argv;
-  options.argv[0] = program->string();
-  options.env = config.env;
-  options.working_dir = config.working_dir;
-  absl::StatusOr<activities::ShellProcess> process = activities::ShellProcess::Start(options);
-  if (!process.ok()) {
-    return absl::Status(process.status().code(), absl::StrCat("the MCP server ", config.name, ": ",
-                                                              process.status().message()));
-  }
-  auto client = std::make_unique<McpClient>(Key(), config, *std::move(process));
+  auto client = std::make_unique<McpClient>(Key(), config, std::move(transport));
   const absl::Time deadline = absl::Now() + timeout;
   const nlohmann::json params = {
       {"protocolVersion", kMcpProtocolVersion},
@@ -99,8 +69,8 @@ absl::StatusOr<std::unique_ptr<McpClient>> McpClient::Start(
       client->Request("initialize", params, deadline, keep_going);
   if (!initialized.ok()) return initialized.status();
   client->server_info_ = initialized->value("serverInfo", nlohmann::json::object());
-  absl::Status sent =
-      client->Send(JsonRpcLine(nullptr, "notifications/initialized", nullptr), deadline);
+  absl::Status sent = client->transport_->Send(
+      JsonRpcLine(nullptr, "notifications/initialized", nullptr), deadline, keep_going);
   if (!sent.ok()) return sent;
   return client;
 }
@@ -159,17 +129,26 @@ absl::StatusOr<nlohmann::json> McpClient::Call(const std::string& method,
 absl::StatusOr<nlohmann::json> McpClient::Request(const std::string& method,
                                                   const nlohmann::json& params, absl::Time deadline,
                                                   const std::function<bool()>& keep_going) {
-  if (!alive_) return Died(method);
+  if (!transport_->alive()) {
+    return absl::UnavailableError(
+        absl::StrCat("the MCP server ", config_.name, " is gone; start a new client"));
+  }
   const int64_t id = next_id_++;
-  if (absl::Status sent = Send(JsonRpcLine(id, method, params), deadline); !sent.ok()) return sent;
+  // Tells the server to stop working on the request; its late answer is skipped (ids differ).
+  const auto cancel = [&](const absl::Status& why) {
+    if (!absl::IsCancelled(why) && !absl::IsDeadlineExceeded(why)) return;
+    (void)transport_->Send(JsonRpcLine(nullptr, "notifications/cancelled",
+                                       {{"requestId", id}, {"reason", std::string(why.message())}}),
+                           absl::Now() + absl::Seconds(1), [] { return true; });
+  };
+  if (absl::Status sent = transport_->Send(JsonRpcLine(id, method, params), deadline, keep_going);
+      !sent.ok()) {
+    cancel(sent);
+    return sent;
+  }
   while (true) {
-    absl::StatusOr<std::string> line = ReadLine(deadline, keep_going);
-    if (absl::IsCancelled(line.status()) || absl::IsDeadlineExceeded(line.status())) {
-      // Tell the server to stop working on it; its late answer is skipped (ids differ).
-      (void)Send(JsonRpcLine(nullptr, "notifications/cancelled",
-                             {{"requestId", id}, {"reason", std::string(line.status().message())}}),
-                 absl::Now() + absl::Seconds(1));
-    }
+    absl::StatusOr<std::string> line = transport_->Receive(deadline, keep_going);
+    cancel(line.status());
     if (!line.ok()) return line.status();
     JsonRpcMessage message = ParseJsonRpcLine(*line);
     switch (message.kind) {
@@ -186,7 +165,9 @@ absl::StatusOr<nlohmann::json> McpClient::Request(const std::string& method,
             message.method == "ping"
                 ? JsonRpcResultLine(message.id, nlohmann::json::object())
                 : JsonRpcErrorLine(message.id, -32601, "stigmer does not offer this method");
-        if (absl::Status sent = Send(answer, deadline); !sent.ok()) return sent;
+        if (absl::Status sent = transport_->Send(answer, deadline, keep_going); !sent.ok()) {
+          return sent;
+        }
         continue;
       }
       case JsonRpcMessage::Kind::kNotification:
@@ -194,88 +175,6 @@ absl::StatusOr<nlohmann::json> McpClient::Request(const std::string& method,
         continue;
     }
   }
-}
-
-absl::Status McpClient::Send(const std::string& line, absl::Time deadline) {
-  ScopedSigpipeBlock no_sigpipe;  // a server that died is an EPIPE here, not the worker's death
-  absl::string_view left = line;
-  while (!left.empty()) {
-    const ssize_t wrote = ::write(process_.stdin_pipe().get(), left.data(), left.size());
-    if (wrote > 0) {
-      left.remove_prefix(static_cast<size_t>(wrote));
-      continue;
-    }
-    if (wrote < 0 && errno == EINTR) continue;
-    if (wrote < 0 && errno != EAGAIN) return Died("a request");
-    if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("the MCP server ", config_.name, " does not read its input"));
-    }
-    pollfd out{process_.stdin_pipe().get(), POLLOUT, 0};
-    ::poll(&out, 1, PollMillis(deadline));
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::string> McpClient::ReadLine(absl::Time deadline,
-                                                const std::function<bool()>& keep_going) {
-  char buffer[65536];
-  while (true) {
-    absl::StatusOr<std::optional<std::string>> next = stdout_lines_.Next();
-    if (!next.ok()) {
-      alive_ = false;
-      return absl::ResourceExhaustedError(
-          absl::StrCat("the MCP server ", config_.name, ": ", next.status().message()));
-    }
-    if (next->has_value()) return **std::move(next);
-    if (!keep_going()) {
-      return absl::CancelledError(
-          absl::StrCat("the call to the MCP server ", config_.name, " was cancelled"));
-    }
-    if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("the MCP server ", config_.name, " did not answer in time"));
-    }
-    pollfd fds[2] = {{process_.stdout_pipe().get(), POLLIN, 0},
-                     {process_.stderr_pipe().get(), POLLIN, 0}};
-    const int ready = ::poll(fds, process_.stderr_pipe() ? 2 : 1, PollMillis(deadline));
-    if (ready < 0 && errno != EINTR) return ErrnoToStatus("poll", errno);
-    if (process_.stderr_pipe() && (fds[1].revents & (POLLIN | POLLHUP))) {
-      const ssize_t got = ::read(process_.stderr_pipe().get(), buffer, sizeof buffer);
-      if (got > 0) {
-        stderr_tail_.append(buffer, static_cast<size_t>(got));
-        if (stderr_tail_.size() > kStderrTailBytes) {
-          stderr_tail_.erase(0, stderr_tail_.size() - kStderrTailBytes);
-        }
-      } else if (got == 0) {
-        process_.stderr_pipe().Reset();
-      }
-    }
-    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-      const ssize_t got = ::read(process_.stdout_pipe().get(), buffer, sizeof buffer);
-      if (got > 0) {
-        stdout_lines_.Append(absl::string_view(buffer, static_cast<size_t>(got)));
-      } else if (got == 0) {
-        return Died("an answer");
-      }
-    }
-  }
-}
-
-absl::Status McpClient::Died(absl::string_view doing) {
-  alive_ = false;
-  std::string how = "closed its output";
-  pollfd exited{process_.exit_fd(), POLLIN, 0};
-  ::poll(&exited, 1, 200);  // output closes just before the exit is seen: give it a moment
-  if (std::optional<activities::ProcessExit> exit = process_.PeekExit()) {
-    how = exit->signaled ? absl::StrCat("was killed by signal ", exit->value)
-                         : absl::StrCat("exited with code ", exit->value);
-  }
-  std::string tail(stderr_tail_);
-  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) tail.pop_back();
-  return absl::UnavailableError(absl::StrCat("the MCP server ", config_.name, " ", how, " while ",
-                                             "waiting for ", doing,
-                                             tail.empty() ? "" : "; its last words: ", tail));
 }
 
 }  // namespace stigmer::agent

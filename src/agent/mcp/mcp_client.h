@@ -1,8 +1,9 @@
 #ifndef STIGMER_AGENT_MCP_MCP_CLIENT_H_
 #define STIGMER_AGENT_MCP_MCP_CLIENT_H_
 
-// A client of one MCP server over stdio: the server is a child process (its own process group,
-// killed with the worker), spoken to in JSON-RPC lines (json_rpc_lines.h). The handshake is
+// A client of one MCP server, over stdio (the server is a child process, its own process group,
+// killed with the worker, spoken to in JSON-RPC lines: mcp_stdio_transport.h) or over Streamable
+// HTTP (a server at a URL: mcp_http_transport.h). The handshake is
 // `initialize` then the `notifications/initialized` notification; then `tools/list` and
 // `tools/call`. Notifications that arrive between answers are skipped; a request from the server
 // (roots, sampling, elicitation) is answered "method not found" so that it never waits on us;
@@ -16,8 +17,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "activities/shell_process.h"
 #include "agent/mcp/json_rpc_lines.h"
+#include "agent/mcp/mcp_transport.h"
 #include "nlohmann/json.hpp"
 
 namespace stigmer::agent {
@@ -25,7 +26,11 @@ namespace stigmer::agent {
 inline constexpr char kMcpProtocolVersion[] = "2025-06-18";
 
 struct McpServerConfig {
-  std::string name;               // for messages: "the MCP server fs"
+  std::string name;  // for messages: "the MCP server fs"
+  // Set: the server is at this URL (Streamable HTTP), `headers` go with every message, and
+  // argv, env and working_dir are unused.
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
   std::vector<std::string> argv;  // argv[0] found on PATH by Start when it has no '/'
   std::vector<std::string> env;   // the whole environment, "NAME=value"
   std::string working_dir;        // empty: the worker's own
@@ -60,7 +65,7 @@ class McpClient {
     friend class McpClient;
     Key() = default;
   };
-  McpClient(Key, McpServerConfig config, activities::ShellProcess process);
+  McpClient(Key, McpServerConfig config, std::unique_ptr<McpTransport> transport);
   ~McpClient();
   McpClient(const McpClient&) = delete;
   McpClient& operator=(const McpClient&) = delete;
@@ -83,7 +88,7 @@ class McpClient {
                                       const std::function<bool()>& keep_going);
 
   // False once the server has exited or broke the protocol; the caller starts a new client.
-  bool alive() const { return alive_; }
+  bool alive() const { return transport_->alive(); }
 
   const nlohmann::json& server_info() const { return server_info_; }
 
@@ -91,18 +96,10 @@ class McpClient {
   absl::StatusOr<nlohmann::json> Request(const std::string& method, const nlohmann::json& params,
                                          absl::Time deadline,
                                          const std::function<bool()>& keep_going);
-  absl::Status Send(const std::string& line, absl::Time deadline);
-  // Waits for the next line from the server; drains stderr meanwhile.
-  absl::StatusOr<std::string> ReadLine(absl::Time deadline,
-                                       const std::function<bool()>& keep_going);
-  absl::Status Died(absl::string_view doing);
 
   McpServerConfig config_;
-  activities::ShellProcess process_;
-  LineSplitter stdout_lines_;
-  std::string stderr_tail_;  // the last few KiB the server wrote to stderr
+  std::unique_ptr<McpTransport> transport_;
   int64_t next_id_ = 1;
-  bool alive_ = true;
   nlohmann::json server_info_;
 };
 
