@@ -3,7 +3,6 @@
 // STIGMER_HOME is searched for the value after the runs.
 
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "testing/command_runner.h"
+#include "testing/files_holding.h"
 #include "testing/stigmer_home.h"
 
 namespace stigmer::testing {
@@ -70,19 +70,6 @@ do:
 )";
 
 std::string NewSecret() { return absl::StrCat("s3cr3t-", NewUlid(absl::Now()), "-tok"); }
-
-// Every regular file under `root` that holds `needle`.
-std::vector<std::string> FilesHolding(const std::filesystem::path& root,
-                                      const std::string& needle) {
-  std::vector<std::string> found;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream file(entry.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(file)), {});
-    if (bytes.find(needle) != std::string::npos) found.push_back(entry.path().string());
-  }
-  return found;
-}
 
 TEST(Secrets, SecretValueIsFoundNowhereUnderStigmerHomeAfterRunsThatUseIt) {
   StigmerHome home;

@@ -21,6 +21,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "testing/files_holding.h"
 #include "testing/local_http_server.h"
 #include "testing/stigmer_home.h"
 #include "testing/test_env.h"
@@ -36,20 +37,6 @@ using json = nlohmann::json;
 constexpr char kRealm[] = "/realms/fake-authority";
 constexpr char kClientId[] = "workflow-runtime-id";
 constexpr char kInlineClientSecret[] = "workflow-runtime-secret";  // written in the examples
-
-// Every regular file under `root` that holds `needle`.
-std::vector<std::string> FilesHolding(const std::filesystem::path& root,
-                                      const std::string& needle) {
-  std::vector<std::string> found;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (!entry.is_regular_file()) continue;
-    absl::StatusOr<std::string> bytes = ReadFileToString(entry.path());
-    if (bytes.ok() && bytes->find(needle) != std::string::npos) {
-      found.push_back(entry.path().string());
-    }
-  }
-  return found;
-}
 
 const json kPet = {{"id", 1}, {"name", "Rex"}, {"status", "available"}};
 
