@@ -22,10 +22,9 @@
 //      and input payloads (a unique request id each, as Create sends), in --rounds alternating
 //      rounds (Temporal first) so that both see the same dev server as its database grows. Then
 //      the same with a single client (--single calls each side), the cost without queueing.
-//      Nothing runs the workflows (no worker): Create starts them and each stays open; stigmer
-//      follows each one's history (a read, then a long poll), Temporal's own start does not.
-//      Temporal allows 1200 concurrent long polls per namespace by default: keep --create below
-//      about 1000.
+//      Nothing runs the workflows (no worker): Create starts them and each stays open; with no
+//      worker to report progress, stigmer-server reads none of their histories (scale_bench
+//      measures Create with a worker running the workflows).
 // The summary table goes to stdout and, with --table, to FILE (bench/run_all.sh shows it last).
 // Goals: Create p50 − Temporal's start p50 ≤ 2 ms; Get ≥ 10,000 calls/s. Exit status 0 unless
 // something could not run (goals are reported, not enforced).

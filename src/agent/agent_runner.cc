@@ -66,7 +66,8 @@ int RunAgentRunner() {
     temporal::WorkerHandlers handlers;
     handlers.workflow = std::make_unique<durable::WorkflowTaskHandler>(
         channel, options->namespace_name, options->identity, "agent-runner", workflow, program,
-        durable::StickyExecutionOf(*options));
+        durable::StickyExecutionOf(*options),
+        durable::ProgressReporter::FromEnvironment(ProcessEnvironment()));
     handlers.activity = std::make_unique<activities::ActivityDispatcher>(
         std::move(channel), options->namespace_name, options->identity, "agent-runner",
         AgentActivities(model, activities::ActivityLimits{}));

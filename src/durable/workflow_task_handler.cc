@@ -90,14 +90,16 @@ StickyExecution StickyExecutionOf(const temporal::WorkerOptions& options) {
 WorkflowTaskHandler::WorkflowTaskHandler(std::shared_ptr<grpc::Channel> channel,
                                          std::string namespace_name, std::string identity,
                                          std::string worker, WorkflowTaskOptions options,
-                                         std::shared_ptr<Program> program, StickyExecution sticky)
+                                         std::shared_ptr<Program> program, StickyExecution sticky,
+                                         std::shared_ptr<ProgressReporter> progress)
     : stub_(wfs::WorkflowService::NewStub(std::move(channel))),
       namespace_(std::move(namespace_name)),
       identity_(std::move(identity)),
       worker_(std::move(worker)),
       options_(std::move(options)),
       program_(std::move(program)),
-      sticky_(std::move(sticky)) {
+      sticky_(std::move(sticky)),
+      progress_(std::move(progress)) {
   if (!sticky_.queue.empty() && sticky_.max_runs > 0) {
     cache_ = std::make_unique<StickyRunCache>(sticky_.max_runs, sticky_.max_bytes);
   }
@@ -200,7 +202,12 @@ void WorkflowTaskHandler::HandleWorkflowTask(const wfs::PollWorkflowTaskQueueRes
     return;
   }
   const bool sticky = cache_ != nullptr && !EndsRun(answer);
-  if (Respond(task, answer, sticky) && sticky) {
+  const bool answered = Respond(task, answer, sticky);
+  if (answered && answer.completed && progress_ != nullptr) {
+    // The task's completion is the event after its start.
+    progress_->Report(workflow_id, task.workflow_execution().run_id(), task.started_event_id() + 1);
+  }
+  if (answered && sticky) {
     Keep(task.workflow_execution(), std::move(events));
   } else if (cache_ != nullptr) {
     // A task from the normal queue may have left an older copy behind.

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "durable/progress_reporter.h"
 #include "durable/sticky_run_cache.h"
 #include "durable/workflow_task_processor.h"
 #include "grpcpp/channel.h"
@@ -40,10 +41,12 @@ StickyExecution StickyExecutionOf(const temporal::WorkerOptions& options);
 // Thread-safe: several poller threads may call it at once.
 class WorkflowTaskHandler final : public temporal::WorkflowTaskHandler {
  public:
-  // `worker` names the worker in messages ("workflow-runner").
+  // `worker` names the worker in messages ("workflow-runner"). `progress`, if not null, hears of
+  // every task answered (so that stigmer-server reads the run's history then).
   WorkflowTaskHandler(std::shared_ptr<grpc::Channel> channel, std::string namespace_name,
                       std::string identity, std::string worker, WorkflowTaskOptions options,
-                      std::shared_ptr<Program> program, StickyExecution sticky = {});
+                      std::shared_ptr<Program> program, StickyExecution sticky = {},
+                      std::shared_ptr<ProgressReporter> progress = nullptr);
 
   void HandleWorkflowTask(
       const ::temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse& task) override;
@@ -73,6 +76,7 @@ class WorkflowTaskHandler final : public temporal::WorkflowTaskHandler {
   const std::shared_ptr<Program> program_;
   const StickyExecution sticky_;
   std::unique_ptr<StickyRunCache> cache_;  // null when sticky execution is off
+  const std::shared_ptr<ProgressReporter> progress_;
 };
 
 }  // namespace stigmer::durable

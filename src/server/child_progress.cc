@@ -99,85 +99,59 @@ stigmer::v1::Execution WithChildTasks(
 
 namespace stigmer::server {
 
-ChildFollowers::ChildFollowers(std::shared_ptr<temporal::TemporalClient> client,
-                               std::string parent_id, std::function<void()> changed)
-    : client_(std::move(client)), parent_id_(std::move(parent_id)), changed_(std::move(changed)) {}
-
-ChildFollowers::~ChildFollowers() {
-  std::map<std::string, Child> children;
-  {
-    absl::MutexLock lock(&mutex_);
-    children.swap(children_);
-  }
-  for (auto& [path, child] : children) {
-    if (child.follower) child.follower->Stop();
-  }
+void ChildProgress::OnParentEvents(temporal::TemporalClient& client,
+                                   const std::vector<HistoryEvent>& events) {
+  Discover(client, parent_id_, "", events);
 }
 
-void ChildFollowers::OnParentEvents(const std::vector<HistoryEvent>& events) {
-  Discover(parent_id_, "", events);
+bool ChildProgress::Refresh(temporal::TemporalClient& client, const std::string& workflow_id,
+                            const temporal::HistoryMark& mark) {
+  for (const auto& [path, child] : children_) {
+    if (child.cursor.workflow_id() != workflow_id) continue;
+    Read(client, path, mark);
+    return true;
+  }
+  return false;
 }
 
-void ChildFollowers::Discover(const std::string& workflow_id, const std::string& prefix,
-                              const std::vector<HistoryEvent>& events) {
+void ChildProgress::Discover(temporal::TemporalClient& client, const std::string& workflow_id,
+                             const std::string& prefix, const std::vector<HistoryEvent>& events) {
   for (const StartedChild& started : StartedChildren(workflow_id, events)) {
     const std::string path = absl::StrCat(prefix, started.path);
-    absl::MutexLock lock(&mutex_);
     if (children_.contains(path)) continue;
-    Child& child = children_[path];
-    child.workflow_id = started.workflow_id;
-    child.projection = ChildProjection();
-    temporal::HistoryFollowerOptions options;
-    options.workflow_id = started.workflow_id;
-    options.run_id = started.run_id;
-    child.follower = std::make_unique<temporal::HistoryFollower>(
-        client_, std::move(options),
-        [this, path](const std::string&, const std::vector<HistoryEvent>& child_events) {
-          OnChildEvents(path, child_events);
-        },
-        [](const absl::Status&) {});
-    child.follower->Start();
+    children_[path] = Child{.cursor = temporal::HistoryCursor(started.workflow_id, started.run_id),
+                            .projection = ChildProjection()};
+    Read(client, path, {});
   }
   for (const std::string& closed : ClosedChildren(events)) {
-    absl::StatusOr<std::vector<HistoryEvent>> whole = client_->GetFullHistory(closed);
-    if (!whole.ok()) {
-      spdlog::warn("cannot read child workflow {}: {}", closed, whole.status().ToString());
-      continue;
+    for (const auto& [path, child] : children_) {
+      if (child.cursor.workflow_id() != closed) continue;
+      Read(client, path, {});
+      break;
     }
-    std::string path;
-    {
-      absl::MutexLock lock(&mutex_);
-      for (auto& [child_path, child] : children_) {
-        if (child.workflow_id != closed) continue;
-        child.projection = ChildProjection();
-        child.projection.Apply(*whole);
-        path = child_path;
-      }
-    }
-    if (!path.empty()) Discover(closed, path, *whole);
   }
 }
 
-void ChildFollowers::OnChildEvents(const std::string& path,
-                                   const std::vector<HistoryEvent>& events) {
-  std::string workflow_id;
-  {
-    absl::MutexLock lock(&mutex_);
-    auto child = children_.find(path);
-    if (child == children_.end()) return;
-    child->second.projection.Apply(events);
-    workflow_id = child->second.workflow_id;
+void ChildProgress::Read(temporal::TemporalClient& client, const std::string& path,
+                         const temporal::HistoryMark& mark) {
+  auto child = children_.find(path);
+  if (child == children_.end() || child->second.cursor.closed()) return;
+  absl::StatusOr<std::vector<HistoryEvent>> events =
+      child->second.cursor.Read(client, mark, client.options().call_timeout);
+  if (!events.ok()) {
+    spdlog::warn("cannot read child workflow {}: {}", child->second.cursor.workflow_id(),
+                 events.status().ToString());
+    return;
   }
-  Discover(workflow_id, path, events);
-  changed_();
+  if (events->empty()) return;
+  child->second.projection.Apply(*events);
+  const std::string workflow_id = child->second.cursor.workflow_id();
+  Discover(client, workflow_id, path, *events);  // may add children: `child` is not used after
 }
 
-stigmer::v1::Execution ChildFollowers::Compose(stigmer::v1::Execution parent) const {
+stigmer::v1::Execution ChildProgress::Compose(stigmer::v1::Execution parent) const {
   std::map<std::string, stigmer::v1::Execution> executions;
-  {
-    absl::MutexLock lock(&mutex_);
-    for (const auto& [path, child] : children_) executions[path] = child.projection.execution();
-  }
+  for (const auto& [path, child] : children_) executions[path] = child.projection.execution();
   return WithChildTasks(std::move(parent), executions);
 }
 

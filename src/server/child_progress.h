@@ -17,7 +17,7 @@
 #include "server/execution_projection.h"
 #include "stigmer/v1/execution.pb.h"
 #include "temporal/api/history/v1/message.pb.h"
-#include "temporal/history_follower.h"
+#include "temporal/history_cursor.h"
 #include "temporal/temporal_client.h"
 
 namespace stigmer::server {
@@ -40,44 +40,40 @@ std::vector<StartedChild> StartedChildren(
 stigmer::v1::Execution WithChildTasks(
     stigmer::v1::Execution parent, const std::map<std::string, stigmer::v1::Execution>& children);
 
-// Follows the children of one execution, and theirs, live: a HistoryFollower per child, started
-// when the parent's (or a child's) history shows it started. A child the parent's events show
-// closed is read whole at once, so that the parent's record is complete when it closes.
-// Thread-safe. `changed` runs on a follower's thread after a child's tasks changed, with no
-// lock of this object held; the destructor stops the followers, so it must not run while the
-// caller holds a lock `changed` takes.
-class ChildFollowers {
+// The children of one execution, and theirs, read as the parent's record is refreshed: a
+// HistoryCursor per child, opened when the parent's (or a child's) history shows it started and
+// read then as it is; read on when its worker reports progress (Refresh) or the parent's events
+// show it closed, so that the parent's record is complete when it closes. No thread of its own.
+// Not thread-safe: the owner refreshes one execution at a time.
+class ChildProgress {
  public:
-  ChildFollowers(std::shared_ptr<temporal::TemporalClient> client, std::string parent_id,
-                 std::function<void()> changed);
-  ~ChildFollowers();
-  ChildFollowers(const ChildFollowers&) = delete;
-  ChildFollowers& operator=(const ChildFollowers&) = delete;
+  explicit ChildProgress(std::string parent_id) : parent_id_(std::move(parent_id)) {}
 
   // New events of the parent's history.
-  void OnParentEvents(const std::vector<::temporal::api::history::v1::HistoryEvent>& events);
+  void OnParentEvents(temporal::TemporalClient& client,
+                      const std::vector<::temporal::api::history::v1::HistoryEvent>& events);
+  // Reads the child `workflow_id` up to `mark`; false when it is none of these children.
+  bool Refresh(temporal::TemporalClient& client, const std::string& workflow_id,
+               const temporal::HistoryMark& mark);
 
   // WithChildTasks(parent, the children's executions).
   stigmer::v1::Execution Compose(stigmer::v1::Execution parent) const;
 
  private:
   struct Child {
-    std::string workflow_id;
+    temporal::HistoryCursor cursor;
     ExecutionProjection projection;
-    std::unique_ptr<temporal::HistoryFollower> follower;
   };
-  // Starts following the children `events` of workflow `workflow_id` (its steps below `prefix`)
-  // started; reads whole those that `events` show closed.
-  void Discover(const std::string& workflow_id, const std::string& prefix,
+  // Opens the children `events` of workflow `workflow_id` (its steps below `prefix`) started;
+  // reads on those that `events` show closed.
+  void Discover(temporal::TemporalClient& client, const std::string& workflow_id,
+                const std::string& prefix,
                 const std::vector<::temporal::api::history::v1::HistoryEvent>& events);
-  void OnChildEvents(const std::string& path,
-                     const std::vector<::temporal::api::history::v1::HistoryEvent>& events);
+  void Read(temporal::TemporalClient& client, const std::string& path,
+            const temporal::HistoryMark& mark);
 
-  const std::shared_ptr<temporal::TemporalClient> client_;
   const std::string parent_id_;
-  const std::function<void()> changed_;
-  mutable absl::Mutex mutex_;
-  std::map<std::string, Child> children_ ABSL_GUARDED_BY(mutex_);  // by path (with prefixes)
+  std::map<std::string, Child> children_;  // by path (with prefixes)
 };
 
 }  // namespace stigmer::server

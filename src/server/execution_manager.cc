@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/cleanup/cleanup.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -20,8 +19,6 @@
 #include "server/workflow_run_resolver.h"
 #include "spdlog/spdlog.h"
 #include "temporal/payloads.h"
-#include "temporal/reconnect_backoff.h"
-#include "temporal/run_chain.h"
 
 namespace stigmer::server {
 namespace {
@@ -55,17 +52,18 @@ absl::Status CheckStartFits(const std::vector<nlohmann::json>& payloads) {
                    limit, ": pass a smaller input"));
 }
 
-// `record` listing `children` as the executions it started.
-Execution WithChildRecords(Execution record, const std::vector<std::string>& children) {
-  record.clear_child_executions();
-  for (const std::string& child : children) record.add_child_executions(child);
-  return record;
-}
-
 }  // namespace
 
 ExecutionManager::ExecutionManager(store::Store* store, Options options)
-    : store_(store), options_(std::move(options)) {}
+    : store_(store),
+      options_(std::move(options)),
+      tracker_(
+          store_, &hub_, [this] { return Client(); },
+          [this](const std::string& parent_id, const std::string& parent_workflow,
+                 const std::vector<ChildRun>& runs) {
+            return RecordChildRuns(parent_id, parent_workflow, runs);
+          },
+          options_.tracking) {}
 
 ExecutionManager::~ExecutionManager() { Shutdown(); }
 
@@ -84,7 +82,6 @@ absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> ExecutionManager::Clie
 
 absl::StatusOr<Execution> ExecutionManager::Create(
     const stigmer::v1::CreateExecutionRequest& request) {
-  ReapFinishedFollowers();
   absl::StatusOr<nlohmann::json> parsed = ParseExecutionInput(request.input());
   if (!parsed.ok()) return parsed.status();
   return CreateWithInput(request, *std::move(parsed));
@@ -114,15 +111,6 @@ absl::StatusOr<Execution> ExecutionManager::CreateWithInput(
 
   Execution execution;
   execution.set_id(NewExecutionId());
-  {
-    absl::MutexLock lock(&mutex_);
-    creating_.insert(execution.id());
-  }
-  // Until it is followed, the reconciler leaves this record alone.
-  absl::Cleanup created = [this, id = execution.id()] {
-    absl::MutexLock lock(&mutex_);
-    creating_.erase(id);
-  };
   execution.set_workflow(plan->name);
   execution.set_workflow_version(plan->version);
   if (plan->agent) {
@@ -139,6 +127,7 @@ absl::StatusOr<Execution> ExecutionManager::CreateWithInput(
       !inserted.ok()) {
     return inserted;
   }
+  tracker_.Track(execution);  // its worker may report progress before StartWorkflow returns
 
   temporal::StartWorkflowOptions start;
   start.workflow_id = execution.id();
@@ -151,6 +140,7 @@ absl::StatusOr<Execution> ExecutionManager::CreateWithInput(
   absl::StatusOr<std::string> run_id = (*client)->StartWorkflow(start);
   if (!run_id.ok()) {
     (void)store_->DeleteExecution(execution.id());
+    tracker_.Forget(execution.id());
     if (absl::IsUnavailable(run_id.status()) || absl::IsDeadlineExceeded(run_id.status())) {
       return absl::UnavailableError(
           absl::StrCat("Temporal is down (", run_id.status().message(),
@@ -164,7 +154,7 @@ absl::StatusOr<Execution> ExecutionManager::CreateWithInput(
   // What callers get back never holds a secret in clear; the stored record does not either.
   absl::StatusOr<Execution> stored = store_->GetExecution(execution.id());
   if (!stored.ok()) return stored.status();
-  FollowNew(*stored);
+  tracker_.Started(*stored);
   return stored;
 }
 
@@ -189,20 +179,12 @@ absl::StatusOr<Execution> ExecutionManager::RecordScheduledRun(const ScheduledRu
 
 absl::StatusOr<Execution> ExecutionManager::RecordStartedRun(Execution execution,
                                                              const std::string& request_id) {
-  {
-    absl::MutexLock lock(&mutex_);
-    creating_.insert(execution.id());
-  }
-  absl::Cleanup created = [this, id = execution.id()] {
-    absl::MutexLock lock(&mutex_);
-    creating_.erase(id);
-  };
   if (absl::Status inserted = store_->InsertExecution(execution, request_id); !inserted.ok()) {
     return inserted;
   }
   absl::StatusOr<Execution> stored = store_->GetExecution(execution.id());
   if (!stored.ok()) return stored.status();
-  FollowNew(*stored);
+  tracker_.Started(*stored, /*read_now=*/true);
   return stored;
 }
 
@@ -300,222 +282,15 @@ absl::StatusOr<std::unique_ptr<ExecutionWatchHub::Watch>> ExecutionManager::Watc
   return hub_.Subscribe(id, [&] { return store_->GetExecution(id); });
 }
 
-void ExecutionManager::FollowNew(const Execution& execution) {
-  absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> client = Client();
-  absl::MutexLock lock(&mutex_);
-  if (!client.ok()) {
-    spdlog::warn("cannot follow {} yet: {}", execution.id(), client.status().ToString());
-    follow_failed_ = true;  // the reconciler picks it up
-    return;
-  }
-  if (shut_down_ || followed_.contains(execution.id())) return;
-  temporal::HistoryFollowerOptions follow;
-  follow.workflow_id = execution.temporal_workflow_id();
-  follow.run_id = execution.temporal_run_id();
-  StartFollower(execution.id(), ExecutionProjection::FromStart(execution), std::move(follow),
-                *std::move(client));
-}
+void ExecutionManager::StartTracking() { tracker_.Start(); }
 
-absl::Status ExecutionManager::Resume(const std::string& id) {
-  Execution record;
-  {
-    // Under the lock: a follower that has just ended stored its last state before leaving
-    // followed_, so what is read here is never older than what it saw.
-    absl::MutexLock lock(&mutex_);
-    if (shut_down_ || followed_.contains(id) || creating_.contains(id)) return absl::OkStatus();
-    absl::StatusOr<Execution> stored = store_->GetExecution(id);
-    if (!stored.ok()) return absl::IsNotFound(stored.status()) ? absl::OkStatus() : stored.status();
-    if (IsTerminalPhase(stored->phase())) return absl::OkStatus();
-    record = *std::move(stored);
-  }
-  absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> client = Client();
-  if (!client.ok()) return client.status();
-  const std::string workflow_id =
-      record.temporal_workflow_id().empty() ? id : record.temporal_workflow_id();
-  absl::StatusOr<temporal::RunChainHistory> chain =
-      temporal::ReadRunChain(**client, workflow_id, &sweep_canceller_);
-  if (absl::IsNotFound(chain.status())) {
-    spdlog::warn("Temporal has no workflow {}: {} is lost", workflow_id, id);
-    record.set_phase(stigmer::v1::EXECUTION_PHASE_FAILED);
-    stigmer::v1::ProblemDetails* error = record.mutable_error();
-    error->Clear();
-    error->set_title("Execution lost");
-    error->set_detail(absl::StrCat("Temporal has no workflow ", workflow_id,
-                                   ": it never started, or Temporal's data was removed"));
-    *record.mutable_ended_at() = Timestamp(absl::Now());
-    Publish(record);
-    return absl::OkStatus();
-  }
-  if (!chain.ok()) return chain.status();
-  if (chain->events.empty()) return absl::UnavailableError("Temporal returned no history yet");
-
-  const std::string workflow = record.workflow();
-  ExecutionProjection projection = ExecutionProjection::FromStart(std::move(record));
-  projection.Apply(chain->events);
-  if (options_.on_history) options_.on_history(id, chain->events);
-  ChildRunScanner child_runs;
-  std::vector<std::string> child_records =
-      RecordChildRuns(id, workflow, child_runs.OnEvents(chain->events));
-  Publish(WithChildRecords(projection.execution(), child_records));
-  if (chain->closed) return absl::OkStatus();
-  absl::MutexLock lock(&mutex_);
-  if (shut_down_ || followed_.contains(id)) return absl::OkStatus();
-  temporal::HistoryFollowerOptions follow;
-  follow.workflow_id = workflow_id;
-  follow.run_id = chain->last_run_id;
-  follow.after_event_id = chain->last_event_id;
-  StartFollower(id, std::move(projection), std::move(follow), *std::move(client));
-  followed_[id].child_runs = std::move(child_runs);
-  followed_[id].child_records = std::move(child_records);
-  return absl::OkStatus();
-}
-
-void ExecutionManager::StartFollower(const std::string& id, ExecutionProjection projection,
-                                     temporal::HistoryFollowerOptions options,
-                                     std::shared_ptr<temporal::TemporalClient> client) {
-  Followed& entry = followed_[id];
-  entry.projection = std::move(projection);
-  entry.children = std::make_unique<ChildFollowers>(client, options.workflow_id,
-                                                    [this, id] { OnEvents(id, "", {}); });
-  entry.follower = std::make_unique<temporal::HistoryFollower>(
-      std::move(client), std::move(options),
-      [this, id](const std::string& run_id, const std::vector<temporal::HistoryEvent>& events) {
-        OnEvents(id, run_id, events);
-      },
-      [this, id](const absl::Status& status) { OnFollowerDone(id, status); });
-  entry.follower->Start();
-}
-
-void ExecutionManager::Publish(const Execution& record) {
-  if (absl::Status stored = store_->UpdateExecution(record); !stored.ok()) {
-    spdlog::error("cannot store {}: {}", record.id(), stored.ToString());
-    return;
-  }
-  hub_.Publish(record);  // records held here come from the store: secrets already masked
-}
-
-void ExecutionManager::StartReconciling() {
-  reconciler_ = std::thread([this] { ReconcileLoop(); });
-}
-
-bool ExecutionManager::SweepOnce() {
-  ReapFinishedFollowers();
-  absl::StatusOr<std::vector<Execution>> open = store_->ListUnfinishedExecutions();
-  if (!open.ok()) {
-    spdlog::error("cannot list open executions: {}", open.status().ToString());
-    return false;
-  }
-  for (const Execution& execution : *open) {
-    if (absl::Status resumed = Resume(execution.id()); !resumed.ok()) {
-      spdlog::warn("cannot follow {} yet: {}; retrying", execution.id(), resumed.ToString());
-      return false;  // Temporal is likely away for the others too
-    }
-  }
-  return true;
-}
-
-bool ExecutionManager::WaitUnlessShutDown(absl::Duration timeout, bool or_follow_failed) {
-  absl::MutexLock lock(&mutex_);
-  auto woken = [this, or_follow_failed]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-    return shut_down_ || (or_follow_failed && follow_failed_);
-  };
-  mutex_.AwaitWithTimeout(absl::Condition(&woken), timeout);
-  follow_failed_ = false;
-  return shut_down_;
-}
-
-void ExecutionManager::ReconcileLoop() {
-  temporal::ReconnectBackoff backoff(options_.initial_retry, options_.sweep_interval);
-  while (true) {
-    if (!SweepOnce()) {
-      if (WaitUnlessShutDown(backoff.NextDelay(), false)) return;
-      continue;
-    }
-    const absl::Time swept = absl::Now();
-    if (WaitUnlessShutDown(options_.sweep_interval, true)) return;
-    if (absl::Now() - swept >= options_.sweep_interval) {
-      backoff.Reset();                                            // a quiet interval
-    } else if (WaitUnlessShutDown(backoff.NextDelay(), false)) {  // a follower failed
-      return;
-    }
-  }
-}
-
-void ExecutionManager::OnEvents(const std::string& id, const std::string& run_id,
-                                const std::vector<temporal::HistoryEvent>& events) {
-  if (!events.empty() && options_.on_history) options_.on_history(id, events);
-  ChildFollowers* children = nullptr;
-  std::vector<ChildRun> child_runs;
-  std::string workflow;
-  if (!events.empty()) {
-    absl::MutexLock lock(&mutex_);
-    auto it = followed_.find(id);
-    if (it == followed_.end()) return;
-    children = it->second.children.get();
-    child_runs = it->second.child_runs.OnEvents(events);
-    workflow = it->second.projection.execution().workflow();
-  }
-  // Not under the lock: it may read a closed child's history. The entry stays while its
-  // follower (this thread) runs.
-  if (children != nullptr) children->OnParentEvents(events);
-  const std::vector<std::string> child_records = RecordChildRuns(id, workflow, child_runs);
-  // A child's follower publishes too: compose and store in one order, so that an older state
-  // never overwrites a newer one.
-  absl::MutexLock publishing(&publish_mutex_);
-  Execution record;
-  {
-    absl::MutexLock lock(&mutex_);
-    auto it = followed_.find(id);
-    if (it == followed_.end()) return;
-    (void)run_id;  // the projection takes run ids from the events themselves
-    it->second.projection.Apply(events);
-    for (const std::string& child : child_records) {
-      std::vector<std::string>& known = it->second.child_records;
-      if (std::find(known.begin(), known.end(), child) == known.end()) known.push_back(child);
-    }
-    record = WithChildRecords(it->second.children->Compose(it->second.projection.execution()),
-                              it->second.child_records);
-  }
-  Publish(record);
-}
-
-void ExecutionManager::OnFollowerDone(const std::string& id, const absl::Status& status) {
-  const bool failed = !status.ok() && !absl::IsCancelled(status);
-  if (failed) spdlog::warn("stopped following {}: {}; retrying", id, status.ToString());
-  // The follower cannot be destroyed on its own thread: park it for the next reaping.
-  absl::MutexLock lock(&mutex_);
-  if (failed) follow_failed_ = true;
-  auto it = followed_.find(id);
-  if (it == followed_.end()) return;
-  finished_.push_back(std::move(it->second.follower));
-  finished_children_.push_back(std::move(it->second.children));
-  followed_.erase(it);
-}
-
-void ExecutionManager::ReapFinishedFollowers() {
-  std::vector<std::unique_ptr<temporal::HistoryFollower>> finished;
-  std::vector<std::unique_ptr<ChildFollowers>> finished_children;
-  {
-    absl::MutexLock lock(&mutex_);
-    finished.swap(finished_);
-    finished_children.swap(finished_children_);
-  }
-  finished.clear();  // joins threads that have already returned
-  finished_children.clear();
+void ExecutionManager::OnProgress(const std::string& workflow_id,
+                                  const temporal::HistoryMark& mark) {
+  tracker_.OnProgress(workflow_id, mark);
 }
 
 void ExecutionManager::Shutdown() {
-  std::map<std::string, Followed> followed;
-  {
-    absl::MutexLock lock(&mutex_);
-    if (shut_down_) return;
-    shut_down_ = true;
-    followed.swap(followed_);
-  }
-  sweep_canceller_.Cancel();
-  if (reconciler_.joinable()) reconciler_.join();
-  for (auto& [id, entry] : followed) entry.follower->Stop();
-  ReapFinishedFollowers();
+  tracker_.Shutdown();
   hub_.Close();
 }
 

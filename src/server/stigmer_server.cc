@@ -55,14 +55,15 @@ StigmerServer::StigmerServer(const ServerOptions& options, absl::Time started,
       store_(std::move(store)),
       event_delivery_(store_.get(), {.temporal_address = options.temporal_address,
                                      .payload_codec = options.payload_codec}),
-      executions_(store_.get(), {.temporal_address = options.temporal_address,
-                                 .signing_key = options.signing_key,
-                                 .payload_codec = options.payload_codec,
-                                 .on_history =
-                                     [this](const std::string& id,
-                                            const std::vector<temporal::HistoryEvent>& events) {
-                                       event_delivery_.OnHistory(id, events);
-                                     }}),
+      executions_(store_.get(),
+                  {.temporal_address = options.temporal_address,
+                   .signing_key = options.signing_key,
+                   .payload_codec = options.payload_codec,
+                   .tracking = {.on_history =
+                                    [this](const std::string& id,
+                                           const std::vector<temporal::HistoryEvent>& events) {
+                                      event_delivery_.OnHistory(id, events);
+                                    }}}),
       schedules_(
           store_.get(), [this] { return executions_.Client(); }, options.signing_key,
           temporal::kWorkflowTaskQueue),
@@ -72,6 +73,7 @@ StigmerServer::StigmerServer(const ServerOptions& options, absl::Time started,
       execution_service_(store_.get(), &executions_),
       event_bus_(store_.get()),
       event_service_(&event_bus_),
+      progress_service_(&executions_),
       event_triggers_(store_.get(), &executions_, options.expression_sandbox_binary,
                       options.expression_limits) {
   event_bus_.OnNewEvent([this] {
@@ -109,6 +111,7 @@ absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const Server
   builder.RegisterService(&server->agent_service_);
   builder.RegisterService(&server->execution_service_);
   builder.RegisterService(&server->event_service_);
+  builder.RegisterService(&server->progress_service_);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     server->shut_down_ = true;
@@ -134,7 +137,7 @@ absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const Server
   server->server_->GetHealthCheckService()->SetServingStatus(true);
   server->event_delivery_.Start();
   server->event_triggers_.Start();
-  server->executions_.StartReconciling();
+  server->executions_.StartTracking();
   server->scheduled_runs_.Start();
   return server;
 }

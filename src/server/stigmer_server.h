@@ -18,6 +18,7 @@
 #include "server/execution_manager.h"
 #include "server/execution_service.h"
 #include "server/info_service.h"
+#include "server/progress_service.h"
 #include "server/scheduled_runs.h"
 #include "server/server_options.h"
 #include "server/store/store.h"
@@ -71,6 +72,7 @@ class StigmerServer {
   ExecutionService execution_service_;
   EventBus event_bus_;
   EventService event_service_;
+  ProgressService progress_service_;
   EventTriggers event_triggers_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HttpServer> events_http_;

@@ -106,7 +106,8 @@ int RunWorkflowRunner() {
     handlers.workflow = std::make_unique<durable::WorkflowTaskHandler>(
         channel, options->namespace_name, options->identity, "workflow-runner", settings->workflow,
         std::make_shared<ServerlessProgram>(settings->workflow),
-        durable::StickyExecutionOf(*options));
+        durable::StickyExecutionOf(*options),
+        durable::ProgressReporter::FromEnvironment(ProcessEnvironment()));
     handlers.activity = std::make_unique<activities::ActivityDispatcher>(
         std::move(channel), options->namespace_name, options->identity, "workflow-runner",
         WorkflowRunnerActivities(

@@ -80,7 +80,8 @@ class AgentRunnerTest : public testing::TemporalDevServerSuite {
     return std::make_unique<temporal::TaskQueuePoller>(
         options, nullptr,
         std::make_unique<durable::WorkflowTaskHandler>(options.channel, "default", "agent-test",
-                                                       "agent-runner", workflow, program),
+                                                       "agent-runner", workflow, program,
+                                                       durable::StickyExecution{}, progress_),
         std::make_unique<activities::ActivityDispatcher>(
             options.channel, "default", "agent-test", "agent-runner",
             AgentActivities(model, activities::ActivityLimits{}, mcp_limits_)));
@@ -131,6 +132,8 @@ class AgentRunnerTest : public testing::TemporalDevServerSuite {
   testing::ScriptedModelServer model_;
   std::shared_ptr<temporal::TemporalClient> client_;
   std::string queue_;
+  // Where workers report progress (a stigmer-server); null: nowhere.
+  std::shared_ptr<durable::ProgressReporter> progress_;
   std::string workspaces_;
   std::unique_ptr<temporal::TaskQueuePoller> poller_;
 };

@@ -7,6 +7,7 @@
 #include "agent/agent_runner.h"
 #include "agent_runner_suite.h"
 #include "common/bearer_token_channel.h"
+#include "common/file_io.h"
 #include "common/ulid.h"
 #include "gmock/gmock.h"
 #include "server/session_transcript.h"
@@ -29,11 +30,6 @@ class SessionTest : public AgentRunnerTest {
  protected:
   void SetUp() override {
     AgentRunnerTest::SetUp();
-    // The server starts agent runs on agent-runner's queue: the worker polls that one.
-    poller_->Stop();
-    queue_ = kAgentTaskQueue;
-    poller_ = NewWorker();
-    poller_->Start();
     server::ServerOptions options;
     options.port = 0;
     options.temporal_address = temporal_address();
@@ -43,6 +39,16 @@ class SessionTest : public AgentRunnerTest {
         server::StigmerServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
+    // The server starts agent runs on agent-runner's queue: the worker polls that one, and tells
+    // the server of its progress as agent-runner does.
+    const std::filesystem::path token_file = store_path_.parent_path() / "api-token";
+    ASSERT_TRUE(WriteFileAtomically(token_file, absl::StrCat(kToken, "\n")).ok());
+    progress_ = std::make_shared<durable::ProgressReporter>(durable::ProgressReporter::Options{
+        .address = absl::StrCat("127.0.0.1:", server_->port()), .token_file = token_file});
+    poller_->Stop();
+    queue_ = kAgentTaskQueue;
+    poller_ = NewWorker();
+    poller_->Start();
     channel_ = CreateBearerTokenChannel(absl::StrCat("127.0.0.1:", server_->port()), kToken);
     agents_ = stigmer::v1::AgentService::NewStub(channel_);
     executions_ = stigmer::v1::ExecutionService::NewStub(channel_);

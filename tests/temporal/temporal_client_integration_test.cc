@@ -1,4 +1,4 @@
-// TemporalClient and HistoryFollower against the real Temporal dev server.
+// TemporalClient and HistoryCursor against the real Temporal dev server.
 
 #include <string>
 #include <vector>
@@ -7,7 +7,7 @@
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "temporal/history_follower.h"
+#include "temporal/history_cursor.h"
 #include "temporal/payload_codec.h"
 #include "temporal/payloads.h"
 #include "temporal/temporal_client.h"
@@ -19,7 +19,6 @@ namespace {
 
 namespace enums = ::temporal::api::enums::v1;
 using temporal::HistoryEvent;
-using temporal::HistoryFollower;
 using temporal::TemporalClient;
 using temporal::TemporalClientOptions;
 using ::testing::HasSubstr;
@@ -155,121 +154,83 @@ TEST_F(TemporalClientTest, SignalsReachTheRunEncryptedAndAnUnknownWorkflowIsNotF
   EXPECT_THAT(unknown.message(), HasSubstr("signalling workflow wex-unknown"));
 }
 
-// What a follower delivered, collected from its thread.
-struct Followed {
-  absl::Mutex mutex;
-  std::vector<std::pair<std::string, HistoryEvent>> events ABSL_GUARDED_BY(mutex);
-  std::optional<absl::Status> done ABSL_GUARDED_BY(mutex);
+// The ids of `events`, and their types.
+std::vector<int64_t> Ids(const std::vector<HistoryEvent>& events) {
+  std::vector<int64_t> ids;
+  for (const HistoryEvent& event : events) ids.push_back(event.event_id());
+  return ids;
+}
 
-  std::unique_ptr<HistoryFollower> Follow(std::shared_ptr<TemporalClient> client,
-                                          const std::string& workflow_id) {
-    temporal::HistoryFollowerOptions options;
-    options.workflow_id = workflow_id;
-    options.max_backoff = absl::Milliseconds(500);
-    auto follower = std::make_unique<HistoryFollower>(
-        std::move(client), options,
-        [this](const std::string& run_id, const std::vector<HistoryEvent>& batch) {
-          absl::MutexLock lock(&mutex);
-          for (const HistoryEvent& event : batch) events.emplace_back(run_id, event);
-        },
-        [this](const absl::Status& status) {
-          absl::MutexLock lock(&mutex);
-          done = status;
-        });
-    follower->Start();
-    return follower;
-  }
-  bool Saw(enums::EventType type) {
-    absl::MutexLock lock(&mutex);
-    for (const auto& [run_id, event] : events) {
-      if (event.event_type() == type) return true;
-    }
-    return false;
-  }
-  std::optional<absl::Status> Done() {
-    absl::MutexLock lock(&mutex);
-    return done;
-  }
-};
-
-TEST_F(TemporalClientTest, FollowerDeliversEventsAsTheyHappenAcrossRestartsAndRuns) {
+TEST_F(TemporalClientTest, CursorReadsEachEventOnceUpToAMarkAcrossRestartsAndRuns) {
   temporal::StartWorkflowOptions options;
-  options.workflow_id = "wex-01JFOLLOWED";
-  options.task_queue = "followed";
-  ASSERT_TRUE(client_->StartWorkflow(options).ok());
-  Followed followed;
-  auto follower = followed.Follow(client_, options.workflow_id);
-  ASSERT_TRUE(WaitFor([&] { return followed.Saw(enums::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED); },
-                      absl::Seconds(10)));
+  options.workflow_id = "wex-01JCURSOR";
+  options.task_queue = "cursor";
+  auto run = client_->StartWorkflow(options);
+  ASSERT_TRUE(run.ok()) << run.status();
+  temporal::HistoryCursor cursor(options.workflow_id, *run);
+  auto first = cursor.Read(*client_, {}, absl::Seconds(5));  // as it is now
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(Ids(*first), (std::vector<int64_t>{1, 2}));
 
-  TestResponder responder(*client_, "followed");
+  TestResponder responder(*client_, "cursor");
   ASSERT_TRUE(
       responder
           .RespondNextWorkflowTask({responder.TaskMarker({{"path", "/do/0/a"}, {"name", "a"}})})
           .ok());
-  ASSERT_TRUE(
-      WaitFor([&] { return followed.Saw(enums::EVENT_TYPE_MARKER_RECORDED); }, absl::Seconds(10)));
+  // What a worker reports after answering the task (started 3): its completion, 4, is there.
+  auto second = cursor.Read(*client_, {*run, 4}, absl::Seconds(5));
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_FALSE(second->empty());
+  EXPECT_EQ(second->front().event_id(), 3);
+  EXPECT_EQ(second->back().event_type(), enums::EVENT_TYPE_MARKER_RECORDED);
+  EXPECT_TRUE(cursor.Reached({*run, 4}));
+  // Read up to a mark already reached: no call, nothing again.
+  auto again = cursor.Read(*client_, {*run, 4}, absl::Seconds(5));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
 
-  // Temporal restarts while the follower waits in a long poll; it reconnects on its own.
+  // Temporal restarts between reads: the kept token or a fresh read goes on where it was.
   ASSERT_TRUE(temporal_server().Restart().ok());
   ASSERT_TRUE(client_->RequestCancel(options.workflow_id, "", "restart test").ok());
-  ASSERT_TRUE(
-      WaitFor([&] { return followed.Saw(enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED); },
-              absl::Seconds(30)));
   ASSERT_TRUE(responder.RespondNextWorkflowTask({TestResponder::CancelWorkflow()}).ok());
-  ASSERT_TRUE(WaitFor([&] { return followed.Done().has_value(); }, absl::Seconds(10)));
-  EXPECT_TRUE(followed.Done()->ok()) << *followed.Done();
-  {
-    absl::MutexLock lock(&followed.mutex);
-    // Every event once, in order, ending with the close event.
-    for (size_t i = 0; i < followed.events.size(); ++i) {
-      EXPECT_EQ(followed.events[i].second.event_id(), static_cast<int64_t>(i + 1));
-    }
-    EXPECT_EQ(followed.events.back().second.event_type(),
-              enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
+  std::vector<HistoryEvent> rest;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto read = cursor.Read(*client_, {}, absl::Seconds(5));
+        if (read.ok()) rest.insert(rest.end(), read->begin(), read->end());
+        return cursor.closed();
+      },
+      absl::Seconds(30)));
+  ASSERT_FALSE(rest.empty());
+  EXPECT_EQ(rest.front().event_id(), second->back().event_id() + 1);
+  for (size_t i = 1; i < rest.size(); ++i) {
+    EXPECT_EQ(rest[i].event_id(), rest[i - 1].event_id() + 1);
   }
-  follower->Stop();
-  EXPECT_TRUE(follower->done());
+  EXPECT_EQ(rest.back().event_type(), enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
 
-  // A workflow that continues as new: the follower moves on to the new run.
+  // A workflow that continues as new: a mark on the new run reads the old one to its end, then on.
   options.workflow_id = "wex-01JCONTINUED";
   options.task_queue = "continued";
   auto first_run = client_->StartWorkflow(options);
   ASSERT_TRUE(first_run.ok()) << first_run.status();
-  Followed continued;
-  auto continued_follower = continued.Follow(client_, options.workflow_id);
+  temporal::HistoryCursor continued(options.workflow_id, *first_run);
   TestResponder next(*client_, "continued");
   ASSERT_TRUE(next.RespondNextWorkflowTask({next.ContinueAsNew("ServerlessWorkflow", {})}).ok());
   ASSERT_TRUE(next.RespondNextWorkflowTask({TestResponder::Complete({{"n", 2}})}).ok());
-  ASSERT_TRUE(WaitFor([&] { return continued.Done().has_value(); }, absl::Seconds(10)));
-  EXPECT_TRUE(continued.Done()->ok()) << *continued.Done();
-  {
-    absl::MutexLock lock(&continued.mutex);
-    EXPECT_EQ(continued.events.front().first, *first_run);
-    EXPECT_NE(continued.events.back().first, *first_run);
-    EXPECT_EQ(continued.events.back().second.event_type(),
-              enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
-  }
+  auto latest = client_->Describe(options.workflow_id);
+  ASSERT_TRUE(latest.ok());
+  ASSERT_NE(latest->run_id, *first_run);
+  auto both = continued.Read(*client_, {latest->run_id, 4}, absl::Seconds(5));
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_EQ(both->front().event_id(), 1);
+  EXPECT_EQ(both->back().event_type(), enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  EXPECT_EQ(continued.run_id(), latest->run_id);
+  EXPECT_TRUE(continued.closed());
 
-  // Stop() ends a follower waiting in a long poll at once, with Cancelled.
-  options.workflow_id = "wex-01JSTOPPED";
-  options.task_queue = "stopped";
-  ASSERT_TRUE(client_->StartWorkflow(options).ok());
-  Followed stopped;
-  auto stopped_follower = stopped.Follow(client_, options.workflow_id);
-  ASSERT_TRUE(WaitFor([&] { return stopped.Saw(enums::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED); },
-                      absl::Seconds(10)));
-  const absl::Time began = absl::Now();
-  stopped_follower->Stop();
-  EXPECT_LT(absl::Now() - began, absl::Seconds(2));
-  ASSERT_TRUE(stopped.Done().has_value());
-  EXPECT_EQ(stopped.Done()->code(), absl::StatusCode::kCancelled);
-
-  // An unknown workflow ends the follower with NotFound.
-  Followed unknown;
-  auto unknown_follower = unknown.Follow(client_, "wex-unknown");
-  ASSERT_TRUE(WaitFor([&] { return unknown.Done().has_value(); }, absl::Seconds(10)));
-  EXPECT_EQ(unknown.Done()->code(), absl::StatusCode::kNotFound);
+  // An unknown workflow: NotFound.
+  temporal::HistoryCursor unknown("wex-unknown", "");
+  EXPECT_EQ(unknown.Read(*client_, {}, absl::Seconds(5)).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 }  // namespace

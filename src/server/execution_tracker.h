@@ -1,0 +1,135 @@
+#ifndef STIGMER_SERVER_EXECUTION_TRACKER_H_
+#define STIGMER_SERVER_EXECUTION_TRACKER_H_
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "server/child_progress.h"
+#include "server/child_runs.h"
+#include "server/execution_projection.h"
+#include "server/execution_watch_hub.h"
+#include "server/store/store.h"
+#include "stigmer/v1/execution.pb.h"
+#include "temporal/history_cursor.h"
+#include "temporal/temporal_client.h"
+
+namespace stigmer::server {
+
+// Keeps the records of running executions in step with Temporal's history, which is the truth
+// while they run, without a thread or a long poll per execution (README, "DESIGN notes"). What
+// makes a record be read again:
+//
+// * its worker reports that the run moved on (OnProgress: workflow-runner and agent-runner send
+//   one after every workflow task they answer, stigmer/v1/progress.proto);
+// * Temporal's visibility shows the run closed (a scan every `close_scan_interval` of the runs
+//   closed since the last one): what no worker reports, e.g. terminated, timed out, a worker
+//   that died between;
+// * it is open in the store but not tracked (at start, and every `sweep_interval`: a previous
+//   server's executions), or tracked but quiet for a `sweep_interval` (a few per sweep).
+//
+// A read takes only the new events (HistoryCursor), projects them into the record (also the
+// nested tasks of agent children, and records for `run: workflow` children), stores it and
+// tells its watchers. A few threads do the reading, one execution at a time each; a record
+// that cannot be read (Temporal away) is tried again every scan. A run Temporal does not know
+// ends FAILED ("Execution lost"). Thread-safe.
+class ExecutionTracker {
+ public:
+  using ClientSource = std::function<absl::StatusOr<std::shared_ptr<temporal::TemporalClient>>()>;
+  // Records the `run: workflow` children `runs` of execution `parent_id` (of workflow
+  // `parent_workflow`) as executions and returns their ids (also those recorded already).
+  using ChildRecorder = std::function<std::vector<std::string>(const std::string& parent_id,
+                                                               const std::string& parent_workflow,
+                                                               const std::vector<ChildRun>& runs)>;
+
+  struct Options {
+    absl::Duration close_scan_interval = absl::Seconds(1);
+    absl::Duration sweep_interval = absl::Seconds(30);
+    int readers = 4;        // threads reading histories
+    int quiet_reads = 100;  // quiet records read again per sweep, the longest quiet first
+    absl::Duration read_timeout = absl::Seconds(5);  // one call to Temporal
+    // Called with the new history events of every execution read, in order (from the start of
+    // its run chain when it is read whole); null: nobody. Must be quick.
+    std::function<void(const std::string& id, const std::vector<temporal::HistoryEvent>& events)>
+        on_history;
+  };
+
+  // REQUIRES: `store` and `hub` outlive this object.
+  ExecutionTracker(store::Store* store, ExecutionWatchHub* hub, ClientSource client,
+                   ChildRecorder record_children, Options options);
+  ~ExecutionTracker();  // Shutdown()
+
+  // Starts the readers and the scanner, which first reads every record a previous server left
+  // open. REQUIRES: called at most once.
+  void Start();
+
+  // `execution` is stored and its run is about to start: reports of it are kept until Started.
+  void Track(const stigmer::v1::Execution& execution);
+  // Its run started (`execution` as stored, with its run id): read it as reports come, and at
+  // once with `read_now` (a run started elsewhere, which may have moved on already).
+  void Started(const stigmer::v1::Execution& execution, bool read_now = false);
+  // Its run did not start; the record is gone.
+  void Forget(const std::string& id);
+
+  // A worker says that run `mark.run_id` of `workflow_id` has event `mark.event_id` now.
+  // Unknown workflows are looked up in the store (another server may have created them).
+  void OnProgress(const std::string& workflow_id, const temporal::HistoryMark& mark);
+
+  // Stops the threads (a read in flight ends within `read_timeout`).
+  void Shutdown();
+
+ private:
+  struct Tracked;
+
+  // Reads what `entry` asks for, then stores and publishes its record. Runs on a reader.
+  void Refresh(Tracked& entry);
+  // Reads the whole run chain of an untracked open record and projects it from the start.
+  absl::Status Rebuild(Tracked& entry, temporal::TemporalClient& client);
+  // Reads on to `mark` (none: as far as the history goes now), and the children `children`
+  // name to theirs.
+  absl::Status ReadOn(Tracked& entry, temporal::TemporalClient& client,
+                      const temporal::HistoryMark& mark,
+                      const std::map<std::string, temporal::HistoryMark>& children);
+  void ApplyEvents(Tracked& entry, temporal::TemporalClient& client,
+                   const std::vector<temporal::HistoryEvent>& events);
+  void MarkLost(Tracked& entry);
+  void Publish(const stigmer::v1::Execution& record);
+
+  // Tracks open store records not tracked yet; false when the store cannot be listed.
+  bool AdoptOpenRecords() ABSL_LOCKS_EXCLUDED(mutex_);
+  // Asks visibility for the runs closed since the last scan.
+  void ScanClosedRuns() ABSL_LOCKS_EXCLUDED(mutex_);
+  void QueueQuietRecords() ABSL_LOCKS_EXCLUDED(mutex_);
+  void Enqueue(Tracked& entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  Tracked* Find(const std::string& workflow_id, std::string* child_workflow)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  void ReaderLoop() ABSL_LOCKS_EXCLUDED(mutex_);
+  void ScanLoop() ABSL_LOCKS_EXCLUDED(mutex_);
+
+  store::Store* const store_;
+  ExecutionWatchHub* const hub_;
+  const ClientSource client_;
+  const ChildRecorder record_children_;
+  const Options options_;
+
+  absl::Mutex mutex_;
+  std::map<std::string, std::unique_ptr<Tracked>> tracked_ ABSL_GUARDED_BY(mutex_);  // by id
+  std::map<std::string, std::string> by_workflow_id_ ABSL_GUARDED_BY(mutex_);
+  std::deque<std::string> queue_ ABSL_GUARDED_BY(mutex_);
+  bool shut_down_ ABSL_GUARDED_BY(mutex_) = false;
+  absl::Time scanned_until_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
+  bool outage_logged_ ABSL_GUARDED_BY(mutex_) = false;  // one warning while Temporal is away
+  std::vector<std::thread> threads_;                    // touched by Start() and Shutdown() only
+};
+
+}  // namespace stigmer::server
+
+#endif  // STIGMER_SERVER_EXECUTION_TRACKER_H_
