@@ -1,6 +1,7 @@
 // Two worker hosts on one Temporal: two `stigmer server` daemons, each in a STIGMER_HOME of its
 // own (its own data, logs and PID files) and both configured with the same external Temporal
-// (TEMPORAL_SERVICE_ADDRESS), share the runs; killing one host mid-run loses none.
+// (TEMPORAL_SERVICE_ADDRESS), share the runs, workflows and agents; killing one host mid-run
+// loses none.
 
 #include <signal.h>
 
@@ -11,13 +12,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "agent/agent_program.h"
+#include "agent/agent_runner.h"
 #include "common/file_io.h"
 #include "config/key_file.h"
 #include "gtest/gtest.h"
 #include "temporal/payload_codec.h"
-#include "temporal/payloads.h"
 #include "temporal/temporal_client.h"
+#include "testing/closed_history.h"
 #include "testing/command_runner.h"
+#include "testing/scripted_model_server.h"
 #include "testing/stigmer_home.h"
 #include "testing/temporal_dev_server.h"
 #include "testing/test_env.h"
@@ -25,8 +29,6 @@
 
 namespace stigmer::daemon {
 namespace {
-
-using ::temporal::api::enums::v1::EventType;
 
 // Each run writes its worker's STIGMER_HOME to <marks>/<n>, then holds until the test creates
 // <marks>/release: the test kills a host while its commands hold.
@@ -66,9 +68,20 @@ class WorkerHostsTest : public testing::TemporalDevServerSuite {
       ASSERT_TRUE(WriteFileAtomically(target, *bytes).ok());
     }
   }
-  // The identity its workflow-runner gives Temporal: "<pid>@<host>".
-  static std::string WorkerIdentity(const testing::StigmerHome& home) {
-    return absl::StrCat(home.PidFromFile(home.paths().PidFile("workflow-runner")), "@");
+  // The identity a worker of the home gives Temporal: "<pid>@<host>".
+  static std::string WorkerIdentity(const testing::StigmerHome& home,
+                                    const char* worker = "workflow-runner") {
+    return absl::StrCat(home.PidFromFile(home.paths().PidFile(worker)), "@");
+  }
+  // The identities of the workers that completed the run's workflow tasks, in order.
+  static std::vector<std::string> TaskWorkers(const std::vector<temporal::HistoryEvent>& events) {
+    std::vector<std::string> identities;
+    for (const auto& event : events) {
+      if (event.has_workflow_task_completed_event_attributes()) {
+        identities.push_back(event.workflow_task_completed_event_attributes().identity());
+      }
+    }
+    return identities;
   }
 };
 
@@ -115,23 +128,51 @@ TEST_F(WorkerHostsTest, KilledWorkerHostLosesNoRun) {
     return absl::StrSplit(*text, '\n', absl::SkipEmpty());
   };
 
-  // Runs 1-3 start while only host a polls: each holds in its command on a.
+  // An agent run whose one tool call holds like the workflows' commands; it may try the tool
+  // twice, so the host that takes the run over runs it again.
+  testing::ScriptedModelServer model;
+  model.QueueToolCall(
+      "call_1", "shell",
+      {{"command", absl::StrCat("echo \"$STIGMER_HOME\" >> ", (marks.path() / "agent").string(),
+                                "; while [ ! -e ", (marks.path() / "release").string(),
+                                " ]; do sleep 0.1; done; echo held")}});
+  model.QueueText("Done on the other host.");
+  temporal::StartWorkflowOptions agent_run;
+  agent_run.workflow_id = "aex-hosts";
+  agent_run.workflow_type = agent::kAgentWorkflowType;
+  agent_run.task_queue = agent::kAgentTaskQueue;
+  agent_run.input = {
+      {{"kind", "Agent"},
+       {"name", "mover"},
+       {"instructions", "Use the tools."},
+       {"model",
+        {{"provider", "openai-compatible"}, {"name", "scripted"}, {"base_url", model.base_url()}}},
+       {"tools", {"shell"}},
+       {"limits", {{"tool_attempts", 2}}}},
+      {{"message", "Go"}},
+      {{"environment", nlohmann::json::object()}, {"secrets", nlohmann::json::object()}}};
+  agent_run.signing_key = *signing_key;
+
+  // Runs 1-3 and the agent run start while only host a polls: each holds in its command on a.
   constexpr int kFirst = 3, kAll = 6;
   for (int n = 1; n <= kFirst; ++n) start(n);
+  ASSERT_TRUE((*client)->StartWorkflow(agent_run).ok());
   ASSERT_TRUE(testing::WaitFor(
       [&] {
         for (int n = 1; n <= kFirst; ++n) {
           if (homes_that_ran(n).empty()) return false;
         }
-        return true;
+        return std::filesystem::exists(marks.path() / "agent");
       },
       absl::Seconds(30)))
       << "host a did not take the first runs";
   const std::string a_worker = WorkerIdentity(a);
+  const std::string a_agent_worker = WorkerIdentity(a, "agent-runner");
 
   started = b.Run({"server"});
   ASSERT_EQ(started.exit_code, 0) << started.out << started.err;
   const std::string b_worker = WorkerIdentity(b);
+  const std::string b_agent_worker = WorkerIdentity(b, "agent-runner");
   for (int n = kFirst + 1; n <= kAll; ++n) start(n);
 
   // Host a goes away at once: its daemon killed, its components die with it.
@@ -146,49 +187,44 @@ TEST_F(WorkerHostsTest, KilledWorkerHostLosesNoRun) {
 
   for (int n = 1; n <= kAll; ++n) {
     SCOPED_TRACE(absl::StrCat("run ", n));
-    std::vector<temporal::HistoryEvent> events;
-    ASSERT_TRUE(testing::WaitFor(
-        [&] {
-          auto history = (*client)->GetFullHistory(absl::StrCat("wex-hosts-", n));
-          if (!history.ok() || history->empty()) return false;
-          events = *std::move(history);
-          const EventType last = events.back().event_type();
-          return last == EventType::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED ||
-                 last == EventType::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED ||
-                 last == EventType::EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT;
-        },
-        absl::Seconds(60)));
-    ASSERT_TRUE(events.back().has_workflow_execution_completed_event_attributes())
-        << "ended with event type " << static_cast<int>(events.back().event_type());
-    EXPECT_EQ(*temporal::DecodeJsonPayloadAt(
-                  events.back().workflow_execution_completed_event_attributes().result()),
+    const std::vector<temporal::HistoryEvent> events =
+        testing::WaitClosedHistory(**client, absl::StrCat("wex-hosts-", n), absl::Seconds(60));
+    ASSERT_FALSE(events.empty()) << "did not end";
+    EXPECT_EQ(testing::CompletedOutput(events),
               nlohmann::json({{"n", n}, {"said", absl::StrCat("done ", n)}}));
-    // The worker that finished the run, and where its command ran to its end.
-    std::string finished_by;
-    for (const auto& event : events) {
-      if (event.has_workflow_task_completed_event_attributes()) {
-        finished_by = event.workflow_task_completed_event_attributes().identity();
-      }
-    }
-    EXPECT_TRUE(finished_by.starts_with(b_worker)) << finished_by;
+    // Host b finished it, and its command ran to its end there.
+    const std::vector<std::string> task_workers = TaskWorkers(events);
+    ASSERT_FALSE(task_workers.empty());
+    EXPECT_TRUE(task_workers.back().starts_with(b_worker)) << task_workers.back();
     const std::vector<std::string> ran_in = homes_that_ran(n);
     ASSERT_FALSE(ran_in.empty());
     EXPECT_EQ(ran_in.back(), b.paths().home().string());
     if (n <= kFirst) {
       // Begun on host a, taken over by host b: the command ran again there.
       EXPECT_EQ(ran_in.front(), a.paths().home().string());
-      bool a_took_a_task = false;
-      for (const auto& event : events) {
-        a_took_a_task =
-            a_took_a_task ||
-            (event.has_workflow_task_completed_event_attributes() &&
-             event.workflow_task_completed_event_attributes().identity().starts_with(a_worker));
-      }
-      EXPECT_TRUE(a_took_a_task) << "run " << n << " never ran on host a";
+      EXPECT_TRUE(task_workers.front().starts_with(a_worker)) << task_workers.front();
     }
+  }
+  {
+    const std::vector<temporal::HistoryEvent> events =
+        testing::WaitClosedHistory(**client, agent_run.workflow_id, absl::Seconds(60));
+    ASSERT_FALSE(events.empty()) << "the agent run did not end";
+    EXPECT_EQ(testing::CompletedOutput(events)["answer"], "Done on the other host.");
+    const std::vector<std::string> task_workers = TaskWorkers(events);
+    ASSERT_FALSE(task_workers.empty());
+    EXPECT_TRUE(task_workers.front().starts_with(a_agent_worker)) << task_workers.front();
+    EXPECT_TRUE(task_workers.back().starts_with(b_agent_worker)) << task_workers.back();
+    // The tool began on host a and ran again on host b; the model's first answer, in history
+    // before the kill, was not asked for again.
+    absl::StatusOr<std::string> tool_ran_in = ReadFileToString(marks.path() / "agent");
+    ASSERT_TRUE(tool_ran_in.ok()) << tool_ran_in.status();
+    EXPECT_EQ(*tool_ran_in,
+              absl::StrCat(a.paths().home().string(), "\n", b.paths().home().string(), "\n"));
+    EXPECT_EQ(model.request_count(), 2u);
   }
   // Host b's own stack was not disturbed.
   EXPECT_EQ(b.Component("workflow-runner")["state"], "ready") << b.StatusJson().dump();
+  EXPECT_EQ(b.Component("agent-runner")["state"], "ready") << b.StatusJson().dump();
 }
 
 }  // namespace
