@@ -91,15 +91,32 @@ void PeerCheckedListener::AcceptLoop() {
     }
     if (fds[0].revents != 0) Accept();
     // Nobody left to answer: let gRPC stop its threads until the next connection.
-    if (connections_.empty() && api_.server != nullptr) StopServing(std::chrono::seconds(1));
+    if (connections_.empty() && api_.server != nullptr) RetireServer(std::chrono::seconds(1));
   }
 }
 
-void PeerCheckedListener::StopServing(std::chrono::milliseconds grace) {
-  if (api_.server != nullptr) api_.server->Shutdown(std::chrono::system_clock::now() + grace);
-  api_.server.reset();
-  api_.service.reset();
+void PeerCheckedListener::RetireServer(std::chrono::milliseconds grace) {
+  std::erase_if(retiring_, [](Retiring& retiring) {
+    if (!retiring.done->load()) return false;
+    retiring.thread.join();
+    return true;
+  });
+  if (api_.server == nullptr) return;
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::thread thread([api = std::move(api_), grace, done]() mutable {
+    api.server->Shutdown(std::chrono::system_clock::now() + grace);
+    api.server.reset();
+    api.service.reset();
+    *done = true;
+  });
+  retiring_.push_back({std::move(thread), std::move(done)});
+  api_ = Api{};
   serving_ = false;
+}
+
+void PeerCheckedListener::JoinRetired() {
+  for (Retiring& retiring : retiring_) retiring.thread.join();
+  retiring_.clear();
 }
 
 void PeerCheckedListener::Accept() {
@@ -168,7 +185,8 @@ void PeerCheckedListener::Close() {
   const uint64_t one = 1;
   (void)::write(stop_event_.get(), &one, sizeof one);
   if (thread_.joinable()) thread_.join();
-  StopServing(std::chrono::seconds(2));
+  RetireServer(std::chrono::seconds(2));
+  JoinRetired();
   connections_.clear();
   fd_.Reset();
   ::unlink(path_.c_str());

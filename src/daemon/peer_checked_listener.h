@@ -70,8 +70,12 @@ class PeerCheckedListener {
  private:
   void AcceptLoop();
   void Accept();
-  // Shuts the server down, calls in progress ending by `grace`.
-  void StopServing(std::chrono::milliseconds grace);
+  // Shuts the server down on a thread of its own, calls in progress ending by `grace` (a
+  // watcher notices its client left only within a second), so that the next connection is
+  // not kept waiting meanwhile; joins the shutdowns that are over.
+  void RetireServer(std::chrono::milliseconds grace);
+  // Waits for every shutdown begun.
+  void JoinRetired();
   // Reads the folder's inotify events; binds the path again if the socket file is gone.
   void KeepSocketFile();
 
@@ -82,6 +86,11 @@ class PeerCheckedListener {
   ApiFactory build_;
   Api api_;                            // accept thread only (and Close() once it ended)
   std::vector<UniqueFd> connections_;  // a duplicate of each open one, to see its hang-up
+  struct Retiring {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<Retiring> retiring_;  // accept thread only (and Close() once it ended)
   std::atomic<bool> serving_{false};
   std::thread thread_;
   bool closed_ = false;  // touched by Close() only
