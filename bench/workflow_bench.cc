@@ -129,7 +129,9 @@ struct WorkerResult {
   LoadResult load;
   double seconds_to_polling = 0;
   int64_t peak_rss_kib = 0;
-  int64_t pss_kib = 0;   // the worker and its descendants, after the measured phase
+  int64_t pss_kib = 0;      // the worker and its descendants, after the measured phase
+  int64_t own_pss_kib = 0;  // the worker alone
+  int descendants = 0;
   ProcessSample at_end;  // the worker process alone, after the measured phase
   double worker_cpu_seconds = 0;
   int64_t http_requests = 0;
@@ -218,7 +220,10 @@ class WorkflowBench {
     result.worker_cpu_seconds = (*worker)->CpuSeconds() - cpu_before;
     result.http_requests = http_.requests() - http_measured;
     result.peak_rss_kib = (*worker)->PeakRssKib();
-    result.pss_kib = (*worker)->PssKib();
+    const std::vector<pid_t> tree = ProcessTree((*worker)->pid());
+    result.pss_kib = SumPssKib(tree);
+    result.own_pss_kib = SumPssKib({(*worker)->pid()});
+    result.descendants = tree.empty() ? 0 : static_cast<int>(tree.size()) - 1;
     result.at_end = SampleProcess((*worker)->pid());
     std::tie(result.history_events, result.workflow_tasks) =
         starter_.HistoryShape(absl::StrCat(scenario.key, "-", who, "-run-0"));
@@ -276,14 +281,15 @@ void PrintDetail(const char* who, const WorkerResult& result) {
               DescribeLoad(result.load).c_str());
   std::printf(
       "  %-8s peak RSS %.1f MiB (at the end: %.1f MiB anonymous + %.1f MiB file-backed, %d "
-      "threads; PSS with its descendants %.1f MiB), worker CPU %.2f ms per workflow, HTTP requests "
-      "%lld, exit %d\n"
+      "threads; PSS %.1f MiB: its own %.1f MiB + %d descendants %.1f MiB), worker CPU %.2f ms per "
+      "workflow, HTTP requests %lld, exit %d\n"
       "  %-8s history of one workflow: %d events, %d workflow tasks\n",
       "", result.PeakRssMib(), static_cast<double>(result.at_end.rss_anon_kib) / 1024,
       static_cast<double>(result.at_end.rss_file_kib) / 1024, result.at_end.threads,
-      result.PssMib(), result.PerWorkflowMs(result.worker_cpu_seconds),
-      static_cast<long long>(result.http_requests), result.exit_code, "", result.history_events,
-      result.workflow_tasks);
+      result.PssMib(), static_cast<double>(result.own_pss_kib) / 1024, result.descendants,
+      static_cast<double>(result.pss_kib - result.own_pss_kib) / 1024,
+      result.PerWorkflowMs(result.worker_cpu_seconds), static_cast<long long>(result.http_requests),
+      result.exit_code, "", result.history_events, result.workflow_tasks);
   if (!result.note.empty()) std::printf("  %-8s %s\n", "", result.note.c_str());
 }
 
