@@ -23,7 +23,8 @@
 // call itself: for stigmer reading the run's history and replaying it to rebuild the
 // conversation, decrypting and encrypting payloads; for both the HTTP client, JSON and the
 // report. The detail also shows ActivityTaskScheduled → Completed, which adds Temporal's
-// dispatch of the task. Worker peak RSS: VmHWM of the worker and its descendants. Rows go to
+// dispatch of the task. Worker peak RSS: VmHWM of the worker and its descendants; PSS: theirs
+// summed after the measured phase (pages they share count once). Rows go to
 // $STIGMER_BENCH_ROWS (bench/run_all.sh); the goals (issue 9) are reported, not enforced.
 #include <unistd.h>
 
@@ -132,6 +133,7 @@ struct RunnerResult {
   std::string note;
   LoadResult load;
   int64_t peak_rss_kib = 0;
+  int64_t pss_kib = 0;  // the worker and its descendants, after the measured phase
   double worker_cpu_seconds = 0;
   // Every model activity: started → completed (the worker's own time) and scheduled → completed
   // (with Temporal's dispatch).
@@ -141,6 +143,7 @@ struct RunnerResult {
   double Throughput() const { return ran ? load.Throughput() : NAN; }
   double Quantile(double q) const { return ran ? load.Quantile(q) : NAN; }
   double PeakRssMib() const { return ran ? static_cast<double>(peak_rss_kib) / 1024 : NAN; }
+  double PssMib() const { return ran ? static_cast<double>(pss_kib) / 1024 : NAN; }
   // The q-quantile of `samples`; NaN when none.
   static double QuantileOf(std::vector<double> samples, double q) {
     if (samples.empty()) return NAN;
@@ -249,6 +252,7 @@ class AgentBench {
     result.worker_cpu_seconds = (*worker)->CpuSeconds() - cpu_before;
     result.model_answer_ms = model_.TakeMedianAnswerMs();
     result.peak_rss_kib = (*worker)->PeakRssKib();
+    result.pss_kib = (*worker)->PssKib();
     for (int client = 0; client < options_.clients; ++client) {
       for (int index = 0; index < per_client; ++index) {
         auto events = starter_.History(absl::StrCat("agent-", who, "-run-", client, "-", index));
@@ -323,10 +327,11 @@ void PrintDetail(const char* who, const RunnerResult& result) {
   }
   const double runs = static_cast<double>(result.load.latencies_ms.size());
   std::printf(
-      "  %-8s %s\n  %-8s peak RSS %.1f MiB, worker CPU %.2f ms per run; model calls: %zu, "
+      "  %-8s %s\n  %-8s peak RSS %.1f MiB, PSS at the end %.1f MiB, worker CPU %.2f ms per run; "
+      "model calls: %zu, "
       "scheduled → completed p50 %.2f ms, started → completed p50 %.2f ms, server's answer "
       "p50 %.3f ms: added p50 %.2f ms, p99 %.2f ms\n",
-      who, DescribeLoad(result.load).c_str(), "", result.PeakRssMib(),
+      who, DescribeLoad(result.load).c_str(), "", result.PeakRssMib(), result.PssMib(),
       runs > 0 ? 1000 * result.worker_cpu_seconds / runs : NAN, result.model_call_own_ms.size(),
       result.SpanPerModelCallMs(0.5), result.AddedPerModelCallMs(0.5) + result.model_answer_ms,
       result.model_answer_ms, result.AddedPerModelCallMs(0.5), result.AddedPerModelCallMs(0.99));
@@ -370,16 +375,16 @@ int Run(const Options& options) {
   PrintDetail("stigmer", ours);
   PrintDetail("python", peer);
 
-  std::printf("\n%-8s %9s %9s %9s %12s %12s %9s\n", "runner", "runs/s", "p50 ms", "p99 ms",
-              "added p50 ms", "added p99 ms", "RSS MiB");
+  std::printf("\n%-8s %9s %9s %9s %12s %12s %9s %9s\n", "runner", "runs/s", "p50 ms", "p99 ms",
+              "added p50 ms", "added p99 ms", "RSS MiB", "PSS MiB");
   for (const auto& [who, result] : {std::pair{"stigmer", &ours}, std::pair{"python", &peer}}) {
-    std::printf("%-8s %9s %9s %9s %12s %12s %9s\n", who,
-                Figure(result->Throughput(), "%.2f").c_str(),
-                Figure(result->Quantile(0.5), "%.1f").c_str(),
-                Figure(result->Quantile(0.99), "%.1f").c_str(),
-                Figure(result->AddedPerModelCallMs(0.5), "%.2f").c_str(),
-                Figure(result->AddedPerModelCallMs(0.99), "%.2f").c_str(),
-                Figure(result->PeakRssMib(), "%.1f").c_str());
+    std::printf(
+        "%-8s %9s %9s %9s %12s %12s %9s %9s\n", who, Figure(result->Throughput(), "%.2f").c_str(),
+        Figure(result->Quantile(0.5), "%.1f").c_str(),
+        Figure(result->Quantile(0.99), "%.1f").c_str(),
+        Figure(result->AddedPerModelCallMs(0.5), "%.2f").c_str(),
+        Figure(result->AddedPerModelCallMs(0.99), "%.2f").c_str(),
+        Figure(result->PeakRssMib(), "%.1f").c_str(), Figure(result->PssMib(), "%.1f").c_str());
   }
   AddResultRow("agent runs, throughput", ours.Throughput(), peer.Throughput(), "runs/s",
                peer.Throughput(), true);
@@ -390,6 +395,8 @@ int Run(const Options& options) {
                peer.AddedPerModelCallMs(0.5), "ms", 2, false);
   AddResultRow("agent runs, worker peak RSS", ours.PeakRssMib(), peer.PeakRssMib(), "MiB",
                peer.PeakRssMib() / 3, false);
+  AddResultRow("agent runs, worker PSS at the end", ours.PssMib(), peer.PssMib(), "MiB",
+               peer.PssMib() / 3, false);
   return bench.failed() || Interrupted() ? 1 : 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -269,6 +270,32 @@ int64_t ThreadContextSwitches(pid_t pid, pid_t tid) {
   return SumStatusFields(std::filesystem::path("/proc") / std::to_string(pid) / "task" /
                              std::to_string(tid) / "status",
                          {"voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"});
+}
+
+std::vector<pid_t> ProcessTree(pid_t root) {
+  std::vector<pid_t> tree;
+  if (::kill(root, 0) != 0 && errno == ESRCH) return tree;
+  tree.push_back(root);
+  for (size_t at = 0; at < tree.size(); ++at) {
+    std::error_code error;
+    const std::filesystem::path tasks =
+        std::filesystem::path("/proc") / std::to_string(tree[at]) / "task";
+    for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
+      std::ifstream children(task.path() / "children");
+      pid_t child = 0;
+      while (children >> child) tree.push_back(child);
+    }
+  }
+  return tree;
+}
+
+int64_t SumPssKib(const std::vector<pid_t>& pids) {
+  int64_t total = 0;
+  for (const pid_t pid : pids) {
+    total += SumStatusFields(std::filesystem::path("/proc") / std::to_string(pid) / "smaps_rollup",
+                             {"Pss"});
+  }
+  return total;
 }
 
 bool FileEndsWith(const std::filesystem::path& path, const std::string& needle) {

@@ -104,6 +104,14 @@ std::string DescribeWakeups(const ProcessSample& before, const ProcessSample& af
 // Context switches of one thread of `pid`.
 int64_t ThreadContextSwitches(pid_t pid, pid_t tid);
 
+// `root` and every process descended from it (/proc/<pid>/task/<tid>/children), root first;
+// empty when `root` is gone.
+std::vector<pid_t> ProcessTree(pid_t root);
+// PSS (the `Pss:` line of /proc/<pid>/smaps_rollup) summed over `pids`, in KiB: a page the
+// processes share counts once in the sum, a page they share with others in proportion. A
+// process that is gone adds 0.
+int64_t SumPssKib(const std::vector<pid_t>& pids);
+
 // True if the last bytes of the file at `path` contain `needle`.
 bool FileEndsWith(const std::filesystem::path& path, const std::string& needle);
 

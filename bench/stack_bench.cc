@@ -7,7 +7,9 @@
 //   1. start overhead: `stigmer server` wall time minus the components' own time to ready
 //      (Σ ready_at − started_at from GetStatus; they start one after the other); the median of
 //      --start-runs starts (stopped in between), vs supervisord's cold start with 4 fixtures;
-//   3. the idle `stigmer internal supervisor` daemon: RSS and wake-ups (all its threads);
+//   3. the idle `stigmer internal supervisor` daemon: RSS, PSS and wake-ups (all its threads),
+//      and the PSS of every stigmer process of the stack (daemon, stigmer-server, the two workers
+//      and what they started; not Temporal), which share one binary and its libraries;
 //   4. `stigmer server status` vs `supervisorctl status` wall time.
 // Then `stigmer server stop`; whatever is left is killed. Rows go to $STIGMER_BENCH_ROWS.
 #include <signal.h>
@@ -24,6 +26,7 @@
 #include "absl/strings/str_format.h"
 #include "bench_support.h"
 #include "config/paths.h"
+#include "daemon/component_profile.h"
 #include "daemon/control_client.h"
 #include "supervisord_peer.h"
 
@@ -80,16 +83,20 @@ class StackUnderTest {
     if (exit_code != 0) return std::nullopt;
     return millis;
   }
-  pid_t DaemonPid() const {
-    std::ifstream in(paths_.SupervisorPidFile());
-    pid_t pid = 0;
-    in >> pid;
-    return pid;
-  }
+  pid_t DaemonPid() const { return PidIn(paths_.SupervisorPidFile()); }
+  // The pid a component's PID file names; 0 when none.
+  pid_t ComponentPid(const char* name) const { return PidIn(paths_.PidFile(name)); }
   const config::Paths& paths() const { return paths_; }
   const std::vector<std::string>& env() const { return env_; }
 
  private:
+  static pid_t PidIn(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    pid_t pid = 0;
+    in >> pid;
+    return pid;
+  }
+
   const Options& options_;
   config::Paths paths_;
   std::vector<std::string> env_;
@@ -120,6 +127,24 @@ absl::StatusOr<daemon::v1::GetStatusResponse> GetStatus(const config::Paths& pat
 
 // One `stigmer server` from stopped to all ready; prints the breakdown and returns the overhead
 // in ms, or nullopt (after printing why) if the start failed.
+// PSS of the idle stack's own processes, in MiB: the daemon alone (its children are the
+// components), then each component with what it started; prints the breakdown and returns
+// {daemon, all of them}. Temporal is not ours and is left out.
+std::pair<double, double> MeasureStackPss(const StackUnderTest& stack, pid_t daemon_pid) {
+  std::vector<pid_t> all = {daemon_pid};
+  const double daemon_mib = static_cast<double>(SumPssKib(all)) / 1024;
+  std::string breakdown = absl::StrFormat("daemon %.1f", daemon_mib);
+  for (const char* name : {daemon::kStigmerServer, daemon::kWorkflowRunner, daemon::kAgentRunner}) {
+    const std::vector<pid_t> tree = ProcessTree(stack.ComponentPid(name));
+    breakdown += absl::StrFormat(" + %s %.1f", name, static_cast<double>(SumPssKib(tree)) / 1024);
+    all.insert(all.end(), tree.begin(), tree.end());
+  }
+  const double total_mib = static_cast<double>(SumPssKib(all)) / 1024;
+  std::printf("  PSS of stigmer's %zu processes: %s = %.1f MiB\n", all.size(), breakdown.c_str(),
+              total_mib);
+  return {daemon_mib, total_mib};
+}
+
 std::optional<double> MeasureStartOverhead(StackUnderTest& stack) {
   const std::optional<double> wall = stack.Start();
   if (!wall) {
@@ -226,6 +251,10 @@ int Run(const Options& options) {
                supervisord ? peer_after.rss_kib / 1024.0 : NAN, "MiB", 10, false);
   AddResultRow("idle wake-ups (stigmer daemon)", daemon_rate, supervisord ? peer_rate : NAN, "/s",
                1, false);
+  const auto [daemon_pss, stack_pss] = MeasureStackPss(stack, daemon_pid);
+  const double peer_pss = supervisord ? static_cast<double>(peer_after.pss_kib) / 1024 : NAN;
+  AddResultRow("idle PSS (stigmer daemon)", daemon_pss, peer_pss, "MiB", peer_pss, false);
+  AddResultRow("idle PSS (daemon, server, 2 workers)", stack_pss, NAN, "MiB", NAN, false);
 
   if (Interrupted()) return 130;
   // Status commands.

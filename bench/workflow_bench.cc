@@ -25,13 +25,14 @@
 // wait for its close with a long poll on its history (wait_new_event, close event only); the
 // latency is start call → close seen, throughput = workflows ÷ wall time of the phase. Every
 // workflow must complete with its expected output. Then the worker's peak RSS (VmHWM, with its
-// descendants; the detail also splits its RSS at the end into anonymous and file-backed pages)
+// descendants; the detail also splits its RSS at the end into anonymous and file-backed pages),
+// its PSS with its descendants at the end (pages they share count once)
 // and CPU time, and it is stopped. Scenario (a) runs stigmer first, (b) the peer
 // first, so that neither always meets the colder server.
-// Goals (the issue's): throughput ≥ the peer's, p50 ≤ the peer's, workflow-runner peak RSS ≤ a
-// third of the peer worker's. Rows go to $STIGMER_BENCH_ROWS (bench/run_all.sh). Exit status 0
-// unless something could not run or a workflow did not end as expected (goals are reported, not
-// enforced; a missing peer is only noted).
+// Goals (the issue's): throughput ≥ the peer's, p50 ≤ the peer's, workflow-runner peak RSS and
+// PSS ≤ a third of the peer worker's. Rows go to $STIGMER_BENCH_ROWS (bench/run_all.sh). Exit
+// status 0 unless something could not run or a workflow did not end as expected (goals are
+// reported, not enforced; a missing peer is only noted).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -128,6 +129,9 @@ struct WorkerResult {
   LoadResult load;
   double seconds_to_polling = 0;
   int64_t peak_rss_kib = 0;
+  int64_t pss_kib = 0;      // the worker and its descendants, after the measured phase
+  int64_t own_pss_kib = 0;  // the worker alone
+  int descendants = 0;
   ProcessSample at_end;  // the worker process alone, after the measured phase
   double worker_cpu_seconds = 0;
   int64_t http_requests = 0;
@@ -142,6 +146,7 @@ struct WorkerResult {
   double Throughput() const { return ran ? load.Throughput() : NAN; }
   double Quantile(double q) const { return ran ? load.Quantile(q) : NAN; }
   double PeakRssMib() const { return ran ? static_cast<double>(peak_rss_kib) / 1024 : NAN; }
+  double PssMib() const { return ran ? static_cast<double>(pss_kib) / 1024 : NAN; }
 };
 
 // The STIGMER_HOME of the measured workflow-runner: inside the benchmark's temporary folder,
@@ -215,6 +220,10 @@ class WorkflowBench {
     result.worker_cpu_seconds = (*worker)->CpuSeconds() - cpu_before;
     result.http_requests = http_.requests() - http_measured;
     result.peak_rss_kib = (*worker)->PeakRssKib();
+    const std::vector<pid_t> tree = ProcessTree((*worker)->pid());
+    result.pss_kib = SumPssKib(tree);
+    result.own_pss_kib = SumPssKib({(*worker)->pid()});
+    result.descendants = tree.empty() ? 0 : static_cast<int>(tree.size()) - 1;
     result.at_end = SampleProcess((*worker)->pid());
     std::tie(result.history_events, result.workflow_tasks) =
         starter_.HistoryShape(absl::StrCat(scenario.key, "-", who, "-run-0"));
@@ -272,10 +281,13 @@ void PrintDetail(const char* who, const WorkerResult& result) {
               DescribeLoad(result.load).c_str());
   std::printf(
       "  %-8s peak RSS %.1f MiB (at the end: %.1f MiB anonymous + %.1f MiB file-backed, %d "
-      "threads), worker CPU %.2f ms per workflow, HTTP requests %lld, exit %d\n"
+      "threads; PSS %.1f MiB: its own %.1f MiB + %d descendants %.1f MiB), worker CPU %.2f ms per "
+      "workflow, HTTP requests %lld, exit %d\n"
       "  %-8s history of one workflow: %d events, %d workflow tasks\n",
       "", result.PeakRssMib(), static_cast<double>(result.at_end.rss_anon_kib) / 1024,
       static_cast<double>(result.at_end.rss_file_kib) / 1024, result.at_end.threads,
+      result.PssMib(), static_cast<double>(result.own_pss_kib) / 1024, result.descendants,
+      static_cast<double>(result.pss_kib - result.own_pss_kib) / 1024,
       result.PerWorkflowMs(result.worker_cpu_seconds), static_cast<long long>(result.http_requests),
       result.exit_code, "", result.history_events, result.workflow_tasks);
   if (!result.note.empty()) std::printf("  %-8s %s\n", "", result.note.c_str());
@@ -283,11 +295,11 @@ void PrintDetail(const char* who, const WorkerResult& result) {
 
 std::string TableRow(const Scenario& scenario, const char* who, const WorkerResult& result) {
   return absl::StrFormat(
-      "%-18s %-8s %6s %9s %9s %9s %9s %10s %10s %10s\n", scenario.title, who,
+      "%-18s %-8s %6s %9s %9s %9s %9s %10s %8s %10s %10s\n", scenario.title, who,
       result.ran ? absl::StrCat(result.load.latencies_ms.size()) : "-",
       Figure(result.Throughput(), "%.1f"), Figure(result.Quantile(0.5), "%.1f"),
       Figure(result.Quantile(0.99), "%.1f"), Figure(result.Quantile(1.0), "%.1f"),
-      Figure(result.PeakRssMib(), "%.1f"),
+      Figure(result.PeakRssMib(), "%.1f"), Figure(result.PssMib(), "%.1f"),
       Figure(result.ran ? result.PerWorkflowMs(result.worker_cpu_seconds) : NAN, "%.2f"),
       Figure(result.ran ? result.PerWorkflowMs(result.load.temporal_cpu_seconds) : NAN, "%.2f"));
 }
@@ -302,6 +314,8 @@ void AddRows(const Scenario& scenario, const WorkerResult& ours, const WorkerRes
   AddResultRow(name + ", p99", ours.Quantile(0.99), peer.Quantile(0.99), "ms", NAN, false);
   AddResultRow(name + ", worker peak RSS", ours.PeakRssMib(), peer.PeakRssMib(), "MiB",
                peer.PeakRssMib() / 3, false);
+  AddResultRow(name + ", worker PSS at the end", ours.PssMib(), peer.PssMib(), "MiB",
+               peer.PssMib() / 3, false);
 }
 
 int Run(const Options& options) {
@@ -367,9 +381,9 @@ int Run(const Options& options) {
        }},
   };
   WorkflowBench bench(options, dir, **temporal, **http, *starter);
-  std::string table = absl::StrFormat("%-18s %-8s %6s %9s %9s %9s %9s %10s %10s %10s\n", "scenario",
-                                      "worker", "runs", "wf/s", "p50 ms", "p99 ms", "max ms",
-                                      "RSS MiB", "CPU ms/wf", "tmprl ms/wf");
+  std::string table = absl::StrFormat("%-18s %-8s %6s %9s %9s %9s %9s %10s %8s %10s %10s\n",
+                                      "scenario", "worker", "runs", "wf/s", "p50 ms", "p99 ms",
+                                      "max ms", "RSS MiB", "PSS MiB", "CPU ms/wf", "tmprl ms/wf");
   table += std::string(table.size() - 1, '-') + "\n";
   bool peer_missing = false;
   for (const Scenario& scenario : scenarios) {
@@ -389,8 +403,9 @@ int Run(const Options& options) {
     AddRows(scenario, ours, peer);
   }
   std::printf(
-      "\n%s\nRSS: peak (VmHWM) of the worker process and its descendants. CPU: worker CPU time "
-      "per workflow; tmprl: the Temporal dev server's.\nLoad average after: %s\n",
+      "\n%s\nRSS: peak (VmHWM) of the worker process and its descendants; PSS: theirs summed at "
+      "the end. CPU: worker CPU time per workflow; tmprl: the Temporal dev server's.\nLoad average "
+      "after: %s\n",
       table.c_str(), LoadAverage().c_str());
   if (peer_missing) {
     std::printf("note: the Python peer did not run: its columns are empty (see above)\n");

@@ -106,6 +106,8 @@ WorkerProcess::~WorkerProcess() { Stop(); }
 
 int64_t WorkerProcess::PeakRssKib() const { return PeakRssOfTree(pid()); }
 
+int64_t WorkerProcess::PssKib() const { return SumPssKib(ProcessTree(pid())); }
+
 double WorkerProcess::CpuSeconds() const { return bench::CpuSeconds(pid()); }
 
 int WorkerProcess::Stop() { return child_->Stop(SIGTERM, kStopGrace); }

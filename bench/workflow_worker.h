@@ -48,6 +48,9 @@ class WorkerProcess {
   // Peak resident memory (VmHWM) of the process plus that of each of its descendants, in KiB.
   // REQUIRES: still running (call before Stop).
   int64_t PeakRssKib() const;
+  // PSS now of the process and its descendants, in KiB (SumPssKib): what the worker costs the
+  // machine, its binary's and libraries' pages shared with the other processes that map them.
+  int64_t PssKib() const;
   // CPU time (user + system) the process has used so far, its threads included.
   double CpuSeconds() const;
 

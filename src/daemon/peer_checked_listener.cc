@@ -1,5 +1,7 @@
 #include "daemon/peer_checked_listener.h"
 
+#include <fcntl.h>
+#include <grpcpp/impl/service_type.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_posix.h>
 #include <poll.h>
@@ -66,26 +68,58 @@ absl::StatusOr<std::unique_ptr<PeerCheckedListener>> PeerCheckedListener::Listen
 
 PeerCheckedListener::~PeerCheckedListener() { Close(); }
 
-void PeerCheckedListener::Serve(grpc::Server* server) {
-  thread_ = std::thread([this, server] { AcceptLoop(server); });
+void PeerCheckedListener::Serve(ApiFactory build) {
+  build_ = std::move(build);
+  thread_ = std::thread([this] { AcceptLoop(); });
 }
 
-void PeerCheckedListener::AcceptLoop(grpc::Server* server) {
+void PeerCheckedListener::AcceptLoop() {
+  constexpr size_t kFixed = 3;  // the listening socket, the folder watch, the stop event
   while (true) {
-    pollfd fds[] = {
+    std::vector<pollfd> fds = {
         {fd_.get(), POLLIN, 0}, {folder_watch_.get(), POLLIN, 0}, {stop_event_.get(), POLLIN, 0}};
-    if (::poll(fds, 3, -1) < 0) {
+    for (const UniqueFd& connection : connections_) fds.push_back({connection.get(), POLLRDHUP, 0});
+    if (::poll(fds.data(), fds.size(), -1) < 0) {
       if (errno == EINTR) continue;
       spdlog::error("control socket: {}", ErrnoToStatus("poll", errno).ToString());
       return;
     }
     if (fds[2].revents != 0) return;
     if (fds[1].revents != 0) KeepSocketFile();
-    if (fds[0].revents != 0) Accept(server);
+    for (size_t i = fds.size(); i-- > kFixed;) {
+      if (fds[i].revents != 0) connections_.erase(connections_.begin() + (i - kFixed));
+    }
+    if (fds[0].revents != 0) Accept();
+    // Nobody left to answer: let gRPC stop its threads until the next connection.
+    if (connections_.empty() && api_.server != nullptr) RetireServer(std::chrono::seconds(1));
   }
 }
 
-void PeerCheckedListener::Accept(grpc::Server* server) {
+void PeerCheckedListener::RetireServer(std::chrono::milliseconds grace) {
+  std::erase_if(retiring_, [](Retiring& retiring) {
+    if (!retiring.done->load()) return false;
+    retiring.thread.join();
+    return true;
+  });
+  if (api_.server == nullptr) return;
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::thread thread([api = std::move(api_), grace, done]() mutable {
+    api.server->Shutdown(std::chrono::system_clock::now() + grace);
+    api.server.reset();
+    api.service.reset();
+    *done = true;
+  });
+  retiring_.push_back({std::move(thread), std::move(done)});
+  api_ = Api{};
+  serving_ = false;
+}
+
+void PeerCheckedListener::JoinRetired() {
+  for (Retiring& retiring : retiring_) retiring.thread.join();
+  retiring_.clear();
+}
+
+void PeerCheckedListener::Accept() {
   while (true) {
     // gRPC expects a non-blocking socket; a blocking one stalls its poller thread in recv.
     int connection = ::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -101,7 +135,23 @@ void PeerCheckedListener::Accept(grpc::Server* server) {
       ::close(connection);
       continue;
     }
-    grpc::AddInsecureChannelFromFd(server, connection);  // gRPC owns the fd from here
+    if (api_.server == nullptr) {
+      api_ = build_();
+      if (api_.server == nullptr) {
+        spdlog::error("cannot start the control API for a connection");
+        ::close(connection);
+        continue;
+      }
+      serving_ = true;
+    }
+    UniqueFd watched(::fcntl(connection, F_DUPFD_CLOEXEC, 0));
+    if (!watched) {
+      spdlog::error("control socket: {}", ErrnoToStatus("dup", errno).ToString());
+      ::close(connection);
+      continue;
+    }
+    connections_.push_back(std::move(watched));
+    grpc::AddInsecureChannelFromFd(api_.server.get(), connection);  // gRPC owns the fd from here
   }
 }
 
@@ -135,6 +185,9 @@ void PeerCheckedListener::Close() {
   const uint64_t one = 1;
   (void)::write(stop_event_.get(), &one, sizeof one);
   if (thread_.joinable()) thread_.join();
+  RetireServer(std::chrono::seconds(2));
+  JoinRetired();
+  connections_.clear();
   fd_.Reset();
   ::unlink(path_.c_str());
 }

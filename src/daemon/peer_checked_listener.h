@@ -1,16 +1,21 @@
 #ifndef STIGMER_DAEMON_PEER_CHECKED_LISTENER_H_
 #define STIGMER_DAEMON_PEER_CHECKED_LISTENER_H_
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/unique_fd.h"
 
 namespace grpc {
 class Server;
-}
+class Service;
+}  // namespace grpc
 
 namespace stigmer::daemon {
 
@@ -20,8 +25,22 @@ namespace stigmer::daemon {
 //
 // The socket file is kept: when it is removed or moved away (inotify on its folder), the
 // listener binds the path again, so a daemon never becomes unreachable while it runs.
+//
+// The gRPC server exists only while a connection is open: it is built when one is accepted and
+// shut down once the peers of all of them have hung up. Once the last gRPC object is gone,
+// gRPC stops its threads, whose timers would otherwise wake an idle daemon several times a
+// second.
 class PeerCheckedListener {
  public:
+  // A gRPC server and the service it serves (a service belongs to one server).
+  struct Api {
+    std::unique_ptr<grpc::Service> service;
+    std::unique_ptr<grpc::Server> server;  // last: shut down and destroyed first
+  };
+  // Builds the API for a new connection; a null server refuses the connection. Called on the
+  // listener's thread.
+  using ApiFactory = std::function<Api()>;
+
   // Binds `socket_path`, replacing a stale socket file. REQUIRES: the caller holds the
   // daemon's lock, so no live daemon owns that file.
   static absl::StatusOr<std::unique_ptr<PeerCheckedListener>> Listen(
@@ -29,11 +48,15 @@ class PeerCheckedListener {
 
   ~PeerCheckedListener();
 
-  // Starts accepting on a thread of its own, passing connections to `server` (which must
-  // outlive this object).
-  void Serve(grpc::Server* server);
+  // Starts accepting on a thread of its own, passing connections to an API that `build` makes
+  // when the first one comes in (and again after it was shut down).
+  void Serve(ApiFactory build);
 
-  // Stops accepting and removes the socket file. Called by the destructor. Not thread-safe.
+  // Whether a gRPC server is up now (a connection is open, or its hang-up not yet seen).
+  bool serving() const { return serving_.load(); }
+
+  // Stops accepting, shuts the server down (calls in progress get 2 s) and removes the socket
+  // file. Called by the destructor. Not thread-safe.
   void Close();
 
   // Use Listen().
@@ -45,8 +68,14 @@ class PeerCheckedListener {
         path_(std::move(path)) {}
 
  private:
-  void AcceptLoop(grpc::Server* server);
-  void Accept(grpc::Server* server);
+  void AcceptLoop();
+  void Accept();
+  // Shuts the server down on a thread of its own, calls in progress ending by `grace` (a
+  // watcher notices its client left only within a second), so that the next connection is
+  // not kept waiting meanwhile; joins the shutdowns that are over.
+  void RetireServer(std::chrono::milliseconds grace);
+  // Waits for every shutdown begun.
+  void JoinRetired();
   // Reads the folder's inotify events; binds the path again if the socket file is gone.
   void KeepSocketFile();
 
@@ -54,6 +83,15 @@ class PeerCheckedListener {
   UniqueFd folder_watch_;  // inotify on the socket's folder
   UniqueFd stop_event_;    // eventfd: Close() wakes the accept thread
   std::filesystem::path path_;
+  ApiFactory build_;
+  Api api_;                            // accept thread only (and Close() once it ended)
+  std::vector<UniqueFd> connections_;  // a duplicate of each open one, to see its hang-up
+  struct Retiring {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<Retiring> retiring_;  // accept thread only (and Close() once it ended)
+  std::atomic<bool> serving_{false};
   std::thread thread_;
   bool closed_ = false;  // touched by Close() only
 };

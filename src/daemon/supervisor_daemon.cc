@@ -234,23 +234,24 @@ int RunSupervisorDaemon(const DaemonOptions& options) {
         NotifyServiceManager("STOPPING=1");
         state.SetPhase("stopping");
       });
-  ControlService service(&state, {.restart =
-                                      [&](const std::string& name) {
-                                        absl::Status asked = stack.RequestRestart(name);
-                                        if (asked.ok() && name.empty()) {
-                                          state.SetPhase("restarting");
-                                        }
-                                        return asked;
-                                      },
-                                  .stop = [&] { stack.RequestStop(); }});
-  grpc::ServerBuilder builder;
-  builder.RegisterService(&service);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr) {
-    lock->RemovePidFile();
-    return fail(1, "cannot start the control API");
-  }
-  (*listener)->Serve(server.get());
+  const ControlService::Actions actions = {.restart =
+                                               [&](const std::string& name) {
+                                                 absl::Status asked = stack.RequestRestart(name);
+                                                 if (asked.ok() && name.empty()) {
+                                                   state.SetPhase("restarting");
+                                                 }
+                                                 return asked;
+                                               },
+                                           .stop = [&] { stack.RequestStop(); }};
+  // Built for each connection that finds none running (see PeerCheckedListener).
+  (*listener)->Serve([&] {
+    PeerCheckedListener::Api api;
+    api.service = std::make_unique<ControlService>(&state, actions);
+    grpc::ServerBuilder builder;
+    builder.RegisterService(api.service.get());
+    api.server = builder.BuildAndStart();
+    return api;
+  });
   launcher.Send("LISTENING");
 
   absl::Status run = stack.Run(*std::move(profile));
@@ -268,7 +269,6 @@ int RunSupervisorDaemon(const DaemonOptions& options) {
   recorder.Save();
   if (!stopping_announced) NotifyServiceManager("STOPPING=1");  // a failed start
   state.Close();
-  server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
   (*listener)->Close();
   lock->RemovePidFile();
   return run.ok() ? 0 : 1;

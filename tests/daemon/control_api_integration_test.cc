@@ -24,33 +24,32 @@ class ControlApiTest : public ::testing::Test {
     auto listener = PeerCheckedListener::Listen(paths_.SupervisorSocket());
     ASSERT_TRUE(listener.ok()) << listener.status();
     listener_ = std::move(*listener);
-    grpc::ServerBuilder builder;
-    builder.RegisterService(&service_);
-    server_ = builder.BuildAndStart();
-    listener_->Serve(server_.get());
+    listener_->Serve([this] {
+      PeerCheckedListener::Api api;
+      api.service = std::make_unique<ControlService>(&state_, actions_);
+      grpc::ServerBuilder builder;
+      builder.RegisterService(api.service.get());
+      api.server = builder.BuildAndStart();
+      return api;
+    });
   }
-  void TearDown() override {
-    listener_->Close();
-    server_->Shutdown();
-  }
+  void TearDown() override { listener_->Close(); }
 
   testing::TempDir dir_;
   config::Paths paths_{dir_.path()};
   DaemonState state_{1234, "/home/test"};
   std::string restarted_;
   bool stopped_ = false;
-  ControlService service_{&state_,
-                          {.restart =
-                               [this](const std::string& name) {
-                                 if (name == "nope") {
-                                   return absl::NotFoundError("unknown component \"nope\"");
-                                 }
-                                 restarted_ = name.empty() ? "all" : name;
-                                 return absl::OkStatus();
-                               },
-                           .stop = [this] { stopped_ = true; }}};
+  ControlService::Actions actions_{.restart =
+                                       [this](const std::string& name) {
+                                         if (name == "nope") {
+                                           return absl::NotFoundError("unknown component \"nope\"");
+                                         }
+                                         restarted_ = name.empty() ? "all" : name;
+                                         return absl::OkStatus();
+                                       },
+                                   .stop = [this] { stopped_ = true; }};
   std::unique_ptr<PeerCheckedListener> listener_;
-  std::unique_ptr<grpc::Server> server_;
 };
 
 TEST_F(ControlApiTest, TheOwnerCanCallEveryMethod) {
@@ -94,6 +93,23 @@ TEST_F(ControlApiTest, WatchDeliversChangesUntilTheDaemonCloses) {
   closer.join();
   EXPECT_TRUE(watched.ok()) << watched;
   EXPECT_EQ(seen, (std::vector<std::string>{"temporal:ready", "stop_finished"}));
+}
+
+// The gRPC server goes once nobody is connected (an idle daemon then has no gRPC threads to wake
+// it) and comes back for the next client.
+TEST_F(ControlApiTest, ControlApiAnswersAgainAfterItsServerWentIdle) {
+  for (int round = 0; round < 2; ++round) {
+    {
+      absl::StatusOr<ControlClient> client = ControlClient::Connect(paths_);
+      ASSERT_TRUE(client.ok()) << client.status();
+      auto status = client->GetStatus();
+      ASSERT_TRUE(status.ok()) << status.status();
+      EXPECT_EQ(status->supervisor_pid(), 1234);
+      EXPECT_TRUE(listener_->serving());
+    }
+    EXPECT_TRUE(testing::WaitFor([&] { return !listener_->serving(); }, absl::Seconds(10)))
+        << "the control API's server is still up with no client connected";
+  }
 }
 
 TEST_F(ControlApiTest, DeletedControlSocketIsRecreated) {
