@@ -81,8 +81,7 @@ std::string PercentDecode(absl::string_view text) {
 }
 
 absl::Status Invalid(absl::string_view value, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat("server.database: \"", MaskDatabaseUrl(value),
-                                                 "\" ", what,
+  return absl::InvalidArgumentError(absl::StrCat("\"", MaskDatabaseUrl(value), "\" ", what,
                                                  "; expected postgres://user:password@host:port/"
                                                  "database, or nothing for the embedded SQLite"));
 }

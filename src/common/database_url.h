@@ -16,8 +16,8 @@ namespace stigmer {
 bool IsPostgresUrl(absl::string_view value);
 
 // OK for an empty value or a well-formed PostgreSQL URL. Otherwise InvalidArgument saying what
-// is wrong, e.g. `server.database: the port of "postgres://u:***@db:x/s" is not a number from 1
-// to 65535`; the message never holds the password.
+// is wrong, e.g. `"postgres://u:***@db:x/s" has a port that is not a number from 1 to 65535;
+// expected …`; the message never holds the password (callers put the setting's name first).
 absl::Status ValidateDatabaseUrl(absl::string_view value);
 
 // `value` with any password (after user: in the URL, or a password= parameter) replaced by ***.

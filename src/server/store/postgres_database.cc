@@ -127,7 +127,9 @@ PostgresDatabase::PostgresDatabase(PgConnHandle conn, std::string url)
     : conn_(std::move(conn)), url_(std::move(url)), password_(DatabaseUrlPassword(url_)) {}
 
 absl::StatusOr<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(absl::string_view url) {
-  if (absl::Status valid = ValidateDatabaseUrl(url); !valid.ok()) return valid;
+  if (absl::Status valid = ValidateDatabaseUrl(url); !valid.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("server.database: ", valid.message()));
+  }
   const std::string text(url);
   char* parse_error = nullptr;
   if (PQconninfoOption* options = PQconninfoParse(text.c_str(), &parse_error)) {
@@ -161,12 +163,14 @@ absl::Status PostgresDatabase::EnsureConnected() {
         absl::StrCat("the connection to ", Describe(),
                      " was lost during a transaction; nothing of it was stored; try again"));
   }
-  if (PQstatus(conn_.get()) != CONNECTION_OK) PQreset(conn_.get());
+  // A connection that was in use and failed is made anew; a new one only needs its settings.
+  if (PQstatus(conn_.get()) != CONNECTION_OK || ever_configured_) PQreset(conn_.get());
   if (PQstatus(conn_.get()) != CONNECTION_OK) return ConnectError();
   PQsetNoticeProcessor(
       conn_.get(), [](void*, const char*) {}, nullptr);
   if (absl::Status status = RunSimple("SET lock_timeout = '5s'"); !status.ok()) return status;
   configured_ = true;
+  ever_configured_ = true;
   return absl::OkStatus();
 }
 
@@ -186,12 +190,17 @@ absl::Status PostgresDatabase::ConnectError() const {
       "; start PostgreSQL there, or set server.database to one that runs"));
 }
 
-absl::Status PostgresDatabase::Error(const PGresult* result, absl::string_view context) const {
+absl::Status PostgresDatabase::Error(const PGresult* result, absl::string_view context) {
   std::string message =
       OneLine(result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn_.get()));
   if (password_.size() >= 4) message = absl::StrReplaceAll(message, {{password_, "***"}});
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  if (PQstatus(conn_.get()) != CONNECTION_OK) {
+  // The server going away answers 57P01 (terminating connection) before libpq sees it closed.
+  const bool lost =
+      PQstatus(conn_.get()) != CONNECTION_OK ||
+      (state != nullptr && (absl::StartsWith(state, "08") || absl::StartsWith(state, "57P0")));
+  if (lost) {
+    configured_ = false;  // the next call outside a transaction reconnects
     return absl::UnavailableError(absl::StrCat(
         context, ": lost the connection to the store's PostgreSQL at ", DatabaseHostPort(url_),
         ": ", message, "; check that it runs (the next call reconnects)"));

@@ -79,13 +79,15 @@ class PostgresDatabase final : public Database {
   // Why the connection could not be made: Unavailable or PermissionDenied, naming host:port.
   absl::Status ConnectError() const;
   // The Status of a failed call: `context` and PostgreSQL's message, without the password.
-  absl::Status Error(const PGresult* result, absl::string_view context) const;
+  // A lost connection is reconnected by the next call outside a transaction.
+  absl::Status Error(const PGresult* result, absl::string_view context);
   absl::Status RunSimple(const char* sql);
 
   PgConnHandle conn_;
   std::string url_;
   std::string password_;     // scrubbed from messages
-  bool configured_ = false;  // session settings made on the current connection
+  bool configured_ = false;  // session settings made on the current connection, still usable
+  bool ever_configured_ = false;
   bool in_transaction_ = false;
   int64_t changes_ = 0;
   std::map<std::string, std::string, std::less<>> translated_;  // SQLite text → PostgreSQL

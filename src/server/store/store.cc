@@ -169,7 +169,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& 
 absl::StatusOr<std::unique_ptr<Store>> Store::OpenDatabase(
     absl::string_view database, const std::filesystem::path& sqlite_path) {
   if (database.empty()) return Open(sqlite_path);
-  if (!IsPostgresUrl(database)) return ValidateDatabaseUrl(database);
+  if (!IsPostgresUrl(database)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("server.database: ", ValidateDatabaseUrl(database).message()));
+  }
   absl::StatusOr<std::unique_ptr<PostgresDatabase>> db = PostgresDatabase::Open(database);
   if (!db.ok()) return db.status();
   absl::Status status = MigrateSchema(**db);
