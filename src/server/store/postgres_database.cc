@@ -1,7 +1,9 @@
 #include "server/store/postgres_database.h"
 
 #include <cstring>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -9,7 +11,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "common/database_url.h"
 #include "server/store/sql_dialect.h"
 
@@ -137,6 +138,9 @@ absl::StatusOr<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(absl::s
   } else {
     std::string why = parse_error != nullptr ? OneLine(parse_error) : "out of memory";
     PQfreemem(parse_error);
+    if (const std::string password = DatabaseUrlPassword(url); password.size() >= 4) {
+      why = absl::StrReplaceAll(why, {{password, "***"}});
+    }
     return absl::InvalidArgumentError(absl::StrCat("server.database \"", MaskDatabaseUrl(url),
                                                    "\" is not a URL libpq takes: ", why));
   }
