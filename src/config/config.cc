@@ -198,6 +198,7 @@ absl::StatusOr<Config> LoadConfig(const Paths& paths, const EnvironmentLookup& e
   config.server_port = AsInt(get("server.port"));
   config.server_events_port = AsInt(get("server.events_port"));
   config.server_listen_address = get("server.listen_address");
+  config.server_database = get("server.database");
   config.server_start_timeout = AsDuration(get("server.start_timeout"));
   config.workflow_runner_binary = get("workflow_runner.binary");
   config.workflow_runner_start_timeout = AsDuration(get("workflow_runner.start_timeout"));

@@ -36,6 +36,7 @@ struct Config {
   int server_port = 7234;
   int server_events_port = 7236;
   std::string server_listen_address = "127.0.0.1";
+  std::string server_database;  // empty: SQLite in data/stigmer.db; else a PostgreSQL URL
   absl::Duration server_start_timeout = absl::Seconds(20);
   std::string workflow_runner_binary;
   absl::Duration workflow_runner_start_timeout = absl::Seconds(20);

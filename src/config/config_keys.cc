@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/database_url.h"
 
 namespace stigmer::config {
 namespace {
@@ -22,6 +23,9 @@ constexpr std::array kKeys = {
     ConfigKey{"server.port", "GRPC_PORT", "7234", ValueKind::kPort, "stigmer-server gRPC port"},
     ConfigKey{"server.events_port", "STIGMER_EVENTS_PORT", "7236", ValueKind::kPort,
               "stigmer-server's HTTP port for CloudEvents, on 127.0.0.1"},
+    ConfigKey{"server.database", "STIGMER_DATABASE_URL", "", ValueKind::kDatabaseUrl,
+              "stigmer-server's store: empty for SQLite in data/stigmer.db, or "
+              "postgres://user:password@host:port/database, shared by several servers"},
     ConfigKey{"server.listen_address", "", "127.0.0.1", ValueKind::kString,
               "address stigmer-server listens on; anything but loopback is reachable by others"},
     ConfigKey{"server.start_timeout", "", "20s", ValueKind::kDuration,
@@ -109,8 +113,14 @@ absl::Status ValidateValue(const ConfigKey& key, absl::string_view value) {
         if (value == provider) return absl::OkStatus();
       }
       return Expected("local, openai, anthropic or ollama", value);
+    case ValueKind::kDatabaseUrl:
+      return ValidateDatabaseUrl(value);
   }
   return absl::OkStatus();
+}
+
+std::string DisplayValue(const ConfigKey& key, absl::string_view value) {
+  return key.kind == ValueKind::kDatabaseUrl ? MaskDatabaseUrl(value) : std::string(value);
 }
 
 }  // namespace stigmer::config

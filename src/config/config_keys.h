@@ -9,7 +9,15 @@
 
 namespace stigmer::config {
 
-enum class ValueKind { kString, kPort, kDuration, kPositiveInt, kAddress, kLlmProvider };
+enum class ValueKind {
+  kString,
+  kPort,
+  kDuration,
+  kPositiveInt,
+  kAddress,
+  kLlmProvider,
+  kDatabaseUrl,  // empty, or postgres://… (common/database_url.h); shown with its password masked
+};
 
 // The values of llm.provider; `local` runs the `llm` component (a small model on this machine).
 inline constexpr const char* kLlmProviders[] = {"local", "openai", "anthropic", "ollama"};
@@ -33,6 +41,9 @@ const ConfigKey* FindConfigKey(absl::string_view name);
 // OK if `value` is acceptable for `key`; otherwise InvalidArgument saying what was expected,
 // e.g. `expected a port from 1 to 65535, got "abc"`.
 absl::Status ValidateValue(const ConfigKey& key, absl::string_view value);
+
+// `value` as `stigmer config` shows it: a database URL with its password as ***, else as is.
+std::string DisplayValue(const ConfigKey& key, absl::string_view value);
 
 }  // namespace stigmer::config
 

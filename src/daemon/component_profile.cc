@@ -141,6 +141,7 @@ absl::StatusOr<StackProfile> BuildStackProfile(const config::Config& config,
                                 {{"GRPC_PORT", absl::StrCat(config.server_port)},
                                  {"STIGMER_EVENTS_PORT", absl::StrCat(config.server_events_port)},
                                  {"STIGMER_LISTEN_ADDRESS", config.server_listen_address},
+                                 {"STIGMER_DATABASE_URL", config.server_database},
                                  {"TEMPORAL_SERVICE_ADDRESS", temporal_address},
                                  {"STIGMER_HOME", config.paths.home().string()}});
   server.readiness = {ReadinessCheck::Kind::kGrpcHealth, server_address, ""};

@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/database_url.h"
 #include "common/environment.h"
 #include "config/paths.h"
 
@@ -28,6 +29,13 @@ absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(const EnvironmentLook
   }
   if (auto temporal = lookup("TEMPORAL_SERVICE_ADDRESS"); temporal && !temporal->empty()) {
     options.temporal_address = *temporal;
+  }
+  if (auto database = lookup("STIGMER_DATABASE_URL"); database && !database->empty()) {
+    if (absl::Status valid = ValidateDatabaseUrl(*database); !valid.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("STIGMER_DATABASE_URL (server.database): ", valid.message()));
+    }
+    options.database = *database;
   }
   std::filesystem::path home;
   if (auto stigmer_home = lookup("STIGMER_HOME"); stigmer_home && !stigmer_home->empty()) {

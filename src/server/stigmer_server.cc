@@ -86,13 +86,13 @@ absl::StatusOr<std::unique_ptr<StigmerServer>> StigmerServer::Start(const Server
   if (options.api_token.empty()) {
     return absl::InvalidArgumentError("stigmer-server needs an API token to check calls against");
   }
-  if (!options.store_path.empty()) {
+  if (options.database.empty() && !options.store_path.empty()) {
     if (absl::Status made = MakeDirectories(options.store_path.parent_path()); !made.ok()) {
       return made;
     }
   }
-  absl::StatusOr<std::unique_ptr<store::Store>> store =
-      store::Store::Open(options.store_path.empty() ? ":memory:" : options.store_path);
+  absl::StatusOr<std::unique_ptr<store::Store>> store = store::Store::OpenDatabase(
+      options.database, options.store_path.empty() ? ":memory:" : options.store_path);
   if (!store.ok()) return store.status();
   auto server = std::make_unique<StigmerServer>(options, absl::Now(), *std::move(store));
   server->schedules_.OnScheduleAdded([raw = server.get()] { raw->scheduled_runs_.Wake(); });

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "common/database_url.h"
 #include "config/api_token.h"
 #include "config/key_file.h"
 #include "server/server_options.h"
@@ -56,9 +57,12 @@ int RunStigmerServer() {
     return 1;
   }
   spdlog::info(
-      "stigmer-server listening on {}:{}, events on http://127.0.0.1:{}/events (Temporal at {})",
+      "stigmer-server listening on {}:{}, events on http://127.0.0.1:{}/events (Temporal at {}, "
+      "store {})",
       options->listen_address, (*server)->port(), (*server)->events_port(),
-      options->temporal_address);
+      options->temporal_address,
+      options->database.empty() ? options->store_path.string()
+                                : MaskDatabaseUrl(options->database));
 
   int received = 0;
   while (::sigwait(&stop_signals, &received) != 0) {

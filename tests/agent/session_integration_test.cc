@@ -17,6 +17,7 @@
 #include "stigmer/v1/agent.grpc.pb.h"
 #include "stigmer/v1/execution.grpc.pb.h"
 #include "stigmer/v1/workflow.grpc.pb.h"
+#include "testing/test_database.h"
 
 namespace stigmer::agent {
 namespace {
@@ -29,11 +30,13 @@ constexpr char kToken[] = "00112233445566778899aabbccddeeff00112233445566778899a
 class SessionTest : public AgentRunnerTest {
  protected:
   void SetUp() override {
+    SKIP_UNLESS_STORE_READY();
     AgentRunnerTest::SetUp();
     server::ServerOptions options;
     options.port = 0;
     options.temporal_address = temporal_address();
     options.store_path = store_path_;
+    options.database = testing::TestStoreDatabase(store_path_);  // the PostgreSQL variant
     options.api_token = kToken;
     absl::StatusOr<std::unique_ptr<server::StigmerServer>> server =
         server::StigmerServer::Start(options);
@@ -236,7 +239,8 @@ TEST_F(SessionTest, ASecondRunOfABusySessionIsRefusedWhileAnotherSessionRuns) {
 TEST_F(SessionTest, AThousandTurnSessionStartsWithABoundedTranscript) {
   const Execution first = Turn("helper", "turn 1", "", "answer 1");
   {
-    absl::StatusOr<std::unique_ptr<store::Store>> store = store::Store::Open(store_path_);
+    absl::StatusOr<std::unique_ptr<store::Store>> store =
+        store::Store::OpenDatabase(testing::TestStoreDatabase(store_path_), store_path_);
     ASSERT_TRUE(store.ok()) << store.status();
     const std::string padding(900, '.');
     for (int i = 2; i <= 1000; ++i) {

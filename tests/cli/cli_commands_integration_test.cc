@@ -113,6 +113,48 @@ TEST(CliCommands, ConfigErrorsNameTheProblem) {
   EXPECT_THAT(broken.err, HasSubstr("not valid YAML"));
 }
 
+TEST(CliCommands, ServerDatabaseIsCheckedAndItsPasswordIsNeverShown) {
+  StigmerHome home;
+  const std::string url = "postgres://stigmer:hunter2-secret@db.internal:5432/stigmer";
+  CommandResult set = home.Run({"config", "set", "server.database", url});
+  EXPECT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_THAT(set.out,
+              HasSubstr("✓ server.database = postgres://stigmer:***@db.internal:5432/stigmer"));
+  CommandResult get = home.Run({"config", "get", "server.database"});
+  EXPECT_EQ(get.out, "postgres://stigmer:***@db.internal:5432/stigmer\n");
+  CommandResult list = home.Run({"config", "list"});
+  EXPECT_THAT(list.out, HasSubstr("postgres://stigmer:***@db.internal"));
+  for (const CommandResult* shown : {&set, &get, &list}) {
+    EXPECT_THAT(shown->out + shown->err, Not(HasSubstr("hunter2"))) << shown->out;
+  }
+  CommandResult bad =
+      home.Run({"config", "set", "server.database", "postgres://u:hunter2-secret@db:54x2/s"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("server.database: \"postgres://u:***@db:54x2/s\" has a port"));
+  EXPECT_THAT(bad.err, Not(HasSubstr("hunter2")));
+  CommandResult still = home.Run({"config", "get", "server.database"});
+  EXPECT_THAT(still.out, HasSubstr("db.internal"));  // the bad value was not written
+}
+
+// stigmer-server on a PostgreSQL nobody runs: it exits 1 saying where and what to do (the
+// supervisor shows these lines), and the password stays out of its output.
+TEST(CliCommands, StigmerServerOnAnUnreachableDatabaseExitsOneNamingIt) {
+  StigmerHome home;
+  const int db_port = FreePort();
+  home.env()["STIGMER_DATABASE_URL"] =
+      absl::StrCat("postgres://stigmer:hunter2-secret@127.0.0.1:", db_port, "/stigmer");
+  home.env()["GRPC_PORT"] = absl::StrCat(FreePort());
+  home.env()["STIGMER_EVENTS_PORT"] = "0";
+  home.env()["TEMPORAL_SERVICE_ADDRESS"] = absl::StrCat("127.0.0.1:", FreePort());
+  CommandResult server = home.Run({"internal", "stigmer-server"});
+  EXPECT_EQ(server.exit_code, 1) << server.out << server.err;
+  const std::string said = server.out + server.err;
+  EXPECT_THAT(
+      said, HasSubstr(absl::StrCat("cannot reach the store's PostgreSQL at 127.0.0.1:", db_port)));
+  EXPECT_THAT(said, HasSubstr("start PostgreSQL there"));
+  EXPECT_THAT(said, Not(HasSubstr("hunter2")));
+}
+
 TEST(CliCommands, LogsOfAnUnknownComponentListTheValidOnes) {
   StigmerHome home;
   CommandResult logs = home.Run({"server", "logs", "-c", "nope"});

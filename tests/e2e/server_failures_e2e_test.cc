@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -20,6 +21,7 @@ namespace stigmer::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const char* const kComponents[] = {"temporal", "stigmer-server", "workflow-runner", "agent-runner"};
 
@@ -190,6 +192,29 @@ TEST(ServerFailures, UnreachableExternalTemporalFailsTheStartClearly) {
                                      " (TEMPORAL_SERVICE_ADDRESS or temporal.address) "
                                      "does not answer")));
   EXPECT_TRUE(WaitFor([&] { return home.SupervisorProcesses().empty(); }, absl::Seconds(10)));
+}
+
+// server.database naming a PostgreSQL nobody runs: the start fails at stigmer-server, naming
+// host:port and what to do, and the password reaches neither the terminal nor any file in data/.
+TEST(ServerFailures, UnreachableDatabaseFailsTheStartNamingItAndNeverThePassword) {
+  StigmerHome home;
+  const int db_port = FreePort();
+  home.env()["STIGMER_DATABASE_URL"] =
+      absl::StrCat("postgres://stigmer:hunter2-secret@127.0.0.1:", db_port, "/stigmer");
+  CommandResult start = home.Run({"server"});
+  EXPECT_EQ(start.exit_code, 1);
+  EXPECT_THAT(start.err, HasSubstr("component \"stigmer-server\" failed to start"));
+  EXPECT_THAT(start.err, HasSubstr(absl::StrCat("cannot reach the store's PostgreSQL at 127.0.0.1:",
+                                                db_port, " (postgres://stigmer:***@")));
+  EXPECT_THAT(start.out + start.err, Not(HasSubstr("hunter2")));
+  EXPECT_TRUE(WaitFor([&] { return home.SupervisorProcesses().empty(); }, absl::Seconds(10)));
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(home.paths().DataDir())) {
+    if (!entry.is_regular_file() || entry.path().extension() == ".db") continue;
+    absl::StatusOr<std::string> contents = ReadFileToString(entry.path());
+    if (contents.ok()) {
+      EXPECT_THAT(*contents, Not(HasSubstr("hunter2"))) << entry.path();
+    }
+  }
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "server_calls.h"
 #include "stigmer/v1/agent.grpc.pb.h"
 #include "stigmer/v1/workflow.grpc.pb.h"
+#include "testing/test_database.h"
 #include "testing/test_env.h"
 
 namespace stigmer::server {
@@ -29,13 +30,17 @@ mcp_servers:
 
 class AgentApiTest : public ::testing::Test {
  protected:
-  void SetUp() override { StartServer(); }
+  void SetUp() override {
+    SKIP_UNLESS_STORE_READY();
+    StartServer();
+  }
 
   void StartServer() {
     ServerOptions options;
     options.port = 0;
     options.temporal_address = absl::StrCat("127.0.0.1:", stigmer::testing::FreePort());
     options.store_path = dir_.path() / "stigmer.db";
+    options.database = testing::TestStoreDatabase(options.store_path);  // the PostgreSQL variant
     options.api_token = stigmer::testing::kTestApiToken;
     absl::StatusOr<std::unique_ptr<StigmerServer>> server = StigmerServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();

@@ -15,6 +15,7 @@
 #include "server_calls.h"
 #include "stigmer/v1/event.grpc.pb.h"
 #include "testing/command_runner.h"
+#include "testing/test_database.h"
 #include "testing/test_env.h"
 
 namespace stigmer::server {
@@ -37,7 +38,10 @@ constexpr char kGoodEvent[] =
 
 class EventBusTest : public ::testing::Test {
  protected:
-  void SetUp() override { StartServer(); }
+  void SetUp() override {
+    SKIP_UNLESS_STORE_READY();
+    StartServer();
+  }
 
   void StartServer() {
     ServerOptions options;
@@ -46,6 +50,7 @@ class EventBusTest : public ::testing::Test {
     options.temporal_address = absl::StrCat("127.0.0.1:", stigmer::testing::FreePort());
     options.api_token = kTestApiToken;
     options.store_path = dir_.path() / "stigmer.db";
+    options.database = testing::TestStoreDatabase(options.store_path);  // the PostgreSQL variant
     absl::StatusOr<std::unique_ptr<StigmerServer>> server = StigmerServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);

@@ -14,6 +14,7 @@
 #include "temporal/payloads.h"
 #include "temporal/temporal_client.h"
 #include "testing/temporal_dev_server.h"
+#include "testing/test_database.h"
 #include "testing/test_env.h"
 #include "testing/test_responder.h"
 
@@ -37,6 +38,7 @@ do:
 class ExecutionApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    SKIP_UNLESS_STORE_READY();
     absl::StatusOr<std::unique_ptr<testing::TemporalDevServer>> temporal =
         testing::TemporalDevServer::Start();
     ASSERT_TRUE(temporal.ok()) << temporal.status();
@@ -52,6 +54,7 @@ class ExecutionApiTest : public ::testing::Test {
     options.port = 0;
     options.temporal_address = temporal_->address();
     options.store_path = dir_.path() / "stigmer.db";
+    options.database = testing::TestStoreDatabase(options.store_path);  // the PostgreSQL variant
     options.api_token = testing::kTestApiToken;
     absl::StatusOr<std::unique_ptr<StigmerServer>> server = StigmerServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
@@ -316,7 +319,8 @@ TEST_F(ExecutionApiTest, OpenRecordTemporalNeverHeardOfIsNotLeftRunning) {
   lost.set_temporal_workflow_id(lost.id());
   lost.clear_temporal_run_id();
   {
-    auto store = store::Store::Open(dir_.path() / "stigmer.db");
+    const auto path = dir_.path() / "stigmer.db";
+    auto store = store::Store::OpenDatabase(testing::TestStoreDatabase(path), path);
     ASSERT_TRUE(store.ok()) << store.status();
     absl::Status inserted = (*store)->InsertExecution(lost, "");
     ASSERT_TRUE(inserted.ok()) << inserted;

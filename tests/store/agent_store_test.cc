@@ -42,7 +42,10 @@ Agent AgentDraft(const std::string& name, const std::string& definition) {
 
 class AgentStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override { store_ = OpenOrDie(dir_.path() / "stigmer.db"); }
+  void SetUp() override {
+    SKIP_UNLESS_STORE_READY();
+    store_ = OpenOrDie(dir_.path() / "stigmer.db");
+  }
 
   AgentApplyResult Apply(const std::string& name, const std::string& definition,
                          int64_t second = 0) {

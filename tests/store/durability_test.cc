@@ -42,17 +42,19 @@ std::string AllBytesOnDisk(const std::filesystem::path& db) {
 // or an I/O error would in the middle of a transaction.
 void BreakWritesTo(const std::filesystem::path& path, const std::string& table,
                    const std::string& event) {
-  absl::StatusOr<Database> db = Database::Open(path);
+  absl::StatusOr<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open(path);
   ASSERT_TRUE(db.ok()) << db.status();
-  ASSERT_TRUE(db->Execute(absl::StrCat("CREATE TRIGGER break_", table, " BEFORE ", event, " ON ",
-                                       table, " BEGIN SELECT RAISE(ABORT, 'injected fault'); END"))
-                  .ok());
+  ASSERT_TRUE(
+      (*db)
+          ->Execute(absl::StrCat("CREATE TRIGGER break_", table, " BEFORE ", event, " ON ", table,
+                                 " BEGIN SELECT RAISE(ABORT, 'injected fault'); END"))
+          .ok());
 }
 
 int64_t Count(const std::filesystem::path& path, const std::string& table) {
-  absl::StatusOr<Database> db = Database::Open(path);
+  absl::StatusOr<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open(path);
   EXPECT_TRUE(db.ok()) << db.status();
-  absl::StatusOr<Query> query = db->Prepare(absl::StrCat("SELECT COUNT(*) FROM ", table));
+  absl::StatusOr<Query> query = (*db)->Prepare(absl::StrCat("SELECT COUNT(*) FROM ", table));
   EXPECT_TRUE(query.ok() && *query->Step());
   return query->ColumnInt(0);
 }

@@ -15,7 +15,8 @@ using ::stigmer::store::testing::At;
 using ::stigmer::store::testing::OpenOrDie;
 
 TEST(EventStoreTest, AnIdIsStoredOncePerSource) {
-  std::unique_ptr<Store> store = OpenOrDie(Database::kInMemory);
+  SKIP_UNLESS_STORE_READY();
+  std::unique_ptr<Store> store = OpenOrDie(SqliteDatabase::kInMemory);
   absl::StatusOr<StoredEvent> first =
       store->InsertEvent("/shop", "1", "placed", "{\"a\":1}", At(1));
   ASSERT_TRUE(first.ok()) << first.status();
@@ -34,7 +35,8 @@ TEST(EventStoreTest, AnIdIsStoredOncePerSource) {
 }
 
 TEST(EventStoreTest, EventsComeBackInAcceptanceOrderAfterASequence) {
-  std::unique_ptr<Store> store = OpenOrDie(Database::kInMemory);
+  SKIP_UNLESS_STORE_READY();
+  std::unique_ptr<Store> store = OpenOrDie(SqliteDatabase::kInMemory);
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(store->InsertEvent("/s", std::to_string(i), "t", std::to_string(i), At(i)).ok());
   }
@@ -47,6 +49,7 @@ TEST(EventStoreTest, EventsComeBackInAcceptanceOrderAfterASequence) {
 }
 
 TEST(EventStoreTest, EventsAndCursorsSurviveReopening) {
+  SKIP_UNLESS_STORE_READY();
   stigmer::testing::TempDir dir;
   const std::filesystem::path path = dir.path() / "stigmer.db";
   {
@@ -62,7 +65,8 @@ TEST(EventStoreTest, EventsAndCursorsSurviveReopening) {
 }
 
 TEST(EventStoreTest, AnEventWithoutSourceIdOrTypeIsRefused) {
-  std::unique_ptr<Store> store = OpenOrDie(Database::kInMemory);
+  SKIP_UNLESS_STORE_READY();
+  std::unique_ptr<Store> store = OpenOrDie(SqliteDatabase::kInMemory);
   EXPECT_EQ(store->InsertEvent("", "1", "t", "{}", At(1)).status().message(),
             "an event needs a source, an id and a type");
 }

@@ -23,6 +23,7 @@ using ::testing::ElementsAreArray;
 class ExecutionStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    SKIP_UNLESS_STORE_READY();
     store_ = OpenOrDie(dir_.path() / "stigmer.db");
     for (const char* name : {"hello", "other"}) {
       ASSERT_TRUE(store_->ApplyWorkflow(Draft(name, "v1"), At(0), false).ok());

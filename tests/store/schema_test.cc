@@ -22,15 +22,15 @@ using ::testing::HasSubstr;
 
 // Runs one SQL text on the file with a connection of its own, as another program would.
 void RunSql(const std::filesystem::path& path, const std::string& sql) {
-  absl::StatusOr<Database> db = Database::Open(path);
+  absl::StatusOr<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open(path);
   ASSERT_TRUE(db.ok()) << db.status();
-  ASSERT_TRUE(db->Execute(sql).ok()) << sql;
+  ASSERT_TRUE((*db)->Execute(sql).ok()) << sql;
 }
 
 int64_t CountRows(const std::filesystem::path& path, const std::string& table) {
-  absl::StatusOr<Database> db = Database::Open(path);
+  absl::StatusOr<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open(path);
   EXPECT_TRUE(db.ok()) << db.status();
-  absl::StatusOr<Query> query = db->Prepare(absl::StrCat("SELECT COUNT(*) FROM ", table));
+  absl::StatusOr<Query> query = (*db)->Prepare(absl::StrCat("SELECT COUNT(*) FROM ", table));
   EXPECT_TRUE(query.ok()) << query.status();
   EXPECT_TRUE(*query->Step());
   return query->ColumnInt(0);
@@ -40,9 +40,9 @@ TEST(SchemaTest, MigratesAnEmptyFileToTheLatestVersion) {
   TempDir dir;
   const auto path = dir.path() / "data" / "stigmer.db";  // the folder is created too
   ASSERT_NE(OpenOrDie(path), nullptr);
-  absl::StatusOr<Database> db = Database::Open(path);
+  absl::StatusOr<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open(path);
   ASSERT_TRUE(db.ok()) << db.status();
-  EXPECT_EQ(*CurrentSchemaVersion(*db), LatestSchemaVersion());
+  EXPECT_EQ(*CurrentSchemaVersion(**db), LatestSchemaVersion());
   EXPECT_EQ(CountRows(path, "schema_version"), LatestSchemaVersion());
   for (const char* table :
        {"workflows", "workflow_versions", "executions", "agents", "agent_versions"}) {
@@ -90,11 +90,12 @@ TEST(SchemaTest, AVersionOneStoreGainsAgentsAndKeepsItsWorkflows) {
 
 TEST(SchemaTest, MigratingTwiceOnOneConnectionIsHarmless) {
   TempDir dir;
-  absl::StatusOr<Database> db = Database::Open(dir.path() / "stigmer.db");
+  absl::StatusOr<std::unique_ptr<SqliteDatabase>> db =
+      SqliteDatabase::Open(dir.path() / "stigmer.db");
   ASSERT_TRUE(db.ok()) << db.status();
-  ASSERT_TRUE(MigrateSchema(*db).ok());
-  ASSERT_TRUE(MigrateSchema(*db).ok());
-  EXPECT_EQ(*CurrentSchemaVersion(*db), LatestSchemaVersion());
+  ASSERT_TRUE(MigrateSchema(**db).ok());
+  ASSERT_TRUE(MigrateSchema(**db).ok());
+  EXPECT_EQ(*CurrentSchemaVersion(**db), LatestSchemaVersion());
 }
 
 TEST(SchemaTest, RefusesASchemaNewerThanTheBinary) {
@@ -129,12 +130,12 @@ TEST(SchemaTest, UsesWriteAheadLoggingAndForeignKeys) {
   TempDir dir;
   const auto path = dir.path() / "stigmer.db";
   ASSERT_NE(OpenOrDie(path), nullptr);
-  absl::StatusOr<Database> db = Database::Open(path);
+  absl::StatusOr<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open(path);
   ASSERT_TRUE(db.ok()) << db.status();
-  absl::StatusOr<Query> journal = db->Prepare("PRAGMA journal_mode");
+  absl::StatusOr<Query> journal = (*db)->Prepare("PRAGMA journal_mode");
   ASSERT_TRUE(*journal->Step());
   EXPECT_EQ(journal->ColumnText(0), "wal");
-  absl::StatusOr<Query> keys = db->Prepare("PRAGMA foreign_keys");
+  absl::StatusOr<Query> keys = (*db)->Prepare("PRAGMA foreign_keys");
   ASSERT_TRUE(*keys->Step());
   EXPECT_EQ(keys->ColumnInt(0), 1);
 }
@@ -157,7 +158,7 @@ TEST(SchemaTest, InMemoryStoreWorksAndLeavesNoFile) {
   TempDir dir;
   const std::filesystem::path original = std::filesystem::current_path();
   std::filesystem::current_path(dir.path());  // where a file named ":memory:" would appear
-  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(Database::kInMemory);
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(SqliteDatabase::kInMemory);
   ASSERT_TRUE(store.ok()) << store.status();
   ASSERT_TRUE((*store)->ApplyWorkflow(testing::Draft("hello", "a"), testing::At(0), false).ok());
   EXPECT_EQ((*store)->GetWorkflow("hello", 0)->definition(), "a");

@@ -25,6 +25,7 @@ using ::testing::HasSubstr;
 class SessionStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    SKIP_UNLESS_STORE_READY();
     store_ = OpenOrDie(dir_.path() / "stigmer.db");
     for (const char* name : {"reviewer", "writer"}) {
       stigmer::v1::Agent draft;
@@ -170,22 +171,23 @@ TEST(SessionSchemaTest, AVersionTwoStoreGainsSessionsAndKeepsItsExecutions) {
     ASSERT_TRUE(store->InsertExecution(old, "").ok());
   }
   {
-    absl::StatusOr<Database> db = Database::Open(path);
+    absl::StatusOr<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open(path);
     ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE(db->Execute("ALTER TABLE workflow_versions DROP COLUMN source_dir;"
-                            " DROP TABLE event_cursors; DROP TABLE events;"
-                            " DROP INDEX executions_by_session;"
-                            " ALTER TABLE executions DROP COLUMN session_id;"
-                            " DELETE FROM schema_version WHERE version >= 3")
+    ASSERT_TRUE((*db)
+                    ->Execute("ALTER TABLE workflow_versions DROP COLUMN source_dir;"
+                              " DROP TABLE event_cursors; DROP TABLE events;"
+                              " DROP INDEX executions_by_session;"
+                              " ALTER TABLE executions DROP COLUMN session_id;"
+                              " DELETE FROM schema_version WHERE version >= 3")
                     .ok());
-    ASSERT_EQ(*CurrentSchemaVersion(*db), 2);
+    ASSERT_EQ(*CurrentSchemaVersion(**db), 2);
   }
   auto store = OpenOrDie(path);
   ASSERT_NE(store, nullptr);
   {
-    absl::StatusOr<Database> db = Database::Open(path);
+    absl::StatusOr<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open(path);
     ASSERT_TRUE(db.ok()) << db.status();
-    EXPECT_EQ(*CurrentSchemaVersion(*db), LatestSchemaVersion());
+    EXPECT_EQ(*CurrentSchemaVersion(**db), LatestSchemaVersion());
   }
   EXPECT_TRUE(store->GetExecution(old.id()).ok());
   EXPECT_TRUE(store->ListSessions("", 0)->empty());

@@ -13,6 +13,7 @@
 #include "server/store/store.h"
 #include "stigmer/v1/execution.pb.h"
 #include "stigmer/v1/workflow.pb.h"
+#include "testing/test_database.h"
 
 namespace stigmer::store::testing {
 
@@ -45,8 +46,11 @@ inline stigmer::v1::Execution NewExecution(const std::string& workflow, int vers
   return execution;
 }
 
+// The store at `path`, or in the PostgreSQL variant of the tests the scratch database that
+// stands for it (testing/test_database.h).
 inline std::unique_ptr<Store> OpenOrDie(const std::filesystem::path& path) {
-  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path);
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      Store::OpenDatabase(stigmer::testing::TestStoreDatabase(path), path);
   EXPECT_TRUE(store.ok()) << store.status();
   return store.ok() ? *std::move(store) : nullptr;
 }

@@ -25,7 +25,10 @@ using ::stigmer::v1::Workflow;
 
 class WorkflowStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override { store_ = OpenOrDie(dir_.path() / "stigmer.db"); }
+  void SetUp() override {
+    SKIP_UNLESS_STORE_READY();
+    store_ = OpenOrDie(dir_.path() / "stigmer.db");
+  }
 
   ApplyResult Apply(const std::string& name, const std::string& definition, int64_t second = 0) {
     absl::StatusOr<ApplyResult> result = store_->ApplyWorkflow(Draft(name, definition), At(second),

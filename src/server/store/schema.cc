@@ -120,7 +120,7 @@ absl::Status MigrateSchema(Database& db) {
     if (!current.ok()) return current.status();
     if (*current > LatestSchemaVersion()) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "the store ", db.path().string(), " has schema version ", *current,
+          db.Describe(), " has schema version ", *current,
           " but this stigmer knows versions up to ", LatestSchemaVersion(),
           ": it was written by a newer stigmer; upgrade stigmer or use another STIGMER_HOME"));
     }

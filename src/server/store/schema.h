@@ -3,7 +3,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "server/store/sqlite_database.h"
+#include "server/store/database.h"
 
 namespace stigmer::store {
 

@@ -51,58 +51,55 @@ absl::Status SqliteError(sqlite3* db, int result_code, absl::string_view context
   return absl::Status(CodeFor(result_code), absl::StrCat(context, ": ", message));
 }
 
-Query::Query(Query&& other) noexcept
-    : db_(other.db_), statement_(std::exchange(other.statement_, nullptr)) {}
+namespace {
 
-Query::~Query() {
-  if (statement_ == nullptr) return;
-  sqlite3_reset(statement_);
-  sqlite3_clear_bindings(statement_);
-}
-
-void Query::Bind(int index, int64_t value) { sqlite3_bind_int64(statement_, index, value); }
-
-void Query::Bind(int index, absl::string_view text) {
-  sqlite3_bind_text64(statement_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-}
-
-void Query::BindBlob(int index, absl::string_view bytes) {
-  sqlite3_bind_blob64(statement_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
-}
-
-void Query::BindNull(int index) { sqlite3_bind_null(statement_, index); }
-
-absl::StatusOr<bool> Query::Step() {
-  int rc = sqlite3_step(statement_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  // The message names the statement, so that a failure can be traced to its query.
-  return SqliteError(db_, sqlite3_extended_errcode(db_), sqlite3_sql(statement_));
-}
-
-absl::Status Query::Run() {
-  while (true) {
-    absl::StatusOr<bool> row = Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return absl::OkStatus();
+// A statement of the cache, borrowed by one Query at a time.
+class SqliteStatement final : public Statement {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
+  ~SqliteStatement() override {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
   }
-}
 
-int64_t Query::ColumnInt(int column) const { return sqlite3_column_int64(statement_, column); }
+  void Bind(int index, int64_t value) override { sqlite3_bind_int64(statement_, index, value); }
+  void Bind(int index, absl::string_view text) override {
+    sqlite3_bind_text64(statement_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  }
+  void BindBlob(int index, absl::string_view bytes) override {
+    sqlite3_bind_blob64(statement_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  }
+  void BindNull(int index) override { sqlite3_bind_null(statement_, index); }
 
-std::string Query::ColumnText(int column) const {
-  // sqlite3_column_blob first, then _bytes: the documented order for reading a value as is.
-  const void* data = sqlite3_column_blob(statement_, column);
-  int size = sqlite3_column_bytes(statement_, column);
-  if (data == nullptr || size <= 0) return std::string();
-  return std::string(static_cast<const char*>(data), static_cast<size_t>(size));
-}
+  absl::StatusOr<bool> Step() override {
+    int rc = sqlite3_step(statement_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    // The message names the statement, so that a failure can be traced to its query.
+    return SqliteError(db_, sqlite3_extended_errcode(db_), sqlite3_sql(statement_));
+  }
 
-bool Query::ColumnIsNull(int column) const {
-  return sqlite3_column_type(statement_, column) == SQLITE_NULL;
-}
+  int64_t ColumnInt(int column) const override { return sqlite3_column_int64(statement_, column); }
+  std::string ColumnText(int column) const override {
+    // sqlite3_column_blob first, then _bytes: the documented order for reading a value as is.
+    const void* data = sqlite3_column_blob(statement_, column);
+    int size = sqlite3_column_bytes(statement_, column);
+    if (data == nullptr || size <= 0) return std::string();
+    return std::string(static_cast<const char*>(data), static_cast<size_t>(size));
+  }
+  bool ColumnIsNull(int column) const override {
+    return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+  }
 
-absl::StatusOr<Database> Database::Open(const std::filesystem::path& path) {
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* statement_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
+    const std::filesystem::path& path) {
   const bool in_memory = path == kInMemory;
   // Create the file ourselves so that it is 0600 from the start; SQLite gives its -wal and -shm
   // files the same mode as the database.
@@ -123,13 +120,13 @@ absl::StatusOr<Database> Database::Open(const std::filesystem::path& path) {
   sqlite3_extended_result_codes(db.get(), 1);
   sqlite3_busy_timeout(db.get(), kBusyTimeoutMillis);
 
-  Database database(std::move(db), path);
+  auto database = std::make_unique<SqliteDatabase>(std::move(db), path);
   auto fail = [&context](const absl::Status& status) {
     return absl::Status(status.code(), absl::StrCat(context, ": ", status.message()));
   };
   {
     // journal_mode answers with the mode in force: anything but "wal" means no WAL here.
-    absl::StatusOr<Query> journal = database.Prepare("PRAGMA journal_mode=WAL");
+    absl::StatusOr<Query> journal = database->Prepare("PRAGMA journal_mode=WAL");
     if (!journal.ok()) return fail(journal.status());
     absl::StatusOr<bool> row = journal->Step();
     if (!row.ok()) return fail(row.status());
@@ -137,19 +134,19 @@ absl::StatusOr<Database> Database::Open(const std::filesystem::path& path) {
       return fail(absl::FailedPreconditionError("the WAL journal mode is not available"));
     }
   }
-  absl::Status status = database.Execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  absl::Status status = database->Execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
   if (!status.ok()) return fail(status);
   return database;
 }
 
-absl::Status Database::Execute(absl::string_view sql) {
+absl::Status SqliteDatabase::Execute(absl::string_view sql) {
   const std::string text(sql);
   int rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db_.get(), sqlite3_extended_errcode(db_.get()), text);
   return absl::OkStatus();
 }
 
-absl::StatusOr<Query> Database::Prepare(absl::string_view sql) {
+absl::StatusOr<Query> SqliteDatabase::Prepare(absl::string_view sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
     sqlite3_stmt* raw = nullptr;
@@ -159,36 +156,23 @@ absl::StatusOr<Query> Database::Prepare(absl::string_view sql) {
     if (rc != SQLITE_OK) return SqliteError(db_.get(), rc, absl::StrCat("cannot prepare ", sql));
     it = statements_.emplace(std::string(sql), std::move(statement)).first;
   }
-  return Query(db_.get(), it->second.get());
+  return Query(std::make_unique<SqliteStatement>(db_.get(), it->second.get()));
 }
 
-int64_t Database::Changes() const { return sqlite3_changes64(db_.get()); }
+int64_t SqliteDatabase::Changes() const { return sqlite3_changes64(db_.get()); }
 
-absl::StatusOr<Transaction> Transaction::Begin(Database& db) {
-  absl::StatusOr<Query> begin = db.Prepare("BEGIN IMMEDIATE");
-  if (!begin.ok()) return begin.status();
-  absl::Status status = begin->Run();
-  if (!status.ok()) return status;
-  return Transaction(&db);
+absl::Status SqliteDatabase::RunCached(absl::string_view sql) {
+  absl::StatusOr<Query> query = Prepare(sql);
+  if (!query.ok()) return query.status();
+  return query->Run();
 }
 
-Transaction::~Transaction() { Rollback(); }
+absl::Status SqliteDatabase::BeginWrite() { return RunCached("BEGIN IMMEDIATE"); }
 
-absl::Status Transaction::Commit() {
-  if (db_ == nullptr) return absl::FailedPreconditionError("the transaction has already ended");
-  absl::StatusOr<Query> commit = db_->Prepare("COMMIT");
-  if (!commit.ok()) return commit.status();
-  absl::Status status = commit->Run();
-  if (!status.ok()) return status;  // still open: the destructor rolls it back
-  db_ = nullptr;
-  return absl::OkStatus();
-}
+absl::Status SqliteDatabase::Commit() { return RunCached("COMMIT"); }
 
-void Transaction::Rollback() {
-  if (db_ == nullptr) return;
-  Database* db = std::exchange(db_, nullptr);
-  absl::StatusOr<Query> rollback = db->Prepare("ROLLBACK");
-  if (rollback.ok()) rollback->Run().IgnoreError();
-}
+void SqliteDatabase::Rollback() { RunCached("ROLLBACK").IgnoreError(); }
+
+std::string SqliteDatabase::Describe() const { return absl::StrCat("the store ", path_.string()); }
 
 }  // namespace stigmer::store

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "server/store/database.h"
 
 namespace stigmer::store {
 
@@ -31,40 +32,10 @@ using StatementHandle = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 // PermissionDenied, CORRUPT/NOTADB → DataLoss, CANTOPEN → Unavailable, else Internal.
 absl::Status SqliteError(sqlite3* db, int result_code, absl::string_view context);
 
-// One prepared statement borrowed from a Database's cache: bind, step, read columns. When the
-// Query goes away the statement is reset and its bindings cleared, ready for the next borrower.
-// Parameter and column indexes: parameters count from 1, columns from 0 (as in SQLite).
-// Not thread-safe; it belongs to the Database's owner (who serializes access).
-class Query {
- public:
-  Query(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
-  Query(Query&& other) noexcept;
-  Query& operator=(Query&&) = delete;
-  Query(const Query&) = delete;
-  ~Query();
-
-  void Bind(int index, int64_t value);
-  void Bind(int index, absl::string_view text);       // copied
-  void BindBlob(int index, absl::string_view bytes);  // copied
-  void BindNull(int index);
-
-  // Advances to the next row: true when there is one, false when done.
-  absl::StatusOr<bool> Step();
-  // Runs a statement that returns no rows (or whose rows do not matter).
-  absl::Status Run();
-
-  int64_t ColumnInt(int column) const;
-  std::string ColumnText(int column) const;
-  bool ColumnIsNull(int column) const;
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* statement_;
-};
-
-// One SQLite connection with the settings the store relies on, and a cache of its prepared
-// statements. Not thread-safe: the owner serializes every call (Store holds a mutex).
-class Database {
+// The default engine: one SQLite connection with the settings the store relies on, and a cache
+// of its prepared statements (a Query borrows one; when the Query goes away the statement is
+// reset and its bindings cleared). Not thread-safe: the owner serializes every call.
+class SqliteDatabase final : public Database {
  public:
   static constexpr char kInMemory[] = ":memory:";
 
@@ -73,49 +44,30 @@ class Database {
   // Sets: extended result codes, busy timeout 5 s, journal_mode WAL, synchronous NORMAL (a
   // committed transaction survives the process being killed; an OS crash or power loss may lose
   // the last ones, never corrupting the file), foreign_keys ON.
-  static absl::StatusOr<Database> Open(const std::filesystem::path& path);
+  static absl::StatusOr<std::unique_ptr<SqliteDatabase>> Open(const std::filesystem::path& path);
 
-  Database(Database&&) = default;
-  Database& operator=(Database&&) = default;
+  SqliteDatabase(SqliteHandle db, std::filesystem::path path)
+      : db_(std::move(db)), path_(std::move(path)) {}
 
-  // Runs one or more statements that return no rows.
-  absl::Status Execute(absl::string_view sql);
-  // A prepared statement for `sql`, prepared once and kept for the life of the Database.
-  // REQUIRES: the previous Query for the same `sql` is gone.
-  absl::StatusOr<Query> Prepare(absl::string_view sql);
-  // Rows inserted, updated or deleted by the last statement.
-  int64_t Changes() const;
+  absl::Status Execute(absl::string_view sql) override;
+  // Prepared once per `sql` and kept for the life of the Database.
+  absl::StatusOr<Query> Prepare(absl::string_view sql) override;
+  int64_t Changes() const override;
+  // BEGIN IMMEDIATE: takes the write lock at once, waiting up to the busy timeout.
+  absl::Status BeginWrite() override;
+  absl::Status Commit() override;
+  void Rollback() override;
+  std::string Describe() const override;
 
   const std::filesystem::path& path() const { return path_; }
 
  private:
-  Database(SqliteHandle db, std::filesystem::path path)
-      : db_(std::move(db)), path_(std::move(path)) {}
+  absl::Status RunCached(absl::string_view sql);
 
   SqliteHandle db_;
   // Declared after db_ so that the statements are finalized before the connection closes.
   std::map<std::string, StatementHandle, std::less<>> statements_;
   std::filesystem::path path_;
-};
-
-// One write transaction: BEGIN IMMEDIATE (taking the write lock at once, waiting up to the busy
-// timeout for other connections) on Begin; rolled back when destroyed unless committed, so that
-// every early return leaves nothing behind.
-class Transaction {
- public:
-  static absl::StatusOr<Transaction> Begin(Database& db);
-  Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
-  Transaction& operator=(Transaction&&) = delete;
-  Transaction(const Transaction&) = delete;
-  ~Transaction();
-
-  absl::Status Commit();
-  // Ends the transaction storing nothing (a dry run).
-  void Rollback();
-
- private:
-  explicit Transaction(Database* db) : db_(db) {}
-  Database* db_;
 };
 
 }  // namespace stigmer::store

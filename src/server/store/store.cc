@@ -3,9 +3,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/database_url.h"
 #include "common/file_io.h"
 #include "common/ulid.h"
 #include "server/store/page_token.h"
+#include "server/store/postgres_database.h"
 #include "server/store/records.h"
 #include "server/store/schema.h"
 #include "server/store/shared_names.h"
@@ -150,16 +152,30 @@ absl::StatusOr<ApplyResult> Apply(Database& db, const Workflow& draft, int64_t n
 
 }  // namespace
 
-Store::Store(PassKey, Database db) : db_(std::move(db)) {}
+Store::Store(PassKey, std::unique_ptr<Database> db) : db_(std::move(db)) {}
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
-  if (path != Database::kInMemory && path.has_parent_path()) {
+  if (path != SqliteDatabase::kInMemory && path.has_parent_path()) {
     absl::Status status = MakeDirectories(path.parent_path());
     if (!status.ok()) return status;
   }
-  absl::StatusOr<Database> db = Database::Open(path);
+  absl::StatusOr<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open(path);
   if (!db.ok()) return db.status();
-  absl::Status status = MigrateSchema(*db);
+  absl::Status status = MigrateSchema(**db);
+  if (!status.ok()) return status;
+  return std::make_unique<Store>(PassKey(), *std::move(db));
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::OpenDatabase(
+    absl::string_view database, const std::filesystem::path& sqlite_path) {
+  if (database.empty()) return Open(sqlite_path);
+  if (!IsPostgresUrl(database)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("server.database: ", ValidateDatabaseUrl(database).message()));
+  }
+  absl::StatusOr<std::unique_ptr<PostgresDatabase>> db = PostgresDatabase::Open(database);
+  if (!db.ok()) return db.status();
+  absl::Status status = MigrateSchema(**db);
   if (!status.ok()) return status;
   return std::make_unique<Store>(PassKey(), *std::move(db));
 }
@@ -169,9 +185,9 @@ absl::StatusOr<ApplyResult> Store::ApplyWorkflow(const Workflow& draft, absl::Ti
   if (draft.name().empty()) return absl::InvalidArgumentError("the workflow has no name");
   if (draft.digest().empty()) return absl::InvalidArgumentError("the workflow has no digest");
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Transaction> transaction = Transaction::Begin(db_);
+  absl::StatusOr<Transaction> transaction = Transaction::Begin(*db_);
   if (!transaction.ok()) return transaction.status();
-  absl::StatusOr<ApplyResult> result = Apply(db_, draft, absl::ToUnixNanos(now));
+  absl::StatusOr<ApplyResult> result = Apply(*db_, draft, absl::ToUnixNanos(now));
   if (!result.ok()) return result.status();
   if (dry_run || result->outcome == stigmer::v1::APPLY_OUTCOME_UNCHANGED) {
     transaction->Rollback();
@@ -188,13 +204,13 @@ absl::StatusOr<Workflow> Store::GetWorkflow(absl::string_view name_or_id, int ve
         absl::StrCat("workflow version must not be negative (got ", version, ")"));
   }
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<WorkflowRow> row = FindWorkflowRow(db_, name_or_id);
+  absl::StatusOr<WorkflowRow> row = FindWorkflowRow(*db_, name_or_id);
   if (!row.ok()) return row.status();
   if (version > row->latest_version) {
     return absl::NotFoundError(
         absl::StrCat("workflow \"", name_or_id, "\" has no version ", version));
   }
-  return ReadVersion(db_, row->id, version == 0 ? row->latest_version : version);
+  return ReadVersion(*db_, row->id, version == 0 ? row->latest_version : version);
 }
 
 absl::StatusOr<WorkflowPage> Store::ListWorkflows(int page_size, absl::string_view page_token) {
@@ -208,10 +224,10 @@ absl::StatusOr<WorkflowPage> Store::ListWorkflows(int page_size, absl::string_vi
   }
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Query> query =
-      db_.Prepare(absl::StrCat("SELECT ", kWorkflowColumns,
-                               " FROM workflows w JOIN workflow_versions v"
-                               " ON v.workflow_id = w.id AND v.version = w.latest_version"
-                               " WHERE w.name > ?1 ORDER BY w.name LIMIT ?2"));
+      db_->Prepare(absl::StrCat("SELECT ", kWorkflowColumns,
+                                " FROM workflows w JOIN workflow_versions v"
+                                " ON v.workflow_id = w.id AND v.version = w.latest_version"
+                                " WHERE w.name > ?1 ORDER BY w.name LIMIT ?2"));
   if (!query.ok()) return query.status();
   query->Bind(1, after);
   query->Bind(2, int64_t{*limit} + 1);  // one more, to know whether another page follows
@@ -231,13 +247,13 @@ absl::StatusOr<WorkflowPage> Store::ListWorkflows(int page_size, absl::string_vi
 
 absl::StatusOr<int> Store::DeleteWorkflow(absl::string_view name_or_id, bool force) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Transaction> transaction = Transaction::Begin(db_);
+  absl::StatusOr<Transaction> transaction = Transaction::Begin(*db_);
   if (!transaction.ok()) return transaction.status();
-  absl::StatusOr<WorkflowRow> row = FindWorkflowRow(db_, name_or_id);
+  absl::StatusOr<WorkflowRow> row = FindWorkflowRow(*db_, name_or_id);
   if (!row.ok()) return row.status();
   if (!force) {
-    absl::StatusOr<Query> count =
-        db_.Prepare("SELECT COUNT(*) FROM executions WHERE workflow_id = ?1 AND phase IN (?2, ?3)");
+    absl::StatusOr<Query> count = db_->Prepare(
+        "SELECT COUNT(*) FROM executions WHERE workflow_id = ?1 AND phase IN (?2, ?3)");
     if (!count.ok()) return count.status();
     count->Bind(1, row->id);
     count->Bind(2, int64_t{stigmer::v1::EXECUTION_PHASE_PENDING});
@@ -252,13 +268,13 @@ absl::StatusOr<int> Store::DeleteWorkflow(absl::string_view name_or_id, bool for
     }
   }
   absl::StatusOr<Query> versions =
-      db_.Prepare("DELETE FROM workflow_versions WHERE workflow_id = ?1");
+      db_->Prepare("DELETE FROM workflow_versions WHERE workflow_id = ?1");
   if (!versions.ok()) return versions.status();
   versions->Bind(1, row->id);
   absl::Status status = versions->Run();
   if (!status.ok()) return status;
-  const int deleted = static_cast<int>(db_.Changes());
-  absl::StatusOr<Query> workflow = db_.Prepare("DELETE FROM workflows WHERE id = ?1");
+  const int deleted = static_cast<int>(db_->Changes());
+  absl::StatusOr<Query> workflow = db_->Prepare("DELETE FROM workflows WHERE id = ?1");
   if (!workflow.ok()) return workflow.status();
   workflow->Bind(1, row->id);
   status = workflow->Run();

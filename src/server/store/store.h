@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/store/database.h"
 #include "server/store/sqlite_database.h"
 #include "stigmer/v1/agent.pb.h"
 #include "stigmer/v1/execution.pb.h"
@@ -73,13 +74,14 @@ struct ExecutionPage {
 };
 
 // stigmer-server's catalogue of workflows and agents (every version kept) and executions, in one
-// SQLite file (see Database::Open for its settings, schema.h for migrations).
+// SQLite file (see SqliteDatabase::Open for its settings, schema.h for migrations), or in a
+// PostgreSQL database that several stigmer-servers share (postgres_database.h).
 //
 // Threads: every method may be called from any thread. The store has one connection, and a
-// mutex serializes calls on it; other processes may open the same file (writes wait for each
-// other up to 5 s, then Unavailable).
+// mutex serializes calls on it; other processes may open the same database (writes wait for
+// each other up to 5 s, then Unavailable).
 //
-// Writes: each write method is one transaction (BEGIN IMMEDIATE … COMMIT); on any error it is
+// Writes: each write method is one transaction (Database::BeginWrite … COMMIT); on any error it is
 // rolled back and nothing of the call is left. Once a call has returned OK its data survives the
 // process being killed.
 //
@@ -87,19 +89,27 @@ struct ExecutionPage {
 // the caller passes; the clear value never reaches the file (nor its journal).
 //
 // Errors: NotFound, AlreadyExists, InvalidArgument, FailedPrecondition as documented per method;
-// Unavailable when the file stays locked by another process; Internal/DataLoss from SQLite.
+// Unavailable when the database stays locked by another process or cannot be reached (on
+// PostgreSQL the next call reconnects); Internal/DataLoss from the engine.
 class Store {
   class PassKey;  // only Open makes stores
 
  public:
   // Opens the store at `path` (creating it with mode 0600, and its folder with 0700, if
   // missing) and brings its schema up to date. A schema newer than this binary's →
-  // FailedPrecondition, leaving the file untouched. Database::kInMemory (":memory:") gives a
+  // FailedPrecondition, leaving the file untouched. SqliteDatabase::kInMemory (":memory:") gives a
   // store that lives only as long as the object (for tests; nothing survives it).
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::filesystem::path& path);
 
+  // Opens the store that `database` names (config server.database): empty → the SQLite file at
+  // `sqlite_path` (as Open); a postgres:// or postgresql:// URL → that PostgreSQL database,
+  // whose schema is brought up to date the same way (several servers starting at once: one
+  // migrates, the others wait). Errors as PostgresDatabase::Open; they never hold the password.
+  static absl::StatusOr<std::unique_ptr<Store>> OpenDatabase(
+      absl::string_view database, const std::filesystem::path& sqlite_path);
+
   // For std::make_unique in Open; nobody else can make a PassKey.
-  Store(PassKey, Database db);
+  Store(PassKey, std::unique_ptr<Database> db);
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
@@ -227,7 +237,7 @@ class Store {
   };
 
   absl::Mutex mu_;
-  Database db_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<Database> db_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace stigmer::store

@@ -160,9 +160,9 @@ absl::StatusOr<AgentApplyResult> Store::ApplyAgent(const Agent& draft, absl::Tim
   if (draft.name().empty()) return absl::InvalidArgumentError("the agent has no name");
   if (draft.digest().empty()) return absl::InvalidArgumentError("the agent has no digest");
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Transaction> transaction = Transaction::Begin(db_);
+  absl::StatusOr<Transaction> transaction = Transaction::Begin(*db_);
   if (!transaction.ok()) return transaction.status();
-  absl::StatusOr<AgentApplyResult> result = ApplyAgentIn(db_, draft, absl::ToUnixNanos(now));
+  absl::StatusOr<AgentApplyResult> result = ApplyAgentIn(*db_, draft, absl::ToUnixNanos(now));
   if (!result.ok()) return result.status();
   if (dry_run || result->outcome == stigmer::v1::APPLY_OUTCOME_UNCHANGED) {
     transaction->Rollback();
@@ -178,12 +178,12 @@ absl::StatusOr<Agent> Store::GetAgent(absl::string_view name_or_id, int version)
         absl::StrCat("agent version must not be negative (got ", version, ")"));
   }
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<AgentRow> row = FindAgentRow(db_, name_or_id);
+  absl::StatusOr<AgentRow> row = FindAgentRow(*db_, name_or_id);
   if (!row.ok()) return row.status();
   if (version > row->latest_version) {
     return absl::NotFoundError(absl::StrCat("agent \"", name_or_id, "\" has no version ", version));
   }
-  return ReadAgentVersion(db_, row->id, version == 0 ? row->latest_version : version);
+  return ReadAgentVersion(*db_, row->id, version == 0 ? row->latest_version : version);
 }
 
 absl::StatusOr<AgentPage> Store::ListAgents(int page_size, absl::string_view page_token) {
@@ -197,10 +197,10 @@ absl::StatusOr<AgentPage> Store::ListAgents(int page_size, absl::string_view pag
   }
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Query> query =
-      db_.Prepare(absl::StrCat("SELECT ", kAgentColumns,
-                               " FROM agents a JOIN agent_versions v"
-                               " ON v.agent_id = a.id AND v.version = a.latest_version"
-                               " WHERE a.name > ?1 ORDER BY a.name LIMIT ?2"));
+      db_->Prepare(absl::StrCat("SELECT ", kAgentColumns,
+                                " FROM agents a JOIN agent_versions v"
+                                " ON v.agent_id = a.id AND v.version = a.latest_version"
+                                " WHERE a.name > ?1 ORDER BY a.name LIMIT ?2"));
   if (!query.ok()) return query.status();
   query->Bind(1, after);
   query->Bind(2, int64_t{*limit} + 1);  // one more, to know whether another page follows
@@ -220,16 +220,16 @@ absl::StatusOr<AgentPage> Store::ListAgents(int page_size, absl::string_view pag
 
 absl::StatusOr<int> Store::DeleteAgent(absl::string_view name_or_id) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Transaction> transaction = Transaction::Begin(db_);
+  absl::StatusOr<Transaction> transaction = Transaction::Begin(*db_);
   if (!transaction.ok()) return transaction.status();
-  absl::StatusOr<AgentRow> row = FindAgentRow(db_, name_or_id);
+  absl::StatusOr<AgentRow> row = FindAgentRow(*db_, name_or_id);
   if (!row.ok()) return row.status();
-  absl::StatusOr<Query> versions = db_.Prepare("DELETE FROM agent_versions WHERE agent_id = ?1");
+  absl::StatusOr<Query> versions = db_->Prepare("DELETE FROM agent_versions WHERE agent_id = ?1");
   if (!versions.ok()) return versions.status();
   versions->Bind(1, row->id);
   if (absl::Status status = versions->Run(); !status.ok()) return status;
-  const int deleted = static_cast<int>(db_.Changes());
-  absl::StatusOr<Query> agent = db_.Prepare("DELETE FROM agents WHERE id = ?1");
+  const int deleted = static_cast<int>(db_->Changes());
+  absl::StatusOr<Query> agent = db_->Prepare("DELETE FROM agents WHERE id = ?1");
   if (!agent.ok()) return agent.status();
   agent->Bind(1, row->id);
   if (absl::Status status = agent->Run(); !status.ok()) return status;

@@ -27,10 +27,10 @@ absl::StatusOr<StoredEvent> Store::InsertEvent(absl::string_view source, absl::s
     return absl::InvalidArgumentError("an event needs a source, an id and a type");
   }
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Transaction> transaction = Transaction::Begin(db_);
+  absl::StatusOr<Transaction> transaction = Transaction::Begin(*db_);
   if (!transaction.ok()) return transaction.status();
   {
-    absl::StatusOr<Query> existing = db_.Prepare(
+    absl::StatusOr<Query> existing = db_->Prepare(
         "SELECT sequence, accepted_at, envelope FROM events WHERE source = ?1 AND id = ?2");
     if (!existing.ok()) return existing.status();
     existing->Bind(1, source);
@@ -43,21 +43,23 @@ absl::StatusOr<StoredEvent> Store::InsertEvent(absl::string_view source, absl::s
       return stored;
     }
   }
-  absl::StatusOr<Query> insert = db_.Prepare(
-      "INSERT INTO events (source, id, type, accepted_at, envelope) VALUES (?1, ?2, ?3, ?4, ?5)");
+  // RETURNING rather than last_insert_rowid(): the one form both engines know.
+  absl::StatusOr<Query> insert = db_->Prepare(
+      "INSERT INTO events (source, id, type, accepted_at, envelope) VALUES (?1, ?2, ?3, ?4, ?5)"
+      " RETURNING sequence");
   if (!insert.ok()) return insert.status();
   insert->Bind(1, source);
   insert->Bind(2, id);
   insert->Bind(3, type);
   insert->Bind(4, absl::ToUnixNanos(now));
   insert->Bind(5, envelope);
-  if (absl::Status status = insert->Run(); !status.ok()) return status;
-  absl::StatusOr<Query> last = db_.Prepare("SELECT last_insert_rowid()");
-  if (!last.ok()) return last.status();
-  absl::StatusOr<bool> row = last->Step();
+  absl::StatusOr<bool> row = insert->Step();
   if (!row.ok()) return row.status();
+  if (!*row) return absl::InternalError("INSERT INTO events returned no sequence");
+  const int64_t sequence = insert->ColumnInt(0);
+  if (absl::Status status = insert->Run(); !status.ok()) return status;  // to its end
   StoredEvent stored;
-  stored.sequence = last->ColumnInt(0);
+  stored.sequence = sequence;
   stored.accepted_at = absl::FromUnixNanos(absl::ToUnixNanos(now));
   stored.envelope = std::string(envelope);
   if (absl::Status committed = transaction->Commit(); !committed.ok()) return committed;
@@ -66,7 +68,7 @@ absl::StatusOr<StoredEvent> Store::InsertEvent(absl::string_view source, absl::s
 
 absl::StatusOr<std::vector<StoredEvent>> Store::ListEventsAfter(int64_t after_sequence, int limit) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Query> query = db_.Prepare(
+  absl::StatusOr<Query> query = db_->Prepare(
       "SELECT sequence, accepted_at, envelope FROM events WHERE sequence > ?1"
       " ORDER BY sequence LIMIT ?2");
   if (!query.ok()) return query.status();
@@ -83,7 +85,8 @@ absl::StatusOr<std::vector<StoredEvent>> Store::ListEventsAfter(int64_t after_se
 
 absl::StatusOr<int64_t> Store::EventCursor(absl::string_view reader) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Query> query = db_.Prepare("SELECT sequence FROM event_cursors WHERE reader = ?1");
+  absl::StatusOr<Query> query =
+      db_->Prepare("SELECT sequence FROM event_cursors WHERE reader = ?1");
   if (!query.ok()) return query.status();
   query->Bind(1, reader);
   absl::StatusOr<bool> row = query->Step();
@@ -93,7 +96,7 @@ absl::StatusOr<int64_t> Store::EventCursor(absl::string_view reader) {
 
 absl::Status Store::SaveEventCursor(absl::string_view reader, int64_t sequence) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Query> query = db_.Prepare(
+  absl::StatusOr<Query> query = db_->Prepare(
       "INSERT INTO event_cursors (reader, sequence) VALUES (?1, ?2)"
       " ON CONFLICT (reader) DO UPDATE SET sequence = excluded.sequence");
   if (!query.ok()) return query.status();

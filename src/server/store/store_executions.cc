@@ -86,19 +86,19 @@ absl::Status Store::InsertExecution(const Execution& execution, absl::string_vie
         absl::StrCat("execution ", execution.id(), " has no created_at"));
   }
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Transaction> transaction = Transaction::Begin(db_);
+  absl::StatusOr<Transaction> transaction = Transaction::Begin(*db_);
   if (!transaction.ok()) return transaction.status();
 
   // Checked first, for messages that say which of the two is taken.
   absl::StatusOr<bool> taken =
-      Exists(db_, "SELECT 1 FROM executions WHERE id = ?1", execution.id());
+      Exists(*db_, "SELECT 1 FROM executions WHERE id = ?1", execution.id());
   if (!taken.ok()) return taken.status();
   if (*taken) {
     return absl::AlreadyExistsError(
         absl::StrCat("execution \"", execution.id(), "\" already exists"));
   }
   if (!request_id.empty()) {
-    taken = Exists(db_, "SELECT 1 FROM executions WHERE request_id = ?1", request_id);
+    taken = Exists(*db_, "SELECT 1 FROM executions WHERE request_id = ?1", request_id);
     if (!taken.ok()) return taken.status();
     if (*taken) {
       return absl::AlreadyExistsError(
@@ -113,10 +113,10 @@ absl::Status Store::InsertExecution(const Execution& execution, absl::string_vie
   std::string workflow_id;
   {
     absl::StatusOr<Query> query =
-        db_.Prepare(agent ? "SELECT a.id, v.version FROM agents a LEFT JOIN agent_versions v"
-                            " ON v.agent_id = a.id AND v.version = ?2 WHERE a.name = ?1"
-                          : "SELECT w.id, v.version FROM workflows w LEFT JOIN workflow_versions v"
-                            " ON v.workflow_id = w.id AND v.version = ?2 WHERE w.name = ?1");
+        db_->Prepare(agent ? "SELECT a.id, v.version FROM agents a LEFT JOIN agent_versions v"
+                             " ON v.agent_id = a.id AND v.version = ?2 WHERE a.name = ?1"
+                           : "SELECT w.id, v.version FROM workflows w LEFT JOIN workflow_versions v"
+                             " ON v.workflow_id = w.id AND v.version = ?2 WHERE w.name = ?1");
     if (!query.ok()) return query.status();
     query->Bind(1, execution.workflow());
     query->Bind(2, int64_t{execution.workflow_version()});
@@ -134,7 +134,7 @@ absl::Status Store::InsertExecution(const Execution& execution, absl::string_vie
 
   // One run of a session at a time, checked in this transaction so two creates cannot both pass.
   if (!execution.session().empty()) {
-    absl::StatusOr<std::string> open = OpenSessionRun(db_, execution.session());
+    absl::StatusOr<std::string> open = OpenSessionRun(*db_, execution.session());
     if (!open.ok()) return open.status();
     if (!open->empty()) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -143,7 +143,7 @@ absl::Status Store::InsertExecution(const Execution& execution, absl::string_vie
     }
   }
 
-  absl::StatusOr<Query> insert = db_.Prepare(
+  absl::StatusOr<Query> insert = db_->Prepare(
       "INSERT INTO executions (id, workflow_id, workflow_name, workflow_version, phase,"
       " created_at, request_id, record, session_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!insert.ok()) return insert.status();
@@ -178,21 +178,21 @@ absl::StatusOr<Execution> Store::FindExecutionByRequestId(absl::string_view requ
       absl::NotFoundError(absl::StrCat("no execution with request id \"", request_id, "\""));
   if (request_id.empty()) return not_found;
   absl::MutexLock lock(&mu_);
-  return FindBy(db_, "SELECT record FROM executions WHERE request_id = ?1", request_id,
+  return FindBy(*db_, "SELECT record FROM executions WHERE request_id = ?1", request_id,
                 std::move(not_found));
 }
 
 absl::StatusOr<Execution> Store::GetExecution(absl::string_view id) {
   absl::MutexLock lock(&mu_);
-  return FindBy(db_, "SELECT record FROM executions WHERE id = ?1", id, ExecutionNotFound(id));
+  return FindBy(*db_, "SELECT record FROM executions WHERE id = ?1", id, ExecutionNotFound(id));
 }
 
 absl::Status Store::UpdateExecution(const Execution& execution) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Transaction> transaction = Transaction::Begin(db_);
+  absl::StatusOr<Transaction> transaction = Transaction::Begin(*db_);
   if (!transaction.ok()) return transaction.status();
   {
-    absl::StatusOr<Query> query = db_.Prepare(
+    absl::StatusOr<Query> query = db_->Prepare(
         "SELECT workflow_name, workflow_version, created_at FROM executions WHERE id = ?1");
     if (!query.ok()) return query.status();
     query->Bind(1, execution.id());
@@ -208,7 +208,7 @@ absl::Status Store::UpdateExecution(const Execution& execution) {
     }
   }
   absl::StatusOr<Query> update =
-      db_.Prepare("UPDATE executions SET phase = ?2, record = ?3 WHERE id = ?1");
+      db_->Prepare("UPDATE executions SET phase = ?2, record = ?3 WHERE id = ?1");
   if (!update.ok()) return update.status();
   update->Bind(1, execution.id());
   update->Bind(2, int64_t{execution.phase()});
@@ -220,14 +220,14 @@ absl::Status Store::UpdateExecution(const Execution& execution) {
 
 absl::Status Store::DeleteExecution(absl::string_view id) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Transaction> transaction = Transaction::Begin(db_);
+  absl::StatusOr<Transaction> transaction = Transaction::Begin(*db_);
   if (!transaction.ok()) return transaction.status();
-  absl::StatusOr<Query> query = db_.Prepare("DELETE FROM executions WHERE id = ?1");
+  absl::StatusOr<Query> query = db_->Prepare("DELETE FROM executions WHERE id = ?1");
   if (!query.ok()) return query.status();
   query->Bind(1, id);
   absl::Status status = query->Run();
   if (!status.ok()) return status;
-  if (db_.Changes() == 0) return ExecutionNotFound(id);
+  if (db_->Changes() == 0) return ExecutionNotFound(id);
   return transaction->Commit();
 }
 
@@ -254,7 +254,7 @@ absl::StatusOr<ExecutionPage> Store::ListExecutions(const ExecutionFilter& filte
   absl::StrAppend(&sql, " ORDER BY created_at DESC, id DESC LIMIT ?5");
 
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Query> query = db_.Prepare(sql);
+  absl::StatusOr<Query> query = db_->Prepare(sql);
   if (!query.ok()) return query.status();
   if (!filter.workflow.empty()) query->Bind(1, filter.workflow);
   if (filter.phase != stigmer::v1::EXECUTION_PHASE_UNSPECIFIED) {
@@ -271,7 +271,7 @@ absl::StatusOr<ExecutionPage> Store::ListExecutions(const ExecutionFilter& filte
 
 absl::StatusOr<std::vector<Execution>> Store::ListUnfinishedExecutions() {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Query> query = db_.Prepare(
+  absl::StatusOr<Query> query = db_->Prepare(
       "SELECT record FROM executions WHERE phase IN (?1, ?2, ?3) ORDER BY created_at, id");
   if (!query.ok()) return query.status();
   query->Bind(1, int64_t{stigmer::v1::EXECUTION_PHASE_PENDING});

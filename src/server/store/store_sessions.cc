@@ -34,7 +34,8 @@ absl::Status DescribeLatestRun(Database& db, Session& session) {
   return absl::OkStatus();
 }
 
-// Reads sessions from `query`, whose columns are session_id, workflow_name, COUNT(*),
+// Reads sessions from `query`, whose columns are session_id, the agent (MIN(workflow_name):
+// a session's runs are all of one agent, and PostgreSQL wants an aggregate), COUNT(*),
 // MIN(created_at).
 absl::StatusOr<std::vector<Session>> ReadSessions(Database& db, Query& query) {
   std::vector<Session> sessions;
@@ -58,12 +59,12 @@ absl::StatusOr<std::vector<Session>> ReadSessions(Database& db, Query& query) {
 
 absl::StatusOr<Session> Store::GetSession(absl::string_view id) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Query> query = db_.Prepare(
-      "SELECT session_id, workflow_name, COUNT(*), MIN(created_at) FROM executions"
+  absl::StatusOr<Query> query = db_->Prepare(
+      "SELECT session_id, MIN(workflow_name), COUNT(*), MIN(created_at) FROM executions"
       " WHERE session_id = ?1 GROUP BY session_id");
   if (!query.ok()) return query.status();
   query->Bind(1, id);
-  absl::StatusOr<std::vector<Session>> sessions = ReadSessions(db_, *query);
+  absl::StatusOr<std::vector<Session>> sessions = ReadSessions(*db_, *query);
   if (!sessions.ok()) return sessions.status();
   if (sessions->empty()) {
     return absl::NotFoundError(
@@ -76,17 +77,18 @@ absl::StatusOr<std::vector<Session>> Store::ListSessions(absl::string_view agent
   absl::StatusOr<int> limit = EffectivePageSize(page_size);
   if (!limit.ok()) return limit.status();
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Query> query = db_.Prepare(
-      agent.empty() ? "SELECT session_id, workflow_name, COUNT(*), MIN(created_at) FROM executions"
-                      " WHERE session_id IS NOT NULL GROUP BY session_id"
-                      " ORDER BY MAX(created_at) DESC, session_id DESC LIMIT ?2"
-                    : "SELECT session_id, workflow_name, COUNT(*), MIN(created_at) FROM executions"
-                      " WHERE session_id IS NOT NULL AND workflow_name = ?1 GROUP BY session_id"
-                      " ORDER BY MAX(created_at) DESC, session_id DESC LIMIT ?2");
+  absl::StatusOr<Query> query = db_->Prepare(
+      agent.empty()
+          ? "SELECT session_id, MIN(workflow_name), COUNT(*), MIN(created_at) FROM executions"
+            " WHERE session_id IS NOT NULL GROUP BY session_id"
+            " ORDER BY MAX(created_at) DESC, session_id DESC LIMIT ?2"
+          : "SELECT session_id, MIN(workflow_name), COUNT(*), MIN(created_at) FROM executions"
+            " WHERE session_id IS NOT NULL AND workflow_name = ?1 GROUP BY session_id"
+            " ORDER BY MAX(created_at) DESC, session_id DESC LIMIT ?2");
   if (!query.ok()) return query.status();
   if (!agent.empty()) query->Bind(1, agent);
   query->Bind(2, int64_t{*limit});
-  return ReadSessions(db_, *query);
+  return ReadSessions(*db_, *query);
 }
 
 absl::StatusOr<SessionHistory> Store::SessionTurns(absl::string_view id, int max_turns) {
@@ -94,7 +96,7 @@ absl::StatusOr<SessionHistory> Store::SessionTurns(absl::string_view id, int max
   SessionHistory history;
   {
     absl::StatusOr<Query> count =
-        db_.Prepare("SELECT COUNT(*) FROM executions WHERE session_id = ?1 AND phase = ?2");
+        db_->Prepare("SELECT COUNT(*) FROM executions WHERE session_id = ?1 AND phase = ?2");
     if (!count.ok()) return count.status();
     count->Bind(1, id);
     count->Bind(2, int64_t{stigmer::v1::EXECUTION_PHASE_COMPLETED});
@@ -102,7 +104,7 @@ absl::StatusOr<SessionHistory> Store::SessionTurns(absl::string_view id, int max
     if (!row.ok()) return row.status();
     history.completed = count->ColumnInt(0);
   }
-  absl::StatusOr<Query> query = db_.Prepare(
+  absl::StatusOr<Query> query = db_->Prepare(
       "SELECT record FROM executions WHERE session_id = ?1 AND phase = ?2"
       " ORDER BY created_at DESC, id DESC LIMIT ?3");
   if (!query.ok()) return query.status();
