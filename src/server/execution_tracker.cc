@@ -223,7 +223,7 @@ void ExecutionTracker::Refresh(Tracked& entry) {
   } else if (entry.state == Tracked::State::kRebuild) {
     status = Rebuild(entry, **client);
   } else {
-    status = ReadOn(entry, **client, catch_up ? temporal::HistoryMark{} : mark, child_marks);
+    status = ReadOn(entry, **client, mark, catch_up, child_marks);
   }
   absl::MutexLock lock(&mutex_);
   entry.failed = !status.ok();
@@ -236,6 +236,7 @@ void ExecutionTracker::Refresh(Tracked& entry) {
     outage_logged_ = true;
   } else {
     outage_logged_ = false;
+    retry_delay_ = options_.close_scan_interval;
   }
 }
 
@@ -264,7 +265,7 @@ absl::Status ExecutionTracker::Rebuild(Tracked& entry, temporal::TemporalClient&
 
 absl::Status ExecutionTracker::ReadOn(
     Tracked& entry, temporal::TemporalClient& client, const temporal::HistoryMark& mark,
-    const std::map<std::string, temporal::HistoryMark>& children) {
+    bool catch_up, const std::map<std::string, temporal::HistoryMark>& children) {
   bool changed = false;
   auto read = [&](const temporal::HistoryMark& to) -> absl::Status {
     absl::StatusOr<std::vector<temporal::HistoryEvent>> events =
@@ -275,7 +276,11 @@ absl::Status ExecutionTracker::ReadOn(
     return absl::OkStatus();
   };
   absl::Status status = absl::OkStatus();
-  if (!entry.cursor.Reached(mark) || mark.event_id == 0) status = read(mark);
+  if (catch_up) {
+    status = read({});
+  } else if (mark.event_id > 0 && !entry.cursor.Reached(mark)) {
+    status = read(mark);
+  }
   for (const auto& [workflow_id, child_mark] : children) {
     if (!status.ok()) break;
     if (!entry.children->Refresh(client, workflow_id, child_mark)) {
@@ -440,12 +445,19 @@ void ExecutionTracker::ScanLoop() {
     }
     ScanClosedRuns();
     {
+      // Reads that failed are tried again, less often while they keep failing.
       absl::MutexLock lock(&mutex_);
-      for (auto& [id, entry] : tracked_) {
-        if (entry->failed && !entry->queued && !entry->reading) {
-          entry->failed = false;
-          Enqueue(*entry);
+      if (absl::Now() >= next_retry_) {
+        bool any = false;
+        for (auto& [id, entry] : tracked_) {
+          if (entry->failed && !entry->queued && !entry->reading) {
+            entry->failed = false;
+            Enqueue(*entry);
+            any = true;
+          }
         }
+        if (any) retry_delay_ = std::min(retry_delay_ * 2, options_.sweep_interval);
+        next_retry_ = absl::Now() + retry_delay_;
       }
     }
     if (absl::Now() - swept >= options_.sweep_interval) {

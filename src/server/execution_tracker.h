@@ -93,10 +93,10 @@ class ExecutionTracker {
   void Refresh(Tracked& entry);
   // Reads the whole run chain of an untracked open record and projects it from the start.
   absl::Status Rebuild(Tracked& entry, temporal::TemporalClient& client);
-  // Reads on to `mark` (none: as far as the history goes now), and the children `children`
-  // name to theirs.
+  // Reads on to `mark` (with `catch_up`: as far as the history goes now), and the children
+  // `children` names to theirs.
   absl::Status ReadOn(Tracked& entry, temporal::TemporalClient& client,
-                      const temporal::HistoryMark& mark,
+                      const temporal::HistoryMark& mark, bool catch_up,
                       const std::map<std::string, temporal::HistoryMark>& children);
   void ApplyEvents(Tracked& entry, temporal::TemporalClient& client,
                    const std::vector<temporal::HistoryEvent>& events);
@@ -127,7 +127,9 @@ class ExecutionTracker {
   bool shut_down_ ABSL_GUARDED_BY(mutex_) = false;
   absl::Time scanned_until_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
   bool outage_logged_ ABSL_GUARDED_BY(mutex_) = false;  // one warning while Temporal is away
-  std::vector<std::thread> threads_;                    // touched by Start() and Shutdown() only
+  absl::Duration retry_delay_ ABSL_GUARDED_BY(mutex_) = absl::Seconds(1);  // failed reads
+  absl::Time next_retry_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
+  std::vector<std::thread> threads_;  // touched by Start() and Shutdown() only
 };
 
 }  // namespace stigmer::server
