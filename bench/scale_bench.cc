@@ -195,13 +195,18 @@ int Run(const Options& options) {
   const LoadResult create = Combine(creates), start = Combine(starts);
   std::printf("Create:   %s\nTemporal: %s\n", DescribeLoad(create).c_str(),
               DescribeLoad(start).c_str());
+  std::fflush(stdout);
 
   // 3. and 4.: watches and sampled records, until each has closed.
   const absl::Duration timer = absl::Seconds(options.timer_seconds);
-  std::vector<double> watch_lags =
-      WatchUntilClosed(address, token, ids, made, options.watches, timer + absl::Minutes(10));
+  std::vector<double> watch_lags;
+  std::thread watching([&] {
+    watch_lags =
+        WatchUntilClosed(address, token, ids, made, options.watches, timer + absl::Minutes(10));
+  });
   std::vector<double> final_lags = SampleUntilFinal(clients.front().get(), ids, created, made,
                                                     options.sampled, timer, absl::Minutes(10));
+  watching.join();
   // 5. every record.
   const ScaleOutcome outcome = CheckAll(clients.front().get(), timer + absl::Minutes(10));
   probe.Stop();

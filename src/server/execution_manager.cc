@@ -52,6 +52,9 @@ absl::Status CheckStartFits(const std::vector<nlohmann::json>& payloads) {
                    limit, ": pass a smaller input"));
 }
 
+// Concurrent Creates, history reads and scans share them.
+constexpr int kTemporalConnections = 4;
+
 }  // namespace
 
 ExecutionManager::ExecutionManager(store::Store* store, Options options)
@@ -73,6 +76,7 @@ absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> ExecutionManager::Clie
   temporal::TemporalClientOptions client_options;
   client_options.address = options_.temporal_address;
   client_options.codec = options_.payload_codec;
+  client_options.connections = kTemporalConnections;
   absl::StatusOr<std::unique_ptr<temporal::TemporalClient>> client =
       temporal::TemporalClient::Connect(client_options, options_.connect_timeout);
   if (!client.ok()) return client.status();

@@ -11,8 +11,10 @@
 namespace stigmer::temporal {
 
 std::shared_ptr<grpc::Channel> CreateTemporalChannel(const std::string& address,
-                                                     std::shared_ptr<const PayloadCodec> codec) {
+                                                     std::shared_ptr<const PayloadCodec> codec,
+                                                     bool own_connection) {
   grpc::ChannelArguments args;
+  if (own_connection) args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetMaxReceiveMessageSize(kTemporalMaxMessageBytes);
   args.SetMaxSendMessageSize(kTemporalMaxMessageBytes);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30'000);

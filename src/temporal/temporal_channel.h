@@ -20,8 +20,10 @@ inline constexpr int kTemporalMaxMessageBytes = 128 * 1024 * 1024;
 // With a `codec`, every payload of every Temporal call is encrypted on its way out and decrypted
 // on its way in (payload_codec_interceptor.h); components pass the codec of their payload key.
 // Null: payloads travel as they are (tests, health probes, other tools' payloads).
+// `own_connection`: a connection of the channel's own, not shared with identical channels.
 std::shared_ptr<grpc::Channel> CreateTemporalChannel(const std::string& address,
-                                                     std::shared_ptr<const PayloadCodec> codec);
+                                                     std::shared_ptr<const PayloadCodec> codec,
+                                                     bool own_connection = false);
 
 }  // namespace stigmer::temporal
 

@@ -65,11 +65,17 @@ void CallCanceller::Unregister(grpc::ClientContext* context) {
   if (in_flight_ == context) in_flight_ = nullptr;
 }
 
-TemporalClient::TemporalClient(Key, TemporalClientOptions options)
-    : options_(std::move(options)),
-      channel_(CreateTemporalChannel(options_.address, options_.codec)),
-      stub_(wfs::WorkflowService::NewStub(channel_)) {
+TemporalClient::TemporalClient(Key, TemporalClientOptions options) : options_(std::move(options)) {
   if (options_.identity.empty()) options_.identity = DefaultWorkerIdentity();
+  const int connections = std::max(1, options_.connections);
+  for (int i = 0; i < connections; ++i) {
+    stubs_.push_back(wfs::WorkflowService::NewStub(CreateTemporalChannel(
+        options_.address, options_.codec, /*own_connection=*/connections > 1)));
+  }
+}
+
+wfs::WorkflowService::StubInterface& TemporalClient::stub() {
+  return *stubs_[next_stub_.fetch_add(1, std::memory_order_relaxed) % stubs_.size()];
 }
 
 absl::StatusOr<std::unique_ptr<TemporalClient>> TemporalClient::Connect(
@@ -92,7 +98,7 @@ absl::StatusOr<std::unique_ptr<TemporalClient>> TemporalClient::Connect(
     wfs::DescribeNamespaceRequest request;
     request.set_namespace_(client->options_.namespace_name);
     wfs::DescribeNamespaceResponse response;
-    last = client->stub_->DescribeNamespace(context.get(), request, &response);
+    last = client->stub().DescribeNamespace(context.get(), request, &response);
     if (last.ok()) return client;
     if (last.error_code() == grpc::StatusCode::NOT_FOUND) {
       return absl::NotFoundError(absl::StrCat("Temporal at ", client->options_.address,
@@ -132,7 +138,7 @@ absl::StatusOr<std::string> TemporalClient::StartWorkflow(const StartWorkflowOpt
   }
   auto context = NewContext(options_.call_timeout);
   wfs::StartWorkflowExecutionResponse response;
-  const grpc::Status status = stub_->StartWorkflowExecution(context.get(), request, &response);
+  const grpc::Status status = stub().StartWorkflowExecution(context.get(), request, &response);
   if (!status.ok()) {
     return FromGrpcStatus(status, absl::StrCat("starting workflow ", options.workflow_id));
   }
@@ -147,7 +153,7 @@ absl::StatusOr<WorkflowDescription> TemporalClient::Describe(const std::string& 
   request.mutable_execution()->set_run_id(run_id);
   auto context = NewContext(options_.call_timeout);
   wfs::DescribeWorkflowExecutionResponse response;
-  const grpc::Status status = stub_->DescribeWorkflowExecution(context.get(), request, &response);
+  const grpc::Status status = stub().DescribeWorkflowExecution(context.get(), request, &response);
   if (!status.ok()) {
     return FromGrpcStatus(status, absl::StrCat("describing workflow ", workflow_id));
   }
@@ -182,7 +188,7 @@ absl::StatusOr<HistoryPage> TemporalClient::GetHistory(const std::string& workfl
     return absl::CancelledError(absl::StrCat(what, ": cancelled"));
   }
   wfs::GetWorkflowExecutionHistoryResponse response;
-  const grpc::Status status = stub_->GetWorkflowExecutionHistory(context.get(), request, &response);
+  const grpc::Status status = stub().GetWorkflowExecutionHistory(context.get(), request, &response);
   if (canceller != nullptr) canceller->Unregister(context.get());
   if (!status.ok()) return FromGrpcStatus(status, what);
   HistoryPage page;
@@ -218,7 +224,7 @@ absl::Status TemporalClient::RequestCancel(const std::string& workflow_id,
   request.set_reason(reason);
   auto context = NewContext(options_.call_timeout);
   wfs::RequestCancelWorkflowExecutionResponse response;
-  return FromGrpcStatus(stub_->RequestCancelWorkflowExecution(context.get(), request, &response),
+  return FromGrpcStatus(stub().RequestCancelWorkflowExecution(context.get(), request, &response),
                         absl::StrCat("cancelling workflow ", workflow_id));
 }
 
@@ -235,7 +241,7 @@ absl::Status TemporalClient::SignalWorkflow(const std::string& workflow_id,
   request.set_request_id(RandomRequestId());
   auto context = NewContext(options_.call_timeout);
   wfs::SignalWorkflowExecutionResponse response;
-  return FromGrpcStatus(stub_->SignalWorkflowExecution(context.get(), request, &response),
+  return FromGrpcStatus(stub().SignalWorkflowExecution(context.get(), request, &response),
                         absl::StrCat("signalling workflow ", workflow_id));
 }
 
@@ -249,7 +255,7 @@ absl::Status TemporalClient::Terminate(const std::string& workflow_id, const std
   request.set_reason(reason);
   auto context = NewContext(options_.call_timeout);
   wfs::TerminateWorkflowExecutionResponse response;
-  return FromGrpcStatus(stub_->TerminateWorkflowExecution(context.get(), request, &response),
+  return FromGrpcStatus(stub().TerminateWorkflowExecution(context.get(), request, &response),
                         absl::StrCat("terminating workflow ", workflow_id));
 }
 

@@ -1,6 +1,7 @@
 #ifndef STIGMER_TEMPORAL_TEMPORAL_CLIENT_H_
 #define STIGMER_TEMPORAL_TEMPORAL_CLIENT_H_
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,9 @@ struct TemporalClientOptions {
   absl::Duration call_timeout = absl::Seconds(10);
   // Encrypts and decrypts every payload (temporal_channel.h); null: payloads as they are.
   std::shared_ptr<const PayloadCodec> codec;
+  // Calls go round these many connections of the client's own: one HTTP/2 connection makes
+  // many callers at once wait on each other (stigmer-server's concurrent Creates).
+  int connections = 1;
 };
 
 struct StartWorkflowOptions {
@@ -160,15 +164,15 @@ class TemporalClient {
   const TemporalClientOptions& options() const { return options_; }
 
   // The stub, for calls this class does not wrap (tests, workers). Same channel.
-  ::temporal::api::workflowservice::v1::WorkflowService::StubInterface& stub() { return *stub_; }
+  ::temporal::api::workflowservice::v1::WorkflowService::StubInterface& stub();
 
  private:
   // A context with the deadline `now + timeout`.
   static std::unique_ptr<grpc::ClientContext> NewContext(absl::Duration timeout);
 
   TemporalClientOptions options_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<::temporal::api::workflowservice::v1::WorkflowService::Stub> stub_;
+  std::vector<std::unique_ptr<::temporal::api::workflowservice::v1::WorkflowService::Stub>> stubs_;
+  std::atomic<size_t> next_stub_{0};
 };
 
 // `status` as an absl::Status with the same code and the message "CONTEXT: MESSAGE".

@@ -93,6 +93,9 @@ CREATE TABLE event_cursors (
     R"sql(
 ALTER TABLE workflow_versions ADD COLUMN source_dir TEXT NOT NULL DEFAULT '';
 )sql",
+    // 6: nothing. Builds of early December 2026 had the source folder here and recorded stores
+    // at version 6; the empty step keeps those stores opening, and new ones the same.
+    "",
 };
 
 }  // namespace
