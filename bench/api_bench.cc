@@ -40,6 +40,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "api_load.h"
 #include "api_temporal.h"
 #include "common/bearer_token_channel.h"
@@ -358,6 +359,8 @@ int Run(const Options& options) {
 }  // namespace stigmer::bench
 
 int main(int argc, char** argv) {
+  // stigmer-server runs in this process: without the Mutex checks, as in src/main.cc.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   stigmer::bench::Options options;
   const char* from_environment = std::getenv("STIGMER_TEMPORAL_BIN");
   if (from_environment != nullptr) options.temporal = from_environment;

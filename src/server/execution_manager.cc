@@ -102,7 +102,7 @@ absl::StatusOr<Execution> ExecutionManager::CreateWithInput(
     }
   }
   absl::StatusOr<ExecutionStart> plan =
-      PlanExecutionStart(*store_, request, input, options_.task_queue);
+      PlanExecutionStart(*store_, request, input, options_.task_queue, &documents_);
   if (!plan.ok()) return plan.status();
   if (absl::Status fits = CheckStartFits(plan->payloads); !fits.ok()) return fits;
 

@@ -17,6 +17,7 @@
 #include "stigmer/v1/execution.pb.h"
 #include "temporal/history_cursor.h"
 #include "temporal/temporal_client.h"
+#include "workflow/document_cache.h"
 
 namespace stigmer::server {
 
@@ -100,6 +101,7 @@ class ExecutionManager {
   store::Store* const store_;
   const Options options_;
   ExecutionWatchHub hub_;
+  workflow::DocumentCache documents_;  // the workflows Create starts, parsed once
 
   absl::Mutex client_mutex_;
   std::shared_ptr<temporal::TemporalClient> client_ ABSL_GUARDED_BY(client_mutex_);

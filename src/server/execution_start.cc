@@ -117,11 +117,19 @@ absl::Status ResolveCalledAgents(store::Store& store, const std::string& workflo
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::shared_ptr<const workflow::WorkflowDocument>> ParsedDocument(
+    const std::string& text, workflow::DocumentCache* documents) {
+  if (documents != nullptr) return documents->Get(text);
+  absl::StatusOr<workflow::WorkflowDocument> parsed = workflow::ParseWorkflowDocument(text);
+  if (!parsed.ok()) return parsed.status();
+  return std::make_shared<const workflow::WorkflowDocument>(*std::move(parsed));
+}
+
 }  // namespace
 
 absl::StatusOr<ExecutionStart> PlanExecutionStart(
     store::Store& store, const stigmer::v1::CreateExecutionRequest& request, const json& input,
-    const std::string& workflow_task_queue) {
+    const std::string& workflow_task_queue, workflow::DocumentCache* documents) {
   if (!request.agent().empty()) return AgentStart(store, request, input);
   if (request.workflow().empty()) {
     return absl::InvalidArgumentError("the workflow or agent to run is missing");
@@ -146,8 +154,8 @@ absl::StatusOr<ExecutionStart> PlanExecutionStart(
         absl::StrCat("\"", workflow->name(),
                      "\" is a workflow: sessions are for agent runs; leave --session out"));
   }
-  absl::StatusOr<workflow::WorkflowDocument> document =
-      workflow::ParseWorkflowDocument(workflow->definition());
+  absl::StatusOr<std::shared_ptr<const workflow::WorkflowDocument>> document =
+      ParsedDocument(workflow->definition(), documents);
   if (!document.ok()) return document.status();
   ExecutionStart start;
   start.name = workflow->name();
@@ -155,7 +163,8 @@ absl::StatusOr<ExecutionStart> PlanExecutionStart(
   start.workflow_type = temporal::kServerlessWorkflowType;
   start.task_queue = workflow_task_queue;
   json runtime = RuntimeValues(request);
-  if (absl::Status resolved = ResolveCalledAgents(store, workflow->name(), document->json, runtime);
+  if (absl::Status resolved =
+          ResolveCalledAgents(store, workflow->name(), (*document)->json, runtime);
       !resolved.ok()) {
     return resolved;
   }
@@ -163,13 +172,13 @@ absl::StatusOr<ExecutionStart> PlanExecutionStart(
                                         const nlohmann::ordered_json& child, json& values) {
     return ResolveCalledAgents(store, name, child, values);
   };
-  if (absl::Status resolved = ResolveRunWorkflows(store, document->json, {workflow->name()},
+  if (absl::Status resolved = ResolveRunWorkflows(store, (*document)->json, {workflow->name()},
                                                   workflow_task_queue, agents, runtime);
       !resolved.ok()) {
     return resolved;
   }
   if (!workflow->source_dir().empty()) runtime[activities::kSourceDirKey] = workflow->source_dir();
-  start.payloads = {json::parse(document->json.dump()), input, std::move(runtime)};
+  start.payloads = {json::parse((*document)->json.dump()), input, std::move(runtime)};
   // The workflow's `timeout` bounds the whole execution; Temporal enforces it.
   const nlohmann::ordered_json ordered(start.payloads[0]);
   start.execution_timeout = workflow::TimeoutAfter(ordered, ordered);

@@ -10,6 +10,7 @@
 #include "nlohmann/json.hpp"
 #include "server/store/store.h"
 #include "stigmer/v1/execution.pb.h"
+#include "workflow/document_cache.h"
 
 namespace stigmer::server {
 
@@ -35,9 +36,11 @@ struct ExecutionStart {
 // carries the session's transcript (session_transcript.h). NotFound for an unknown session;
 // InvalidArgument for a malformed id, a session of another agent, or a workflow run with one.
 // (That no other run of the session is open is checked when the run is stored.)
+// `documents`, when given, keeps the parsed workflow documents for the next start.
 absl::StatusOr<ExecutionStart> PlanExecutionStart(
     store::Store& store, const stigmer::v1::CreateExecutionRequest& request,
-    const nlohmann::json& input, const std::string& workflow_task_queue);
+    const nlohmann::json& input, const std::string& workflow_task_queue,
+    workflow::DocumentCache* documents = nullptr);
 
 }  // namespace stigmer::server
 

@@ -14,29 +14,21 @@
 #include "common/scoped_sigpipe_block.h"
 #include "workflow/sandbox_frames.h"
 
-extern char** environ;
-
 namespace stigmer::workflow {
 
-ExpressionSandbox::ExpressionSandbox(std::string binary, ExpressionLimits limits)
-    : binary_(std::move(binary)), limits_(limits) {}
+ExpressionSandbox::ExpressionSandbox(std::shared_ptr<SandboxLauncher> launcher,
+                                     ExpressionLimits limits)
+    : launcher_(std::move(launcher)), limits_(limits) {}
 
 absl::Status ExpressionSandbox::EnsureChild() {
   if (child_ && !child_->PeekExit()) return absl::OkStatus();
   child_.reset();  // one that ended between evaluations (e.g. its starting thread ended)
-  activities::ProcessOptions options;
-  options.argv = {binary_, "internal", "expression-sandbox",
-                  absl::StrCat("--memory-bytes=", limits_.memory_bytes),
-                  absl::StrCat("--max-result-bytes=", limits_.max_result_bytes)};
-  for (char** variable = environ; *variable != nullptr; ++variable) {
-    options.env.emplace_back(*variable);
-  }
-  absl::StatusOr<activities::ShellProcess> started = activities::ShellProcess::Start(options);
+  absl::StatusOr<std::unique_ptr<SandboxChild>> started =
+      launcher_->Start(limits_.memory_bytes, limits_.max_result_bytes);
   if (!started.ok()) {
     return absl::UnavailableError(
         absl::StrCat("cannot start the expression sandbox: ", started.status().message()));
   }
-  started->stderr_pipe().Reset();  // the child sends its stderr to /dev/null itself
   child_ = *std::move(started);
   return absl::OkStatus();
 }
@@ -49,7 +41,7 @@ absl::Status ExpressionSandbox::ChildEnded(SandboxRequest kind, bool killed, boo
     ::poll(&entry, 1, 1000);
     exit = child_->PeekExit();
   }
-  child_.reset();  // SIGKILLs the group and reaps it
+  child_.reset();  // kills it
   if (killed && task_deadline) {
     return absl::ResourceExhaustedError(
         absl::StrCat("stopped: the expressions of one workflow task may take ",
@@ -116,15 +108,15 @@ absl::StatusOr<std::optional<std::string>> ExpressionSandbox::AskOnce(
   absl::Status io;
   {
     ScopedSigpipeBlock no_sigpipe;  // a child that died mid-request is an EPIPE, not our death
-    io = WriteAllBy(child_->stdin_pipe().get(), request, deadline);
+    io = WriteAllBy(child_->request_fd(), request, deadline);
   }
   std::string header, text;
-  if (io.ok()) io = ReadExactBy(child_->stdout_pipe().get(), 5, deadline, header);
+  if (io.ok()) io = ReadExactBy(child_->answer_fd(), 5, deadline, header);
   uint32_t length = 0;
   if (io.ok()) {
     std::memcpy(&length, header.data() + 1, sizeof(length));
     if (length > kMaxSandboxField) return ChildEnded(kind, false, false);
-    io = ReadExactBy(child_->stdout_pipe().get(), length, deadline, text);
+    io = ReadExactBy(child_->answer_fd(), length, deadline, text);
   }
   if (absl::IsDeadlineExceeded(io)) return ChildEnded(kind, true, task_bound);
   if (!io.ok()) return ChildEnded(kind, false, false);

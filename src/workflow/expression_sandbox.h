@@ -3,20 +3,21 @@
 
 // Runtime expressions come from users' documents: `${ def f: f; f }` never ends and
 // `${ [range(1e12)] }` never stops allocating. libjq cannot be interrupted, so workflow-runner
-// evaluates them in a child process of its own (`stigmer internal expression-sandbox`) that it
-// can kill: one child per sandbox, reused for every evaluation, started again after it was
-// killed. Each evaluation is bounded in time, in memory and in the size of its result, and a
-// bound that is hit fails only that evaluation.
+// evaluates them in a child process (`stigmer internal expression-sandbox`, or one forked from a
+// zygote: sandbox_zygote.h) that it can kill: one child per sandbox, reused for every
+// evaluation, started again after it was killed. Each evaluation is bounded in time, in memory and
+// in the size of its result, and a bound that is hit fails only that evaluation.
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "absl/time/time.h"
-#include "activities/shell_process.h"
 #include "workflow/jq_runner.h"
 #include "workflow/sandbox_frames.h"
+#include "workflow/sandbox_launcher.h"
 
 namespace stigmer::workflow {
 
@@ -39,13 +40,15 @@ struct ExpressionLimits {
 //     see set_task_deadline;
 //   - Unavailable when the child cannot be started, or ended for no reason of the expression's
 //     twice in a row (a child lost once, e.g. killed from outside, is replaced silently).
-// The child is SIGKILLed with its process group when the sandbox is destroyed, and also when
-// the thread that started it ends (PR_SET_PDEATHSIG): use a sandbox from long-lived threads.
-// Not thread-safe.
+// The child is SIGKILLed when the sandbox is destroyed; an exec'd one also when the thread that
+// started it ends (PR_SET_PDEATHSIG): use a sandbox from long-lived threads. Not thread-safe.
 class ExpressionSandbox final : public JqRunner {
  public:
-  // `binary`: the stigmer executable (its `internal expression-sandbox` subcommand).
-  ExpressionSandbox(std::string binary, ExpressionLimits limits);
+  // Children from `launcher` (sandbox_launcher.h, sandbox_zygote.h).
+  ExpressionSandbox(std::shared_ptr<SandboxLauncher> launcher, ExpressionLimits limits);
+  // Children exec'd from `binary`, the stigmer executable.
+  ExpressionSandbox(std::string binary, ExpressionLimits limits)
+      : ExpressionSandbox(ExecSandboxLauncher(std::move(binary)), limits) {}
 
   absl::StatusOr<std::optional<std::string>> Run(const std::string& program,
                                                  const std::string& input_json) override;
@@ -77,11 +80,11 @@ class ExpressionSandbox final : public JqRunner {
   // the deadline.
   absl::Status ChildEnded(SandboxRequest kind, bool killed, bool task_deadline);
 
-  const std::string binary_;
+  const std::shared_ptr<SandboxLauncher> launcher_;
   const ExpressionLimits limits_;
   absl::Time deadline_ = absl::InfiniteFuture();
   absl::Duration task_budget_ = absl::InfiniteDuration();
-  std::optional<activities::ShellProcess> child_;
+  std::unique_ptr<SandboxChild> child_;
   std::optional<absl::Status> failure_;
 };
 

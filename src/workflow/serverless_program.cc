@@ -125,21 +125,6 @@ class ServerlessRun final : public durable::ProgramRun {
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const WorkflowDocument>> DocumentCache::Get(
-    const std::string& json_text) {
-  {
-    absl::MutexLock lock(&mutex_);
-    if (auto it = documents_.find(json_text); it != documents_.end()) return it->second;
-  }
-  absl::StatusOr<WorkflowDocument> parsed = ParseWorkflowDocument(json_text);
-  if (!parsed.ok()) return parsed.status();
-  auto document = std::make_shared<const WorkflowDocument>(*std::move(parsed));
-  absl::MutexLock lock(&mutex_);
-  if (documents_.size() >= capacity_) documents_.clear();
-  documents_.emplace(json_text, document);
-  return document;
-}
-
 ServerlessProgram::ServerlessProgram(ServerlessProgramOptions options)
     : type_(temporal::kServerlessWorkflowType), options_(std::move(options)) {}
 
@@ -151,7 +136,8 @@ absl::StatusOr<std::unique_ptr<durable::ProgramRun>> ServerlessProgram::Load(
   absl::StatusOr<RunInput> input = ReadRunInput(history, workflow_id, documents_);
   if (!input.ok()) return input.status();
   // Without a sandbox binary the evaluator is the caller's (or this thread's in-process one).
-  Evaluator evaluator = options_.sandbox_binary.empty() ? Evaluator{} : TakeEvaluator();
+  const bool sandboxed = options_.sandbox_launcher != nullptr || !options_.sandbox_binary.empty();
+  Evaluator evaluator = sandboxed ? TakeEvaluator() : Evaluator{};
   if (evaluator.sandbox != nullptr) {
     evaluator.sandbox->set_task_deadline(absl::Now() + options_.expression_task_budget,
                                          options_.expression_task_budget);
@@ -169,8 +155,10 @@ ServerlessProgram::Evaluator ServerlessProgram::TakeEvaluator() {
       return evaluator;
     }
   }
-  auto sandbox =
-      std::make_unique<ExpressionSandbox>(options_.sandbox_binary, options_.expression_limits);
+  auto sandbox = std::make_unique<ExpressionSandbox>(
+      options_.sandbox_launcher ? options_.sandbox_launcher
+                                : ExecSandboxLauncher(options_.sandbox_binary),
+      options_.expression_limits);
   Evaluator made;
   made.sandbox = sandbox.get();
   made.evaluator = std::make_unique<ExpressionEvaluator>(std::move(sandbox));

@@ -11,24 +11,12 @@
 #include "absl/time/time.h"
 #include "durable/program.h"
 #include "durable/workflow_task_processor.h"
+#include "workflow/document_cache.h"
 #include "workflow/expression_sandbox.h"
 #include "workflow/interpreter.h"
 #include "workflow/workflow_document.h"
 
 namespace stigmer::workflow {
-
-// Parsed workflow documents by their JSON text, so that replaying a workflow does not parse and
-// validate its document on every task. Thread-safe; holds at most `capacity` documents.
-class DocumentCache {
- public:
-  explicit DocumentCache(size_t capacity = 64) : capacity_(capacity) {}
-  absl::StatusOr<std::shared_ptr<const WorkflowDocument>> Get(const std::string& json_text);
-
- private:
-  const size_t capacity_;
-  absl::Mutex mutex_;
-  std::map<std::string, std::shared_ptr<const WorkflowDocument>> documents_ ABSL_GUARDED_BY(mutex_);
-};
 
 struct ServerlessProgramOptions {
   InterpreterOptions interpreter;
@@ -36,8 +24,10 @@ struct ServerlessProgramOptions {
   // interpreter.evaluator or, when it is null, an evaluator of the calling thread's. Otherwise
   // the stigmer binary whose expression sandbox bounds each evaluation by expression_limits,
   // and all of one workflow task's by expression_task_budget (Temporal times a workflow task
-  // out after 10 s).
+  // out after 10 s). sandbox_launcher, when set, starts those sandboxes in place of exec'ing
+  // sandbox_binary.
   std::string sandbox_binary;
+  std::shared_ptr<SandboxLauncher> sandbox_launcher;
   ExpressionLimits expression_limits;
   absl::Duration expression_task_budget = absl::Seconds(5);
 };

@@ -14,6 +14,7 @@
 #include "durable/workflow_task_handler.h"
 #include "temporal/payload_codec.h"
 #include "temporal/worker_main.h"
+#include "workflow/sandbox_zygote.h"
 #include "workflow/serverless_program.h"
 #include "workflow/workflow_activities.h"
 
@@ -59,6 +60,16 @@ absl::StatusOr<RunnerSettings> RunnerSettingsFromEnvironment(const EnvironmentLo
 }
 
 int RunWorkflowRunner() {
+  // First, while this process has one thread and holds no key: the zygote that forks the
+  // expression sandboxes (they share its pages rather than each loading the binary again).
+  std::shared_ptr<SandboxLauncher> sandboxes = ExecSandboxLauncher("/proc/self/exe");
+  if (absl::StatusOr<std::shared_ptr<SandboxZygote>> zygote = SandboxZygote::Fork(sandboxes);
+      zygote.ok()) {
+    sandboxes = *std::move(zygote);
+  } else {
+    std::fprintf(stderr, "workflow-runner: %s; expression sandboxes are exec'd instead\n",
+                 std::string(zygote.status().message()).c_str());
+  }
   absl::Status mode = CheckExecutionMode(ProcessEnvironment());
   absl::StatusOr<temporal::WorkerOptions> options =
       mode.ok() ? temporal::WorkerOptionsFromEnvironment(ProcessEnvironment(), kWorkflowTaskQueue)
@@ -72,6 +83,7 @@ int RunWorkflowRunner() {
   }
   // Expressions run in sandboxes: children of this very binary.
   settings->workflow.sandbox_binary = "/proc/self/exe";
+  settings->workflow.sandbox_launcher = sandboxes;
   // Only what stigmer-server signed runs (the key file is made by whoever needs it first).
   absl::StatusOr<std::string> key =
       config::LoadOrCreateKeyFile(config::Paths::FromEnvironment().SigningKeyFile(), "signing key");

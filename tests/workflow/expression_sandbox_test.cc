@@ -1,5 +1,6 @@
-// The expression sandbox against the real `stigmer internal expression-sandbox` child: each
-// bound fails the one evaluation that hit it, and the next evaluation works.
+// The expression sandbox against its real children, exec'd (`stigmer internal
+// expression-sandbox`) and forked from a zygote: each bound fails the one evaluation that hit
+// it, and the next evaluation works.
 
 #include "workflow/expression_sandbox.h"
 
@@ -10,28 +11,50 @@
 #include "gtest/gtest.h"
 #include "testing/test_env.h"
 #include "workflow/expression_evaluator.h"
+#include "workflow/sandbox_test_limits.h"
+#include "workflow/sandbox_zygote.h"
 
 namespace stigmer::workflow {
 namespace {
 
 using ::testing::HasSubstr;
 
-constexpr char kIdentity[] = ". as [$__stigmer_data] | $__stigmer_data | (.)";
+constexpr const char* kIdentity = kSandboxIdentity;
 
-ExpressionLimits Limits() {
-  ExpressionLimits limits;
-  limits.timeout = absl::Milliseconds(500);
-  limits.memory_bytes = size_t{64} << 20;
-  limits.max_result_bytes = size_t{64} << 10;
-  return limits;
-}
+ExpressionLimits Limits() { return SandboxTestLimits(absl::Milliseconds(500)); }
 
 std::string Wrapped(const std::string& body) {
   return ". as [$__stigmer_data] | $__stigmer_data | (" + body + ")";
 }
 
-TEST(ExpressionSandboxTest, AnswersResultsNoResultAndJqErrors) {
-  ExpressionSandbox sandbox(testing::StigmerBinary(), Limits());
+enum class Launch { kExec, kZygote };
+
+class ExpressionSandboxTest : public ::testing::TestWithParam<Launch> {
+ protected:
+  void SetUp() override {
+    launcher_ = ExecSandboxLauncher(testing::StigmerBinary());
+    if (GetParam() == Launch::kZygote) {
+      auto zygote = SandboxZygote::Fork(launcher_);
+      ASSERT_TRUE(zygote.ok()) << zygote.status();
+      launcher_ = *std::move(zygote);
+    }
+  }
+
+  std::unique_ptr<ExpressionSandbox> Sandbox(ExpressionLimits limits = Limits()) {
+    return std::make_unique<ExpressionSandbox>(launcher_, limits);
+  }
+
+  std::shared_ptr<SandboxLauncher> launcher_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Launchers, ExpressionSandboxTest,
+                         ::testing::Values(Launch::kExec, Launch::kZygote), [](const auto& info) {
+                           return info.param == Launch::kExec ? "Execd" : "ForkedFromZygote";
+                         });
+
+TEST_P(ExpressionSandboxTest, AnswersResultsNoResultAndJqErrors) {
+  auto sandbox_owner = Sandbox();
+  ExpressionSandbox& sandbox = *sandbox_owner;
   auto result = sandbox.Run(Wrapped(".a + 1"), R"([{"a": 41}])");
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->value_or("none"), "42");
@@ -45,8 +68,9 @@ TEST(ExpressionSandboxTest, AnswersResultsNoResultAndJqErrors) {
   EXPECT_THAT(result.status().message(), HasSubstr("cannot be added"));
 }
 
-TEST(ExpressionSandboxTest, NeverEndingExpressionStopsAtTheTimeLimitAndTheNextOneRuns) {
-  ExpressionSandbox sandbox(testing::StigmerBinary(), Limits());
+TEST_P(ExpressionSandboxTest, NeverEndingExpressionStopsAtTheTimeLimitAndTheNextOneRuns) {
+  auto sandbox_owner = Sandbox();
+  ExpressionSandbox& sandbox = *sandbox_owner;
   for (const char* never_ends : {"def f: f; f", "last(repeat(1))"}) {
     const absl::Time start = absl::Now();
     auto result = sandbox.Run(Wrapped(never_ends), "[null]");
@@ -62,13 +86,14 @@ TEST(ExpressionSandboxTest, NeverEndingExpressionStopsAtTheTimeLimitAndTheNextOn
   }
 }
 
-TEST(ExpressionSandboxTest, ExpressionThatGrowsWithoutBoundStopsAtTheMemoryLimit) {
+TEST_P(ExpressionSandboxTest, ExpressionThatGrowsWithoutBoundStopsAtTheMemoryLimit) {
 #if defined(__SANITIZE_ADDRESS__)
   GTEST_SKIP() << "AddressSanitizer's shadow memory rules out RLIMIT_DATA";
 #endif
   ExpressionLimits limits = Limits();
   limits.timeout = absl::Seconds(60);  // memory, not time, must stop it
-  ExpressionSandbox sandbox(testing::StigmerBinary(), limits);
+  auto sandbox_owner = Sandbox(limits);
+  ExpressionSandbox& sandbox = *sandbox_owner;
   auto result = sandbox.Run(Wrapped("[range(1e12)] | length"), "[null]");
   EXPECT_TRUE(absl::IsResourceExhausted(result.status())) << result.status();
   EXPECT_THAT(result.status().message(), HasSubstr("64 MiB memory limit"));
@@ -78,15 +103,17 @@ TEST(ExpressionSandboxTest, ExpressionThatGrowsWithoutBoundStopsAtTheMemoryLimit
   ASSERT_TRUE(next.ok()) << next.status();
 }
 
-TEST(ExpressionSandboxTest, ResultOverTheValueLimitIsRefused) {
-  ExpressionSandbox sandbox(testing::StigmerBinary(), Limits());
+TEST_P(ExpressionSandboxTest, ResultOverTheValueLimitIsRefused) {
+  auto sandbox_owner = Sandbox();
+  ExpressionSandbox& sandbox = *sandbox_owner;
   auto result = sandbox.Run(Wrapped("[range(30000)] | map(tostring)"), "[null]");
   EXPECT_TRUE(absl::IsResourceExhausted(result.status())) << result.status();
   EXPECT_THAT(result.status().message(), HasSubstr("more than the 64 KiB one value may hold"));
 }
 
-TEST(ExpressionSandboxTest, ChildKilledBetweenEvaluationsIsStartedAgain) {
-  ExpressionSandbox sandbox(testing::StigmerBinary(), Limits());
+TEST_P(ExpressionSandboxTest, ChildKilledBetweenEvaluationsIsStartedAgain) {
+  auto sandbox_owner = Sandbox();
+  ExpressionSandbox& sandbox = *sandbox_owner;
   ASSERT_TRUE(sandbox.Run(kIdentity, "[1]").ok());
   const pid_t first = sandbox.child_pid();
   ASSERT_GT(first, 0);
@@ -96,10 +123,11 @@ TEST(ExpressionSandboxTest, ChildKilledBetweenEvaluationsIsStartedAgain) {
   EXPECT_EQ(result->value_or(""), "2");
 }
 
-TEST(ExpressionSandboxTest, WorkflowTaskBudgetStopsEvaluationsThatTogetherTakeTooLong) {
+TEST_P(ExpressionSandboxTest, WorkflowTaskBudgetStopsEvaluationsThatTogetherTakeTooLong) {
   ExpressionLimits limits = Limits();
   limits.timeout = absl::Seconds(30);
-  ExpressionSandbox sandbox(testing::StigmerBinary(), limits);
+  auto sandbox_owner = Sandbox(limits);
+  ExpressionSandbox& sandbox = *sandbox_owner;
   sandbox.set_task_deadline(absl::Now() + absl::Milliseconds(300), absl::Milliseconds(300));
   auto result = sandbox.Run(Wrapped("def f: f; f"), "[null]");
   EXPECT_TRUE(absl::IsResourceExhausted(result.status())) << result.status();
@@ -107,9 +135,8 @@ TEST(ExpressionSandboxTest, WorkflowTaskBudgetStopsEvaluationsThatTogetherTakeTo
               HasSubstr("the expressions of one workflow task may take 300ms together"));
 }
 
-TEST(ExpressionSandboxTest, EvaluatorNamesTheExpressionThatHitTheBound) {
-  ExpressionEvaluator evaluator(
-      std::make_unique<ExpressionSandbox>(testing::StigmerBinary(), Limits()));
+TEST_P(ExpressionSandboxTest, EvaluatorNamesTheExpressionThatHitTheBound) {
+  ExpressionEvaluator evaluator(Sandbox());
   auto result = evaluator.Evaluate("${ def f: f; f }", nullptr, ExpressionVariables{});
   EXPECT_TRUE(absl::IsResourceExhausted(result.status())) << result.status();
   EXPECT_THAT(result.status().message(),
