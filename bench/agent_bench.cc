@@ -49,6 +49,7 @@
 #include "config/key_file.h"
 #include "config/paths.h"
 #include "nlohmann/json.hpp"
+#include "stack_siblings.h"
 #include "testing/local_http_server.h"
 #include "workflow_starter.h"
 #include "workflow_worker.h"
@@ -133,7 +134,8 @@ struct RunnerResult {
   std::string note;
   LoadResult load;
   int64_t peak_rss_kib = 0;
-  int64_t pss_kib = 0;  // the worker and its descendants, after the measured phase
+  int64_t pss_kib = 0;         // the worker and its descendants, after the measured phase
+  int64_t stack_pss_kib = -1;  // pss_kib beside stigmer-server and workflow-runner (ours only)
   double worker_cpu_seconds = 0;
   // Every model activity: started → completed (the worker's own time) and scheduled → completed
   // (with Temporal's dispatch).
@@ -144,6 +146,9 @@ struct RunnerResult {
   double Quantile(double q) const { return ran ? load.Quantile(q) : NAN; }
   double PeakRssMib() const { return ran ? static_cast<double>(peak_rss_kib) / 1024 : NAN; }
   double PssMib() const { return ran ? static_cast<double>(pss_kib) / 1024 : NAN; }
+  double StackPssMib() const {
+    return ran && stack_pss_kib >= 0 ? static_cast<double>(stack_pss_kib) / 1024 : NAN;
+  }
   // The q-quantile of `samples`; NaN when none.
   static double QuantileOf(std::vector<double> samples, double q) {
     if (samples.empty()) return NAN;
@@ -253,6 +258,12 @@ class AgentBench {
     result.model_answer_ms = model_.TakeMedianAnswerMs();
     result.peak_rss_kib = (*worker)->PeakRssKib();
     result.pss_kib = (*worker)->PssKib();
+    if (!peer) {
+      result.stack_pss_kib =
+          PssBesideTheStack((*worker)->pid(), MeasuredComponent::kAgentRunner,
+                            {options_.stigmer, config::Paths(dir_.path() / "stigmer-home"),
+                             temporal_.address(), dir_.path()});
+    }
     for (int client = 0; client < options_.clients; ++client) {
       for (int index = 0; index < per_client; ++index) {
         auto events = starter_.History(absl::StrCat("agent-", who, "-run-", client, "-", index));
@@ -327,11 +338,13 @@ void PrintDetail(const char* who, const RunnerResult& result) {
   }
   const double runs = static_cast<double>(result.load.latencies_ms.size());
   std::printf(
-      "  %-8s %s\n  %-8s peak RSS %.1f MiB, PSS at the end %.1f MiB, worker CPU %.2f ms per run; "
+      "  %-8s %s\n  %-8s peak RSS %.1f MiB, PSS at the end %.1f MiB (%s beside stigmer-server and "
+      "workflow-runner), worker CPU %.2f ms per run; "
       "model calls: %zu, "
       "scheduled → completed p50 %.2f ms, started → completed p50 %.2f ms, server's answer "
       "p50 %.3f ms: added p50 %.2f ms, p99 %.2f ms\n",
       who, DescribeLoad(result.load).c_str(), "", result.PeakRssMib(), result.PssMib(),
+      Figure(result.StackPssMib(), "%.1f MiB").c_str(),
       runs > 0 ? 1000 * result.worker_cpu_seconds / runs : NAN, result.model_call_own_ms.size(),
       result.SpanPerModelCallMs(0.5), result.AddedPerModelCallMs(0.5) + result.model_answer_ms,
       result.model_answer_ms, result.AddedPerModelCallMs(0.5), result.AddedPerModelCallMs(0.99));
@@ -397,6 +410,8 @@ int Run(const Options& options) {
                peer.PeakRssMib() / 3, false);
   AddResultRow("agent runs, worker PSS at the end", ours.PssMib(), peer.PssMib(), "MiB",
                peer.PssMib() / 3, false);
+  AddResultRow("agent runs, worker PSS at the end, in a stack", ours.StackPssMib(), peer.PssMib(),
+               "MiB", peer.PssMib() / 3, false);
   return bench.failed() || Interrupted() ? 1 : 0;
 }
 

@@ -26,13 +26,15 @@
 // latency is start call → close seen, throughput = workflows ÷ wall time of the phase. Every
 // workflow must complete with its expected output. Then the worker's peak RSS (VmHWM, with its
 // descendants; the detail also splits its RSS at the end into anonymous and file-backed pages),
-// its PSS with its descendants at the end (pages they share count once)
-// and CPU time, and it is stopped. Scenario (a) runs stigmer first, (b) the peer
-// first, so that neither always meets the colder server.
-// Goals (the issue's): throughput ≥ the peer's, p50 ≤ the peer's, workflow-runner peak RSS and
-// PSS ≤ a third of the peer worker's. Rows go to $STIGMER_BENCH_ROWS (bench/run_all.sh). Exit
-// status 0 unless something could not run or a workflow did not end as expected (goals are
-// reported, not enforced; a missing peer is only noted).
+// its PSS with its descendants at the end (pages they share count once), for workflow-runner
+// once more with stigmer-server and agent-runner started beside it from the same binary (its
+// share of the pages it has in common with them, as in a stack: the daemon, which maps the
+// binary too, is left out), and CPU time, and it is stopped. Scenario (a) runs stigmer first, (b)
+// the peer first, so that neither always meets the colder server. Goals (the issue's): throughput ≥
+// the peer's, p50 ≤ the peer's, workflow-runner peak RSS and PSS ≤ a third of the peer worker's.
+// Rows go to $STIGMER_BENCH_ROWS (bench/run_all.sh). Exit status 0 unless something could not run
+// or a workflow did not end as expected (goals are reported, not enforced; a missing peer is only
+// noted).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -50,6 +52,7 @@
 #include "config/key_file.h"
 #include "config/paths.h"
 #include "nlohmann/json.hpp"
+#include "stack_siblings.h"
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
 #include "temporal/payload_codec.h"
 #include "temporal/payloads.h"
@@ -129,8 +132,9 @@ struct WorkerResult {
   LoadResult load;
   double seconds_to_polling = 0;
   int64_t peak_rss_kib = 0;
-  int64_t pss_kib = 0;      // the worker and its descendants, after the measured phase
-  int64_t own_pss_kib = 0;  // the worker alone
+  int64_t pss_kib = 0;         // the worker and its descendants, after the measured phase
+  int64_t own_pss_kib = 0;     // the worker alone
+  int64_t stack_pss_kib = -1;  // pss_kib beside stigmer-server and agent-runner (ours only)
   int descendants = 0;
   ProcessSample at_end;  // the worker process alone, after the measured phase
   double worker_cpu_seconds = 0;
@@ -147,6 +151,9 @@ struct WorkerResult {
   double Quantile(double q) const { return ran ? load.Quantile(q) : NAN; }
   double PeakRssMib() const { return ran ? static_cast<double>(peak_rss_kib) / 1024 : NAN; }
   double PssMib() const { return ran ? static_cast<double>(pss_kib) / 1024 : NAN; }
+  double StackPssMib() const {
+    return ran && stack_pss_kib >= 0 ? static_cast<double>(stack_pss_kib) / 1024 : NAN;
+  }
 };
 
 // The STIGMER_HOME of the measured workflow-runner: inside the benchmark's temporary folder,
@@ -225,6 +232,11 @@ class WorkflowBench {
     result.own_pss_kib = SumPssKib({(*worker)->pid()});
     result.descendants = tree.empty() ? 0 : static_cast<int>(tree.size()) - 1;
     result.at_end = SampleProcess((*worker)->pid());
+    if (!peer) {
+      result.stack_pss_kib = PssBesideTheStack(
+          (*worker)->pid(), MeasuredComponent::kWorkflowRunner,
+          {options_.stigmer, StigmerHome(dir_), temporal_.address(), dir_.path()});
+    }
     std::tie(result.history_events, result.workflow_tasks) =
         starter_.HistoryShape(absl::StrCat(scenario.key, "-", who, "-run-0"));
     result.exit_code = (*worker)->Stop();
@@ -281,13 +293,15 @@ void PrintDetail(const char* who, const WorkerResult& result) {
               DescribeLoad(result.load).c_str());
   std::printf(
       "  %-8s peak RSS %.1f MiB (at the end: %.1f MiB anonymous + %.1f MiB file-backed, %d "
-      "threads; PSS %.1f MiB: its own %.1f MiB + %d descendants %.1f MiB), worker CPU %.2f ms per "
-      "workflow, HTTP requests %lld, exit %d\n"
+      "threads; PSS %.1f MiB: its own %.1f MiB + %d descendants %.1f MiB; %s beside "
+      "stigmer-server and agent-runner), worker CPU %.2f ms per workflow, HTTP requests %lld, "
+      "exit %d\n"
       "  %-8s history of one workflow: %d events, %d workflow tasks\n",
       "", result.PeakRssMib(), static_cast<double>(result.at_end.rss_anon_kib) / 1024,
       static_cast<double>(result.at_end.rss_file_kib) / 1024, result.at_end.threads,
       result.PssMib(), static_cast<double>(result.own_pss_kib) / 1024, result.descendants,
       static_cast<double>(result.pss_kib - result.own_pss_kib) / 1024,
+      Figure(result.StackPssMib(), "%.1f MiB").c_str(),
       result.PerWorkflowMs(result.worker_cpu_seconds), static_cast<long long>(result.http_requests),
       result.exit_code, "", result.history_events, result.workflow_tasks);
   if (!result.note.empty()) std::printf("  %-8s %s\n", "", result.note.c_str());
@@ -316,6 +330,8 @@ void AddRows(const Scenario& scenario, const WorkerResult& ours, const WorkerRes
                peer.PeakRssMib() / 3, false);
   AddResultRow(name + ", worker PSS at the end", ours.PssMib(), peer.PssMib(), "MiB",
                peer.PssMib() / 3, false);
+  AddResultRow(name + ", worker PSS at the end, in a stack", ours.StackPssMib(), peer.PssMib(),
+               "MiB", peer.PssMib() / 3, false);
 }
 
 int Run(const Options& options) {

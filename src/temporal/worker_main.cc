@@ -1,6 +1,7 @@
 #include "temporal/worker_main.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -40,6 +41,10 @@ void WriteReady(const UniqueFd& fd) {
 }  // namespace
 
 int RunWorker(const WorkerOptions& options, const HandlerFactory& make_handlers) {
+  // glibc gives threads malloc arenas of their own (up to 8 per core), each keeping what its
+  // threads freed. A worker's ~20 threads mostly wait on Temporal: two arenas cost no throughput
+  // and keep 1-3 MiB less. Set before this function starts any thread.
+  ::mallopt(M_ARENA_MAX, 2);
   ConfigureComponentLogging();
   sigset_t stop_signals;
   ::sigemptyset(&stop_signals);
