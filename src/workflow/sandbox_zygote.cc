@@ -157,6 +157,11 @@ void ReapChildren(std::vector<ZygoteChild>& children) {
     control = STDERR_FILENO + 1;
   }
   ::close_range(control + 1, ~0U, 0);
+  // The supervisor stops workflow-runner by signalling its process group, this one included:
+  // the zygote and its sandboxes (which inherit this) end with workflow-runner instead, once it
+  // has finished what it was doing.
+  ::signal(SIGTERM, SIG_IGN);
+  ::signal(SIGINT, SIG_IGN);
   sigset_t child_signal;
   sigemptyset(&child_signal);
   sigaddset(&child_signal, SIGCHLD);

@@ -156,6 +156,22 @@ TEST(SandboxZygoteTest, KilledWorkerTakesTheZygoteAndItsSandboxes) {
   EXPECT_TRUE(EndsWithin(told[1], absl::Seconds(5))) << "a sandbox outlived its worker";
 }
 
+TEST(SandboxZygoteTest, SigtermToTheWorkersGroupLeavesTheSandboxesToAnswer) {
+  std::shared_ptr<SandboxZygote> zygote = ForkZygote();
+  ASSERT_NE(zygote, nullptr);
+  ExpressionSandbox sandbox(zygote, Limits());
+  ASSERT_TRUE(sandbox.Run(kIdentity, "[1]").ok());
+  const pid_t child = sandbox.child_pid();
+  // What the supervisor's stop sends to workflow-runner's group, which a test cannot share.
+  ::kill(zygote->pid(), SIGTERM);
+  ::kill(child, SIGTERM);
+  auto result = sandbox.Run(kIdentity, "[2]");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->value_or(""), "2");
+  EXPECT_EQ(sandbox.child_pid(), child) << "the sandbox ended on SIGTERM";
+  EXPECT_EQ(ParentOf(child), zygote->pid());
+}
+
 TEST(SandboxZygoteTest, RefusedOnceThreadsRun) {
   absl::Notification done;
   std::thread other([&] { done.WaitForNotification(); });
