@@ -135,9 +135,8 @@ absl::StatusOr<std::unique_ptr<durable::ProgramRun>> ServerlessProgram::Load(
   if (!driver.ok() || *driver != nullptr) return driver;
   absl::StatusOr<RunInput> input = ReadRunInput(history, workflow_id, documents_);
   if (!input.ok()) return input.status();
-  // Without a sandbox binary the evaluator is the caller's (or this thread's in-process one).
-  const bool sandboxed = options_.sandbox_launcher != nullptr || !options_.sandbox_binary.empty();
-  Evaluator evaluator = sandboxed ? TakeEvaluator() : Evaluator{};
+  // Without sandboxes the evaluator is the caller's (or this thread's in-process one).
+  Evaluator evaluator = options_.sandbox_launcher != nullptr ? TakeEvaluator() : Evaluator{};
   if (evaluator.sandbox != nullptr) {
     evaluator.sandbox->set_task_deadline(absl::Now() + options_.expression_task_budget,
                                          options_.expression_task_budget);
@@ -155,10 +154,8 @@ ServerlessProgram::Evaluator ServerlessProgram::TakeEvaluator() {
       return evaluator;
     }
   }
-  auto sandbox = std::make_unique<ExpressionSandbox>(
-      options_.sandbox_launcher ? options_.sandbox_launcher
-                                : ExecSandboxLauncher(options_.sandbox_binary),
-      options_.expression_limits);
+  auto sandbox =
+      std::make_unique<ExpressionSandbox>(options_.sandbox_launcher, options_.expression_limits);
   Evaluator made;
   made.sandbox = sandbox.get();
   made.evaluator = std::make_unique<ExpressionEvaluator>(std::move(sandbox));

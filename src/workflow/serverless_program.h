@@ -20,13 +20,11 @@ namespace stigmer::workflow {
 
 struct ServerlessProgramOptions {
   InterpreterOptions interpreter;
-  // Where expressions run. Empty: in this process, unbounded (tests of the interpreter), with
+  // Where expressions run. Null: in this process, unbounded (tests of the interpreter), with
   // interpreter.evaluator or, when it is null, an evaluator of the calling thread's. Otherwise
-  // the stigmer binary whose expression sandbox bounds each evaluation by expression_limits,
+  // in sandboxes it starts (sandbox_launcher.h), each evaluation bounded by expression_limits
   // and all of one workflow task's by expression_task_budget (Temporal times a workflow task
-  // out after 10 s). sandbox_launcher, when set, starts those sandboxes in place of exec'ing
-  // sandbox_binary.
-  std::string sandbox_binary;
+  // out after 10 s).
   std::shared_ptr<SandboxLauncher> sandbox_launcher;
   ExpressionLimits expression_limits;
   absl::Duration expression_task_budget = absl::Seconds(5);

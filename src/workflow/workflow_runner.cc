@@ -81,8 +81,7 @@ int RunWorkflowRunner() {
     std::fprintf(stderr, "workflow-runner: %s\n", std::string(settings.status().message()).c_str());
     return 2;
   }
-  // Expressions run in sandboxes: children of this very binary.
-  settings->workflow.sandbox_binary = "/proc/self/exe";
+  // Expressions run in sandboxes forked by the zygote (or exec'd, if it could not start).
   settings->workflow.sandbox_launcher = sandboxes;
   // Only what stigmer-server signed runs (the key file is made by whoever needs it first).
   absl::StatusOr<std::string> key =

@@ -27,7 +27,7 @@ constexpr char kGood[] = R"(do:
 class ExpressionIsolationTest : public WorkflowRunnerTest {
  protected:
   void Configure(ServerlessWorkflowOptions& options) override {
-    options.sandbox_binary = testing::StigmerBinary();
+    options.sandbox_launcher = ExecSandboxLauncher(testing::StigmerBinary());
     options.expression_limits.timeout = absl::Seconds(3);
     options.expression_limits.memory_bytes = size_t{64} << 20;
     options.expression_limits.max_result_bytes = size_t{256} << 10;
