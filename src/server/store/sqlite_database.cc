@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/errno_status.h"
 #include "common/unique_fd.h"
+#include "server/store/wal_checkpointer.h"
 
 namespace stigmer::store {
 namespace {
@@ -136,8 +137,19 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
   }
   absl::Status status = database->Execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
   if (!status.ok()) return fail(status);
+  if (!in_memory) {
+    absl::StatusOr<std::unique_ptr<WalCheckpointer>> checkpointer =
+        WalCheckpointer::Start(database->db_.get(), path);
+    if (!checkpointer.ok()) return checkpointer.status();
+    database->checkpointer_ = *std::move(checkpointer);
+  }
   return database;
 }
+
+SqliteDatabase::SqliteDatabase(SqliteHandle db, std::filesystem::path path)
+    : db_(std::move(db)), path_(std::move(path)) {}
+
+SqliteDatabase::~SqliteDatabase() = default;
 
 absl::Status SqliteDatabase::Execute(absl::string_view sql) {
   const std::string text(sql);

@@ -32,6 +32,8 @@ using StatementHandle = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 // PermissionDenied, CORRUPT/NOTADB → DataLoss, CANTOPEN → Unavailable, else Internal.
 absl::Status SqliteError(sqlite3* db, int result_code, absl::string_view context);
 
+class WalCheckpointer;
+
 // The default engine: one SQLite connection with the settings the store relies on, and a cache
 // of its prepared statements (a Query borrows one; when the Query goes away the statement is
 // reset and its bindings cleared). Not thread-safe: the owner serializes every call.
@@ -43,11 +45,12 @@ class SqliteDatabase final : public Database {
   // kInMemory opens a private database that lives as long as the Database (no WAL: no file).
   // Sets: extended result codes, busy timeout 5 s, journal_mode WAL, synchronous NORMAL (a
   // committed transaction survives the process being killed; an OS crash or power loss may lose
-  // the last ones, never corrupting the file), foreign_keys ON.
+  // the last ones, never corrupting the file), foreign_keys ON. A file's WAL is checkpointed by
+  // a WalCheckpointer, not inside the commits.
   static absl::StatusOr<std::unique_ptr<SqliteDatabase>> Open(const std::filesystem::path& path);
 
-  SqliteDatabase(SqliteHandle db, std::filesystem::path path)
-      : db_(std::move(db)), path_(std::move(path)) {}
+  SqliteDatabase(SqliteHandle db, std::filesystem::path path);
+  ~SqliteDatabase() override;
 
   absl::Status Execute(absl::string_view sql) override;
   // Prepared once per `sql` and kept for the life of the Database.
@@ -68,6 +71,8 @@ class SqliteDatabase final : public Database {
   // Declared after db_ so that the statements are finalized before the connection closes.
   std::map<std::string, StatementHandle, std::less<>> statements_;
   std::filesystem::path path_;
+  // Declared after db_ so that it unhooks itself and stops before the connection closes.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 }  // namespace stigmer::store
