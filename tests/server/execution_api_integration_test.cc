@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/stigmer_server.h"
+#include "server/store/page_token.h"
 #include "server/store/store.h"
 #include "server_calls.h"
 #include "stigmer/v1/execution.grpc.pb.h"
@@ -260,6 +261,65 @@ TEST_F(ExecutionApiTest, ExecutionFinishedDuringServerRestartIsNotLeftRunning) {
   EXPECT_EQ(seen.back().phase(), stigmer::v1::EXECUTION_PHASE_COMPLETED);
   EXPECT_EQ(nlohmann::json::parse(seen.back().output())["done"], true);
   EXPECT_EQ(Get(execution.id()).phase(), stigmer::v1::EXECUTION_PHASE_COMPLETED);
+}
+
+// Regression: the open records were listed in one call, which held the store for 50–80 ms
+// once there were ten thousand; they are now listed a page at a time, and none may be skipped.
+TEST_F(ExecutionApiTest, OpenRecordsPastTheFirstPageAreAllFollowedAfterARestart) {
+  Apply();
+  stigmer::v1::Execution real = Create(R"({"name": "Ada"})");
+  server_->Shutdown();
+  server_.reset();
+  // Records a previous server left open, whose runs Temporal never heard of, in every open phase.
+  const int kLeftOpen = store::kMaxPageSize + 7;
+  {
+    const auto path = dir_.path() / "stigmer.db";
+    absl::StatusOr<std::unique_ptr<store::Store>> store =
+        store::Store::OpenDatabase(testing::TestStoreDatabase(path), path);
+    ASSERT_TRUE(store.ok()) << store.status();
+    const stigmer::v1::ExecutionPhase phases[] = {stigmer::v1::EXECUTION_PHASE_RUNNING,
+                                                  stigmer::v1::EXECUTION_PHASE_PENDING,
+                                                  stigmer::v1::EXECUTION_PHASE_WAITING_APPROVAL};
+    for (int i = 0; i < kLeftOpen; ++i) {
+      stigmer::v1::Execution left;
+      const absl::Time created = absl::FromUnixSeconds(1700000000 + i);
+      left.set_id(NewExecutionId(created));
+      left.set_workflow("hello");
+      left.set_workflow_version(1);
+      left.set_phase(i < store::kMaxPageSize + 2 ? phases[0] : phases[i % 3]);
+      left.mutable_created_at()->set_seconds(absl::ToUnixSeconds(created));
+      ASSERT_TRUE((*store)->InsertExecution(left, "").ok());
+    }
+  }
+  StartServer();
+
+  auto count_lost = [&] {
+    int lost = 0;
+    std::string token;
+    do {
+      grpc::ClientContext context;
+      stigmer::v1::ListExecutionsRequest request;
+      request.set_phase(stigmer::v1::EXECUTION_PHASE_FAILED);
+      request.set_page_size(store::kMaxPageSize);
+      request.set_page_token(token);
+      stigmer::v1::ListExecutionsResponse page;
+      if (!executions_->List(&context, request, &page).ok()) return -1;
+      for (const stigmer::v1::Execution& execution : page.executions()) {
+        lost += execution.error().title() == "Execution lost";
+      }
+      token = page.next_page_token();
+    } while (!token.empty());
+    return lost;
+  };
+  EXPECT_TRUE(testing::WaitFor([&] { return count_lost() == kLeftOpen; }, absl::Seconds(60)))
+      << count_lost() << " of " << kLeftOpen << " marked lost";
+  // The real execution beside them is followed as before.
+  testing::TestResponder worker(*temporal_client_, "stigmer-workflows");
+  ASSERT_TRUE(
+      worker.RespondNextWorkflowTask({testing::TestResponder::Complete({{"done", true}})}).ok());
+  const std::vector<stigmer::v1::Execution> seen = WatchUntilEnd(real.id());
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back().phase(), stigmer::v1::EXECUTION_PHASE_COMPLETED);
 }
 
 TEST_F(ExecutionApiTest, ProjectionRebuildsAcrossContinuedRunsAfterRestart) {

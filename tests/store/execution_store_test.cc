@@ -219,18 +219,5 @@ TEST_F(ExecutionStoreTest, ListRejectsBadTokensAndSizes) {
   EXPECT_EQ(store_->ListExecutions(filter).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(ExecutionStoreTest, UnfinishedAreThePendingAndRunningOldestFirst) {
-  Execution pending = Insert("hello", 2, v1::EXECUTION_PHASE_PENDING);
-  Insert("hello", 3, v1::EXECUTION_PHASE_COMPLETED);
-  Execution running = Insert("other", 1, v1::EXECUTION_PHASE_RUNNING);
-  Insert("other", 4, v1::EXECUTION_PHASE_FAILED);
-  Insert("other", 5, v1::EXECUTION_PHASE_CANCELLED);
-  absl::StatusOr<std::vector<Execution>> unfinished = store_->ListUnfinishedExecutions();
-  ASSERT_TRUE(unfinished.ok()) << unfinished.status();
-  ASSERT_EQ(unfinished->size(), 2u);
-  EXPECT_EQ((*unfinished)[0].id(), running.id());
-  EXPECT_EQ((*unfinished)[1].id(), pending.id());
-}
-
 }  // namespace
 }  // namespace stigmer::store

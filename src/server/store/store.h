@@ -211,9 +211,6 @@ class Store {
   // for an unknown session).
   absl::StatusOr<SessionHistory> SessionTurns(absl::string_view id, int max_turns);
 
-  // Every PENDING or RUNNING execution, oldest first, to resume following them after a restart.
-  absl::StatusOr<std::vector<stigmer::v1::Execution>> ListUnfinishedExecutions();
-
   // --- Events (store_events.cc): the event bus's log. ---
 
   // Stores an event (`envelope`, already validated, in the JSON format) under its `source` and

@@ -269,23 +269,4 @@ absl::StatusOr<ExecutionPage> Store::ListExecutions(const ExecutionFilter& filte
   return ReadPage(*query, *limit);
 }
 
-absl::StatusOr<std::vector<Execution>> Store::ListUnfinishedExecutions() {
-  absl::MutexLock lock(&mu_);
-  absl::StatusOr<Query> query = db_->Prepare(
-      "SELECT record FROM executions WHERE phase IN (?1, ?2, ?3) ORDER BY created_at, id");
-  if (!query.ok()) return query.status();
-  query->Bind(1, int64_t{stigmer::v1::EXECUTION_PHASE_PENDING});
-  query->Bind(2, int64_t{stigmer::v1::EXECUTION_PHASE_RUNNING});
-  query->Bind(3, int64_t{stigmer::v1::EXECUTION_PHASE_WAITING_APPROVAL});
-  std::vector<Execution> executions;
-  while (true) {
-    absl::StatusOr<bool> row = query->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return executions;
-    absl::StatusOr<Execution> execution = ParseExecutionRecord(query->ColumnText(0));
-    if (!execution.ok()) return execution.status();
-    executions.push_back(*std::move(execution));
-  }
-}
-
 }  // namespace stigmer::store
