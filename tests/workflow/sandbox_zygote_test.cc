@@ -11,7 +11,6 @@
 
 #include <atomic>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 
@@ -19,6 +18,7 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/process_tree.h"
 #include "testing/test_env.h"
 #include "workflow/expression_sandbox.h"
 #include "workflow/sandbox_test_limits.h"
@@ -26,23 +26,12 @@
 namespace stigmer::workflow {
 namespace {
 
+using ::stigmer::testing::ParentOf;
 using ::testing::HasSubstr;
 
 constexpr const char* kIdentity = kSandboxIdentity;
 
 ExpressionLimits Limits() { return SandboxTestLimits(absl::Seconds(2)); }
-
-// The parent pid of `pid`, from /proc; 0 when it is gone.
-pid_t ParentOf(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return 0;
-  std::istringstream fields(line.substr(line.rfind(')') + 2));
-  char state;
-  pid_t parent = 0;
-  fields >> state >> parent;
-  return parent;
-}
 
 // Gone, or a zombie nobody will run again.
 bool Ended(pid_t pid) {

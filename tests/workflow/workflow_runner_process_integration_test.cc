@@ -4,8 +4,6 @@
 
 #include <signal.h>
 
-#include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -14,10 +12,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "common/file_io.h"
 #include "config/key_file.h"
 #include "config/paths.h"
 #include "gtest/gtest.h"
@@ -25,6 +20,7 @@
 #include "temporal/payloads.h"
 #include "temporal/temporal_client.h"
 #include "testing/command_runner.h"
+#include "testing/process_tree.h"
 #include "testing/temporal_dev_server.h"
 #include "testing/test_env.h"
 #include "workflow/workflow_document.h"
@@ -32,34 +28,9 @@
 namespace stigmer::workflow {
 namespace {
 
+using ::stigmer::testing::ChildrenOf;
+using ::stigmer::testing::CommandLineOf;
 using ::temporal::api::enums::v1::EventType;
-
-std::string CommandLineOf(pid_t pid) {
-  absl::StatusOr<std::string> raw = ReadFileToString(absl::StrCat("/proc/", pid, "/cmdline"));
-  if (!raw.ok()) return "";
-  std::replace(raw->begin(), raw->end(), '\0', ' ');
-  return *raw;
-}
-
-// The live children of `parent`, each with its command line.
-std::map<pid_t, std::string> ChildrenOf(pid_t parent) {
-  std::map<pid_t, std::string> children;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    pid_t pid = 0;
-    if (!absl::SimpleAtoi(entry.path().filename().string(), &pid)) continue;
-    absl::StatusOr<std::string> stat = ReadFileToString(entry.path() / "stat");
-    if (!stat.ok()) continue;  // gone meanwhile
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-    const size_t end_of_comm = stat->rfind(')');
-    std::vector<std::string> fields =
-        absl::StrSplit(stat->substr(end_of_comm + 2), ' ', absl::SkipEmpty());
-    pid_t ppid = 0;
-    if (fields.size() > 1 && absl::SimpleAtoi(fields[1], &ppid) && ppid == parent) {
-      children[pid] = CommandLineOf(pid);
-    }
-  }
-  return children;
-}
 
 // `stigmer internal workflow-runner` in a home of its own, and a client that starts its runs.
 class WorkflowRunnerProcessTest : public testing::TemporalDevServerSuite {
