@@ -80,7 +80,23 @@ TEST(PostgresStoreTest, AWrongPasswordIsRefusedSayingWhatToCheckWithoutAnyPasswo
   EXPECT_THAT(store.status().message(), Not(HasSubstr(right)));
 }
 
-TEST(PostgresStoreTest, ALostConnectionIsUnavailableAndTheNextCallReconnects) {
+// Ends every session on `database`, as a restart or a failover of the server would, and waits
+// until they are gone.
+void EndSessionsOn(const ScratchPostgresDatabase& database) {
+  const std::string sessions =
+      absl::StrCat("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '", database.name(), "'");
+  EXPECT_GE(
+      QueryNumber(TestPostgresServer(), absl::StrCat("SELECT COUNT(pg_terminate_backend(pid)) FROM "
+                                                     "pg_stat_activity WHERE datname = '",
+                                                     database.name(), "'")),
+      1);
+  EXPECT_TRUE(
+      WaitFor([&] { return QueryNumber(TestPostgresServer(), sessions) == 0; }, absl::Seconds(10)));
+}
+
+// Regression: the first call after a PostgreSQL restart failed (Unavailable) even though the
+// server was back; reads and writes that meet a lost connection now reconnect and go on.
+TEST(PostgresStoreTest, ReadsAndWritesAfterALostConnectionReconnectAndSucceed) {
   SKIP_WITHOUT_POSTGRES();
   absl::StatusOr<ScratchPostgresDatabase> database = ScratchPostgresDatabase::Create();
   ASSERT_TRUE(database.ok()) << database.status();
@@ -88,26 +104,45 @@ TEST(PostgresStoreTest, ALostConnectionIsUnavailableAndTheNextCallReconnects) {
   ASSERT_TRUE(store.ok()) << store.status();
   ASSERT_TRUE((*store)->ApplyWorkflow(Draft("hello", "a"), At(0), false).ok());
 
-  // The server ends the store's session, as a restart or a failover would.
-  const std::string sessions = absl::StrCat(
-      "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '", database->name(), "'");
-  ASSERT_EQ(
-      QueryNumber(TestPostgresServer(), absl::StrCat("SELECT COUNT(pg_terminate_backend(pid)) FROM "
-                                                     "pg_stat_activity WHERE datname = '",
-                                                     database->name(), "'")),
-      1);
-  ASSERT_TRUE(
-      WaitFor([&] { return QueryNumber(TestPostgresServer(), sessions) == 0; }, absl::Seconds(10)));
+  EndSessionsOn(*database);
+  absl::StatusOr<stigmer::v1::Workflow> read = (*store)->GetWorkflow("hello", 0);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->definition(), "a");
 
-  absl::StatusOr<stigmer::v1::Workflow> lost = (*store)->GetWorkflow("hello", 0);
-  ASSERT_EQ(lost.status().code(), absl::StatusCode::kUnavailable) << lost.status();
-  EXPECT_THAT(lost.status().message(), HasSubstr("lost the connection"));
-  EXPECT_THAT(lost.status().message(), HasSubstr(DatabaseHostPort(TestPostgresServer())));
+  EndSessionsOn(*database);
+  absl::StatusOr<ApplyResult> written = (*store)->ApplyWorkflow(Draft("hello", "b"), At(1), false);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ((*store)->GetWorkflow("hello", 0)->definition(), "b");
+}
 
-  absl::StatusOr<stigmer::v1::Workflow> again = (*store)->GetWorkflow("hello", 0);
-  ASSERT_TRUE(again.ok()) << again.status();
-  EXPECT_EQ(again->definition(), "a");
-  EXPECT_TRUE((*store)->ApplyWorkflow(Draft("hello", "b"), At(1), false).ok());
+TEST(PostgresStoreTest, ALostConnectionInsideATransactionIsUnavailableAndNothingOfItIsStored) {
+  SKIP_WITHOUT_POSTGRES();
+  absl::StatusOr<ScratchPostgresDatabase> database = ScratchPostgresDatabase::Create();
+  ASSERT_TRUE(database.ok()) << database.status();
+  absl::StatusOr<std::unique_ptr<PostgresDatabase>> db = PostgresDatabase::Open(database->url());
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)->Execute("CREATE TABLE notes (text TEXT)").ok());
+
+  ASSERT_TRUE((*db)->BeginWrite().ok());
+  ASSERT_TRUE((*db)->Execute("INSERT INTO notes VALUES ('first half')").ok());
+  EndSessionsOn(*database);
+  absl::Status lost = (*db)->Execute("INSERT INTO notes VALUES ('second half')");
+  ASSERT_EQ(lost.code(), absl::StatusCode::kUnavailable) << lost;
+  EXPECT_THAT(lost.message(), HasSubstr("lost the connection"));
+  EXPECT_THAT(lost.message(), HasSubstr(DatabaseHostPort(TestPostgresServer())));
+  // Until the transaction ends nothing reconnects, so that no half of it is committed.
+  absl::Status inside = (*db)->Execute("INSERT INTO notes VALUES ('third half')");
+  EXPECT_EQ(inside.code(), absl::StatusCode::kUnavailable) << inside;
+  EXPECT_THAT(inside.message(),
+              HasSubstr("was lost during a transaction; nothing of it was stored"));
+  EXPECT_FALSE((*db)->Commit().ok());
+
+  EXPECT_EQ(QueryNumber(database->url(), "SELECT COUNT(*) FROM notes"), 0);
+  absl::StatusOr<Query> count = (*db)->Prepare("SELECT COUNT(*) FROM notes");
+  ASSERT_TRUE(count.ok());
+  absl::StatusOr<bool> row = count->Step();
+  ASSERT_TRUE(row.ok() && *row) << row.status();
+  EXPECT_EQ(count->ColumnInt(0), 0);
 }
 
 // Several stigmer-servers starting on one new database: one migrates, the others wait for it

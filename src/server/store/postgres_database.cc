@@ -231,6 +231,19 @@ absl::Status PostgresDatabase::RunSimple(const char* sql) {
 absl::StatusOr<PgResultHandle> PostgresDatabase::Run(const std::string& sql,
                                                      const std::vector<Parameter>& parameters) {
   if (absl::Status connected = EnsureConnected(); !connected.ok()) return connected;
+  absl::StatusOr<PgResultHandle> result = Send(sql, parameters);
+  // The connection was lost since the last call (a restart, a failover): a read outside a
+  // transaction runs again, once, on a new connection. Nothing else is repeated: a write's
+  // outcome is unknown once its connection is gone.
+  if (!result.ok() && !configured_ && !in_transaction_ && absl::StartsWith(sql, "SELECT")) {
+    if (absl::Status connected = EnsureConnected(); !connected.ok()) return connected;
+    return Send(sql, parameters);
+  }
+  return result;
+}
+
+absl::StatusOr<PgResultHandle> PostgresDatabase::Send(const std::string& sql,
+                                                      const std::vector<Parameter>& parameters) {
   std::vector<Oid> types;
   std::vector<const char*> values;
   std::vector<int> lengths;
@@ -267,7 +280,13 @@ absl::StatusOr<Query> PostgresDatabase::Prepare(absl::string_view sql) {
 
 absl::Status PostgresDatabase::BeginWrite() {
   if (absl::Status connected = EnsureConnected(); !connected.ok()) return connected;
-  if (absl::Status begun = RunSimple("BEGIN"); !begun.ok()) return begun;
+  if (absl::Status begun = RunSimple("BEGIN"); !begun.ok()) {
+    // Nothing of the transaction was sent yet: on a connection lost since the last call it
+    // begins again, once, on a new one.
+    if (configured_) return begun;
+    if (absl::Status connected = EnsureConnected(); !connected.ok()) return connected;
+    if (begun = RunSimple("BEGIN"); !begun.ok()) return begun;
+  }
   in_transaction_ = true;
   const std::string lock = absl::StrCat("SELECT pg_advisory_xact_lock(", kWriteLockKey, ")");
   if (absl::Status locked = RunSimple(lock.c_str()); !locked.ok()) {

@@ -38,9 +38,10 @@ using PgResultHandle = std::unique_ptr<PGresult, PgResultClearer>;
 // transactions too: of several servers starting on one database, one migrates, the others wait
 // and then find the schema current. The lock waits 5 s (lock_timeout), then Unavailable.
 //
-// A lost connection: the call that meets it fails with Unavailable naming host:port; the next
-// call outside a transaction reconnects (PQreset). Inside a transaction nothing reconnects
-// until the transaction has ended, so that no half of one is ever committed.
+// A lost connection (a restart, a failover) is made anew (PQreset) by the next call outside a
+// transaction; a read or a BEGIN that meets it runs again, once, on the new connection. Inside a
+// transaction nothing reconnects until the transaction has ended, so that no half of one is ever
+// committed: that call fails with Unavailable naming host:port, as does a reconnection that fails.
 class PostgresDatabase final : public Database {
  public:
   // The advisory lock key of write transactions: "stigmer" in ASCII.
@@ -82,6 +83,9 @@ class PostgresDatabase final : public Database {
   // A lost connection is reconnected by the next call outside a transaction.
   absl::Status Error(const PGresult* result, absl::string_view context);
   absl::Status RunSimple(const char* sql);
+  // Run without reconnecting.
+  absl::StatusOr<PgResultHandle> Send(const std::string& sql,
+                                      const std::vector<Parameter>& parameters);
 
   PgConnHandle conn_;
   std::string url_;
