@@ -182,8 +182,13 @@ TEST(SchemaSandboxTest, PatternOnAHugeStringOverflowsOnlyTheSandboxAndTheNextChe
   ExpressionSandbox sandbox(stigmer::testing::StigmerBinary(), SandboxLimits());
   const std::string schema = R"({"type": "string", "pattern": "(a|b)*c"})";
   absl::Status status = sandbox.CheckSchema(schema, json(std::string(400000, 'a')).dump());
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer takes the overflow's SIGSEGV itself and ends the sandbox with exit 1.
+  EXPECT_FALSE(status.ok());
+#else
   EXPECT_TRUE(absl::IsResourceExhausted(status)) << status;
   EXPECT_THAT(status.message(), HasSubstr("maxLength"));
+#endif
 
   EXPECT_TRUE(sandbox.CheckSchema(schema, R"("abc")").ok());
   EXPECT_TRUE(absl::IsInvalidArgument(sandbox.CheckSchema(schema, R"("abd")")));
