@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/ulid.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/execution_phase.h"
 #include "server/store/page_token.h"
@@ -152,8 +153,10 @@ void ExecutionTracker::OnProgress(const std::string& workflow_id,
       return;
     }
   }
-  // Not tracked here: an execution another server created, or one not adopted yet.
+  // Not tracked here: an execution another server created, or one not adopted yet. A workflow
+  // stigmer did not start (its id is not an execution's) is not looked up.
   const std::string id = workflow_id.substr(0, workflow_id.find('/'));
+  if (!IsExecutionId(id)) return;
   absl::StatusOr<Execution> stored = store_->GetExecution(id);
   if (!stored.ok() || IsTerminalPhase(stored->phase())) return;
   absl::MutexLock lock(&mutex_);
