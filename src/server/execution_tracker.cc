@@ -160,15 +160,7 @@ void ExecutionTracker::OnProgress(const std::string& workflow_id,
   absl::StatusOr<Execution> stored = store_->GetExecution(id);
   if (!stored.ok() || IsTerminalPhase(stored->phase())) return;
   absl::MutexLock lock(&mutex_);
-  if (shut_down_ || tracked_.contains(id)) return;
-  auto entry = std::make_unique<Tracked>();
-  entry->id = id;
-  entry->workflow_id = stored->temporal_workflow_id().empty() ? id : stored->temporal_workflow_id();
-  entry->state = Tracked::State::kRebuild;
-  entry->projection = ExecutionProjection::FromStart(*std::move(stored));
-  by_workflow_id_[entry->workflow_id] = id;
-  Enqueue(*entry);
-  tracked_[id] = std::move(entry);
+  if (!shut_down_) Adopt(*std::move(stored));
 }
 
 void ExecutionTracker::Enqueue(Tracked& entry) {

@@ -105,6 +105,7 @@ class ExecutionTracker {
 
   // Tracks open store records not tracked yet; false when the store cannot be listed.
   bool AdoptOpenRecords() ABSL_LOCKS_EXCLUDED(mutex_);
+  // Tracks `record` (unless it is already), to be read whole from the start of its run chain.
   void Adopt(stigmer::v1::Execution record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Asks visibility for the runs closed since the last scan.
   void ScanClosedRuns() ABSL_LOCKS_EXCLUDED(mutex_);
