@@ -154,7 +154,11 @@ absl::StatusOr<Execution> ExecutionManager::CreateWithInput(
   }
   execution.set_phase(stigmer::v1::EXECUTION_PHASE_RUNNING);
   execution.set_temporal_run_id(*run_id);
-  if (absl::Status updated = store_->UpdateExecution(execution); !updated.ok()) return updated;
+  // Progress 0: a server that shares the store and read the run already keeps its newer record.
+  if (absl::StatusOr<bool> updated = store_->UpdateExecution(execution, /*progress=*/0);
+      !updated.ok()) {
+    return updated.status();
+  }
   // What callers get back never holds a secret in clear; the stored record does not either.
   absl::StatusOr<Execution> stored = store_->GetExecution(execution.id());
   if (!stored.ok()) return stored.status();

@@ -1,6 +1,7 @@
 #include "server/execution_tracker.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -21,6 +22,8 @@ namespace wfs = ::temporal::api::workflowservice::v1;
 // Visibility may list a run a moment after it closed: each scan looks this far back again.
 constexpr absl::Duration kVisibilityLag = absl::Seconds(5);
 constexpr int kScanPageSize = 1000;
+// A lost execution's record is final: no projection, however far, replaces it.
+constexpr int64_t kLostProgress = std::numeric_limits<int64_t>::max();
 
 google::protobuf::Timestamp Timestamp(absl::Time time) {
   return google::protobuf::util::TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(time));
@@ -48,7 +51,8 @@ struct ExecutionTracker::Tracked {
   std::unique_ptr<ChildProgress> children;
   ChildRunScanner child_runs;
   std::vector<std::string> child_records;
-  bool done = false;  // closed (or lost) and published: forget it
+  int64_t progress = 0;  // history events projected, over the whole run chain
+  bool done = false;     // closed (or lost) and published: forget it
   // Under mutex_.
   temporal::HistoryMark mark;                                // reported, not read yet
   std::map<std::string, temporal::HistoryMark> child_marks;  // by child workflow id
@@ -246,6 +250,7 @@ absl::Status ExecutionTracker::Rebuild(Tracked& entry, temporal::TemporalClient&
   if (!chain.ok()) return chain.status();
   if (chain->events.empty()) return absl::UnavailableError("Temporal returned no history yet");
   entry.projection = ExecutionProjection::FromStart(entry.projection.execution());
+  entry.progress = 0;
   entry.children = std::make_unique<ChildProgress>(entry.workflow_id);
   entry.child_runs = ChildRunScanner();
   entry.child_records.clear();
@@ -255,7 +260,8 @@ absl::Status ExecutionTracker::Rebuild(Tracked& entry, temporal::TemporalClient&
   entry.state = Tracked::State::kOpen;
   entry.done = chain->closed;
   Publish(
-      WithChildRecords(entry.children->Compose(entry.projection.execution()), entry.child_records));
+      WithChildRecords(entry.children->Compose(entry.projection.execution()), entry.child_records),
+      entry.progress);
   return absl::OkStatus();
 }
 
@@ -292,7 +298,8 @@ absl::Status ExecutionTracker::ReadOn(
   entry.done = entry.cursor.closed();
   if (changed) {
     Publish(WithChildRecords(entry.children->Compose(entry.projection.execution()),
-                             entry.child_records));
+                             entry.child_records),
+            entry.progress);
   }
   return status;
 }
@@ -302,6 +309,7 @@ void ExecutionTracker::ApplyEvents(Tracked& entry, temporal::TemporalClient& cli
   if (events.empty()) return;
   if (options_.on_history) options_.on_history(entry.id, events);
   entry.projection.Apply(events);
+  entry.progress += static_cast<int64_t>(events.size());
   std::vector<ChildRun> runs = entry.child_runs.OnEvents(events);
   if (!runs.empty()) {
     for (const std::string& child :
@@ -324,15 +332,19 @@ void ExecutionTracker::MarkLost(Tracked& entry) {
   error->set_detail(absl::StrCat("Temporal has no workflow ", entry.workflow_id,
                                  ": it never started, or Temporal's data was removed"));
   *record.mutable_ended_at() = Timestamp(absl::Now());
-  Publish(record);
+  Publish(record, kLostProgress);
   entry.done = true;
 }
 
-void ExecutionTracker::Publish(const Execution& record) {
-  if (absl::Status stored = store_->UpdateExecution(record); !stored.ok()) {
-    spdlog::error("cannot store {}: {}", record.id(), stored.ToString());
+void ExecutionTracker::Publish(const Execution& record, int64_t progress) {
+  absl::StatusOr<bool> stored = store_->UpdateExecution(record, progress);
+  if (!stored.ok()) {
+    spdlog::error("cannot store {}: {}", record.id(), stored.status().ToString());
     return;
   }
+  // Not stored: a server sharing the store has read further; this one's watchers see that
+  // when it reads on.
+  if (!*stored) return;
   hub_->Publish(record);  // records held here come from the store: secrets already masked
 }
 

@@ -101,7 +101,9 @@ class ExecutionTracker {
   void ApplyEvents(Tracked& entry, temporal::TemporalClient& client,
                    const std::vector<temporal::HistoryEvent>& events);
   void MarkLost(Tracked& entry);
-  void Publish(const stigmer::v1::Execution& record);
+  // Stores `record`, projected from `progress` events, and tells its watchers; unless the store
+  // holds a newer one (another server's).
+  void Publish(const stigmer::v1::Execution& record, int64_t progress);
 
   // Tracks open store records not tracked yet; false when the store cannot be listed.
   bool AdoptOpenRecords() ABSL_LOCKS_EXCLUDED(mutex_);

@@ -132,19 +132,49 @@ TEST_F(ExecutionStoreTest, UpdateReplacesTheRecordAndThePhase) {
   EXPECT_EQ(store_->GetExecution(execution.id())->output(), R"({"greeting":"hello world"})");
 }
 
+TEST_F(ExecutionStoreTest, AnOlderProjectionDoesNotReplaceANewerOne) {
+  // Two servers sharing the store read the same run; the slower one stores last.
+  Execution execution = Insert("hello", 1);
+  Execution newer = execution;
+  newer.set_phase(v1::EXECUTION_PHASE_COMPLETED);
+  newer.set_output(R"({"done":true})");
+  absl::StatusOr<bool> stored = store_->UpdateExecution(newer, /*progress=*/11);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_TRUE(*stored);
+
+  Execution older = execution;
+  older.set_phase(v1::EXECUTION_PHASE_RUNNING);
+  stored = store_->UpdateExecution(older, /*progress=*/5);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_FALSE(*stored);
+  absl::StatusOr<Execution> kept = store_->GetExecution(execution.id());
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_EQ(kept->phase(), v1::EXECUTION_PHASE_COMPLETED);
+  EXPECT_EQ(kept->output(), R"({"done":true})");
+  ExecutionFilter running;
+  running.phase = v1::EXECUTION_PHASE_RUNNING;
+  EXPECT_TRUE(store_->ListExecutions(running)->executions.empty());
+
+  // The same progress again (both servers projected the close) is stored; more is too.
+  EXPECT_TRUE(*store_->UpdateExecution(newer, 11));
+  newer.set_output(R"({"done":"again"})");
+  EXPECT_TRUE(*store_->UpdateExecution(newer, 12));
+  EXPECT_EQ(store_->GetExecution(execution.id())->output(), R"({"done":"again"})");
+}
+
 TEST_F(ExecutionStoreTest, UpdateRefusesUnknownIdsAndFixedFields) {
-  EXPECT_EQ(store_->UpdateExecution(NewExecution("hello", 1, At(1))).code(),
+  EXPECT_EQ(store_->UpdateExecution(NewExecution("hello", 1, At(1))).status().code(),
             absl::StatusCode::kNotFound);
   Execution execution = Insert("hello", 1);
   Execution moved = execution;
   moved.set_workflow("other");
-  EXPECT_EQ(store_->UpdateExecution(moved).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->UpdateExecution(moved).status().code(), absl::StatusCode::kInvalidArgument);
   moved = execution;
   moved.set_workflow_version(2);
-  EXPECT_EQ(store_->UpdateExecution(moved).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->UpdateExecution(moved).status().code(), absl::StatusCode::kInvalidArgument);
   moved = execution;
   moved.mutable_created_at()->set_seconds(1);
-  EXPECT_EQ(store_->UpdateExecution(moved).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->UpdateExecution(moved).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(ExecutionStoreTest, DeleteRemovesOne) {

@@ -10,7 +10,7 @@ namespace stigmer::store {
 namespace {
 
 // Times are nanoseconds since the Unix epoch (UTC). Phases are stigmer.v1.ExecutionPhase values.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     // 1: workflows with every version; executions, whose record outlives their workflow.
     R"sql(
 CREATE TABLE workflows (
@@ -96,6 +96,11 @@ ALTER TABLE workflow_versions ADD COLUMN source_dir TEXT NOT NULL DEFAULT '';
     // 6: nothing. Builds of early December 2026 had the source folder here and recorded stores
     // at version 6; the empty step keeps those stores opening, and new ones the same.
     "",
+    // 7: how many history events of its run chain an execution's record was projected from:
+    // servers sharing the store never replace a record with an older projection.
+    R"sql(
+ALTER TABLE executions ADD COLUMN progress INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

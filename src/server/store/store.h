@@ -184,10 +184,14 @@ class Store {
   // NotFound: `execution "wex-…" not found`.
   absl::StatusOr<stigmer::v1::Execution> GetExecution(absl::string_view id);
 
-  // Replaces the stored record of `execution.id()` (its phase is indexed from the record).
-  // NotFound if there is none. InvalidArgument if the workflow, its version or created_at
-  // differ from the stored ones: those never change.
-  absl::Status UpdateExecution(const stigmer::v1::Execution& execution);
+  // Replaces the stored record of `execution.id()` (its phase is indexed from the record) with
+  // one projected from the first `progress` events of its run chain's history, unless the stored
+  // one was projected from more: that one is newer and stays, and the answer is false. Several
+  // stigmer-servers sharing a store read the same runs; a slower one must not put an older
+  // projection back. NotFound if there is none. InvalidArgument if the workflow, its version or
+  // created_at differ from the stored ones: those never change.
+  absl::StatusOr<bool> UpdateExecution(const stigmer::v1::Execution& execution,
+                                       int64_t progress = 0);
 
   // Removes an execution (for a Create that failed to start). NotFound if there is none.
   absl::Status DeleteExecution(absl::string_view id);

@@ -187,13 +187,14 @@ absl::StatusOr<Execution> Store::GetExecution(absl::string_view id) {
   return FindBy(*db_, "SELECT record FROM executions WHERE id = ?1", id, ExecutionNotFound(id));
 }
 
-absl::Status Store::UpdateExecution(const Execution& execution) {
+absl::StatusOr<bool> Store::UpdateExecution(const Execution& execution, int64_t progress) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Transaction> transaction = Transaction::Begin(*db_);
   if (!transaction.ok()) return transaction.status();
   {
     absl::StatusOr<Query> query = db_->Prepare(
-        "SELECT workflow_name, workflow_version, created_at FROM executions WHERE id = ?1");
+        "SELECT workflow_name, workflow_version, created_at, progress FROM executions "
+        "WHERE id = ?1");
     if (!query.ok()) return query.status();
     query->Bind(1, execution.id());
     absl::StatusOr<bool> row = query->Step();
@@ -206,16 +207,18 @@ absl::Status Store::UpdateExecution(const Execution& execution) {
           absl::StrCat("execution \"", execution.id(),
                        "\": its workflow, workflow version and creation time cannot change"));
     }
+    if (query->ColumnInt(3) > progress) return false;
   }
   absl::StatusOr<Query> update =
-      db_->Prepare("UPDATE executions SET phase = ?2, record = ?3 WHERE id = ?1");
+      db_->Prepare("UPDATE executions SET phase = ?2, record = ?3, progress = ?4 WHERE id = ?1");
   if (!update.ok()) return update.status();
   update->Bind(1, execution.id());
   update->Bind(2, int64_t{execution.phase()});
   update->BindBlob(3, SerializeExecutionRecord(execution));
-  absl::Status status = update->Run();
-  if (!status.ok()) return status;
-  return transaction->Commit();
+  update->Bind(4, progress);
+  if (absl::Status status = update->Run(); !status.ok()) return status;
+  if (absl::Status committed = transaction->Commit(); !committed.ok()) return committed;
+  return true;
 }
 
 absl::Status Store::DeleteExecution(absl::string_view id) {
