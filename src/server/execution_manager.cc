@@ -54,6 +54,7 @@ absl::Status CheckStartFits(const std::vector<nlohmann::json>& payloads) {
 
 // Concurrent Creates, history reads and scans share them.
 constexpr int kTemporalConnections = 4;
+constexpr absl::Duration kTrackerConnectTimeout = absl::Milliseconds(250);
 
 }  // namespace
 
@@ -61,7 +62,9 @@ ExecutionManager::ExecutionManager(store::Store* store, Options options)
     : store_(store),
       options_(std::move(options)),
       tracker_(
-          store_, &hub_, [this] { return Client(); },
+          // The tracker tries again every second: a short wait keeps its threads, and so
+          // shutdown, from hanging on a Temporal that is away.
+          store_, &hub_, [this] { return Client(kTrackerConnectTimeout); },
           [this](const std::string& parent_id, const std::string& parent_workflow,
                  const std::vector<ChildRun>& runs) {
             return RecordChildRuns(parent_id, parent_workflow, runs);
@@ -70,7 +73,8 @@ ExecutionManager::ExecutionManager(store::Store* store, Options options)
 
 ExecutionManager::~ExecutionManager() { Shutdown(); }
 
-absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> ExecutionManager::Client() {
+absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> ExecutionManager::Client(
+    std::optional<absl::Duration> connect_timeout) {
   absl::MutexLock lock(&client_mutex_);
   if (client_ != nullptr) return client_;
   temporal::TemporalClientOptions client_options;
@@ -78,7 +82,8 @@ absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> ExecutionManager::Clie
   client_options.codec = options_.payload_codec;
   client_options.connections = kTemporalConnections;
   absl::StatusOr<std::unique_ptr<temporal::TemporalClient>> client =
-      temporal::TemporalClient::Connect(client_options, options_.connect_timeout);
+      temporal::TemporalClient::Connect(client_options,
+                                        connect_timeout.value_or(options_.connect_timeout));
   if (!client.ok()) return client.status();
   client_ = std::move(*client);
   return client_;

@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,8 +84,10 @@ class ExecutionManager {
   // Stops keeping the records in step, and ends every watch.
   void Shutdown();
 
-  // The Temporal client, connecting on first use (and again after a failed attempt).
-  absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> Client();
+  // The Temporal client, connecting on first use (and again after a failed attempt), waiting
+  // up to `connect_timeout` (by default options_.connect_timeout) while Temporal is away.
+  absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> Client(
+      std::optional<absl::Duration> connect_timeout = std::nullopt);
 
  private:
   // Records the runs of `run: workflow` children of execution `parent_id` (of workflow
