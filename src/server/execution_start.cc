@@ -178,10 +178,9 @@ absl::StatusOr<ExecutionStart> PlanExecutionStart(
     return resolved;
   }
   if (!workflow->source_dir().empty()) runtime[activities::kSourceDirKey] = workflow->source_dir();
-  start.payloads = {json::parse((*document)->json.dump()), input, std::move(runtime)};
+  start.payloads = {json((*document)->json), input, std::move(runtime)};
   // The workflow's `timeout` bounds the whole execution; Temporal enforces it.
-  const nlohmann::ordered_json ordered(start.payloads[0]);
-  start.execution_timeout = workflow::TimeoutAfter(ordered, ordered);
+  start.execution_timeout = workflow::TimeoutAfter((*document)->json, (*document)->json);
   return start;
 }
 
