@@ -2,7 +2,8 @@
 // own StartWorkflowExecution measured directly in the same run (issue 3, "Benchmarks"):
 //
 //   api_bench --temporal PATH [--temporal-db file|memory] [--clients 16] [--apply N] [--get N]
-//             [--create N] [--rounds R] [--single N] [--table FILE]
+//             [--create N] [--rounds R] [--single N] [--paced N] [--paced-rate R]
+//             [--table FILE]
 //
 // In a temporary folder: the Temporal dev server (api_temporal.h; a free port; its SQLite database
 // in memory by default, since a file costs it an fsync per write and drowns a 2 ms goal in disk
@@ -21,7 +22,9 @@
 //      StartWorkflowExecution calls straight to Temporal with the same workflow type, task queue
 //      and input payloads (a unique request id each, as Create sends), in --rounds alternating
 //      rounds (Temporal first) so that both see the same dev server as its database grows. Then
-//      the same with a single client (--single calls each side), the cost without queueing.
+//      the same with a single client (--single calls each side), the cost without queueing, and
+//      with every client paced to --paced-rate calls/s in all (--paced calls each side): the
+//      cost of a call on a machine that is not saturated.
 //      Nothing runs the workflows (no worker): Create starts them and each stays open; with no
 //      worker to report progress, stigmer-server reads none of their histories (scale_bench
 //      measures Create with a worker running the workflows).
@@ -62,6 +65,8 @@ struct Options {
   std::string temporal, table;
   bool temporal_in_memory = true;  // --temporal-db memory|file
   int single = 100;                // --single: calls with one client, each side
+  int paced = 800;                 // --paced: calls each side at --paced-rate (0: none)
+  double paced_rate = 100;         // --paced-rate: calls per second over all clients
   int clients = 16, apply = 1600, get = 48000, create = 800, rounds = 3;
 };
 
@@ -178,9 +183,10 @@ class ApiBench {
   }
 
   // `total` calls over `clients` clients (0: --clients).
-  LoadResult Load(int total, const ApiCall& call, int clients = 0) const {
+  LoadResult Load(int total, const ApiCall& call, int clients = 0,
+                  double calls_per_second = 0) const {
     if (clients == 0) clients = options_.clients;
-    return RunLoad(clients, std::max(1, total / clients), call, temporal_pid_);
+    return RunLoad(clients, std::max(1, total / clients), call, temporal_pid_, calls_per_second);
   }
 
  private:
@@ -320,6 +326,18 @@ int Run(const Options& options) {
   const LoadResult single_created = Combine(single_creates);
   Report("1 client: Temporal start", single_started, &failed);
   Report("1 client: Create", single_created, &failed);
+  // The same clients paced below saturation: the cost of a call when the cores are not all busy.
+  std::vector<LoadResult> paced_starts, paced_creates;
+  for (int half = 0; half < 2 && options.paced > 0 && !Interrupted(); ++half, ++round) {
+    paced_starts.push_back(bench.Load(options.paced / 2, start_on_temporal, 0, options.paced_rate));
+    paced_creates.push_back(bench.Load(options.paced / 2, create, 0, options.paced_rate));
+  }
+  const LoadResult paced_started = Combine(paced_starts);
+  const LoadResult paced_created = Combine(paced_creates);
+  const std::string paced_what =
+      absl::StrFormat("%d clients at %g/s", options.clients, options.paced_rate);
+  Report(absl::StrCat(paced_what, ": Temporal start").c_str(), paced_started, &failed);
+  Report(absl::StrCat(paced_what, ": Create").c_str(), paced_created, &failed);
 
   const std::string table = FormatApiTable({
       {"Apply new workflow, throughput", applied.Throughput(), NAN, "/s"},
@@ -340,6 +358,8 @@ int Run(const Options& options) {
        NAN, false, true},
       {"1 client: Create vs Start, p50", single_created.Quantile(0.5), single_started.Quantile(0.5),
        "ms", NAN, false, true},
+      {absl::StrCat(paced_what, ": Create vs Start, p50"), paced_created.Quantile(0.5),
+       paced_started.Quantile(0.5), "ms", NAN, false, true},
   });
   std::printf(
       "\n%d concurrent clients; samples: Apply %zu + %zu, Get %zu, Create %zu, Temporal start "
@@ -375,11 +395,14 @@ int main(int argc, char** argv) {
     if (flag == "--create") options.create = std::stoi(value);
     if (flag == "--rounds") options.rounds = std::stoi(value);
     if (flag == "--single") options.single = std::max(2, std::stoi(value));
+    if (flag == "--paced") options.paced = std::max(0, std::stoi(value));
+    if (flag == "--paced-rate") options.paced_rate = std::max(1.0, std::stod(value));
   }
   if (options.temporal.empty() || options.clients < 1) {
     std::fprintf(stderr,
                  "usage: api_bench --temporal PATH [--temporal-db file|memory] [--clients 16] "
-                 "[--apply N] [--get N] [--create N] [--rounds R] [--single N] [--table FILE]\n");
+                 "[--apply N] [--get N] [--create N] [--rounds R] [--single N] [--paced N] "
+                 "[--paced-rate R] [--table FILE]\n");
     return 64;
   }
   stigmer::bench::WatchForInterrupts();  // before any other thread

@@ -45,7 +45,8 @@ double CpuSeconds(int pid) {
   return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
-LoadResult RunLoad(int clients, int requests_per_client, const ApiCall& call, int temporal_pid) {
+LoadResult RunLoad(int clients, int requests_per_client, const ApiCall& call, int temporal_pid,
+                   double calls_per_second) {
   struct PerClient {
     std::vector<double> latencies_ms;
     int64_t errors = 0;
@@ -54,6 +55,7 @@ LoadResult RunLoad(int clients, int requests_per_client, const ApiCall& call, in
   std::vector<PerClient> per_client(static_cast<size_t>(clients));
   std::latch ready(clients + 1);
   std::latch go(1);
+  Clock::time_point start_line;  // written before `go` opens
   std::vector<std::thread> threads;
   threads.reserve(per_client.size());
   for (int client = 0; client < clients; ++client) {
@@ -63,6 +65,11 @@ LoadResult RunLoad(int clients, int requests_per_client, const ApiCall& call, in
       ready.count_down();
       go.wait();
       for (int index = 0; index < requests_per_client; ++index) {
+        if (calls_per_second > 0) {
+          const double due = (static_cast<double>(index) * clients + client) / calls_per_second;
+          std::this_thread::sleep_until(start_line + std::chrono::duration_cast<Clock::duration>(
+                                                         std::chrono::duration<double>(due)));
+        }
         const Clock::time_point start = Clock::now();
         std::string error = call(client, index);
         const Clock::time_point end = Clock::now();
@@ -78,6 +85,7 @@ LoadResult RunLoad(int clients, int requests_per_client, const ApiCall& call, in
   const double temporal_cpu = temporal_pid > 0 ? CpuSeconds(temporal_pid) : 0;
   const double own_cpu = CpuSeconds(0);
   const Clock::time_point start = Clock::now();
+  start_line = start;
   go.count_down();
   for (std::thread& thread : threads) thread.join();
   LoadResult result;

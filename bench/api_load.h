@@ -32,8 +32,12 @@ struct LoadResult {
 
 // Starts `clients` threads that wait at a common start line; once all are ready, each makes
 // `requests_per_client` calls of `call` in a row. Returns when every thread has finished.
-// `temporal_pid` (> 0): the process whose CPU time to count as temporal_cpu_seconds.
-LoadResult RunLoad(int clients, int requests_per_client, const ApiCall& call, int temporal_pid);
+// `temporal_pid` (> 0): the process whose CPU time to count as temporal_cpu_seconds. With
+// `calls_per_second` > 0 the load is paced (open loop): call k of all (interleaved over the
+// clients) starts no earlier than k / calls_per_second after the start line, so that the figures
+// show the cost of a call on a machine that is not saturated.
+LoadResult RunLoad(int clients, int requests_per_client, const ApiCall& call, int temporal_pid,
+                   double calls_per_second = 0);
 
 // CPU seconds (user + system) the process `pid` has used so far; 0 for this process.
 double CpuSeconds(int pid);
