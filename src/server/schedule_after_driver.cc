@@ -95,6 +95,13 @@ absl::Status SyncScheduleAfter(temporal::TemporalClient& client, store::Store& s
   start.signing_key = signing_key;
   // No execution timeout: it would bound every round together. Each run has the workflow's.
   absl::StatusOr<std::string> started = client.StartWorkflow(start);
+  if (absl::IsAlreadyExists(started.status())) {
+    // Another stigmer-server sharing the store started it between: fine if it runs this version.
+    running = DescribeScheduleAfter(client, workflow.name());
+    if (running.ok() && running->has_value() && (*running)->version == workflow.version()) {
+      return absl::OkStatus();
+    }
+  }
   return started.ok() ? absl::OkStatus() : started.status();
 }
 

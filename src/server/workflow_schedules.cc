@@ -97,6 +97,7 @@ absl::Status WorkflowSchedules::CheckReachable() {
 }
 
 absl::Status WorkflowSchedules::Sync(const std::string& name) {
+  absl::MutexLock syncing(&sync_mutex_);
   absl::StatusOr<stigmer::v1::Workflow> workflow = store_->GetWorkflow(name, 0);
   if (!workflow.ok() && !absl::IsNotFound(workflow.status())) return workflow.status();
   const bool scheduled = workflow.ok() && ScheduleOfDefinition(workflow->definition()).has_value();

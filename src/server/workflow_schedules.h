@@ -85,6 +85,9 @@ class WorkflowSchedules {
   const std::string signing_key_;
   const std::string task_queue_;
   std::function<void()> added_;
+  // One Sync at a time: an apply's and the scheduled-run finder's, running together, both saw
+  // no `after` driver and both started one (the second failed the apply).
+  absl::Mutex sync_mutex_;
   mutable absl::Mutex mutex_;
   std::set<std::string> names_ ABSL_GUARDED_BY(mutex_);
 };
