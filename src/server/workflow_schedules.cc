@@ -10,6 +10,7 @@
 #include "server/schedule_after_driver.h"
 #include "server/store/page_token.h"
 #include "temporal/api/schedule/v1/message.pb.h"
+#include "temporal/busy_retry.h"
 #include "temporal/payloads.h"
 #include "temporal/start_signature.h"
 #include "workflow/dsl_schedule.h"
@@ -114,9 +115,11 @@ absl::Status WorkflowSchedules::Sync(const std::string& name) {
   request.set_namespace_((*client)->options().namespace_name);
   request.set_schedule_id(ScheduleId(name));
   wfs::DescribeScheduleResponse response;
-  auto context = CallContext(**client);
-  const grpc::Status described =
-      (*client)->stub().DescribeSchedule(context.get(), request, &response);
+  const grpc::Status described = temporal::CallWhileBusy(
+      [&](grpc::ClientContext& context) {
+        return (*client)->stub().DescribeSchedule(&context, request, &response);
+      },
+      (*client)->options().call_timeout);
   if (!described.ok() && described.error_code() != grpc::StatusCode::NOT_FOUND) {
     return temporal::FromGrpcStatus(described,
                                     absl::StrCat("describing schedule ", ScheduleId(name)));
@@ -270,9 +273,11 @@ absl::StatusOr<std::vector<stigmer::v1::Schedule>> WorkflowSchedules::List() {
     request.set_namespace_((*client)->options().namespace_name);
     request.set_schedule_id(ScheduleId(name));
     wfs::DescribeScheduleResponse response;
-    auto context = CallContext(**client);
-    const grpc::Status status =
-        (*client)->stub().DescribeSchedule(context.get(), request, &response);
+    const grpc::Status status = temporal::CallWhileBusy(
+        [&](grpc::ClientContext& context) {
+          return (*client)->stub().DescribeSchedule(&context, request, &response);
+        },
+        (*client)->options().call_timeout);
     if (status.error_code() == grpc::StatusCode::NOT_FOUND) continue;
     if (!status.ok()) {
       return temporal::FromGrpcStatus(status,
