@@ -29,6 +29,20 @@ std::unique_ptr<grpc::ClientContext> CallContext(const temporal::TemporalClient&
   return context;
 }
 
+// Temporal's description of the schedule of workflow `name`, asked again while Temporal is busy
+// answering the schedule's other queries.
+grpc::Status DescribeSchedule(temporal::TemporalClient& client, const std::string& name,
+                              wfs::DescribeScheduleResponse& response) {
+  wfs::DescribeScheduleRequest request;
+  request.set_namespace_(client.options().namespace_name);
+  request.set_schedule_id(ScheduleId(name));
+  return temporal::CallWhileBusy(
+      [&](grpc::ClientContext& context) {
+        return client.stub().DescribeSchedule(&context, request, &response);
+      },
+      client.options().call_timeout);
+}
+
 // The schedule the stored text of a workflow declares; none when it declares none.
 std::optional<workflow::WorkflowSchedule> ScheduleOfDefinition(const std::string& definition) {
   if (!WorkflowSchedules::MayHaveSchedule(definition)) return std::nullopt;
@@ -111,15 +125,8 @@ absl::Status WorkflowSchedules::Sync(const std::string& name) {
     names_.erase(name);
     return absl::OkStatus();
   }
-  wfs::DescribeScheduleRequest request;
-  request.set_namespace_((*client)->options().namespace_name);
-  request.set_schedule_id(ScheduleId(name));
   wfs::DescribeScheduleResponse response;
-  const grpc::Status described = temporal::CallWhileBusy(
-      [&](grpc::ClientContext& context) {
-        return (*client)->stub().DescribeSchedule(&context, request, &response);
-      },
-      (*client)->options().call_timeout);
+  const grpc::Status described = DescribeSchedule(**client, name, response);
   if (!described.ok() && described.error_code() != grpc::StatusCode::NOT_FOUND) {
     return temporal::FromGrpcStatus(described,
                                     absl::StrCat("describing schedule ", ScheduleId(name)));
@@ -269,24 +276,17 @@ absl::StatusOr<std::vector<stigmer::v1::Schedule>> WorkflowSchedules::List() {
       schedule.set_runs((*driver)->round);
       continue;
     }
-    wfs::DescribeScheduleRequest request;
-    request.set_namespace_((*client)->options().namespace_name);
-    request.set_schedule_id(ScheduleId(name));
     wfs::DescribeScheduleResponse response;
-    const grpc::Status status = temporal::CallWhileBusy(
-        [&](grpc::ClientContext& context) {
-          return (*client)->stub().DescribeSchedule(&context, request, &response);
-        },
-        (*client)->options().call_timeout);
+    const grpc::Status status = DescribeSchedule(**client, name, response);
     if (status.error_code() == grpc::StatusCode::NOT_FOUND) continue;
     if (!status.ok()) {
       return temporal::FromGrpcStatus(status,
-                                      absl::StrCat("describing schedule ", request.schedule_id()));
+                                      absl::StrCat("describing schedule ", ScheduleId(name)));
     }
     stigmer::v1::Schedule& schedule = schedules.emplace_back();
     schedule.set_workflow(name);
     schedule.set_workflow_version(workflow->version());
-    schedule.set_schedule_id(request.schedule_id());
+    schedule.set_schedule_id(ScheduleId(name));
     if (declared->every.has_value()) schedule.set_every(absl::FormatDuration(*declared->every));
     schedule.set_cron(declared->cron);
     for (const auto& time : response.info().future_action_times()) {
