@@ -10,8 +10,10 @@
 // them (separate processes, free ports, the worker reporting progress to the server). A workflow
 // that waits --timer-seconds on a durable timer, then answers {"n": <its input's n>}. Then:
 //   1. --clients threads Create --executions executions (closed loop, each call timed), in
-//      rounds alternating with as many StartWorkflowExecution calls straight to Temporal
-//      (--temporal-starts in all, on a queue nobody polls), so that both meet the same server;
+//      rounds alternating with StartWorkflowExecution calls of the same workflow straight to
+//      Temporal (--temporal-starts in all, run by the same worker), each kind first every other
+//      round, so that both meet the same server; the CPU each call cost Temporal, the bench's
+//      clients, stigmer-server and workflow-runner;
 //   2. meanwhile and until every execution has closed, every 250 ms: stigmer-server's threads and
 //      RSS, and one `get executions` (List, 50 newest) timed;
 //   3. --watches Watch streams opened on executions spread over the ones created: how long after
@@ -157,44 +159,79 @@ int Run(const Options& options) {
       nlohmann::json::parse(document->json.dump()),
       {{"n", -1}},
       {{"environment", nlohmann::json::object()}, {"secrets", nlohmann::json::object()}}};
+  // CPU seconds of stigmer-server and workflow-runner while each kind of call ran: what a
+  // Create costs beyond Temporal's own start, where the bench's own clients are not.
+  struct ProcessCpu {
+    double server = 0, worker = 0;
+  } create_cpu, start_cpu;
+  const auto timed = [&](ProcessCpu& cpu, auto run) {
+    const double server_before = CpuSeconds((*server)->pid());
+    const double worker_before = CpuSeconds((*worker)->pid());
+    run();
+    cpu.server += CpuSeconds((*server)->pid()) - server_before;
+    cpu.worker += CpuSeconds((*worker)->pid()) - worker_before;
+  };
   for (int round = 0; round < options.rounds && !Interrupted(); ++round) {
-    starts.push_back(RunLoad(
-        options.clients, starts_per_round,
-        [&](int client, int index) {
-          temporal::StartWorkflowOptions start;
-          start.workflow_id = absl::StrCat("temporal-", round, "-", client, "-", index);
-          start.workflow_type = "ServerlessWorkflow";
-          start.task_queue = "stigmer-workflows";
-          start.input = payloads;
-          start.request_id = start.workflow_id;
-          start.signing_key = *signing_key;
-          absl::StatusOr<std::string> run = temporal_clients[client]->StartWorkflow(start);
-          return run.ok() ? std::string() : run.status().ToString();
-        },
-        (*temporal)->pid()));
-    creates.push_back(RunLoad(
-        options.clients, per_round,
-        [&](int client, int) {
-          const int n = next_id++;
-          grpc::ClientContext context;
-          context.set_deadline(absl::ToChronoTime(absl::Now() + kCallTimeout));
-          stigmer::v1::CreateExecutionRequest request;
-          request.set_workflow("sleeper");
-          request.set_input(nlohmann::json{{"n", n}}.dump());
-          stigmer::v1::Execution execution;
-          std::string failure = Failure(clients[client]->Create(&context, request, &execution));
-          if (failure.empty()) {
-            ids[n] = execution.id();
-            created[n] = absl::Now();
-          }
-          return failure;
-        },
-        (*temporal)->pid()));
+    const auto run_starts = [&] {
+      timed(start_cpu, [&] {
+        starts.push_back(RunLoad(
+            options.clients, starts_per_round,
+            [&](int client, int index) {
+              temporal::StartWorkflowOptions start;
+              start.workflow_id = absl::StrCat("temporal-", round, "-", client, "-", index);
+              start.workflow_type = "ServerlessWorkflow";
+              start.task_queue = "stigmer-workflows";
+              start.input = payloads;
+              start.request_id = start.workflow_id;
+              start.signing_key = *signing_key;
+              absl::StatusOr<std::string> run = temporal_clients[client]->StartWorkflow(start);
+              return run.ok() ? std::string() : run.status().ToString();
+            },
+            (*temporal)->pid()));
+      });
+    };
+    const auto run_creates = [&] {
+      timed(create_cpu, [&] {
+        creates.push_back(RunLoad(
+            options.clients, per_round,
+            [&](int client, int) {
+              const int n = next_id++;
+              grpc::ClientContext context;
+              context.set_deadline(absl::ToChronoTime(absl::Now() + kCallTimeout));
+              stigmer::v1::CreateExecutionRequest request;
+              request.set_workflow("sleeper");
+              request.set_input(nlohmann::json{{"n", n}}.dump());
+              stigmer::v1::Execution execution;
+              std::string failure = Failure(clients[client]->Create(&context, request, &execution));
+              if (failure.empty()) {
+                ids[n] = execution.id();
+                created[n] = absl::Now();
+              }
+              return failure;
+            },
+            (*temporal)->pid()));
+      });
+    };
+    // Each kind goes first every other round: neither meets the larger store every time.
+    if (round % 2 == 0) {
+      run_starts();
+      run_creates();
+    } else {
+      run_creates();
+      run_starts();
+    }
   }
   const int made = next_id.load();
   const LoadResult create = Combine(creates), start = Combine(starts);
-  std::printf("Create:   %s\nTemporal: %s\n", DescribeLoad(create).c_str(),
-              DescribeLoad(start).c_str());
+  const auto per_call = [](double seconds, const LoadResult& load) {
+    return 1000 * seconds / static_cast<double>(load.latencies_ms.size() + load.errors);
+  };
+  std::printf(
+      "Create:   %s; stigmer-server %.2f ms, workflow-runner %.2f ms\n"
+      "Temporal: %s; stigmer-server %.2f ms, workflow-runner %.2f ms\n",
+      DescribeLoad(create).c_str(), per_call(create_cpu.server, create),
+      per_call(create_cpu.worker, create), DescribeLoad(start).c_str(),
+      per_call(start_cpu.server, start), per_call(start_cpu.worker, start));
   std::fflush(stdout);
 
   // 3. and 4.: watches and sampled records, until each has closed.
