@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "durable/quiet_workflow_task.h"
 #include "grpcpp/client_context.h"
 #include "spdlog/spdlog.h"
 #include "temporal/payloads.h"
@@ -203,7 +204,8 @@ void WorkflowTaskHandler::HandleWorkflowTask(const wfs::PollWorkflowTaskQueueRes
   }
   const bool sticky = cache_ != nullptr && !EndsRun(answer);
   const bool answered = Respond(task, answer, sticky);
-  if (answered && answer.completed && progress_ != nullptr) {
+  if (answered && answer.completed && progress_ != nullptr &&
+      !IsQuietWorkflowTask(events, answer.commands)) {
     // The task's completion is the event after its start.
     progress_->Report(workflow_id, task.workflow_execution().run_id(), task.started_event_id() + 1);
   }

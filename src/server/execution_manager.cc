@@ -159,6 +159,9 @@ absl::StatusOr<Execution> ExecutionManager::CreateWithInput(
   }
   execution.set_phase(stigmer::v1::EXECUTION_PHASE_RUNNING);
   execution.set_temporal_run_id(*run_id);
+  // Until the tracker reads the run's start (Temporal's time), which a run that begins by
+  // waiting on a timer does not report (durable/quiet_workflow_task.h).
+  *execution.mutable_started_at() = Timestamp(absl::Now());
   // Progress 0: a server that shares the store and read the run already keeps its newer record.
   if (absl::StatusOr<bool> updated = store_->UpdateExecution(execution, /*progress=*/0);
       !updated.ok()) {

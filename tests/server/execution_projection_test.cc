@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "durable/quiet_workflow_task.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
@@ -349,6 +350,39 @@ TEST(ExecutionProjectionTest, MarkersOfOtherNamesOrWithoutAPathAreIgnored) {
   other.mutable_marker_recorded_event_attributes()->set_marker_name("Version");
   const Execution execution = Project({other, MarkerEvent(6, {{"name", "no path"}})});
   EXPECT_EQ(execution.tasks_size(), 0);
+}
+
+// Workers do not report the tasks durable::IsQuietWorkflowTask calls quiet: what those tasks saw
+// must show nothing in the record.
+TEST(ExecutionProjectionTest, WhatAQuietWorkflowTaskSawShowsNothing) {
+  const std::vector<HistoryEvent> events = LoadHistory("workflow_shell_wait");
+  std::vector<size_t> task_starts;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].event_type() == enums::EVENT_TYPE_WORKFLOW_TASK_STARTED) task_starts.push_back(i);
+  }
+  ASSERT_GE(task_starts.size(), 2u);
+  const std::vector<HistoryEvent> first(events.begin(), events.begin() + task_starts[0] + 1);
+  const std::vector<HistoryEvent> second(events.begin(), events.begin() + task_starts[1] + 1);
+  durable::Command timer;
+  timer.set_command_type(enums::COMMAND_TYPE_START_TIMER);
+  EXPECT_TRUE(durable::IsQuietWorkflowTask(first, {timer}));
+  EXPECT_TRUE(durable::IsQuietWorkflowTask(second, {}));
+  const std::vector<HistoryEvent> start(events.begin(), events.begin() + 1);
+  EXPECT_TRUE(MessageDifferencer::Equals(Project(second), Project(start)));
+
+  // Any event on its own after the first task: if the check calls it quiet, the projection
+  // must not show it.
+  for (int type = enums::EventType_MIN; type <= enums::EventType_MAX; ++type) {
+    if (!enums::EventType_IsValid(type)) continue;
+    std::vector<HistoryEvent> history(events.begin(), events.begin() + task_starts[0] + 2);
+    HistoryEvent& event = history.emplace_back();
+    event.set_event_id(static_cast<int64_t>(history.size()));
+    event.set_event_type(static_cast<enums::EventType>(type));
+    if (durable::IsQuietWorkflowTask(history, {})) {
+      EXPECT_TRUE(MessageDifferencer::Equals(Project(history), Project(start)))
+          << enums::EventType_Name(type);
+    }
+  }
 }
 
 TEST(ExecutionProjectionTest, ProblemFromFailure) {
