@@ -7,13 +7,17 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/file_io.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "testing/command_runner.h"
 #include "testing/local_http_server.h"
+#include "testing/record_time.h"
 #include "testing/stigmer_home.h"
 #include "testing/test_env.h"
 
@@ -213,6 +217,32 @@ do:
   CommandResult logs = home_.Run({"server", "logs", "-c", "workflow-runner"});
   EXPECT_EQ(logs.exit_code, 0) << logs.err;
   EXPECT_EQ(logs.out.find(kToken), std::string::npos) << logs.out;
+}
+
+// A run that begins by waiting on a timer: workflow-runner does not report that first task
+// (nothing a record shows changed), and the record still shows the run running from its start,
+// then its end with Temporal's times.
+TEST_F(ExecutionRecordE2e, ARunThatBeginsByWaitingShowsRunningFromItsStartUntilItEnds) {
+  Apply("nap", "do:\n  - doze:\n      wait: {seconds: 3}\n  - up:\n      set: {woke: true}\n");
+  const absl::Time before = absl::Now();
+  CommandResult started = home_.Run({"-q", "run", "nap", "--no-follow"});
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  const std::string id(absl::StripTrailingAsciiWhitespace(started.out));
+
+  const nlohmann::json waiting = Get(id);
+  ASSERT_TRUE(waiting.is_object()) << id;
+  EXPECT_EQ(waiting["phase"], "EXECUTION_PHASE_RUNNING") << waiting.dump(2);
+  const absl::Time waiting_since = RecordTime(waiting["started_at"]);
+  EXPECT_GE(waiting_since, before - absl::Seconds(1)) << waiting.dump(2);
+  EXPECT_LE(waiting_since, absl::Now()) << waiting.dump(2);
+
+  ASSERT_TRUE(
+      WaitFor([&] { return Get(id)["phase"] == "EXECUTION_PHASE_COMPLETED"; }, absl::Seconds(60)));
+  const nlohmann::json done = Get(id);
+  EXPECT_EQ(done["output"], nlohmann::json({{"woke", true}})) << done.dump(2);
+  const absl::Time started_at = RecordTime(done["started_at"]);
+  EXPECT_LE(absl::AbsDuration(started_at - waiting_since), absl::Seconds(1)) << done.dump(2);
+  EXPECT_GE(RecordTime(done["ended_at"]) - started_at, absl::Seconds(3)) << done.dump(2);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "temporal/temporal_client.h"
+#include "testing/record_time.h"
 #include "testing/stigmer_home.h"
 #include "testing/test_env.h"
 
@@ -38,15 +39,6 @@ std::vector<nlohmann::json> InPhase(const nlohmann::json& executions, const std:
     if (it->value("phase", "") == phase) found.push_back(*it);
   }
   return found;
-}
-
-absl::Time TimeOf(const nlohmann::json& value) {
-  absl::Time time = absl::InfinitePast();
-  std::string error;
-  if (value.is_string()) {
-    absl::ParseTime(absl::RFC3339_full, value.get<std::string>(), &time, &error);
-  }
-  return time;
 }
 
 TEST(ScheduleAfter, RunsAgainAfterEachRunEndsInOrderAlsoAfterAFailureAndStopsOnDelete) {
@@ -100,8 +92,8 @@ do:
       absl::Seconds(90)))
       << Executions(home, "again").dump(2);
   for (size_t i = 1; i < completed.size(); ++i) {
-    EXPECT_GE(TimeOf(completed[i]["started_at"]),
-              TimeOf(completed[i - 1]["ended_at"]) + absl::Milliseconds(900))
+    EXPECT_GE(RecordTime(completed[i]["started_at"]),
+              RecordTime(completed[i - 1]["ended_at"]) + absl::Milliseconds(900))
         << completed[i - 1].dump(2) << completed[i].dump(2);
   }
   EXPECT_THAT(completed[0]["temporal_workflow_id"].get<std::string>(),
