@@ -352,6 +352,8 @@ int Run(const Options& options) {
       {"Create vs StartWorkflowExecution, tput", created.Throughput(), started.Throughput(), "/s"},
       {"Create vs StartWorkflowExecution, p50", created.Quantile(0.5), started.Quantile(0.5), "ms",
        2, false, true},
+      {"Create vs StartWorkflowExecution, mean", created.Mean(), started.Mean(), "ms", NAN, false,
+       true},
       {"Create vs StartWorkflowExecution, p99", created.Quantile(0.99), started.Quantile(0.99),
        "ms", NAN, false, true},
       {"Create vs StartWorkflowExecution, CPU", CpuPerCall(created), CpuPerCall(started), "ms/call",

@@ -7,6 +7,7 @@
 #include <iterator>
 #include <latch>
 #include <mutex>
+#include <numeric>
 #include <sstream>
 #include <thread>
 
@@ -28,6 +29,12 @@ double LoadResult::Quantile(double q) const {
   std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(index),
                    sorted.end());
   return sorted[index];
+}
+
+double LoadResult::Mean() const {
+  if (latencies_ms.empty()) return NAN;
+  return std::accumulate(latencies_ms.begin(), latencies_ms.end(), 0.0) /
+         static_cast<double>(latencies_ms.size());
 }
 
 double CpuSeconds(int pid) {
@@ -117,9 +124,10 @@ LoadResult Combine(const std::vector<LoadResult>& rounds) {
 
 std::string DescribeLoad(const LoadResult& result) {
   std::string text = absl::StrFormat(
-      "%6d calls in %6.2f s: %8.0f/s, p50 %7.2f ms, p99 %7.2f ms, max %7.2f ms, %d errors",
+      "%6d calls in %6.2f s: %8.0f/s, p50 %7.2f ms, mean %7.2f ms, p99 %7.2f ms, max %7.2f ms, "
+      "%d errors",
       result.latencies_ms.size(), result.seconds, result.Throughput(), result.Quantile(0.5),
-      result.Quantile(0.99), result.Quantile(1.0), result.errors);
+      result.Mean(), result.Quantile(0.99), result.Quantile(1.0), result.errors);
   if (result.errors > 0) absl::StrAppend(&text, " (first: ", result.first_error, ")");
   const double calls = static_cast<double>(result.latencies_ms.size() + result.errors);
   if (calls > 0) {
