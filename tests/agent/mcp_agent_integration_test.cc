@@ -158,11 +158,13 @@ TEST_F(McpAgentTest, AServerThatCannotStartFailsItsRunBeforeAnyModelCallAndOnlyI
 
   const auto bad_events = WaitClosed("aex-mcp-bad");
   const auto good_events = WaitClosed("aex-mcp-good");
+  // Substrings, not MatchesRegex: glibc's regexec hung on its own lock in the ASan build.
   EXPECT_THAT(FailureDetail(bad_events),
-              ::testing::MatchesRegex(
-                  "the agent's MCP tools could not be listed: the MCP server broken's command "
-                  "\"no-such-mcp-server\" was not found \\(PATH: .*\\): install it or give "
-                  "its full path"));
+              ::testing::AllOf(
+                  ::testing::StartsWith("the agent's MCP tools could not be listed: the MCP server "
+                                        "broken's command \"no-such-mcp-server\" was not found "
+                                        "(PATH: "),
+                  ::testing::EndsWith("): install it or give its full path")));
   EXPECT_EQ(Output(good_events)["answer"], "The good one is done.") << FailureDetail(good_events);
   for (const nlohmann::json& request : model_.requests()) {
     EXPECT_THAT(request.dump(), ::testing::Not(HasSubstr("Bad agent's message")));
