@@ -1,6 +1,7 @@
 #include "workflow/expression_sandbox_main.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -47,6 +48,11 @@ int RunExpressionSandbox(size_t memory_bytes, size_t max_result_bytes) {
     ::dup2(null_fd, STDERR_FILENO);
     ::close(null_fd);
   }
+  // A stack overflow (a schema's std::regex on a huge string) must end the sandbox by SIGSEGV,
+  // which workflow-runner reads as the input's fault; a sanitizer's handler would exit 1 instead,
+  // which reads as a crashed sandbox and is retried.
+  ::signal(SIGSEGV, SIG_DFL);
+  ::signal(SIGBUS, SIG_DFL);
   ApplyLimits(memory_bytes);
   InProcessJqRunner runner(max_result_bytes);
   std::string kind, program, input;
