@@ -212,7 +212,7 @@ absl::StatusOr<temporal::Payloads> CreatePayloads(const std::string& definition)
 
 // CPU time of Temporal and of this process (clients and stigmer-server) per call, in ms.
 double CpuPerCall(const LoadResult& result) {
-  const double calls = static_cast<double>(result.latencies_ms.size() + result.errors);
+  const double calls = result.Calls();
   return calls > 0 ? 1000 * (result.temporal_cpu_seconds + result.own_cpu_seconds) / calls : NAN;
 }
 

@@ -129,8 +129,7 @@ std::string DescribeLoad(const LoadResult& result) {
       result.latencies_ms.size(), result.seconds, result.Throughput(), result.Quantile(0.5),
       result.Mean(), result.Quantile(0.99), result.Quantile(1.0), result.errors);
   if (result.errors > 0) absl::StrAppend(&text, " (first: ", result.first_error, ")");
-  const double calls = static_cast<double>(result.latencies_ms.size() + result.errors);
-  if (calls > 0) {
+  if (const double calls = result.Calls(); calls > 0) {
     absl::StrAppend(&text,
                     absl::StrFormat("; CPU per call: temporal %.2f ms, bench process %.2f ms",
                                     1000 * result.temporal_cpu_seconds / calls,

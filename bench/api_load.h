@@ -24,6 +24,8 @@ struct LoadResult {
   // (the clients and, in-process, stigmer-server); set by RunLoad when given the server's pid.
   double temporal_cpu_seconds = 0, own_cpu_seconds = 0;
 
+  // Calls made, successful or not.
+  double Calls() const { return static_cast<double>(latencies_ms.size() + errors); }
   // Successful calls per second over the wall time.
   double Throughput() const;
   // The q-quantile (0..1, nearest rank) of the successful calls' latencies; NaN when none.

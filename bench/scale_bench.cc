@@ -224,7 +224,7 @@ int Run(const Options& options) {
   const int made = next_id.load();
   const LoadResult create = Combine(creates), start = Combine(starts);
   const auto per_call = [](double seconds, const LoadResult& load) {
-    return 1000 * seconds / static_cast<double>(load.latencies_ms.size() + load.errors);
+    return 1000 * seconds / load.Calls();
   };
   std::printf(
       "Create:   %s; stigmer-server %.2f ms, workflow-runner %.2f ms\n"
