@@ -57,7 +57,8 @@ struct ExecutionTracker::Tracked {
   temporal::HistoryMark mark;                                // reported, not read yet
   std::map<std::string, temporal::HistoryMark> child_marks;  // by child workflow id
   bool catch_up = false;                                     // read as it is now
-  temporal::HistoryMark read_to;                             // the cursor's place
+  bool listed_closed = false;     // visibility listed its run closed: maybe stored final elsewhere
+  temporal::HistoryMark read_to;  // the cursor's place
   bool queued = false;
   bool reading = false;
   bool failed = false;
@@ -209,13 +210,17 @@ void ExecutionTracker::ReaderLoop() {
 void ExecutionTracker::Refresh(Tracked& entry) {
   temporal::HistoryMark mark;
   std::map<std::string, temporal::HistoryMark> child_marks;
-  bool catch_up = false;
+  bool catch_up = false, listed_closed = false;
   {
     absl::MutexLock lock(&mutex_);
     mark = std::exchange(entry.mark, {});
     child_marks.swap(entry.child_marks);
     catch_up = std::exchange(entry.catch_up, false);
+    listed_closed = std::exchange(entry.listed_closed, false);
   }
+  // A whole read, or one of a run every server's close scan lists, may be one that a server
+  // sharing the store has made already: its final record saves this server the history.
+  if ((entry.state == Tracked::State::kRebuild || listed_closed) && StoredFinal(entry)) return;
   absl::Status status;
   absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> client = client_();
   if (!client.ok()) {
@@ -238,6 +243,14 @@ void ExecutionTracker::Refresh(Tracked& entry) {
     outage_logged_ = false;
     retry_delay_ = options_.close_scan_interval;
   }
+}
+
+bool ExecutionTracker::StoredFinal(Tracked& entry) {
+  absl::StatusOr<Execution> stored = store_->GetExecution(entry.id);
+  if (!stored.ok() || !IsTerminalPhase(stored->phase())) return false;
+  hub_->Publish(*stored);  // this server's watchers see the close all the same
+  entry.done = true;
+  return true;
 }
 
 absl::Status ExecutionTracker::Rebuild(Tracked& entry, temporal::TemporalClient& client) {
@@ -424,6 +437,7 @@ void ExecutionTracker::ScanClosedRuns() {
         continue;
       } else {
         entry->mark = closed;
+        entry->listed_closed = true;
       }
       Enqueue(*entry);
     }

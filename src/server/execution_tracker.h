@@ -38,7 +38,9 @@ namespace stigmer::server {
 //
 // A read takes only the new events (HistoryCursor), projects them into the record (also the
 // nested tasks of agent children, and records for `run: workflow` children), stores it and
-// tells its watchers. A few threads do the reading, one execution at a time each; a record
+// tells its watchers. A whole read, or one of a run the close scan lists, is skipped when the
+// store already holds the record final (servers sharing a store each list every close, and
+// adopt every open record). A few threads do the reading, one execution at a time each; a record
 // that cannot be read (Temporal away) is tried again every scan. A run Temporal does not know
 // ends FAILED ("Execution lost"). Thread-safe.
 class ExecutionTracker {
@@ -91,6 +93,9 @@ class ExecutionTracker {
 
   // Reads what `entry` asks for, then stores and publishes its record. Runs on a reader.
   void Refresh(Tracked& entry);
+  // True when the store holds `entry`'s record final (another server read its close): tells
+  // this server's watchers and marks it done, without reading Temporal.
+  bool StoredFinal(Tracked& entry);
   // Reads the whole run chain of an untracked open record and projects it from the start.
   absl::Status Rebuild(Tracked& entry, temporal::TemporalClient& client);
   // Reads on to `mark` (with `catch_up`: as far as the history goes now), and the children

@@ -1,0 +1,125 @@
+// Two stigmer-servers that share a store (README, "Scaling out") each list every closed run and
+// adopt every open record: the second to get to a run another one has stored final must not
+// read its history again, and must still tell its own watchers. Two ExecutionTrackers over one
+// Store stand in for the two servers, against the real Temporal dev server; no worker runs.
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/execution_tracker.h"
+#include "server/execution_watch_hub.h"
+#include "server/store/store.h"
+#include "store/store_test_support.h"
+#include "temporal/temporal_client.h"
+#include "testing/temporal_dev_server.h"
+#include "testing/test_env.h"
+
+namespace stigmer::server {
+namespace {
+
+using stigmer::v1::Execution;
+
+class SharedStoreTrackingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<testing::TemporalDevServer>> temporal =
+        testing::TemporalDevServer::Start();
+    ASSERT_TRUE(temporal.ok()) << temporal.status();
+    temporal_ = std::move(*temporal);
+    absl::StatusOr<std::unique_ptr<temporal::TemporalClient>> client =
+        temporal::TemporalClient::Connect(temporal_->address());
+    ASSERT_TRUE(client.ok()) << client.status();
+    client_ = std::move(*client);
+    store_ = store::testing::OpenOrDie(dir_.path() / "stigmer.db");
+    ASSERT_NE(store_, nullptr);
+    ASSERT_TRUE(store_->ApplyWorkflow(store::testing::Draft("idle", "a"), absl::Now(), false).ok());
+  }
+
+  // A running execution whose run nobody works on.
+  Execution StartRun() {
+    Execution execution = store::testing::NewExecution("idle", 1, absl::Now());
+    execution.set_temporal_workflow_id(execution.id());
+    temporal::StartWorkflowOptions start;
+    start.workflow_id = execution.id();
+    start.task_queue = "nobody-polls-this";
+    absl::StatusOr<std::string> run_id = client_->StartWorkflow(start);
+    EXPECT_TRUE(run_id.ok()) << run_id.status();
+    execution.set_temporal_run_id(run_id.value_or(""));
+    execution.set_phase(stigmer::v1::EXECUTION_PHASE_RUNNING);
+    absl::Status inserted = store_->InsertExecution(execution, "");
+    EXPECT_TRUE(inserted.ok()) << inserted;
+    return execution;
+  }
+
+  // A tracker as a server has one, counting the history events it reads; it reaches Temporal
+  // only while `reachable` holds.
+  std::unique_ptr<ExecutionTracker> Tracker(ExecutionWatchHub* hub, std::atomic<int>* events_read,
+                                            const std::atomic<bool>* reachable) {
+    std::shared_ptr<temporal::TemporalClient> client = client_;
+    ExecutionTracker::Options options;
+    options.close_scan_interval = absl::Milliseconds(100);
+    options.on_history = [events_read](const std::string&,
+                                       const std::vector<temporal::HistoryEvent>& events) {
+      *events_read += static_cast<int>(events.size());
+    };
+    return std::make_unique<ExecutionTracker>(
+        store_.get(), hub,
+        [client, reachable]() -> absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> {
+          if (!*reachable) return absl::UnavailableError("held back by the test");
+          return client;
+        },
+        [](const std::string&, const std::string&, const std::vector<ChildRun>&) {
+          return std::vector<std::string>();
+        },
+        options);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<testing::TemporalDevServer> temporal_;
+  std::shared_ptr<temporal::TemporalClient> client_;
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(SharedStoreTrackingTest, ARunAnotherServerStoredFinalIsNotReadAgainYetWatchersHereSeeItsClose) {
+  const Execution execution = StartRun();
+  ExecutionWatchHub first_hub, second_hub;
+  std::atomic<int> first_read{0}, second_read{0};
+  std::atomic<bool> always{true}, second_reaches_temporal{false};
+  std::unique_ptr<ExecutionTracker> first = Tracker(&first_hub, &first_read, &always);
+  std::unique_ptr<ExecutionTracker> second =
+      Tracker(&second_hub, &second_read, &second_reaches_temporal);
+  first->Start();
+  second->Start();  // adopts the open record, but cannot read it yet
+  absl::StatusOr<std::unique_ptr<ExecutionWatchHub::Watch>> watch = second_hub.Subscribe(
+      execution.id(), [&] { return store_->GetExecution(execution.id()); });
+  ASSERT_TRUE(watch.ok()) << watch.status();
+  std::optional<Execution> seen = (*watch)->Next(absl::Seconds(5));
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->phase(), stigmer::v1::EXECUTION_PHASE_RUNNING);
+
+  ASSERT_TRUE(client_->Terminate(execution.id(), "", "terminated by hand").ok());
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        absl::StatusOr<Execution> stored = store_->GetExecution(execution.id());
+        return stored.ok() && stored->phase() == stigmer::v1::EXECUTION_PHASE_CANCELLED;
+      },
+      absl::Seconds(15)));
+  EXPECT_GT(first_read.load(), 0);
+
+  // The second server now lists the close and retries its adoption: both find it final.
+  second_reaches_temporal = true;
+  seen = (*watch)->Next(absl::Seconds(15));
+  ASSERT_TRUE(seen.has_value()) << "the second server's watchers never saw the close";
+  EXPECT_EQ(seen->phase(), stigmer::v1::EXECUTION_PHASE_CANCELLED);
+  EXPECT_THAT(seen->error().detail(), ::testing::HasSubstr("terminated by hand"));
+  second->Shutdown();
+  EXPECT_EQ(second_read.load(), 0) << "the second server read the history of a finished run";
+  first->Shutdown();
+}
+
+}  // namespace
+}  // namespace stigmer::server
