@@ -84,7 +84,8 @@ class SharedStoreTrackingTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
 };
 
-TEST_F(SharedStoreTrackingTest, ARunAnotherServerStoredFinalIsNotReadAgainYetWatchersHereSeeItsClose) {
+TEST_F(SharedStoreTrackingTest,
+       ARunAnotherServerStoredFinalIsNotReadAgainYetWatchersHereSeeItsClose) {
   const Execution execution = StartRun();
   ExecutionWatchHub first_hub, second_hub;
   std::atomic<int> first_read{0}, second_read{0};
@@ -94,8 +95,8 @@ TEST_F(SharedStoreTrackingTest, ARunAnotherServerStoredFinalIsNotReadAgainYetWat
       Tracker(&second_hub, &second_read, &second_reaches_temporal);
   first->Start();
   second->Start();  // adopts the open record, but cannot read it yet
-  absl::StatusOr<std::unique_ptr<ExecutionWatchHub::Watch>> watch = second_hub.Subscribe(
-      execution.id(), [&] { return store_->GetExecution(execution.id()); });
+  absl::StatusOr<std::unique_ptr<ExecutionWatchHub::Watch>> watch =
+      second_hub.Subscribe(execution.id(), [&] { return store_->GetExecution(execution.id()); });
   ASSERT_TRUE(watch.ok()) << watch.status();
   std::optional<Execution> seen = (*watch)->Next(absl::Seconds(5));
   ASSERT_TRUE(seen.has_value());
