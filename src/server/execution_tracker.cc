@@ -22,11 +22,18 @@ namespace wfs = ::temporal::api::workflowservice::v1;
 // Visibility may list a run a moment after it closed: each scan looks this far back again.
 constexpr absl::Duration kVisibilityLag = absl::Seconds(5);
 constexpr int kScanPageSize = 1000;
+// A PENDING record is a Create between its insert and its start, or one that crashed there. A
+// Create takes at most its connect and call timeouts (seconds); one pending this long has crashed.
+constexpr absl::Duration kCreateGrace = absl::Minutes(1);
 // A lost execution's record is final: no projection, however far, replaces it.
 constexpr int64_t kLostProgress = std::numeric_limits<int64_t>::max();
 
 google::protobuf::Timestamp Timestamp(absl::Time time) {
   return google::protobuf::util::TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(time));
+}
+
+absl::Time TimeOf(const google::protobuf::Timestamp& timestamp) {
+  return absl::FromUnixMillis(google::protobuf::util::TimeUtil::TimestampToMilliseconds(timestamp));
 }
 
 // `record` listing `children` as the executions it started.
@@ -374,9 +381,18 @@ bool ExecutionTracker::AdoptOpenRecords() {
         spdlog::error("cannot list open executions: {}", page.status().ToString());
         return false;
       }
+      const absl::Time creating_since = absl::Now() - kCreateGrace;
       absl::MutexLock lock(&mutex_);
       if (shut_down_) return true;
-      for (Execution& record : page->executions) Adopt(std::move(record));
+      for (Execution& record : page->executions) {
+        // Another server's Create in flight: its run is not in Temporal yet, and a read now
+        // would mark it lost for good.
+        if (record.phase() == stigmer::v1::EXECUTION_PHASE_PENDING &&
+            TimeOf(record.created_at()) > creating_since) {
+          continue;
+        }
+        Adopt(std::move(record));
+      }
       filter.page_token = std::move(page->next_page_token);
     } while (!filter.page_token.empty());
   }

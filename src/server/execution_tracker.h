@@ -34,7 +34,9 @@ namespace stigmer::server {
 //   closed since the last one): what no worker reports, e.g. terminated, timed out, a worker
 //   that died between;
 // * it is open in the store but not tracked (at start, and every `sweep_interval`: a previous
-//   server's executions), or tracked but quiet for a `sweep_interval` (a few per sweep).
+//   server's executions; a PENDING one only once it is a minute old: younger, it may be another
+//   server's Create between its insert and its start), or tracked but quiet for a
+//   `sweep_interval` (a few per sweep).
 //
 // A read takes only the new events (HistoryCursor), projects them into the record (also the
 // nested tasks of agent children, and records for `run: workflow` children), stores it and

@@ -1,7 +1,9 @@
 // Two stigmer-servers that share a store (README, "Scaling out") each list every closed run and
 // adopt every open record: the second to get to a run another one has stored final must not
-// read its history again, and must still tell its own watchers. Two ExecutionTrackers over one
-// Store stand in for the two servers, against the real Temporal dev server; no worker runs.
+// read its history again, and must still tell its own watchers; and a record another server's
+// Create has stored but not started yet must not be adopted (and found lost). Two ExecutionTrackers
+// over one Store stand in for the two servers, against the real Temporal dev server; no worker
+// runs.
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -58,9 +60,9 @@ class SharedStoreTrackingTest : public ::testing::Test {
   // A tracker as a server has one, counting the history events it reads; it reaches Temporal
   // only while `reachable` holds.
   std::unique_ptr<ExecutionTracker> Tracker(ExecutionWatchHub* hub, std::atomic<int>* events_read,
-                                            const std::atomic<bool>* reachable) {
+                                            const std::atomic<bool>* reachable,
+                                            ExecutionTracker::Options options = {}) {
     std::shared_ptr<temporal::TemporalClient> client = client_;
-    ExecutionTracker::Options options;
     options.close_scan_interval = absl::Milliseconds(100);
     options.on_history = [events_read](const std::string&,
                                        const std::vector<temporal::HistoryEvent>& events) {
@@ -120,6 +122,47 @@ TEST_F(SharedStoreTrackingTest,
   second->Shutdown();
   EXPECT_EQ(second_read.load(), 0) << "the second server read the history of a finished run";
   first->Shutdown();
+}
+
+TEST_F(SharedStoreTrackingTest, AnotherServersCreateBetweenItsInsertAndItsStartWasMarkedLost) {
+  ExecutionWatchHub hub;
+  std::atomic<int> events_read{0};
+  std::atomic<bool> always{true};
+  ExecutionTracker::Options sweeping;
+  sweeping.sweep_interval = absl::Milliseconds(100);
+  sweeping.readers = 1;  // reads in the order its sweeps adopt
+  std::unique_ptr<ExecutionTracker> server = Tracker(&hub, &events_read, &always, sweeping);
+  server->Start();
+  auto phase = [&](const Execution& execution) {
+    absl::StatusOr<Execution> stored = store_->GetExecution(execution.id());
+    return stored.ok() ? stored->phase() : stigmer::v1::EXECUTION_PHASE_UNSPECIFIED;
+  };
+
+  // Another server's Create has stored its record and not started the run yet; one that
+  // crashed there two minutes ago never will. The sweeps list the first before the second.
+  Execution creating = store::testing::NewExecution("idle", 1, absl::Now());
+  creating.set_temporal_workflow_id(creating.id());
+  ASSERT_TRUE(store_->InsertExecution(creating, "").ok());
+  Execution crashed = store::testing::NewExecution("idle", 1, absl::Now() - absl::Minutes(2));
+  crashed.set_temporal_workflow_id(crashed.id());
+  ASSERT_TRUE(store_->InsertExecution(crashed, "").ok());
+  ASSERT_TRUE(testing::WaitFor(
+      [&] { return phase(crashed) == stigmer::v1::EXECUTION_PHASE_FAILED; }, absl::Seconds(15)));
+  EXPECT_EQ(store_->GetExecution(crashed.id())->error().title(), "Execution lost");
+
+  // The Create goes on as ExecutionManager's does: the run starts, then the record says so.
+  temporal::StartWorkflowOptions start;
+  start.workflow_id = creating.id();
+  start.task_queue = "nobody-polls-this";
+  absl::StatusOr<std::string> run_id = client_->StartWorkflow(start);
+  ASSERT_TRUE(run_id.ok()) << run_id.status();
+  creating.set_temporal_run_id(*run_id);
+  creating.set_phase(stigmer::v1::EXECUTION_PHASE_RUNNING);
+  absl::StatusOr<bool> updated = store_->UpdateExecution(creating, /*progress=*/0);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_TRUE(*updated) << "the other server's sweep stored the starting run as lost";
+  EXPECT_EQ(phase(creating), stigmer::v1::EXECUTION_PHASE_RUNNING);
+  server->Shutdown();
 }
 
 }  // namespace
