@@ -121,12 +121,20 @@ TEST(Schedules, CronIsAcceptedWithItsNextFireTimesAndBadCronIsRefused) {
       Write(home, "nightly.yaml", Document("nightly", "  cron: '30 2 * * *'\n"));
   CommandResult apply = home.Run({"apply", "-f", nightly});
   ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
-  CommandResult listed = home.Run({"get", "schedules", "-o", "json"});
-  ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  nlohmann::json schedules = nlohmann::json::parse(listed.out);
-  ASSERT_EQ(schedules.size(), 1u);
+  // Temporal computes a schedule's next fire times itself, and may list them a moment after the
+  // schedule is created.
+  CommandResult listed;
+  nlohmann::json schedules;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        listed = home.Run({"get", "schedules", "-o", "json"});
+        schedules = nlohmann::json::parse(listed.out, nullptr, false);
+        return listed.exit_code == 0 && schedules.is_array() && schedules.size() == 1 &&
+               schedules[0]["next_runs"].size() >= 2;
+      },
+      absl::Seconds(10)))
+      << listed.out << listed.err;
   EXPECT_EQ(schedules[0]["cron"], "30 2 * * *");
-  ASSERT_GE(schedules[0]["next_runs"].size(), 2u) << listed.out;
   for (const auto& next : schedules[0]["next_runs"]) {
     EXPECT_THAT(next.get<std::string>(), HasSubstr("T02:30:00")) << listed.out;
   }
