@@ -32,10 +32,6 @@ google::protobuf::Timestamp Timestamp(absl::Time time) {
   return google::protobuf::util::TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(time));
 }
 
-absl::Time TimeOf(const google::protobuf::Timestamp& timestamp) {
-  return absl::FromUnixMillis(google::protobuf::util::TimeUtil::TimestampToMilliseconds(timestamp));
-}
-
 // `record` listing `children` as the executions it started.
 Execution WithChildRecords(Execution record, const std::vector<std::string>& children) {
   record.clear_child_executions();
@@ -381,14 +377,14 @@ bool ExecutionTracker::AdoptOpenRecords() {
         spdlog::error("cannot list open executions: {}", page.status().ToString());
         return false;
       }
-      const absl::Time creating_since = absl::Now() - kCreateGrace;
+      const google::protobuf::Timestamp creating_since = Timestamp(absl::Now() - kCreateGrace);
       absl::MutexLock lock(&mutex_);
       if (shut_down_) return true;
       for (Execution& record : page->executions) {
         // Another server's Create in flight: its run is not in Temporal yet, and a read now
         // would mark it lost for good.
         if (record.phase() == stigmer::v1::EXECUTION_PHASE_PENDING &&
-            TimeOf(record.created_at()) > creating_since) {
+            record.created_at() > creating_since) {
           continue;
         }
         Adopt(std::move(record));
