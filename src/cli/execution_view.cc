@@ -9,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "cli/resource_output.h"
 #include "common/json_limits.h"
+#include "common/proto_time.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace stigmer::cli {
@@ -18,10 +19,6 @@ using stigmer::v1::Execution;
 
 bool IsSet(const google::protobuf::Timestamp& time) {
   return time.seconds() != 0 || time.nanos() != 0;
-}
-
-absl::Time ToTime(const google::protobuf::Timestamp& time) {
-  return absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
 }
 
 std::string TaskPhaseName(stigmer::v1::TaskPhase phase) {
@@ -68,7 +65,7 @@ std::vector<std::string> ErrorLines(const stigmer::v1::ProblemDetails& error) {
 
 std::string RenderExecutionDetail(const Execution& execution, absl::TimeZone zone) {
   auto time = [&](const google::protobuf::Timestamp& t, const char* format) {
-    return IsSet(t) ? absl::FormatTime(format, ToTime(t), zone) : std::string("-");
+    return IsSet(t) ? absl::FormatTime(format, FromProtoTime(t), zone) : std::string("-");
   };
   std::string duration = "-";
   if (IsSet(execution.started_at()) && IsSet(execution.ended_at())) {

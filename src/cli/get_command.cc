@@ -12,6 +12,7 @@
 #include "cli/resource_output.h"
 #include "cli/session_view.h"
 #include "common/grpc_status.h"
+#include "common/proto_time.h"
 #include "server/store/page_token.h"
 
 namespace stigmer::cli {
@@ -22,8 +23,7 @@ using stigmer::v1::Execution;
 std::string LocalTime(const google::protobuf::Timestamp& t) {
   return t.seconds() == 0
              ? std::string("-")
-             : absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(t.seconds()),
-                                absl::LocalTimeZone());
+             : absl::FormatTime("%Y-%m-%d %H:%M:%S", FromProtoTime(t), absl::LocalTimeZone());
 }
 
 std::vector<std::vector<std::string>> WorkflowRows(
@@ -140,7 +140,7 @@ std::string NextRunsOf(const stigmer::v1::Schedule& schedule) {
   std::string day;
   for (const auto& next : schedule.next_runs()) {
     if (times.size() == 3) break;
-    const absl::Time time = absl::FromUnixSeconds(next.seconds());
+    const absl::Time time = FromProtoTime(next);
     const std::string date = absl::FormatTime("%Y-%m-%d ", time, absl::LocalTimeZone());
     times.push_back((date == day ? "" : date) +
                     absl::FormatTime("%H:%M:%S", time, absl::LocalTimeZone()));

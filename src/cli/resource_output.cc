@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "common/proto_time.h"
 #include "common/timestamp.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "yaml-cpp/yaml.h"
@@ -63,8 +64,7 @@ void NormalizeTimestamps(const google::protobuf::Message& message, nlohmann::jso
       if (field->is_repeated()) continue;
       const auto& timestamp =
           static_cast<const google::protobuf::Timestamp&>(reflection->GetMessage(message, field));
-      *entry = FormatRfc3339Millis(absl::FromUnixSeconds(timestamp.seconds()) +
-                                   absl::Nanoseconds(timestamp.nanos()));
+      *entry = FormatRfc3339Millis(FromProtoTime(timestamp));
     } else if (field->is_map()) {
       continue;
     } else if (field->is_repeated()) {

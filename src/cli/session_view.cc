@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "cli/agent_progress.h"
+#include "common/proto_time.h"
 
 namespace stigmer::cli {
 
@@ -13,9 +14,9 @@ std::vector<std::vector<std::string>> SessionRows(const std::vector<stigmer::v1:
   for (const auto& session : sessions) {
     const auto& at = session.last_activity_at();
     rows.push_back({session.id(), session.agent(), absl::StrCat(session.turns()),
-                    at.seconds() == 0 ? std::string("-")
-                                      : absl::FormatTime("%Y-%m-%d %H:%M:%S",
-                                                         absl::FromUnixSeconds(at.seconds()), zone),
+                    at.seconds() == 0
+                        ? std::string("-")
+                        : absl::FormatTime("%Y-%m-%d %H:%M:%S", FromProtoTime(at), zone),
                     CutText(absl::StrReplaceAll(session.last_message(), {{"\r", " "}, {"\n", " "}}),
                             kSessionMessageColumn)});
   }

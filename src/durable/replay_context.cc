@@ -4,9 +4,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/proto_time.h"
 #include "durable/child_workflow.h"
 #include "durable/workflow_failure.h"
-#include "google/protobuf/util/time_util.h"
 #include "temporal/payloads.h"
 
 namespace stigmer::durable {
@@ -20,8 +20,7 @@ namespace tapi = ::temporal::api;
 constexpr absl::Duration kMaxCommandDuration = absl::Hours(24 * 36500);
 
 google::protobuf::Duration ProtoDuration(absl::Duration duration) {
-  return google::protobuf::util::TimeUtil::MillisecondsToDuration(
-      absl::ToInt64Milliseconds(std::clamp(duration, absl::ZeroDuration(), kMaxCommandDuration)));
+  return ToProtoDurationMillis(std::clamp(duration, absl::ZeroDuration(), kMaxCommandDuration));
 }
 
 // The task's name: the last segment of its path, unescaped.

@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/proto_time.h"
 #include "durable/workflow_failure.h"
-#include "google/protobuf/util/time_util.h"
 #include "temporal/payloads.h"
 
 namespace stigmer::durable {
@@ -14,10 +14,7 @@ namespace {
 namespace tapi = ::temporal::api;
 using tapi::enums::v1::EventType;
 
-absl::Time EventTime(const HistoryEvent& event) {
-  return absl::FromUnixMillis(
-      google::protobuf::util::TimeUtil::TimestampToMilliseconds(event.event_time()));
-}
+absl::Time EventTime(const HistoryEvent& event) { return FromProtoTimeMillis(event.event_time()); }
 
 // The result event id is kept in `observed_at` until Index() resolves it.
 void Resolve(RecordedStep& step, RecordedStep::State state, int64_t result_event_id) {

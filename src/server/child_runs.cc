@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "google/protobuf/util/time_util.h"
+#include "common/proto_time.h"
 #include "temporal/payloads.h"
 #include "temporal/temporal_client.h"
 
@@ -41,8 +41,7 @@ std::vector<ChildRun> ChildRunScanner::OnEvents(
       ChildRun run = std::move(it->second);
       initiated_.erase(it);
       run.run_id = attributes.workflow_execution().run_id();
-      run.started = absl::FromUnixMillis(
-          google::protobuf::util::TimeUtil::TimestampToMilliseconds(event.event_time()));
+      run.started = FromProtoTimeMillis(event.event_time());
       started.push_back(std::move(run));
     } else if (event.has_start_child_workflow_execution_failed_event_attributes()) {
       initiated_.erase(

@@ -9,8 +9,8 @@
 #include "agent/approval.h"
 #include "common/byte_size.h"
 #include "common/payload_limits.h"
+#include "common/proto_time.h"
 #include "common/ulid.h"
-#include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
 #include "server/execution_input.h"
 #include "server/execution_phase.h"
@@ -25,10 +25,6 @@ namespace {
 
 using stigmer::v1::Execution;
 using stigmer::v1::ExecutionPhase;
-
-google::protobuf::Timestamp Timestamp(absl::Time time) {
-  return google::protobuf::util::TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(time));
-}
 
 // Temporal refuses a start whose payloads (document, input, runtime values) together exceed
 // kMaxPayloadsBytes; say so before anything is stored.
@@ -130,7 +126,7 @@ absl::StatusOr<Execution> ExecutionManager::CreateWithInput(
   execution.set_phase(stigmer::v1::EXECUTION_PHASE_PENDING);
   execution.set_input(input.dump());
   *execution.mutable_runtime() = request.runtime();
-  *execution.mutable_created_at() = Timestamp(absl::Now());
+  *execution.mutable_created_at() = ToProtoTimeMillis(absl::Now());
   execution.set_temporal_workflow_id(execution.id());
   if (absl::Status inserted = store_->InsertExecution(execution, request.request_id());
       !inserted.ok()) {
@@ -161,7 +157,7 @@ absl::StatusOr<Execution> ExecutionManager::CreateWithInput(
   execution.set_temporal_run_id(*run_id);
   // Until the tracker reads the run's start (Temporal's time), which a run that begins by
   // waiting on a timer does not report (durable/quiet_workflow_task.h).
-  *execution.mutable_started_at() = Timestamp(absl::Now());
+  *execution.mutable_started_at() = ToProtoTimeMillis(absl::Now());
   // Progress 0: a server that shares the store and read the run already keeps its newer record.
   if (absl::StatusOr<bool> updated = store_->UpdateExecution(execution, /*progress=*/0);
       !updated.ok()) {
@@ -187,7 +183,7 @@ absl::StatusOr<Execution> ExecutionManager::RecordScheduledRun(const ScheduledRu
   execution.set_workflow_version(workflow->version());
   execution.set_phase(stigmer::v1::EXECUTION_PHASE_RUNNING);
   execution.set_input("{}");
-  *execution.mutable_created_at() = Timestamp(run.started);
+  *execution.mutable_created_at() = ToProtoTimeMillis(run.started);
   execution.set_temporal_workflow_id(run.workflow_id);
   execution.set_temporal_run_id(run.run_id);
   return RecordStartedRun(std::move(execution), request_id);
@@ -222,7 +218,7 @@ std::vector<std::string> ExecutionManager::RecordChildRuns(const std::string& pa
     if (workflow.ok()) execution.set_workflow_version(workflow->version());
     execution.set_phase(stigmer::v1::EXECUTION_PHASE_RUNNING);
     execution.set_input(run.input.dump());
-    *execution.mutable_created_at() = Timestamp(run.started);
+    *execution.mutable_created_at() = ToProtoTimeMillis(run.started);
     execution.set_temporal_workflow_id(run.workflow_id);
     execution.set_temporal_run_id(run.run_id);
     execution.set_parent_execution(parent_id);

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/proto_time.h"
 #include "common/ulid.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/execution_phase.h"
@@ -27,10 +28,6 @@ constexpr int kScanPageSize = 1000;
 constexpr absl::Duration kCreateGrace = absl::Minutes(1);
 // A lost execution's record is final: no projection, however far, replaces it.
 constexpr int64_t kLostProgress = std::numeric_limits<int64_t>::max();
-
-google::protobuf::Timestamp Timestamp(absl::Time time) {
-  return google::protobuf::util::TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(time));
-}
 
 // `record` listing `children` as the executions it started.
 Execution WithChildRecords(Execution record, const std::vector<std::string>& children) {
@@ -347,7 +344,7 @@ void ExecutionTracker::MarkLost(Tracked& entry) {
   error->set_title("Execution lost");
   error->set_detail(absl::StrCat("Temporal has no workflow ", entry.workflow_id,
                                  ": it never started, or Temporal's data was removed"));
-  *record.mutable_ended_at() = Timestamp(absl::Now());
+  *record.mutable_ended_at() = ToProtoTimeMillis(absl::Now());
   Publish(record, kLostProgress);
   entry.done = true;
 }
@@ -377,7 +374,8 @@ bool ExecutionTracker::AdoptOpenRecords() {
         spdlog::error("cannot list open executions: {}", page.status().ToString());
         return false;
       }
-      const google::protobuf::Timestamp creating_since = Timestamp(absl::Now() - kCreateGrace);
+      const google::protobuf::Timestamp creating_since =
+          ToProtoTimeMillis(absl::Now() - kCreateGrace);
       absl::MutexLock lock(&mutex_);
       if (shut_down_) return true;
       for (Execution& record : page->executions) {

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/proto_time.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/execution_start.h"
 #include "server/workflow_schedules.h"
@@ -15,7 +16,7 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 absl::Time EventTime(const temporal::HistoryEvent& event) {
-  return absl::FromUnixMillis(TimeUtil::TimestampToMilliseconds(event.event_time()));
+  return FromProtoTimeMillis(event.event_time());
 }
 
 }  // namespace

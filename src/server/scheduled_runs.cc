@@ -3,7 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/time_util.h"
+#include "common/proto_time.h"
 #include "server/schedule_after_driver.h"
 #include "spdlog/spdlog.h"
 #include "temporal/payloads.h"
@@ -125,8 +125,7 @@ absl::Status ScheduledRunFinder::FindRunsOf(temporal::TemporalClient& client,
       run.version = VersionOf(info);
       run.workflow_id = info.execution().workflow_id();
       run.run_id = info.execution().run_id();
-      run.started = absl::FromUnixMillis(
-          google::protobuf::util::TimeUtil::TimestampToMilliseconds(info.start_time()));
+      run.started = FromProtoTimeMillis(info.start_time());
       absl::StatusOr<stigmer::v1::Execution> recorded = executions_->RecordScheduledRun(run);
       if (recorded.ok()) {
         any_new = true;

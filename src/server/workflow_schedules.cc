@@ -5,7 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/time_util.h"
+#include "common/proto_time.h"
 #include "server/execution_start.h"
 #include "server/schedule_after_driver.h"
 #include "server/store/page_token.h"
@@ -21,7 +21,6 @@ namespace {
 
 namespace wfs = ::temporal::api::workflowservice::v1;
 namespace tsch = ::temporal::api::schedule::v1;
-using google::protobuf::util::TimeUtil;
 
 std::unique_ptr<grpc::ClientContext> CallContext(const temporal::TemporalClient& client) {
   auto context = std::make_unique<grpc::ClientContext>();
@@ -168,8 +167,7 @@ absl::Status WorkflowSchedules::Create(temporal::TemporalClient& client,
   tsch::Schedule schedule;
   tsch::ScheduleSpec& spec = *schedule.mutable_spec();
   if (declared->every.has_value()) {
-    *spec.add_interval()->mutable_interval() =
-        TimeUtil::MillisecondsToDuration(absl::ToInt64Milliseconds(*declared->every));
+    *spec.add_interval()->mutable_interval() = ToProtoDurationMillis(*declared->every);
   }
   if (!declared->cron.empty()) spec.add_cron_string(declared->cron);
   auto& action = *schedule.mutable_action()->mutable_start_workflow();
@@ -178,8 +176,7 @@ absl::Status WorkflowSchedules::Create(temporal::TemporalClient& client,
   action.mutable_task_queue()->set_name(plan->task_queue);
   *action.mutable_input() = temporal::JsonPayloads(plan->payloads);
   if (plan->execution_timeout.has_value()) {
-    *action.mutable_workflow_execution_timeout() =
-        TimeUtil::MillisecondsToDuration(absl::ToInt64Milliseconds(*plan->execution_timeout));
+    *action.mutable_workflow_execution_timeout() = ToProtoDurationMillis(*plan->execution_timeout);
   }
   (*action.mutable_memo()->mutable_fields())[kScheduledVersionMemo] =
       temporal::JsonPayload(workflow.version());
@@ -192,8 +189,7 @@ absl::Status WorkflowSchedules::Create(temporal::TemporalClient& client,
   if (declared->every.has_value()) {
     policies.set_overlap_policy(::temporal::api::enums::v1::SCHEDULE_OVERLAP_POLICY_ALLOW_ALL);
   }
-  *policies.mutable_catchup_window() =
-      TimeUtil::SecondsToDuration(absl::ToInt64Seconds(kCatchupWindow));
+  *policies.mutable_catchup_window() = ToProtoDurationMillis(kCatchupWindow);
   schedule.mutable_state()->set_notes(Notes(workflow));
 
   const std::string id = ScheduleId(workflow.name());
@@ -270,8 +266,7 @@ absl::StatusOr<std::vector<stigmer::v1::Schedule>> WorkflowSchedules::List() {
       schedule.set_schedule_id(ScheduleId(name));
       schedule.set_after(absl::FormatDuration(*declared->after));
       if ((*driver)->next.has_value()) {
-        *schedule.add_next_runs() =
-            TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(*(*driver)->next));
+        *schedule.add_next_runs() = ToProtoTimeMillis(*(*driver)->next);
       }
       schedule.set_runs((*driver)->round);
       continue;

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/time_util.h"
+#include "common/proto_time.h"
 #include "temporal/payloads.h"
 #include "temporal/reconnect_backoff.h"
 #include "temporal/start_signature.h"
@@ -15,17 +15,8 @@
 namespace stigmer::temporal {
 
 namespace wfs = ::temporal::api::workflowservice::v1;
-using google::protobuf::util::TimeUtil;
 
 namespace {
-
-absl::Time FromProtoTime(const google::protobuf::Timestamp& timestamp) {
-  return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
-}
-
-google::protobuf::Duration ToProtoDuration(absl::Duration duration) {
-  return TimeUtil::NanosecondsToDuration(absl::ToInt64Nanoseconds(duration));
-}
 
 // 128 random bits as 32 hex digits: a request id that is never reused.
 std::string RandomRequestId() {
