@@ -1,64 +1,48 @@
 #include "server/execution_tracker.h"
 
 #include <algorithm>
-#include <limits>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
 #include "common/ulid.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/execution_phase.h"
 #include "server/store/page_token.h"
 #include "spdlog/spdlog.h"
-#include "temporal/run_chain.h"
 
 namespace stigmer::server {
 
 namespace {
 
 using stigmer::v1::Execution;
-namespace wfs = ::temporal::api::workflowservice::v1;
 
-// Visibility may list a run a moment after it closed: each scan looks this far back again.
-constexpr absl::Duration kVisibilityLag = absl::Seconds(5);
-constexpr int kScanPageSize = 1000;
 // A PENDING record is a Create between its insert and its start, or one that crashed there. A
 // Create takes at most its connect and call timeouts (seconds); one pending this long has crashed.
 constexpr absl::Duration kCreateGrace = absl::Minutes(1);
-// A lost execution's record is final: no projection, however far, replaces it.
-constexpr int64_t kLostProgress = std::numeric_limits<int64_t>::max();
-
-// `record` listing `children` as the executions it started.
-Execution WithChildRecords(Execution record, const std::vector<std::string>& children) {
-  record.clear_child_executions();
-  for (const std::string& child : children) record.add_child_executions(child);
-  return record;
-}
 
 }  // namespace
 
 struct ExecutionTracker::Tracked {
   enum class State { kStarting, kRebuild, kOpen };
 
-  // Set once, or under mutex_ while no reader has the entry.
-  std::string id;
-  std::string workflow_id;
-  State state = State::kOpen;
-  // The reader's (one at a time, `reading`).
-  ExecutionProjection projection;
-  temporal::HistoryCursor cursor;
-  std::unique_ptr<ChildProgress> children;
-  ChildRunScanner child_runs;
-  std::vector<std::string> child_records;
-  int64_t progress = 0;  // history events projected, over the whole run chain
-  bool done = false;     // closed (or lost) and published: forget it
+  Tracked(const ExecutionReader::Shared* shared, std::string workflow_id, Execution record,
+          State state)
+      : id(record.id()),
+        workflow_id(workflow_id),
+        state(state),
+        reader(shared, std::move(workflow_id), std::move(record)) {}
+
+  const std::string id;
+  const std::string workflow_id;
+  // Set under mutex_ while no reader has the entry, or by the reader that has it.
+  State state;
+  ExecutionReader reader;  // the reader's (one at a time, `reading`)
   // Under mutex_.
   temporal::HistoryMark mark;                                // reported, not read yet
   std::map<std::string, temporal::HistoryMark> child_marks;  // by child workflow id
   bool catch_up = false;                                     // read as it is now
   bool listed_closed = false;     // visibility listed its run closed: maybe stored final elsewhere
-  temporal::HistoryMark read_to;  // the cursor's place
+  temporal::HistoryMark read_to;  // the reader's place
   bool queued = false;
   bool reading = false;
   bool failed = false;
@@ -68,10 +52,10 @@ struct ExecutionTracker::Tracked {
 ExecutionTracker::ExecutionTracker(store::Store* store, ExecutionWatchHub* hub, ClientSource client,
                                    ChildRecorder record_children, Options options)
     : store_(store),
-      hub_(hub),
       client_(std::move(client)),
-      record_children_(std::move(record_children)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      reading_{store, hub, std::move(record_children), options_.read_timeout, options_.on_history},
+      close_scan_(options_.read_timeout) {}
 
 ExecutionTracker::~ExecutionTracker() { Shutdown(); }
 
@@ -90,10 +74,8 @@ void ExecutionTracker::Shutdown() {
 }
 
 void ExecutionTracker::Track(const Execution& execution) {
-  auto entry = std::make_unique<Tracked>();
-  entry->id = execution.id();
-  entry->workflow_id = execution.temporal_workflow_id();
-  entry->state = Tracked::State::kStarting;
+  auto entry = std::make_unique<Tracked>(&reading_, execution.temporal_workflow_id(), execution,
+                                         Tracked::State::kStarting);
   absl::MutexLock lock(&mutex_);
   by_workflow_id_[entry->workflow_id] = entry->id;
   tracked_[entry->id] = std::move(entry);
@@ -103,17 +85,18 @@ void ExecutionTracker::Started(const Execution& execution, bool read_now) {
   absl::MutexLock lock(&mutex_);
   std::unique_ptr<Tracked>& slot = tracked_[execution.id()];
   if (slot == nullptr) {
-    slot = std::make_unique<Tracked>();
-    slot->id = execution.id();
-    slot->workflow_id = execution.temporal_workflow_id();
+    slot = std::make_unique<Tracked>(&reading_, execution.temporal_workflow_id(), execution,
+                                     Tracked::State::kStarting);
     by_workflow_id_[slot->workflow_id] = slot->id;
   }
   Tracked& entry = *slot;
-  entry.state = Tracked::State::kOpen;
-  entry.projection = ExecutionProjection::FromStart(execution);
-  entry.cursor = temporal::HistoryCursor(entry.workflow_id, execution.temporal_run_id());
-  entry.children = std::make_unique<ChildProgress>(entry.workflow_id);
-  entry.read_to = {execution.temporal_run_id(), 0};
+  // Otherwise a sweep adopted the stored record meanwhile, and a reader may have it: its own
+  // read goes on from where it is.
+  if (entry.state == Tracked::State::kStarting) {
+    entry.state = Tracked::State::kOpen;
+    entry.reader.Started(execution);
+    entry.read_to = {execution.temporal_run_id(), 0};
+  }
   if (read_now) entry.catch_up = true;
   if (entry.catch_up || entry.mark.event_id > 0) Enqueue(entry);
 }
@@ -195,13 +178,13 @@ void ExecutionTracker::ReaderLoop() {
     absl::MutexLock lock(&mutex_);
     entry->reading = false;
     entry->last_read = absl::Now();
-    entry->read_to = {entry->cursor.run_id(), entry->cursor.last_event_id()};
-    if (entry->done) {
+    entry->read_to = entry->reader.read_to();
+    if (entry->reader.done()) {
       by_workflow_id_.erase(entry->workflow_id);
       tracked_.erase(entry->id);
     } else if (!entry->failed &&
                (entry->catch_up || !entry->child_marks.empty() ||
-                (entry->mark.event_id > 0 && !entry->cursor.Reached(entry->mark)))) {
+                (entry->mark.event_id > 0 && !entry->reader.Reached(entry->mark)))) {
       Enqueue(*entry);  // reported while it was being read
     }
   }
@@ -220,17 +203,20 @@ void ExecutionTracker::Refresh(Tracked& entry) {
   }
   // A whole read, or one of a run every server's close scan lists, may be one that a server
   // sharing the store has made already: its final record saves this server the history.
-  if ((entry.state == Tracked::State::kRebuild || listed_closed) && StoredFinal(entry)) return;
+  if ((entry.state == Tracked::State::kRebuild || listed_closed) && entry.reader.StoredFinal()) {
+    return;
+  }
   absl::Status status;
   absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> client = client_();
   if (!client.ok()) {
     status = client.status();
   } else if (entry.state == Tracked::State::kRebuild) {
-    status = Rebuild(entry, **client);
+    status = entry.reader.Rebuild(**client);
   } else {
-    status = ReadOn(entry, **client, mark, catch_up, child_marks);
+    status = entry.reader.ReadOn(**client, mark, catch_up, child_marks);
   }
   absl::MutexLock lock(&mutex_);
+  if (status.ok()) entry.state = Tracked::State::kOpen;
   entry.failed = !status.ok();
   if (entry.failed) {
     entry.catch_up = true;  // read it as it is once Temporal answers
@@ -243,122 +229,6 @@ void ExecutionTracker::Refresh(Tracked& entry) {
     outage_logged_ = false;
     retry_delay_ = options_.close_scan_interval;
   }
-}
-
-bool ExecutionTracker::StoredFinal(Tracked& entry) {
-  absl::StatusOr<Execution> stored = store_->GetExecution(entry.id);
-  if (!stored.ok() || !IsTerminalPhase(stored->phase())) return false;
-  hub_->Publish(*stored);  // this server's watchers see the close all the same
-  entry.done = true;
-  return true;
-}
-
-absl::Status ExecutionTracker::Rebuild(Tracked& entry, temporal::TemporalClient& client) {
-  absl::StatusOr<temporal::RunChainHistory> chain =
-      temporal::ReadRunChain(client, entry.workflow_id);
-  if (absl::IsNotFound(chain.status())) {
-    MarkLost(entry);
-    return absl::OkStatus();
-  }
-  if (!chain.ok()) return chain.status();
-  if (chain->events.empty()) return absl::UnavailableError("Temporal returned no history yet");
-  entry.projection = ExecutionProjection::FromStart(entry.projection.execution());
-  entry.progress = 0;
-  entry.children = std::make_unique<ChildProgress>(entry.workflow_id);
-  entry.child_runs = ChildRunScanner();
-  entry.child_records.clear();
-  ApplyEvents(entry, client, chain->events);
-  entry.cursor =
-      temporal::HistoryCursor(entry.workflow_id, chain->last_run_id, chain->last_event_id);
-  entry.state = Tracked::State::kOpen;
-  entry.done = chain->closed;
-  Publish(
-      WithChildRecords(entry.children->Compose(entry.projection.execution()), entry.child_records),
-      entry.progress);
-  return absl::OkStatus();
-}
-
-absl::Status ExecutionTracker::ReadOn(
-    Tracked& entry, temporal::TemporalClient& client, const temporal::HistoryMark& mark,
-    bool catch_up, const std::map<std::string, temporal::HistoryMark>& children) {
-  bool changed = false;
-  auto read = [&](const temporal::HistoryMark& to) -> absl::Status {
-    absl::StatusOr<std::vector<temporal::HistoryEvent>> events =
-        entry.cursor.Read(client, to, options_.read_timeout);
-    if (!events.ok()) return events.status();
-    changed = changed || !events->empty();
-    ApplyEvents(entry, client, *events);
-    return absl::OkStatus();
-  };
-  absl::Status status = absl::OkStatus();
-  if (catch_up) {
-    status = read({});
-  } else if (mark.event_id > 0 && !entry.cursor.Reached(mark)) {
-    status = read(mark);
-  }
-  for (const auto& [workflow_id, child_mark] : children) {
-    if (!status.ok()) break;
-    if (!entry.children->Refresh(client, workflow_id, child_mark)) {
-      status = read({});  // the parent's history names the child after the last read
-      if (status.ok()) entry.children->Refresh(client, workflow_id, child_mark);
-    }
-    changed = true;
-  }
-  if (absl::IsNotFound(status)) {
-    MarkLost(entry);
-    return absl::OkStatus();
-  }
-  entry.done = entry.cursor.closed();
-  if (changed) {
-    Publish(WithChildRecords(entry.children->Compose(entry.projection.execution()),
-                             entry.child_records),
-            entry.progress);
-  }
-  return status;
-}
-
-void ExecutionTracker::ApplyEvents(Tracked& entry, temporal::TemporalClient& client,
-                                   const std::vector<temporal::HistoryEvent>& events) {
-  if (events.empty()) return;
-  if (options_.on_history) options_.on_history(entry.id, events);
-  entry.projection.Apply(events);
-  entry.progress += static_cast<int64_t>(events.size());
-  std::vector<ChildRun> runs = entry.child_runs.OnEvents(events);
-  if (!runs.empty()) {
-    for (const std::string& child :
-         record_children_(entry.id, entry.projection.execution().workflow(), runs)) {
-      std::vector<std::string>& known = entry.child_records;
-      if (std::find(known.begin(), known.end(), child) == known.end()) known.push_back(child);
-    }
-  }
-  entry.children->OnParentEvents(client, events);
-}
-
-void ExecutionTracker::MarkLost(Tracked& entry) {
-  spdlog::warn("Temporal has no workflow {}: {} is lost", entry.workflow_id, entry.id);
-  absl::StatusOr<Execution> stored = store_->GetExecution(entry.id);
-  Execution record = stored.ok() ? *std::move(stored) : entry.projection.execution();
-  record.set_phase(stigmer::v1::EXECUTION_PHASE_FAILED);
-  stigmer::v1::ProblemDetails* error = record.mutable_error();
-  error->Clear();
-  error->set_title("Execution lost");
-  error->set_detail(absl::StrCat("Temporal has no workflow ", entry.workflow_id,
-                                 ": it never started, or Temporal's data was removed"));
-  *record.mutable_ended_at() = ToProtoTimeMillis(absl::Now());
-  Publish(record, kLostProgress);
-  entry.done = true;
-}
-
-void ExecutionTracker::Publish(const Execution& record, int64_t progress) {
-  absl::StatusOr<bool> stored = store_->UpdateExecution(record, progress);
-  if (!stored.ok()) {
-    spdlog::error("cannot store {}: {}", record.id(), stored.status().ToString());
-    return;
-  }
-  // Not stored: a server sharing the store has read further; this one's watchers see that
-  // when it reads on.
-  if (!*stored) return;
-  hub_->Publish(record);  // records held here come from the store: secrets already masked
 }
 
 bool ExecutionTracker::AdoptOpenRecords() {
@@ -395,12 +265,10 @@ bool ExecutionTracker::AdoptOpenRecords() {
 
 void ExecutionTracker::Adopt(Execution record) {
   if (tracked_.contains(record.id())) return;
-  auto entry = std::make_unique<Tracked>();
-  entry->id = record.id();
-  entry->workflow_id =
+  std::string workflow_id =
       record.temporal_workflow_id().empty() ? record.id() : record.temporal_workflow_id();
-  entry->state = Tracked::State::kRebuild;
-  entry->projection = ExecutionProjection::FromStart(std::move(record));
+  auto entry = std::make_unique<Tracked>(&reading_, std::move(workflow_id), std::move(record),
+                                         Tracked::State::kRebuild);
   by_workflow_id_[entry->workflow_id] = entry->id;
   Enqueue(*entry);
   tracked_[entry->id] = std::move(entry);
@@ -409,52 +277,26 @@ void ExecutionTracker::Adopt(Execution record) {
 void ExecutionTracker::ScanClosedRuns() {
   absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> client = client_();
   if (!client.ok()) return;
-  const absl::Time scan_started = absl::Now();
-  absl::Time since;
-  {
-    absl::MutexLock lock(&mutex_);
-    since =
-        (scanned_until_ == absl::InfinitePast() ? scan_started : scanned_until_) - kVisibilityLag;
-  }
-  std::string token;
-  do {
-    wfs::ListWorkflowExecutionsRequest request;
-    request.set_namespace_((*client)->options().namespace_name);
-    request.set_page_size(kScanPageSize);
-    request.set_next_page_token(token);
-    request.set_query(
-        absl::StrCat("CloseTime >= '",
-                     absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", since, absl::UTCTimeZone()), "'"));
-    wfs::ListWorkflowExecutionsResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.read_timeout));
-    const grpc::Status status =
-        (*client)->stub().ListWorkflowExecutions(&context, request, &response);
-    if (!status.ok()) {
-      spdlog::debug("cannot list closed runs: {}", status.error_message());
-      return;  // the same window again next time
-    }
-    absl::MutexLock lock(&mutex_);
-    for (const auto& info : response.executions()) {
-      std::string child;
-      Tracked* entry = Find(info.execution().workflow_id(), &child);
-      if (entry == nullptr || entry->state == Tracked::State::kStarting) continue;
-      const temporal::HistoryMark closed{info.execution().run_id(), info.history_length()};
-      if (!child.empty()) {
-        entry->child_marks[child] = closed;
-      } else if (entry->read_to.run_id == closed.run_id &&
-                 entry->read_to.event_id >= closed.event_id) {
-        continue;
-      } else {
-        entry->mark = closed;
-        entry->listed_closed = true;
-      }
-      Enqueue(*entry);
-    }
-    token = response.next_page_token();
-  } while (!token.empty());
-  absl::MutexLock lock(&mutex_);
-  scanned_until_ = scan_started;
+  const absl::Status scanned =
+      close_scan_.Scan(**client, [this](const std::vector<ClosedRunScan::ClosedRun>& page) {
+        absl::MutexLock lock(&mutex_);
+        for (const ClosedRunScan::ClosedRun& run : page) {
+          std::string child;
+          Tracked* entry = Find(run.workflow_id, &child);
+          if (entry == nullptr || entry->state == Tracked::State::kStarting) continue;
+          if (!child.empty()) {
+            entry->child_marks[child] = run.last;
+          } else if (entry->read_to.run_id == run.last.run_id &&
+                     entry->read_to.event_id >= run.last.event_id) {
+            continue;
+          } else {
+            entry->mark = run.last;
+            entry->listed_closed = true;
+          }
+          Enqueue(*entry);
+        }
+      });
+  if (!scanned.ok()) spdlog::debug("cannot list closed runs: {}", scanned.ToString());
 }
 
 void ExecutionTracker::QueueQuietRecords() {

@@ -13,9 +13,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/child_progress.h"
-#include "server/child_runs.h"
-#include "server/execution_projection.h"
+#include "server/closed_run_scan.h"
+#include "server/execution_reader.h"
 #include "server/execution_watch_hub.h"
 #include "server/store/store.h"
 #include "stigmer/v1/execution.pb.h"
@@ -38,7 +37,7 @@ namespace stigmer::server {
 //   server's Create between its insert and its start), or tracked but quiet for a
 //   `sweep_interval` (a few per sweep).
 //
-// A read takes only the new events (HistoryCursor), projects them into the record (also the
+// A read (ExecutionReader) takes only the new events, projects them into the record (also the
 // nested tasks of agent children, and records for `run: workflow` children), stores it and
 // tells its watchers. A whole read, or one of a run the close scan lists, is skipped when the
 // store already holds the record final (servers sharing a store each list every close, and
@@ -48,11 +47,7 @@ namespace stigmer::server {
 class ExecutionTracker {
  public:
   using ClientSource = std::function<absl::StatusOr<std::shared_ptr<temporal::TemporalClient>>()>;
-  // Records the `run: workflow` children `runs` of execution `parent_id` (of workflow
-  // `parent_workflow`) as executions and returns their ids (also those recorded already).
-  using ChildRecorder = std::function<std::vector<std::string>(const std::string& parent_id,
-                                                               const std::string& parent_workflow,
-                                                               const std::vector<ChildRun>& runs)>;
+  using ChildRecorder = ExecutionReader::ChildRecorder;
 
   struct Options {
     absl::Duration close_scan_interval = absl::Seconds(1);
@@ -62,8 +57,7 @@ class ExecutionTracker {
     absl::Duration read_timeout = absl::Seconds(5);  // one call to Temporal
     // Called with the new history events of every execution read, in order (from the start of
     // its run chain when it is read whole); null: nobody. Must be quick.
-    std::function<void(const std::string& id, const std::vector<temporal::HistoryEvent>& events)>
-        on_history;
+    ExecutionReader::HistoryObserver on_history;
   };
 
   // REQUIRES: `store` and `hub` outlive this object.
@@ -95,28 +89,12 @@ class ExecutionTracker {
 
   // Reads what `entry` asks for, then stores and publishes its record. Runs on a reader.
   void Refresh(Tracked& entry);
-  // True when the store holds `entry`'s record final (another server read its close): tells
-  // this server's watchers and marks it done, without reading Temporal.
-  bool StoredFinal(Tracked& entry);
-  // Reads the whole run chain of an untracked open record and projects it from the start.
-  absl::Status Rebuild(Tracked& entry, temporal::TemporalClient& client);
-  // Reads on to `mark` (with `catch_up`: as far as the history goes now), and the children
-  // `children` names to theirs.
-  absl::Status ReadOn(Tracked& entry, temporal::TemporalClient& client,
-                      const temporal::HistoryMark& mark, bool catch_up,
-                      const std::map<std::string, temporal::HistoryMark>& children);
-  void ApplyEvents(Tracked& entry, temporal::TemporalClient& client,
-                   const std::vector<temporal::HistoryEvent>& events);
-  void MarkLost(Tracked& entry);
-  // Stores `record`, projected from `progress` events, and tells its watchers; unless the store
-  // holds a newer one (another server's).
-  void Publish(const stigmer::v1::Execution& record, int64_t progress);
 
   // Tracks open store records not tracked yet; false when the store cannot be listed.
   bool AdoptOpenRecords() ABSL_LOCKS_EXCLUDED(mutex_);
   // Tracks `record` (unless it is already), to be read whole from the start of its run chain.
   void Adopt(stigmer::v1::Execution record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
-  // Asks visibility for the runs closed since the last scan.
+  // Reads again the tracked runs visibility lists closed since the last scan.
   void ScanClosedRuns() ABSL_LOCKS_EXCLUDED(mutex_);
   void QueueQuietRecords() ABSL_LOCKS_EXCLUDED(mutex_);
   void Enqueue(Tracked& entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
@@ -126,20 +104,19 @@ class ExecutionTracker {
   void ScanLoop() ABSL_LOCKS_EXCLUDED(mutex_);
 
   store::Store* const store_;
-  ExecutionWatchHub* const hub_;
   const ClientSource client_;
-  const ChildRecorder record_children_;
   const Options options_;
+  const ExecutionReader::Shared reading_;
 
   absl::Mutex mutex_;
   std::map<std::string, std::unique_ptr<Tracked>> tracked_ ABSL_GUARDED_BY(mutex_);  // by id
   std::map<std::string, std::string> by_workflow_id_ ABSL_GUARDED_BY(mutex_);
   std::deque<std::string> queue_ ABSL_GUARDED_BY(mutex_);
   bool shut_down_ ABSL_GUARDED_BY(mutex_) = false;
-  absl::Time scanned_until_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
   bool outage_logged_ ABSL_GUARDED_BY(mutex_) = false;  // one warning while Temporal is away
   absl::Duration retry_delay_ ABSL_GUARDED_BY(mutex_) = absl::Seconds(1);  // failed reads
   absl::Time next_retry_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
+  ClosedRunScan close_scan_;          // the scanning thread's
   std::vector<std::thread> threads_;  // touched by Start() and Shutdown() only
 };
 
