@@ -11,8 +11,6 @@
 namespace stigmer::server {
 namespace {
 
-namespace wfs = ::temporal::api::workflowservice::v1;
-
 constexpr int kPageSize = 100;
 
 // The workflow version a scheduled run starts, from its memo; 0 (the latest) when unreadable.
@@ -103,41 +101,32 @@ absl::Status ScheduledRunFinder::FindRunsOf(temporal::TemporalClient& client,
   if (absl::Status recorded = RecordScheduleAfterRuns(client, name); !recorded.ok()) {
     return recorded;
   }
-  std::string token;
-  do {
-    wfs::ListWorkflowExecutionsRequest request;
-    request.set_namespace_(client.options().namespace_name);
-    request.set_page_size(kPageSize);
-    request.set_next_page_token(token);
-    request.set_query(absl::StrCat("TemporalScheduledById = '", ScheduleId(name), "'"));
-    wfs::ListWorkflowExecutionsResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + client.options().call_timeout));
-    const grpc::Status status = client.stub().ListWorkflowExecutions(&context, request, &response);
-    if (!status.ok()) {
-      return temporal::FromGrpcStatus(
-          status, absl::StrCat("listing the runs of schedule ", ScheduleId(name)));
-    }
-    bool any_new = false;
-    for (const auto& info : response.executions()) {
-      ScheduledRun run;
-      run.workflow = name;
-      run.version = VersionOf(info);
-      run.workflow_id = info.execution().workflow_id();
-      run.run_id = info.execution().run_id();
-      run.started = FromProtoTimeMillis(info.start_time());
-      absl::StatusOr<stigmer::v1::Execution> recorded = executions_->RecordScheduledRun(run);
-      if (recorded.ok()) {
-        any_new = true;
-        spdlog::info("schedule {} started {} ({})", ScheduleId(name), recorded->id(),
-                     run.workflow_id);
-      } else if (!absl::IsAlreadyExists(recorded.status())) {
-        return recorded.status();
-      }
-    }
-    if (!any_new) break;
-    token = response.next_page_token();
-  } while (!token.empty());
+  absl::Status failed = absl::OkStatus();
+  absl::Status listed = client.ListWorkflows(
+      absl::StrCat("TemporalScheduledById = '", ScheduleId(name), "'"), kPageSize,
+      client.options().call_timeout, [&](const temporal::TemporalClient::WorkflowInfos& infos) {
+        bool any_new = false;
+        for (const auto& info : infos) {
+          ScheduledRun run;
+          run.workflow = name;
+          run.version = VersionOf(info);
+          run.workflow_id = info.execution().workflow_id();
+          run.run_id = info.execution().run_id();
+          run.started = FromProtoTimeMillis(info.start_time());
+          absl::StatusOr<stigmer::v1::Execution> recorded = executions_->RecordScheduledRun(run);
+          if (recorded.ok()) {
+            any_new = true;
+            spdlog::info("schedule {} started {} ({})", ScheduleId(name), recorded->id(),
+                         run.workflow_id);
+          } else if (!absl::IsAlreadyExists(recorded.status())) {
+            failed = recorded.status();
+            return false;
+          }
+        }
+        return any_new;  // newest first: past a page recorded already, all are
+      });
+  if (!failed.ok()) return failed;
+  if (!listed.ok()) return listed;
   return absl::OkStatus();
 }
 

@@ -204,6 +204,28 @@ absl::StatusOr<std::vector<HistoryEvent>> TemporalClient::GetFullHistory(
   return events;
 }
 
+absl::Status TemporalClient::ListWorkflows(
+    const std::string& query, int page_size, absl::Duration call_timeout,
+    absl::FunctionRef<bool(const WorkflowInfos& page)> on_page) {
+  std::string token;
+  do {
+    wfs::ListWorkflowExecutionsRequest request;
+    request.set_namespace_(options_.namespace_name);
+    request.set_page_size(page_size);
+    request.set_next_page_token(token);
+    request.set_query(query);
+    auto context = NewContext(call_timeout);
+    wfs::ListWorkflowExecutionsResponse response;
+    const grpc::Status status = stub().ListWorkflowExecutions(context.get(), request, &response);
+    if (!status.ok()) {
+      return FromGrpcStatus(status, absl::StrCat("listing workflows (", query, ")"));
+    }
+    if (!on_page(response.executions())) break;
+    token = response.next_page_token();
+  } while (!token.empty());
+  return absl::OkStatus();
+}
+
 absl::Status TemporalClient::RequestCancel(const std::string& workflow_id,
                                            const std::string& run_id, const std::string& reason) {
   wfs::RequestCancelWorkflowExecutionRequest request;

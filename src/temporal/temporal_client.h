@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -146,6 +147,14 @@ class TemporalClient {
   // The whole history of `run_id` (empty: the latest run) as it is now, every page.
   absl::StatusOr<std::vector<HistoryEvent>> GetFullHistory(const std::string& workflow_id,
                                                            const std::string& run_id = "");
+
+  // The workflows visibility lists for `query` (e.g. "CloseTime >= '…'"), `page_size` at a time:
+  // calls `on_page` with each page until it returns false or the last page is read. Each call has
+  // `call_timeout`; a failed one ends the listing ("listing workflows (QUERY): …").
+  using WorkflowInfos =
+      google::protobuf::RepeatedPtrField<::temporal::api::workflow::v1::WorkflowExecutionInfo>;
+  absl::Status ListWorkflows(const std::string& query, int page_size, absl::Duration call_timeout,
+                             absl::FunctionRef<bool(const WorkflowInfos& page)> on_page);
 
   // Asks the workflow to cancel (the workflow decides how to end). NotFound if unknown;
   // FailedPrecondition-like errors from Temporal if it has already closed.
