@@ -34,7 +34,7 @@ struct ExecutionTracker::Tracked {
 
   const std::string id;
   const std::string workflow_id;
-  // Set under mutex_ while no reader has the entry, or by the reader that has it.
+  // Written under mutex_; the reader that has the entry reads it without (nobody writes it then).
   State state;
   ExecutionReader reader;  // the reader's (one at a time, `reading`)
   // Under mutex_.
