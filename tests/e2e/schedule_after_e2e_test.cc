@@ -109,8 +109,9 @@ do:
   ASSERT_EQ(schedules.exit_code, 0) << schedules.err;
   EXPECT_THAT(schedules.out, HasSubstr("after 1s"));
 
-  // Delete stops it: its driver is terminated, and no run starts after.
-  CommandResult deleted = home.Run({"delete", "workflow", "again"});
+  // Delete stops it: its driver is terminated, and no run starts after. Forced: one of its runs
+  // may be under way (a second after the last ended), which a plain delete refuses.
+  CommandResult deleted = home.Run({"delete", "workflow", "again", "--force"});
   ASSERT_EQ(deleted.exit_code, 0) << deleted.out << deleted.err;
   auto temporal =
       temporal::TemporalClient::Connect(absl::StrCat("127.0.0.1:", home.temporal_port()));
