@@ -44,7 +44,8 @@ class ExecutionReader {
     HistoryObserver on_history;   // the new events of every read, in order; may be null
   };
 
-  // `record` as stored; its run is read from the start of its chain (Rebuild) or from `run_id`.
+  // `record` as stored; read whole from the start of its run chain (Rebuild), or, once Started,
+  // on from its run's first event.
   ExecutionReader(const Shared* shared, std::string workflow_id, stigmer::v1::Execution record);
 
   // Its run `record.temporal_run_id()` started: read on from its first event.
