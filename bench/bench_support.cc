@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/inotify.h>
@@ -287,6 +288,28 @@ std::vector<pid_t> ProcessTree(pid_t root) {
     }
   }
   return tree;
+}
+
+bool PinToCpus(const std::vector<pid_t>& pids, const std::vector<int>& cpus) {
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  for (const int cpu : cpus) CPU_SET(cpu, &mask);
+  bool pinned = true;
+  for (const pid_t pid : pids) {
+    // Twice: a thread started while the first pass ran may have copied its creator's old mask.
+    for (int pass = 0; pass < 2; ++pass) {
+      std::error_code error;
+      const std::filesystem::path tasks =
+          std::filesystem::path("/proc") / std::to_string(pid) / "task";
+      for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
+        const pid_t tid = std::atoi(task.path().filename().c_str());
+        // A thread that ended meanwhile (ESRCH) is no failure.
+        if (::sched_setaffinity(tid, sizeof(mask), &mask) != 0 && errno != ESRCH) pinned = false;
+      }
+      if (error) pinned = false;
+    }
+  }
+  return pinned;
 }
 
 int64_t SumPssKib(const std::vector<pid_t>& pids) {

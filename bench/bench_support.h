@@ -107,6 +107,9 @@ int64_t ThreadContextSwitches(pid_t pid, pid_t tid);
 // `root` and every process descended from it (/proc/<pid>/task/<tid>/children), root first;
 // empty when `root` is gone.
 std::vector<pid_t> ProcessTree(pid_t root);
+// Pins every thread of each of `pids` to `cpus` (threads they start later inherit it from
+// their creator). False if a process could not be pinned.
+bool PinToCpus(const std::vector<pid_t>& pids, const std::vector<int>& cpus);
 // PSS (the `Pss:` line of /proc/<pid>/smaps_rollup) summed over `pids`, in KiB: a page the
 // processes share counts once in the sum, a page they share with others in proportion. A
 // process that is gone adds 0.

@@ -14,7 +14,8 @@
 # workflow_bench: BENCH_WF_RUNS (default 400 five-task workflows, half as many with three HTTP
 # calls), next to the Temporal Python SDK in .venv-bench (`scripts/setup.sh --bench-tools`);
 # scale_bench: BENCH_SCALE_EXECUTIONS (default 10000 executions on 60 s timers, 16 clients),
-# stigmer-server following them next to Temporal's own start;
+# stigmer-server following them next to Temporal's own start; then BENCH_SCALE_APART_EXECUTIONS
+# (default 3200 on 20 s timers) with stigmer-server on a CPU of its own, as on a host of its own;
 # agent_bench: BENCH_AGENT_RUNS (default 64 agent runs of 5 model and 4 tool calls, 8 at once),
 # next to the same loop on the Temporal Python SDK; bench/llm_speed.py: the embedded model.
 # Everything runs in temporary folders with free ports; every process started is stopped.
@@ -42,6 +43,7 @@ api_create=${BENCH_API_CREATE:-960}
 wf_runs=${BENCH_WF_RUNS:-400}
 agent_runs=${BENCH_AGENT_RUNS:-64}
 scale_executions=${BENCH_SCALE_EXECUTIONS:-10000}
+scale_apart_executions=${BENCH_SCALE_APART_EXECUTIONS:-3200}
 
 # supervisord from the Debian package, or else from the project's virtual environment.
 PATH=$PATH:$root/.venv/bin
@@ -56,11 +58,12 @@ STIGMER_BENCH_ROWS=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-rows.XXXXXX")
 export STIGMER_BENCH_ROWS
 api_table=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-api.XXXXXX")
 scale_table=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-scale.XXXXXX")
+scale_apart_table=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-scale-apart.XXXXXX")
 # workflow_bench's rows have their own table: its peer is the Temporal Python SDK.
 workflow_rows=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-workflow.XXXXXX")
 # agent_bench's rows (the same peer) and the embedded model's (no peer) have one more.
 agent_rows=$(mktemp "${TMPDIR:-/tmp}/stigmer-bench-agent.XXXXXX")
-trap 'rm -f "$STIGMER_BENCH_ROWS" "$api_table" "$scale_table" "$workflow_rows" "$agent_rows"' EXIT
+trap 'rm -f "$STIGMER_BENCH_ROWS" "$api_table" "$scale_table" "$scale_apart_table" "$workflow_rows" "$agent_rows"' EXIT
 
 # Latencies suffer on a busy machine: the summary shows how busy it was.
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -92,6 +95,12 @@ if [ -x "$temporal" ]; then
   step "stigmer-server following ${scale_executions} running executions (real Temporal) vs Temporal's own start" \
     "$scale_bench" --stigmer "$stigmer" --temporal "$temporal" \
     --executions "$scale_executions" --table "$scale_table"
+  if [ "$(nproc)" -ge 2 ]; then
+    step "the same, ${scale_apart_executions} executions, stigmer-server on a CPU of its own" \
+      "$scale_bench" --stigmer "$stigmer" --temporal "$temporal" \
+      --executions "$scale_apart_executions" --timer-seconds 20 --server-cpu 1 \
+      --table "$scale_apart_table"
+  fi
   step "workflows end to end, 8 clients (real Temporal) vs Temporal Python SDK" \
     env STIGMER_BENCH_ROWS="$workflow_rows" "$workflow_bench" --stigmer "$stigmer" \
     --temporal "$temporal" --python "$root/.venv-bench/bin/python" \
@@ -155,5 +164,10 @@ if [ -s "$scale_table" ]; then
   printf '\n\033[1m== scale summary\033[0m (%s executions on 60 s timers, 16 clients; temporal = Temporal'"'"'s own start of the same workflow, same run)\n' \
     "$scale_executions"
   cat "$scale_table"
+fi
+if [ -s "$scale_apart_table" ]; then
+  printf '\n\033[1m== scale summary, stigmer-server on a CPU of its own\033[0m (%s executions on 20 s timers; Temporal, workflow-runner and the clients on the other CPUs)\n' \
+    "$scale_apart_executions"
+  cat "$scale_apart_table"
 fi
 exit $failed

@@ -3,7 +3,7 @@
 //
 //   scale_bench --stigmer PATH --temporal PATH [--executions 10000] [--clients 16]
 //               [--timer-seconds 60] [--temporal-starts 2000] [--watches 16] [--sampled 256]
-//               [--table FILE]
+//               [--server-cpu N] [--table FILE]
 //
 // In a temporary folder: the Temporal dev server (api_temporal.h, SQLite in memory), then
 // `stigmer internal stigmer-server` and `stigmer internal workflow-runner` as the daemon runs
@@ -21,6 +21,9 @@
 //   4. --sampled executions polled with Get from shortly before their timer fires: how long
 //      after its close each record is final;
 //   5. at the end every record is read: COMPLETED with output {"n": its n}.
+// With --server-cpu N, stigmer-server runs on CPU N alone and Temporal, workflow-runner and the
+// bench on the others, in both kinds of rounds: as where stigmer-server has a host of its own
+// ("Scaling out"), so that its CPU does not come out of Temporal's.
 // Goals: Create p50 ≤ Temporal's Start p50 + 2 ms; threads ≤ 64; RSS ≤ 256 MiB; final ≤ 2 s
 // after the close; Watch ≤ 200 ms; get executions ≤ 50 ms. The table goes to stdout and, with
 // --table, to FILE. Exit status 0 unless something could not run (goals are reported).
@@ -57,7 +60,22 @@ struct Options {
   std::string stigmer, temporal, table;
   int executions = 10000, clients = 16, timer_seconds = 60, temporal_starts = 2000;
   int watches = 16, sampled = 256, rounds = 5;
+  int server_cpu = -1;  // -1: every process on every CPU
 };
+
+// Pins stigmer-server to `server_cpu` and Temporal, the worker and the bench to the other CPUs.
+bool PinServerApart(int server_cpu, pid_t server, pid_t temporal, pid_t worker) {
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  if (server_cpu < 0 || server_cpu >= cores || cores < 2) return false;
+  std::vector<int> others;
+  for (int cpu = 0; cpu < cores; ++cpu) {
+    if (cpu != server_cpu) others.push_back(cpu);
+  }
+  std::vector<pid_t> rest = ProcessTree(temporal);
+  for (const pid_t pid : ProcessTree(worker)) rest.push_back(pid);
+  rest.push_back(::getpid());
+  return PinToCpus(ProcessTree(server), {server_cpu}) && PinToCpus(rest, others);
+}
 
 constexpr absl::Duration kCallTimeout = absl::Seconds(30);
 
@@ -142,6 +160,16 @@ int Run(const Options& options) {
     }
   }
 
+  if (options.server_cpu >= 0) {
+    if (!PinServerApart(options.server_cpu, (*server)->pid(), (*temporal)->pid(),
+                        (*worker)->pid())) {
+      std::fprintf(stderr, "scale_bench: could not pin stigmer-server to CPU %d apart\n",
+                   options.server_cpu);
+      return 1;
+    }
+    std::printf("stigmer-server on CPU %d; Temporal, workflow-runner and the bench on the others\n",
+                options.server_cpu);
+  }
   ScaleProbe probe((*server)->pid(), clients.front().get());
   probe.Start();
   // 1. Creates, in rounds alternating with Temporal's own starts.
@@ -233,19 +261,22 @@ int Run(const Options& options) {
       per_call(create_cpu.worker, create), DescribeLoad(start).c_str(),
       per_call(start_cpu.server, start), per_call(start_cpu.worker, start));
   // On a saturated machine a closed loop's mean latency is about clients × CPU per call ÷ cores:
-  // the mean gap that the CPU a Create costs beyond Temporal's own start accounts for.
+  // the mean gap that the CPU a Create costs beyond Temporal's own start accounts for. With
+  // stigmer-server on a CPU apart, its CPU is not shared with the rest, so it is left out.
+  const bool apart = options.server_cpu >= 0;
   const auto all_cpu = [&](const ProcessCpu& cpu, const LoadResult& load) {
-    return per_call(cpu.server + cpu.worker + load.temporal_cpu_seconds + load.own_cpu_seconds,
-                    load);
+    return per_call(
+        (apart ? 0 : cpu.server) + cpu.worker + load.temporal_cpu_seconds + load.own_cpu_seconds,
+        load);
   };
-  const double cores = std::max(1u, std::thread::hardware_concurrency());
+  const double cores = std::max(1u, std::thread::hardware_concurrency()) - (apart ? 1 : 0);
   const double predicted_gap =
       (all_cpu(create_cpu, create) - all_cpu(start_cpu, start)) * options.clients / cores;
   std::printf(
-      "CPU per call, all processes: Create %.2f ms, Temporal's start %.2f ms; "
+      "CPU per call, all processes%s: Create %.2f ms, Temporal's start %.2f ms; "
       "× %d clients ÷ %.0f cores: a mean gap of %+.1f ms\n",
-      all_cpu(create_cpu, create), all_cpu(start_cpu, start), options.clients, cores,
-      predicted_gap);
+      apart ? " but stigmer-server" : "", all_cpu(create_cpu, create), all_cpu(start_cpu, start),
+      options.clients, cores, predicted_gap);
   std::fflush(stdout);
 
   // 3. and 4.: watches and sampled records, until each has closed.
@@ -340,6 +371,8 @@ int main(int argc, char** argv) {
       options.watches = std::stoi(value);
     else if (flag == "--sampled")
       options.sampled = std::stoi(value);
+    else if (flag == "--server-cpu")
+      options.server_cpu = std::stoi(value);
     else {
       std::fprintf(stderr, "scale_bench: unknown flag %s\n", flag.c_str());
       return 2;
