@@ -128,7 +128,8 @@ absl::StatusOr<Execution> ExecutionManager::CreateWithInput(
   *execution.mutable_runtime() = request.runtime();
   *execution.mutable_created_at() = ToProtoTimeMillis(absl::Now());
   execution.set_temporal_workflow_id(execution.id());
-  if (absl::Status inserted = store_->InsertExecution(execution, request.request_id());
+  if (absl::Status inserted =
+          store_->InsertExecution(execution, request.request_id(), options_.tracking.follower);
       !inserted.ok()) {
     return inserted;
   }
@@ -191,7 +192,9 @@ absl::StatusOr<Execution> ExecutionManager::RecordScheduledRun(const ScheduledRu
 
 absl::StatusOr<Execution> ExecutionManager::RecordStartedRun(Execution execution,
                                                              const std::string& request_id) {
-  if (absl::Status inserted = store_->InsertExecution(execution, request_id); !inserted.ok()) {
+  if (absl::Status inserted =
+          store_->InsertExecution(execution, request_id, options_.tracking.follower);
+      !inserted.ok()) {
     return inserted;
   }
   absl::StatusOr<Execution> stored = store_->GetExecution(execution.id());
@@ -291,7 +294,14 @@ absl::StatusOr<Execution> ExecutionManager::Approve(const stigmer::v1::ApproveRe
 
 absl::StatusOr<std::unique_ptr<ExecutionWatchHub::Watch>> ExecutionManager::Watch(
     const std::string& id) {
-  return hub_.Subscribe(id, [&] { return store_->GetExecution(id); });
+  absl::StatusOr<std::unique_ptr<ExecutionWatchHub::Watch>> watch =
+      hub_.Subscribe(id, [&] { return store_->GetExecution(id); });
+  if (!watch.ok()) return watch;
+  // Another server may follow it, whose reads reach only its own watchers.
+  if (absl::StatusOr<Execution> record = store_->GetExecution(id); record.ok()) {
+    tracker_.Follow(*record);
+  }
+  return watch;
 }
 
 void ExecutionManager::StartTracking() { tracker_.Start(); }

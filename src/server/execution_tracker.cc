@@ -60,6 +60,8 @@ ExecutionTracker::ExecutionTracker(store::Store* store, ExecutionWatchHub* hub, 
 ExecutionTracker::~ExecutionTracker() { Shutdown(); }
 
 void ExecutionTracker::Start() {
+  // Before any Create here stores an execution this server follows: others leave it alone.
+  MarkAlive(absl::Now());
   for (int i = 0; i < options_.readers; ++i) threads_.emplace_back([this] { ReaderLoop(); });
   threads_.emplace_back([this] { ScanLoop(); });
 }
@@ -71,6 +73,16 @@ void ExecutionTracker::Shutdown() {
     shut_down_ = true;
   }
   for (std::thread& thread : threads_) thread.join();
+  // The others take over what this server followed at their next sweep, not a lapse later.
+  if (!threads_.empty()) MarkAlive(absl::InfinitePast());
+}
+
+void ExecutionTracker::MarkAlive(absl::Time at) {
+  if (options_.follower.empty()) return;
+  if (absl::Status marked = store_->MarkFollowerAlive(options_.follower, at); !marked.ok()) {
+    spdlog::error("cannot tell the store this server follows its executions: {}",
+                  marked.ToString());
+  }
 }
 
 void ExecutionTracker::Track(const Execution& execution) {
@@ -99,6 +111,17 @@ void ExecutionTracker::Started(const Execution& execution, bool read_now) {
   }
   if (read_now) entry.catch_up = true;
   if (entry.catch_up || entry.mark.event_id > 0) Enqueue(entry);
+}
+
+void ExecutionTracker::Follow(const Execution& record) {
+  if (IsTerminalPhase(record.phase())) return;
+  absl::MutexLock lock(&mutex_);
+  // A young PENDING record is a Create in flight elsewhere (AdoptOpenRecords).
+  if (shut_down_ || (record.phase() == stigmer::v1::EXECUTION_PHASE_PENDING &&
+                     record.created_at() > ToProtoTimeMillis(absl::Now() - kCreateGrace))) {
+    return;
+  }
+  Adopt(record);
 }
 
 void ExecutionTracker::Forget(const std::string& id) {
@@ -232,12 +255,23 @@ void ExecutionTracker::Refresh(Tracked& entry) {
 }
 
 bool ExecutionTracker::AdoptOpenRecords() {
+  if (!options_.follower.empty()) {
+    absl::StatusOr<int> claimed =
+        store_->ClaimLapsedExecutions(options_.follower, absl::Now() - options_.follower_lapse);
+    if (!claimed.ok()) {
+      spdlog::error("cannot take over the executions of stopped servers: {}",
+                    claimed.status().ToString());
+    } else if (*claimed > 0) {
+      spdlog::info("following {} open executions of stigmer-servers that stopped", *claimed);
+    }
+  }
   // A page at a time, so that the store serves its other callers between pages (one list of ten
   // thousand records held it for 50–80 ms).
   for (stigmer::v1::ExecutionPhase phase : kOpenPhases) {
     store::ExecutionFilter filter;
     filter.phase = phase;
     filter.page_size = store::kMaxPageSize;
+    filter.followed_by = options_.follower;
     do {
       absl::StatusOr<store::ExecutionPage> page = store_->ListExecutions(filter);
       if (!page.ok()) {
@@ -320,7 +354,7 @@ void ExecutionTracker::QueueQuietRecords() {
 
 void ExecutionTracker::ScanLoop() {
   AdoptOpenRecords();
-  absl::Time swept = absl::Now();
+  absl::Time swept = absl::Now(), marked_alive = swept;
   while (true) {
     {
       absl::MutexLock lock(&mutex_);
@@ -345,6 +379,10 @@ void ExecutionTracker::ScanLoop() {
         if (any) retry_delay_ = std::min(retry_delay_ * 2, options_.sweep_interval);
         next_retry_ = absl::Now() + retry_delay_;
       }
+    }
+    if (absl::Now() - marked_alive >= options_.follower_lapse / 6) {
+      marked_alive = absl::Now();
+      MarkAlive(marked_alive);
     }
     if (absl::Now() - swept >= options_.sweep_interval) {
       AdoptOpenRecords();

@@ -35,7 +35,10 @@ namespace stigmer::server {
 // * it is open in the store but not tracked (at start, and every `sweep_interval`: a previous
 //   server's executions; a PENDING one only once it is a minute old: younger, it may be another
 //   server's Create between its insert and its start), or tracked but quiet for a
-//   `sweep_interval` (a few per sweep).
+//   `sweep_interval` (a few per sweep). With a `follower` id, the sweep leaves the executions
+//   of other live servers to them (each records who follows an execution, and says every few
+//   seconds that it is alive) and takes over those of a server silent for `follower_lapse`;
+//   a watch here (Follow) or a report here still makes it follow one.
 //
 // A read (ExecutionReader) takes only the new events, projects them into the record (also the
 // nested tasks of agent children, and records for `run: workflow` children), stores it and
@@ -55,6 +58,10 @@ class ExecutionTracker {
     int readers = 4;        // threads reading histories
     int quiet_reads = 100;  // quiet records read again per sweep, the longest quiet first
     absl::Duration read_timeout = absl::Seconds(5);  // one call to Temporal
+    // This server's id among those sharing the store (Store::InsertExecution's `follower`);
+    // empty: follow every open record.
+    std::string follower;
+    absl::Duration follower_lapse = absl::Seconds(90);  // silent this long: taken over
     // Called with the new history events of every execution read, in order (from the start of
     // its run chain when it is read whole); null: nobody. Must be quick.
     ExecutionReader::HistoryObserver on_history;
@@ -74,6 +81,9 @@ class ExecutionTracker {
   // Its run started (`execution` as stored, with its run id): read it as reports come, and at
   // once with `read_now` (a run started elsewhere, which may have moved on already).
   void Started(const stigmer::v1::Execution& execution, bool read_now = false);
+  // Follows `record` (open, watched here) if it is not yet: another server may follow it, whose
+  // reads reach only its own watchers.
+  void Follow(const stigmer::v1::Execution& record);
   // Its run did not start; the record is gone.
   void Forget(const std::string& id);
 
@@ -90,7 +100,11 @@ class ExecutionTracker {
   // Reads what `entry` asks for, then stores and publishes its record. Runs on a reader.
   void Refresh(Tracked& entry);
 
-  // Tracks open store records not tracked yet; false when the store cannot be listed.
+  // Says in the store that this server is alive (with a follower id).
+  void MarkAlive(absl::Time at);
+  // Tracks open store records not tracked yet (with a follower id: this server's, nobody's, and
+  // those of servers silent for `follower_lapse`, now its); false when the store cannot be
+  // listed.
   bool AdoptOpenRecords() ABSL_LOCKS_EXCLUDED(mutex_);
   // Tracks `record` (unless it is already), to be read whole from the start of its run chain.
   void Adopt(stigmer::v1::Execution record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);

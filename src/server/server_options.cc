@@ -5,6 +5,7 @@
 #include "common/database_url.h"
 #include "common/environment.h"
 #include "config/paths.h"
+#include "temporal/worker_identity.h"
 
 namespace stigmer::server {
 
@@ -44,6 +45,7 @@ absl::StatusOr<ServerOptions> ServerOptionsFromEnvironment(const EnvironmentLook
     home = std::filesystem::path(lookup("HOME").value_or("/tmp")) / ".stigmer";
   }
   const config::Paths paths(home);
+  options.follower_id = absl::StrCat(temporal::HostnameOrUnknown(), ":", home.string());
   options.store_path = paths.StoreDatabase();
   options.api_token_file = paths.ApiTokenFile();
   options.signing_key_file = paths.SigningKeyFile();

@@ -21,8 +21,12 @@ struct ServerOptions {
   int events_port = 0;  // the event endpoint on 127.0.0.1; 0: any free port (see events_port())
   std::string temporal_address = "127.0.0.1:7233";  // host:port of Temporal's frontend
   std::filesystem::path store_path;                 // the SQLite store; empty: in memory
-  std::string database;   // server.database: empty for store_path, or a PostgreSQL URL (a secret)
-  std::string api_token;  // every call but health and reflection must carry it
+  std::string database;  // server.database: empty for store_path, or a PostgreSQL URL (a secret)
+  // This server among the stigmer-servers sharing a store (who follows which execution): the
+  // same across restarts, so that a restarted server follows its executions again at once;
+  // empty: one made up at start.
+  std::string follower_id;
+  std::string api_token;                 // every call but health and reflection must carry it
   std::filesystem::path api_token_file;  // where the token lives (named in refusals)
   std::string signing_key;               // signs every start (temporal/start_signature.h)
   std::filesystem::path signing_key_file;
@@ -39,7 +43,8 @@ struct ServerOptions {
 // same; default kDefaultEventsPort), STIGMER_LISTEN_ADDRESS,
 // TEMPORAL_SERVICE_ADDRESS, STIGMER_DATABASE_URL (server.database: a PostgreSQL URL for the store),
 // STIGMER_HOME (the SQLite store is $STIGMER_HOME/data/stigmer.db and the
-// API token file $STIGMER_HOME/data/api.token, default ~/.stigmer); unset or empty variables keep
+// API token file $STIGMER_HOME/data/api.token, default ~/.stigmer; the follower id is
+// "<hostname>:<STIGMER_HOME>"); unset or empty variables keep
 // the defaults; STIGMER_EXPRESSION_TIMEOUT_MS and STIGMER_EXPRESSION_MEMORY_MB as for
 // workflow-runner. Leaves api_token, signing_key and payload_codec empty (see RunStigmerServer).
 // InvalidArgument when GRPC_PORT or STIGMER_EVENTS_PORT is not a port number, a limit is not

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "common/errno_status.h"
 #include "common/file_io.h"
+#include "common/ulid.h"
 #include "common/unique_fd.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -55,15 +56,18 @@ StigmerServer::StigmerServer(const ServerOptions& options, absl::Time started,
       store_(std::move(store)),
       event_delivery_(store_.get(), {.temporal_address = options.temporal_address,
                                      .payload_codec = options.payload_codec}),
-      executions_(store_.get(),
-                  {.temporal_address = options.temporal_address,
-                   .signing_key = options.signing_key,
-                   .payload_codec = options.payload_codec,
-                   .tracking = {.on_history =
-                                    [this](const std::string& id,
-                                           const std::vector<temporal::HistoryEvent>& events) {
-                                      event_delivery_.OnHistory(id, events);
-                                    }}}),
+      executions_(
+          store_.get(),
+          {.temporal_address = options.temporal_address,
+           .signing_key = options.signing_key,
+           .payload_codec = options.payload_codec,
+           .tracking = {.follower = options.follower_id.empty() ? "server-" + NewUlid(started)
+                                                                : options.follower_id,
+                        .on_history =
+                            [this](const std::string& id,
+                                   const std::vector<temporal::HistoryEvent>& events) {
+                              event_delivery_.OnHistory(id, events);
+                            }}}),
       schedules_(
           store_.get(), [this] { return executions_.Client(); }, options.signing_key,
           temporal::kWorkflowTaskQueue),

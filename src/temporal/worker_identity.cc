@@ -11,12 +11,14 @@ std::string FormatWorkerIdentity(long pid, absl::string_view hostname) {
   return absl::StrCat(pid, "@", hostname);
 }
 
-std::string DefaultWorkerIdentity() {
+std::string HostnameOrUnknown() {
   char hostname[HOST_NAME_MAX + 1] = {};
-  if (::gethostname(hostname, sizeof hostname - 1) != 0 || hostname[0] == '\0') {
-    return FormatWorkerIdentity(::getpid(), "unknown");
-  }
-  return FormatWorkerIdentity(::getpid(), hostname);
+  if (::gethostname(hostname, sizeof hostname - 1) != 0 || hostname[0] == '\0') return "unknown";
+  return hostname;
+}
+
+std::string DefaultWorkerIdentity() {
+  return FormatWorkerIdentity(::getpid(), HostnameOrUnknown());
 }
 
 }  // namespace stigmer::temporal

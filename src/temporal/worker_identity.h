@@ -10,6 +10,9 @@ namespace stigmer::temporal {
 // "<pid>@<hostname>", the form Temporal's SDKs use; Temporal shows it in DescribeTaskQueue.
 std::string FormatWorkerIdentity(long pid, absl::string_view hostname);
 
+// This machine's hostname, "unknown" if it cannot be read.
+std::string HostnameOrUnknown();
+
 // FormatWorkerIdentity for this process and this machine ("unknown" if the hostname cannot be
 // read).
 std::string DefaultWorkerIdentity();

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "gtest/gtest.h"
+#include "temporal/worker_identity.h"
 #include "testing/test_env.h"
 
 namespace stigmer::server {
@@ -28,6 +29,19 @@ TEST(ServerOptionsTest, ReadsTheEnvironment) {
   EXPECT_EQ(options->port, 9000);
   EXPECT_EQ(options->listen_address, "0.0.0.0");
   EXPECT_EQ(options->temporal_address, "temporal:7233");
+}
+
+// The same across restarts of one home on one host, and different for two homes or two hosts:
+// servers sharing a store tell their executions apart by it.
+TEST(ServerOptionsTest, TheFollowerIdIsTheHostAndTheHome) {
+  absl::StatusOr<ServerOptions> options =
+      ServerOptionsFromEnvironment(FakeEnvironment({{"STIGMER_HOME", "/srv/stigmer-a"}}));
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->follower_id, temporal::HostnameOrUnknown() + ":/srv/stigmer-a");
+  absl::StatusOr<ServerOptions> other =
+      ServerOptionsFromEnvironment(FakeEnvironment({{"STIGMER_HOME", "/srv/stigmer-b"}}));
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_NE(other->follower_id, options->follower_id);
 }
 
 TEST(ServerOptionsTest, RejectsAPortThatIsNotAPortNumber) {

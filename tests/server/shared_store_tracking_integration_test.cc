@@ -1,15 +1,18 @@
-// Two stigmer-servers that share a store (README, "Scaling out") each list every closed run and
-// adopt every open record: the second to get to a run another one has stored final must not
-// read its history again, and must still tell its own watchers; and a record another server's
-// Create has stored but not started yet must not be adopted (and found lost). Two ExecutionTrackers
-// over one Store stand in for the two servers, against the real Temporal dev server; no worker
-// runs.
+// Two stigmer-servers that share a store (README, "Scaling out") each list every closed run: the
+// second to get to a run another one has stored final must not read its history again, and must
+// still tell its own watchers; a record another server's Create has stored but not started yet
+// must not be adopted (and found lost); a server leaves the runs a live server follows to it,
+// unless watched here, and takes over those of a server that stopped or fell silent. Two
+// ExecutionTrackers over one Store stand in for the two servers, against the real Temporal dev
+// server; no worker runs.
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/execution_tracker.h"
@@ -41,8 +44,8 @@ class SharedStoreTrackingTest : public ::testing::Test {
     ASSERT_TRUE(store_->ApplyWorkflow(store::testing::Draft("idle", "a"), absl::Now(), false).ok());
   }
 
-  // A running execution whose run nobody works on.
-  Execution StartRun() {
+  // A running execution whose run nobody works on, followed by `follower` ('': nobody).
+  Execution StartRun(const std::string& follower = "") {
     Execution execution = store::testing::NewExecution("idle", 1, absl::Now());
     execution.set_temporal_workflow_id(execution.id());
     temporal::StartWorkflowOptions start;
@@ -52,22 +55,25 @@ class SharedStoreTrackingTest : public ::testing::Test {
     EXPECT_TRUE(run_id.ok()) << run_id.status();
     execution.set_temporal_run_id(run_id.value_or(""));
     execution.set_phase(stigmer::v1::EXECUTION_PHASE_RUNNING);
-    absl::Status inserted = store_->InsertExecution(execution, "");
+    absl::Status inserted = store_->InsertExecution(execution, "", follower);
     EXPECT_TRUE(inserted.ok()) << inserted;
     return execution;
   }
 
-  // A tracker as a server has one, counting the history events it reads; it reaches Temporal
-  // only while `reachable` holds.
+  // A tracker as a server has one, counting the history events it reads (unless
+  // `events_read` is null: then `options.on_history` stays); it reaches Temporal only while
+  // `reachable` holds.
   std::unique_ptr<ExecutionTracker> Tracker(ExecutionWatchHub* hub, std::atomic<int>* events_read,
                                             const std::atomic<bool>* reachable,
                                             ExecutionTracker::Options options = {}) {
     std::shared_ptr<temporal::TemporalClient> client = client_;
     options.close_scan_interval = absl::Milliseconds(100);
-    options.on_history = [events_read](const std::string&,
-                                       const std::vector<temporal::HistoryEvent>& events) {
-      *events_read += static_cast<int>(events.size());
-    };
+    if (events_read != nullptr) {
+      options.on_history = [events_read](const std::string&,
+                                         const std::vector<temporal::HistoryEvent>& events) {
+        *events_read += static_cast<int>(events.size());
+      };
+    }
     return std::make_unique<ExecutionTracker>(
         store_.get(), hub,
         [client, reachable]() -> absl::StatusOr<std::shared_ptr<temporal::TemporalClient>> {
@@ -163,6 +169,104 @@ TEST_F(SharedStoreTrackingTest, AnotherServersCreateBetweenItsInsertAndItsStartW
   EXPECT_TRUE(*updated) << "the other server's sweep stored the starting run as lost";
   EXPECT_EQ(phase(creating), stigmer::v1::EXECUTION_PHASE_RUNNING);
   server->Shutdown();
+}
+
+// The ids of the executions a tracker has read, as its on_history sees them.
+class ReadLog {
+ public:
+  ExecutionReader::HistoryObserver Observer() {
+    return [this](const std::string& id, const std::vector<temporal::HistoryEvent>&) {
+      absl::MutexLock lock(&mutex_);
+      read_.insert(id);
+    };
+  }
+  bool Read(const std::string& id) {
+    absl::MutexLock lock(&mutex_);
+    return read_.contains(id);
+  }
+
+ private:
+  absl::Mutex mutex_;
+  std::set<std::string> read_ ABSL_GUARDED_BY(mutex_);
+};
+
+ExecutionTracker::Options FollowingAs(const std::string& follower, ReadLog& log) {
+  ExecutionTracker::Options options;
+  options.follower = follower;
+  options.follower_lapse = absl::Seconds(6);  // the live beat every second
+  options.sweep_interval = absl::Milliseconds(100);
+  options.readers = 1;  // reads in the order its sweeps adopt
+  options.on_history = log.Observer();
+  return options;
+}
+
+TEST_F(SharedStoreTrackingTest, ALiveServersRunsAreLeftToItAndTakenOverOnceItStopsOrFallsSilent) {
+  const Execution firsts = StartRun("first");
+  const Execution nobodys = StartRun();  // stored before servers said who follows what
+  ExecutionWatchHub first_hub, second_hub;
+  ReadLog first_log, second_log;
+  std::atomic<bool> always{true};
+  std::unique_ptr<ExecutionTracker> first =
+      Tracker(&first_hub, nullptr, &always, FollowingAs("first", first_log));
+  first->Start();
+  std::unique_ptr<ExecutionTracker> second =
+      Tracker(&second_hub, nullptr, &always, FollowingAs("second", second_log));
+  second->Start();
+  ASSERT_TRUE(testing::WaitFor([&] { return first_log.Read(firsts.id()); }, absl::Seconds(15)));
+  // A record stored after both started: once the second has read it, its sweeps have listed
+  // (and its one reader would have read) the first's run too, had they adopted it.
+  const Execution later = StartRun();
+  ASSERT_TRUE(testing::WaitFor([&] { return second_log.Read(later.id()); }, absl::Seconds(15)));
+  EXPECT_TRUE(second_log.Read(nobodys.id()));
+  EXPECT_FALSE(second_log.Read(firsts.id())) << "the second server read a run the first follows";
+
+  // A server that fell silent (killed: it never said it stopped) is taken over, by one of the
+  // two, a lapse after it last said it was alive, not before.
+  const absl::Time silent_since = absl::Now();
+  ASSERT_TRUE(store_->MarkFollowerAlive("silent", silent_since).ok());
+  const Execution silents = StartRun("silent");
+  ASSERT_TRUE(testing::WaitFor(
+      [&] { return first_log.Read(silents.id()) || second_log.Read(silents.id()); },
+      absl::Seconds(15)));
+  EXPECT_GE(absl::Now() - silent_since, absl::Seconds(6));
+
+  // The first stops: the second takes its runs over at its next sweep.
+  first->Shutdown();
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return second_log.Read(firsts.id()) && second_log.Read(silents.id()); },
+      absl::Seconds(2)))
+      << "the second server did not take over the runs of the first, which stopped";
+  second->Shutdown();
+}
+
+TEST_F(SharedStoreTrackingTest, AWatchHereFollowsARunALiveServerFollowsAndSeesItsClose) {
+  const Execution firsts = StartRun("first");
+  ExecutionWatchHub first_hub, second_hub;
+  ReadLog first_log, second_log;
+  std::atomic<bool> always{true};
+  std::unique_ptr<ExecutionTracker> first =
+      Tracker(&first_hub, nullptr, &always, FollowingAs("first", first_log));
+  std::unique_ptr<ExecutionTracker> second =
+      Tracker(&second_hub, nullptr, &always, FollowingAs("second", second_log));
+  first->Start();
+  second->Start();
+  absl::StatusOr<std::unique_ptr<ExecutionWatchHub::Watch>> watch =
+      second_hub.Subscribe(firsts.id(), [&] { return store_->GetExecution(firsts.id()); });
+  ASSERT_TRUE(watch.ok()) << watch.status();
+  second->Follow(*store_->GetExecution(firsts.id()));  // as ExecutionManager::Watch does
+  ASSERT_TRUE(testing::WaitFor([&] { return second_log.Read(firsts.id()); }, absl::Seconds(15)));
+
+  ASSERT_TRUE(client_->Terminate(firsts.id(), "", "terminated by hand").ok());
+  std::optional<Execution> seen;
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        seen = (*watch)->Next(absl::Milliseconds(100));
+        return seen.has_value() && seen->phase() == stigmer::v1::EXECUTION_PHASE_CANCELLED;
+      },
+      absl::Seconds(15)))
+      << "the watch on the second server never saw the close";
+  second->Shutdown();
+  first->Shutdown();
 }
 
 }  // namespace

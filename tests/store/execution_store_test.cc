@@ -249,5 +249,43 @@ TEST_F(ExecutionStoreTest, ListRejectsBadTokensAndSizes) {
   EXPECT_EQ(store_->ListExecutions(filter).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// Servers sharing a store (README, "Scaling out"): each lists only what it follows or nobody
+// does, and takes over the open executions of a server that stopped saying it is alive, once.
+TEST_F(ExecutionStoreTest, OpenExecutionsOfAServerThatFellSilentAreTakenOverOnce) {
+  auto insert = [&](int64_t second, v1::ExecutionPhase phase, const std::string& follower) {
+    Execution execution = NewExecution("hello", 1, At(second));
+    execution.set_phase(phase);
+    absl::Status status = store_->InsertExecution(execution, "", follower);
+    EXPECT_TRUE(status.ok()) << status;
+    return execution.id();
+  };
+  const std::string a_open = insert(1, v1::EXECUTION_PHASE_RUNNING, "a");
+  insert(2, v1::EXECUTION_PHASE_COMPLETED, "a");
+  const std::string b_open = insert(3, v1::EXECUTION_PHASE_RUNNING, "b");
+  const std::string nobodys = insert(4, v1::EXECUTION_PHASE_RUNNING, "");
+  ASSERT_TRUE(store_->MarkFollowerAlive("a", At(100)).ok());
+  ASSERT_TRUE(store_->MarkFollowerAlive("b", At(100)).ok());
+  ExecutionFilter b_follows;
+  b_follows.phase = v1::EXECUTION_PHASE_RUNNING;
+  b_follows.followed_by = "b";
+  EXPECT_THAT(ListAll(b_follows, 10), ElementsAreArray({nobodys, b_open}));
+
+  // "a" was alive at 100: not lapsed at 50, lapsed at 200. Its closed execution stays its own.
+  EXPECT_EQ(store_->ClaimLapsedExecutions("b", At(50)).value_or(-1), 0);
+  EXPECT_EQ(store_->ClaimLapsedExecutions("b", At(200)).value_or(-1), 1);
+  EXPECT_THAT(ListAll(b_follows, 10), ElementsAreArray({nobodys, b_open, a_open}));
+  // A third server claiming next finds "b" alive again, and takes nothing.
+  ASSERT_TRUE(store_->MarkFollowerAlive("b", At(300)).ok());
+  EXPECT_EQ(store_->ClaimLapsedExecutions("c", At(200)).value_or(-1), 0);
+
+  // "b" stops: the others may take over at once.
+  ASSERT_TRUE(store_->MarkFollowerAlive("b", absl::InfinitePast()).ok());
+  EXPECT_EQ(store_->ClaimLapsedExecutions("c", At(1)).value_or(-1), 2);
+  ExecutionFilter c_follows = b_follows;
+  c_follows.followed_by = "c";
+  EXPECT_THAT(ListAll(c_follows, 10), ElementsAreArray({nobodys, b_open, a_open}));
+  EXPECT_THAT(ListAll(b_follows, 10), ElementsAreArray({nobodys}));
+}
+
 }  // namespace
 }  // namespace stigmer::store

@@ -71,7 +71,8 @@ TEST(SchemaTest, AVersionOneStoreGainsAgentsAndKeepsItsWorkflows) {
     ASSERT_TRUE(store->ApplyWorkflow(testing::Draft("hello", "a"), testing::At(0), false).ok());
   }
   RunSql(path,
-         "ALTER TABLE executions DROP COLUMN progress;"
+         "DROP TABLE followers; ALTER TABLE executions DROP COLUMN follower;"
+         " ALTER TABLE executions DROP COLUMN progress;"
          " ALTER TABLE workflow_versions DROP COLUMN source_dir;"
          " DROP TABLE event_cursors; DROP TABLE events;"
          " DROP INDEX executions_by_session; ALTER TABLE executions DROP COLUMN session_id;"

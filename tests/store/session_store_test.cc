@@ -174,7 +174,8 @@ TEST(SessionSchemaTest, AVersionTwoStoreGainsSessionsAndKeepsItsExecutions) {
     absl::StatusOr<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open(path);
     ASSERT_TRUE(db.ok()) << db.status();
     ASSERT_TRUE((*db)
-                    ->Execute("ALTER TABLE executions DROP COLUMN progress;"
+                    ->Execute("DROP TABLE followers; ALTER TABLE executions DROP COLUMN follower;"
+                              " ALTER TABLE executions DROP COLUMN progress;"
                               " ALTER TABLE workflow_versions DROP COLUMN source_dir;"
                               " DROP TABLE event_cursors; DROP TABLE events;"
                               " DROP INDEX executions_by_session;"

@@ -10,7 +10,7 @@ namespace stigmer::store {
 namespace {
 
 // Times are nanoseconds since the Unix epoch (UTC). Phases are stigmer.v1.ExecutionPhase values.
-constexpr std::array<const char*, 7> kMigrations = {
+constexpr std::array<const char*, 8> kMigrations = {
     // 1: workflows with every version; executions, whose record outlives their workflow.
     R"sql(
 CREATE TABLE workflows (
@@ -100,6 +100,15 @@ ALTER TABLE workflow_versions ADD COLUMN source_dir TEXT NOT NULL DEFAULT '';
     // servers sharing the store never replace a record with an older projection.
     R"sql(
 ALTER TABLE executions ADD COLUMN progress INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 8: which stigmer-server follows each execution ('': none yet) and when each server last
+    // said it is alive: servers sharing the store leave a live server's executions to it.
+    R"sql(
+ALTER TABLE executions ADD COLUMN follower TEXT NOT NULL DEFAULT '';
+CREATE TABLE followers (
+  id TEXT PRIMARY KEY NOT NULL,
+  alive_at INTEGER NOT NULL
+);
 )sql",
 };
 

@@ -47,6 +47,8 @@ struct ExecutionFilter {
   std::string session;     // an agent session's id; empty: any (or none)
   int page_size = 0;       // 0: 50; above 500: 500; negative: InvalidArgument
   std::string page_token;  // from the previous page; empty for the first
+  // A stigmer-server's follower id: only the executions it follows or nobody does. Empty: any.
+  std::string followed_by;
 };
 
 // The completed runs of a session that its next run reads (SessionTurns).
@@ -175,8 +177,9 @@ class Store {
   // `request_id` means none. AlreadyExists when the id or the request id is already stored.
   // An agent run with a `session`: FailedPrecondition, naming the run, while another run of that
   // session is PENDING, RUNNING or WAITING_APPROVAL (one run of a session at a time).
+  // `follower`: the stigmer-server that will follow its run (empty: none yet).
   absl::Status InsertExecution(const stigmer::v1::Execution& execution,
-                               absl::string_view request_id);
+                               absl::string_view request_id, absl::string_view follower = "");
 
   // The execution created with `request_id`. NotFound if none (or `request_id` is empty).
   absl::StatusOr<stigmer::v1::Execution> FindExecutionByRequestId(absl::string_view request_id);
@@ -200,6 +203,16 @@ class Store {
   // of a deleted workflow of that name; or by id) and in one phase. Keyset paging as for
   // workflows. InvalidArgument for a bad token or a negative page size.
   absl::StatusOr<ExecutionPage> ListExecutions(const ExecutionFilter& filter);
+
+  // --- Followers (store_followers.cc): which stigmer-server follows which open execution. ---
+
+  // `follower` (a stigmer-server) is alive at `at`; InfinitePast lets the others take its
+  // executions over at once (a server that stops).
+  absl::Status MarkFollowerAlive(absl::string_view follower, absl::Time at);
+
+  // Makes `follower` follow every open execution whose follower has not been alive since
+  // `lapsed_before` (a server that died or stopped), and forgets those followers; how many.
+  absl::StatusOr<int> ClaimLapsedExecutions(absl::string_view follower, absl::Time lapsed_before);
 
   // --- Agent sessions (store_sessions.cc): the executions that share a session id. ---
 

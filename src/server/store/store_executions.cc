@@ -76,7 +76,8 @@ absl::StatusOr<ExecutionPage> ReadPage(Query& query, int limit) {
 
 }  // namespace
 
-absl::Status Store::InsertExecution(const Execution& execution, absl::string_view request_id) {
+absl::Status Store::InsertExecution(const Execution& execution, absl::string_view request_id,
+                                    absl::string_view follower) {
   if (!IsExecutionId(execution.id())) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", execution.id(), "\" is not an execution id (wex-<ULID>)"));
@@ -145,7 +146,8 @@ absl::Status Store::InsertExecution(const Execution& execution, absl::string_vie
 
   absl::StatusOr<Query> insert = db_->Prepare(
       "INSERT INTO executions (id, workflow_id, workflow_name, workflow_version, phase,"
-      " created_at, request_id, record, session_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      " created_at, request_id, record, session_id, follower)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!insert.ok()) return insert.status();
   insert->Bind(1, execution.id());
   if (agent) {
@@ -168,6 +170,7 @@ absl::Status Store::InsertExecution(const Execution& execution, absl::string_vie
   } else {
     insert->Bind(9, execution.session());
   }
+  insert->Bind(10, follower);
   absl::Status status = insert->Run();
   if (!status.ok()) return status;
   return transaction->Commit();
@@ -244,13 +247,15 @@ absl::StatusOr<ExecutionPage> Store::ListExecutions(const ExecutionFilter& filte
     after = *std::move(decoded);
   }
   // One statement per combination of filters (each prepared once), so that SQLite can use the
-  // index that fits: parameters ?1 workflow, ?2 phase, ?3/?4 cursor, ?5 limit, ?6 session.
+  // index that fits: parameters ?1 workflow, ?2 phase, ?3/?4 cursor, ?5 limit, ?6 session,
+  // ?7 follower.
   std::vector<std::string> conditions;
   if (!filter.workflow.empty()) {
     conditions.push_back(IsWorkflowId(filter.workflow) ? "workflow_id = ?1" : "workflow_name = ?1");
   }
   if (filter.phase != stigmer::v1::EXECUTION_PHASE_UNSPECIFIED) conditions.push_back("phase = ?2");
   if (!filter.session.empty()) conditions.push_back("session_id = ?6");
+  if (!filter.followed_by.empty()) conditions.push_back("follower IN ('', ?7)");
   if (!filter.page_token.empty()) conditions.push_back("(created_at, id) < (?3, ?4)");
   std::string sql = "SELECT record FROM executions";
   if (!conditions.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(conditions, " AND "));
@@ -268,6 +273,7 @@ absl::StatusOr<ExecutionPage> Store::ListExecutions(const ExecutionFilter& filte
     query->Bind(4, after.id);
   }
   if (!filter.session.empty()) query->Bind(6, filter.session);
+  if (!filter.followed_by.empty()) query->Bind(7, filter.followed_by);
   query->Bind(5, int64_t{*limit} + 1);  // one more, to know whether another page follows
   return ReadPage(*query, *limit);
 }
