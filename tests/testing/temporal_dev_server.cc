@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -25,13 +26,24 @@ std::string TemporalBinary() {
 
 absl::StatusOr<std::unique_ptr<TemporalDevServer>> TemporalDevServer::Start(
     absl::Duration timeout) {
-  std::unique_ptr<TemporalDevServer> server(new TemporalDevServer());
-  server->log_file_ = server->dir_.path() / "temporal.log";
-  server->database_file_ = server->dir_.path() / "temporal.db";
-  server->port_ = FreePort();
-  if (absl::Status launched = server->Launch(); !launched.ok()) return launched;
-  if (absl::Status serving = server->WaitUntilServing(timeout); !serving.ok()) return serving;
-  return server;
+  // A server that exits while starting has most likely lost a race for a port with another
+  // test's (the frontend's is picked free here, the dev server picks its others itself): it is
+  // tried again in a fresh folder on a fresh port, three times in all.
+  constexpr int kAttempts = 3;
+  absl::Status exited;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    std::unique_ptr<TemporalDevServer> server(new TemporalDevServer());
+    server->log_file_ = server->dir_.path() / "temporal.log";
+    server->database_file_ = server->dir_.path() / "temporal.db";
+    server->port_ = FreePort();
+    if (absl::Status launched = server->Launch(); !launched.ok()) return launched;
+    exited = server->WaitUntilServing(timeout);
+    if (exited.ok()) return server;
+    if (!absl::IsUnavailable(exited)) return exited;  // running, but never SERVING
+    std::fprintf(stderr, "attempt %d of %d: %s\n", attempt, kAttempts,
+                 std::string(exited.message()).c_str());
+  }
+  return exited;
 }
 
 TemporalDevServer::~TemporalDevServer() { Stop(); }
@@ -91,9 +103,15 @@ absl::Status TemporalDevServer::WaitUntilServing(absl::Duration timeout) {
   if (serving && running()) return absl::OkStatus();
   const bool exited = !running();
   Stop();
-  return absl::UnavailableError(absl::StrCat(
-      "Temporal dev server on ", address(), exited ? " exited" : " did not become SERVING",
-      " (last check: ", last.message(), "); log tail:\n", LogTail()));
+  // A Go panic names its cause at the top, and its last goroutine at the bottom.
+  const std::string log = absl::StrCat("log head:\n", LogHead(), "\nlog tail:\n", LogTail());
+  if (!exited) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("Temporal dev server on ", address(), " did not become SERVING within ",
+                     absl::FormatDuration(timeout), " (last check: ", last.message(), "); ", log));
+  }
+  return absl::UnavailableError(absl::StrCat("Temporal dev server on ", address(),
+                                             " exited (last check: ", last.message(), "); ", log));
 }
 
 bool TemporalDevServer::ReapIfExited() {
@@ -123,6 +141,14 @@ absl::Status TemporalDevServer::Restart(absl::Duration timeout) {
   Stop();
   if (absl::Status launched = Launch(); !launched.ok()) return launched;
   return WaitUntilServing(timeout);
+}
+
+std::string TemporalDevServer::LogHead(size_t max_bytes) const {
+  std::ifstream in(log_file_, std::ios::binary);
+  std::string text(max_bytes, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(max_bytes));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return text;
 }
 
 std::string TemporalDevServer::LogTail(size_t max_bytes) const {

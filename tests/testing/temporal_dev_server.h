@@ -26,8 +26,10 @@ namespace stigmer::testing {
 class TemporalDevServer {
  public:
   // Starts the server and waits (up to `timeout`) until grpc.health.v1 reports
-  // "temporal.api.workflowservice.v1.WorkflowService" SERVING. On failure the process is gone and
-  // the status carries the tail of its log.
+  // "temporal.api.workflowservice.v1.WorkflowService" SERVING; one that exits meanwhile (a port
+  // race) is started again on another port, three times in all. On failure the process is gone
+  // and the status carries the head and the tail of its log: Unavailable if it exited,
+  // DeadlineExceeded if it never became SERVING.
   static absl::StatusOr<std::unique_ptr<TemporalDevServer>> Start(
       absl::Duration timeout = absl::Seconds(60));
 
@@ -46,7 +48,8 @@ class TemporalDevServer {
   // Starts it again on the same port with the same database, and waits until it is SERVING.
   absl::Status Restart(absl::Duration timeout = absl::Seconds(60));
 
-  // The last `max_bytes` of the server's combined stdout and stderr.
+  // The first / last `max_bytes` of the server's combined stdout and stderr.
+  std::string LogHead(size_t max_bytes = 2048) const;
   std::string LogTail(size_t max_bytes = 4096) const;
 
  private:
@@ -72,19 +75,27 @@ std::string TemporalBinary();
 // one per suite when the test program runs whole.)
 class TemporalDevServerSuite : public ::testing::Test {
  protected:
+  // A fatal failure here would make gtest skip the suite's tests, which ctest counts as
+  // skipped, not failed: each test fails in SetUp instead.
   static void SetUpTestSuite() {
     auto started = TemporalDevServer::Start();
-    ASSERT_TRUE(started.ok()) << started.status();
-    server_ = std::move(*started);
+    if (started.ok()) {
+      server_ = std::move(*started);
+    } else {
+      start_failure_ = started.status().ToString();
+    }
   }
   static void TearDownTestSuite() { server_.reset(); }
-  void SetUp() override { ASSERT_NE(server_, nullptr) << "the Temporal dev server did not start"; }
+  void SetUp() override {
+    ASSERT_NE(server_, nullptr) << "the Temporal dev server did not start: " << start_failure_;
+  }
 
   static TemporalDevServer& temporal_server() { return *server_; }
   static std::string temporal_address() { return server_->address(); }
 
  private:
   static inline std::unique_ptr<TemporalDevServer> server_;
+  static inline std::string start_failure_;
 };
 
 }  // namespace stigmer::testing
